@@ -1,0 +1,33 @@
+//! # zkrollup-spec: the executable specification
+//!
+//! The zkrollup protocol, written to be read and run. Every other part of the project (the
+//! reference node, the circuits, the L1 contracts, the conformance vectors) is defined as
+//! *agrees with this crate*. Correctness and clarity come first; nothing here is optimised.
+//!
+//! Read the modules in order; each builds only on those before it:
+//!
+//! 1. [`params`]: protocol constants.
+//! 2. [`primitives`]: the field, Poseidon, EdDSA-Poseidon on BabyJubjub, key derivation, packing.
+//! 3. [`state`]: accounts and the arity-4 sparse Merkle trees that commit to them.
+//! 4. [`tx`]: signed L2 transactions, their bytes and signing messages, and ChangePubKey's L1
+//!    authorisations.
+//! 5. [`op`]: operations as they appear in a block, and their pubdata.
+//! 6. [`transition`]: the rules applying a transaction or priority operation to the state.
+//! 7. [`block`]: blocks, fee collection, the commitment and the public input.
+//! 8. [`l1`]: the L1 contract's rules as a pure state machine.
+//! 9. [`exit`]: what an exodus exit proof states.
+//!
+//! Data flows as the system does: a user signs a [`tx::Tx`]; [`transition::apply_tx`] checks it
+//! against the [`state::State`] and yields an [`op::Op`]; [`block::Block`] gathers ops, collects
+//! fees and commits to pubdata; [`l1::L1`] accepts the block's commitment, proof and on-chain
+//! ops, and pays out withdrawals.
+//!
+//! Every rejection carries a [`rules::Rule`] with a stable id; the full table:
+#![doc = include_str!(concat!(env!("OUT_DIR"), "/rules.md"))]
+
+pub mod params;
+pub mod rules;
+
+pub mod primitives;
+pub mod state;
+pub mod tx;

@@ -1,0 +1,58 @@
+//! # 1. Protocol parameters
+//!
+//! Every constant the protocol depends on, in one place. Changing any of them changes the
+//! protocol: roots, pubdata, commitments and verifying keys all move, and the conformance
+//! vectors must be regenerated.
+
+/// Bytes in one pubdata chunk. Each chunk of the block circuit updates at most one tree leaf, so
+/// an operation occupies at least as many chunks as the leaves it touches.
+pub const CHUNK_BYTES: usize = 8;
+
+/// Arity of every Merkle tree: one Poseidon t=5 call hashes four children.
+pub const TREE_ARITY: usize = 4;
+
+/// Levels of the account tree (4^12 = 2^24 accounts).
+pub const ACCOUNT_TREE_DEPTH: usize = 12;
+
+/// Levels of each account's balance tree (4^8 = 2^16 tokens).
+pub const BALANCE_TREE_DEPTH: usize = 8;
+
+/// Account ids are 24 bits (3 bytes in pubdata).
+pub const ACCOUNT_ID_BITS: u32 = 24;
+pub const MAX_ACCOUNT_ID: u32 = (1 << ACCOUNT_ID_BITS) - 1;
+
+/// Token ids are 16 bits; token 0 is ETH.
+pub const MAX_TOKEN_ID: u16 = u16::MAX;
+pub const ETH_TOKEN_ID: u16 = 0;
+
+/// Packed amount: `mantissa · 10^exponent`, 35-bit mantissa, 5-bit exponent (5 bytes).
+pub const AMOUNT_MANTISSA_BITS: u32 = 35;
+pub const AMOUNT_EXPONENT_BITS: u32 = 5;
+/// Packed fee: 11-bit mantissa, 5-bit exponent (2 bytes).
+pub const FEE_MANTISSA_BITS: u32 = 11;
+pub const FEE_EXPONENT_BITS: u32 = 5;
+pub const AMOUNT_PACKED_BYTES: usize = 5;
+pub const FEE_PACKED_BYTES: usize = 2;
+
+/// A block credits collected fees to its fee account at the end, one leaf update per distinct
+/// fee token; the block circuit has this many fee slots.
+pub const FEE_TOKENS_PER_BLOCK: usize = 4;
+
+/// A priority request (deposit, full exit) must be executed on L1 within this many seconds of
+/// its submission, or anyone may switch the contract into exodus mode.
+pub const PRIORITY_EXPIRATION_SECONDS: u64 = 3 * 24 * 60 * 60;
+
+/// The public input is the block commitment with its top three bits cleared (fits BN254's Fr).
+pub const PUBLIC_INPUT_BITS: u32 = 253;
+
+/// The message whose L1 (secp256k1, EIP-191) signature seeds an account's L2 key.
+pub const L2_KEY_SEED_MESSAGE: &str =
+    "Access zkrollup account.\n\nOnly sign this message for a trusted client!";
+
+/// EIP-712 domain of the ChangePubKey authorisation.
+pub const EIP712_DOMAIN_NAME: &str = "zkrollup";
+pub const EIP712_DOMAIN_VERSION: &str = "1";
+
+/// Block sizes (in chunks) for which circuits and verifying keys exist. Small ones keep tests
+/// fast; the largest is what the demo proves.
+pub const BLOCK_CHUNK_SIZES: &[usize] = &[8, 16, 32, 64];

@@ -1,0 +1,161 @@
+//! Keys and L1 signatures.
+//!
+//! An account is owned by an L1 (secp256k1) key. Its L2 key is derived from that key's EIP-191
+//! signature of [`L2_KEY_SEED_MESSAGE`](crate::params::L2_KEY_SEED_MESSAGE): RFC 6979 makes
+//! the signature deterministic, so the cold wallet can always re-derive its L2 key, and
+//! `keccak256(r ‖ s ‖ v)` is the 32-byte circomlib private key. The L2 key is then registered by
+//! a ChangePubKey authorised by the L1 key.
+
+use k256::ecdsa::{RecoveryId, Signature as EcdsaSignature, SigningKey, VerifyingKey};
+use sha3::{Digest, Keccak256};
+
+use super::eddsa::{PrivateKey, PublicKey};
+use super::field::{fr_to_be_bytes, Address, PubKeyHash};
+use super::poseidon::poseidon;
+use crate::params::L2_KEY_SEED_MESSAGE;
+
+/// `keccak256(data)`.
+pub fn keccak256(data: &[u8]) -> [u8; 32] {
+    Keccak256::digest(data).into()
+}
+
+/// The pubkey hash: the low 20 bytes of `Poseidon(A.x, A.y)` (big-endian).
+pub fn pubkey_hash(pk: &PublicKey) -> PubKeyHash {
+    let h = fr_to_be_bytes(&poseidon(&[pk.0.x, pk.0.y]));
+    PubKeyHash(h[12..].try_into().unwrap())
+}
+
+/// The EIP-191 `personal_sign` digest: `keccak256("\x19Ethereum Signed Message:\n" ‖ len ‖ msg)`.
+pub fn eip191_digest(msg: &[u8]) -> [u8; 32] {
+    let mut data = format!("\x19Ethereum Signed Message:\n{}", msg.len()).into_bytes();
+    data.extend_from_slice(msg);
+    keccak256(&data)
+}
+
+/// A 65-byte L1 signature `r ‖ s ‖ v` with `v ∈ {27, 28}`, as wallets and `ecrecover` use.
+pub type EcdsaSig65 = [u8; 65];
+
+/// An L1 key: what a user's cold wallet holds.
+#[derive(Clone)]
+pub struct L1Key(SigningKey);
+
+impl core::fmt::Debug for L1Key {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "L1Key({})", self.address())
+    }
+}
+
+impl L1Key {
+    /// From a 32-byte secret; `None` if it is zero or not below the curve order.
+    pub fn from_bytes(secret: &[u8; 32]) -> Option<L1Key> {
+        SigningKey::from_slice(secret).ok().map(L1Key)
+    }
+
+    pub fn address(&self) -> Address {
+        address_of(self.0.verifying_key())
+    }
+
+    /// Signs a 32-byte digest (RFC 6979, low-s), returning `r ‖ s ‖ v`.
+    pub fn sign_digest(&self, digest: &[u8; 32]) -> EcdsaSig65 {
+        let (sig, recid) = self
+            .0
+            .sign_prehash_recoverable(digest)
+            .expect("a 32-byte prehash is always signable");
+        let mut out = [0u8; 65];
+        out[..64].copy_from_slice(&sig.to_bytes());
+        out[64] = 27 + recid.to_byte();
+        out
+    }
+
+    /// EIP-191 `personal_sign(msg)`.
+    pub fn personal_sign(&self, msg: &[u8]) -> EcdsaSig65 {
+        self.sign_digest(&eip191_digest(msg))
+    }
+
+    /// The account's L2 private key: `keccak256(personal_sign(L2_KEY_SEED_MESSAGE))`.
+    pub fn derive_l2_key(&self) -> PrivateKey {
+        PrivateKey(keccak256(&self.personal_sign(L2_KEY_SEED_MESSAGE.as_bytes())))
+    }
+}
+
+fn address_of(vk: &VerifyingKey) -> Address {
+    let point = vk.to_encoded_point(false);
+    let h = keccak256(&point.as_bytes()[1..]);
+    Address(h[12..].try_into().unwrap())
+}
+
+/// The EVM's `ecrecover`: the address that signed `digest`, or `None` where the precompile
+/// returns nothing (v not 27/28, r or s out of range, no such point). Like the precompile, it
+/// accepts high-s signatures.
+pub fn ecrecover(digest: &[u8; 32], sig: &EcdsaSig65) -> Option<Address> {
+    let v = sig[64];
+    if v != 27 && v != 28 {
+        return None;
+    }
+    let mut recid = RecoveryId::from_byte(v - 27)?;
+    let mut ecdsa = EcdsaSignature::from_slice(&sig[..64]).ok()?;
+    // k256 recovers only low-s signatures; (r, n - s) with the other parity is the same signer.
+    if let Some(low) = ecdsa.normalize_s() {
+        ecdsa = low;
+        recid = RecoveryId::new(!recid.is_y_odd(), recid.is_x_reduced());
+    }
+    VerifyingKey::recover_from_prehash(digest, &ecdsa, recid).ok().map(|vk| address_of(&vk))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_address_of_secret_one() {
+        // The secp256k1 key 1 controls 0x7e5f4552091a69125d5dfcb7b8c2659029395bdf (widely published).
+        let mut one = [0u8; 32];
+        one[31] = 1;
+        let k = L1Key::from_bytes(&one).unwrap();
+        assert_eq!(k.address().to_string(), "0x7e5f4552091a69125d5dfcb7b8c2659029395bdf");
+        assert!(L1Key::from_bytes(&[0u8; 32]).is_none());
+    }
+
+    #[test]
+    fn ecrecover_finds_the_signer_including_high_s() {
+        let k = L1Key::from_bytes(&[9u8; 32]).unwrap();
+        let d = eip191_digest(b"hello");
+        let mut sig = k.sign_digest(&d);
+        assert_eq!(ecrecover(&d, &sig), Some(k.address()));
+        // Flip to the high-s twin: n - s, other parity. ecrecover must still find the signer.
+        // The secp256k1 group order n.
+        let n = num_from_hex("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
+        let s = num_from_hex(&hex::encode(&sig[32..64]));
+        let hi = sub_be(&n, &s);
+        sig[32..64].copy_from_slice(&hi);
+        sig[64] = if sig[64] == 27 { 28 } else { 27 };
+        assert_eq!(ecrecover(&d, &sig), Some(k.address()));
+        sig[64] = 29;
+        assert_eq!(ecrecover(&d, &sig), None);
+    }
+
+    fn num_from_hex(h: &str) -> [u8; 32] {
+        hex::decode(h).unwrap().try_into().unwrap()
+    }
+
+    fn sub_be(a: &[u8; 32], b: &[u8; 32]) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        let mut borrow = 0i16;
+        for i in (0..32).rev() {
+            let mut d = a[i] as i16 - b[i] as i16 - borrow;
+            borrow = (d < 0) as i16;
+            if d < 0 {
+                d += 256;
+            }
+            out[i] = d as u8;
+        }
+        out
+    }
+
+    #[test]
+    fn l2_key_derivation_is_deterministic() {
+        let k = L1Key::from_bytes(&[3u8; 32]).unwrap();
+        assert_eq!(k.derive_l2_key(), k.derive_l2_key());
+        assert_ne!(k.derive_l2_key(), L1Key::from_bytes(&[4u8; 32]).unwrap().derive_l2_key());
+    }
+}

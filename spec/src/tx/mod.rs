@@ -1,0 +1,474 @@
+//! # 4. Transactions
+//!
+//! The four L2 transactions a user signs with their L2 key. Each has a *body*, three byte
+//! segments that are also the three field elements of its signing message:
+//!
+//! | segment | Transfer | Withdraw | ChangePubKey | ForcedExit |
+//! |---|---|---|---|---|
+//! | e0 | type ‖ account (4) ‖ token (2) ‖ amount (5, packed) ‖ fee (2) ‖ nonce (4) | type ‖ account ‖ token ‖ amount (16) ‖ fee ‖ nonce | type ‖ account ‖ fee token ‖ fee ‖ nonce | type ‖ initiator ‖ token ‖ fee ‖ nonce |
+//! | e1 | recipient address (20) | L1 recipient address | new pubkey hash | target address |
+//! | e2 | valid_from (8) ‖ valid_until (8) | same | same | same |
+//!
+//! All integers are big-endian; every segment is at most 29 bytes, so it maps injectively into
+//! the field. The **signing message** is `Poseidon(e0, e1, e2)` and the signature is
+//! EdDSA-Poseidon over it. The **tx hash** is `sha256(e0 ‖ e1 ‖ e2)`. The full **transaction
+//! bytes** are `body ‖ A ‖ R8 ‖ S` (public key, signature: 160 bytes), then for ChangePubKey the
+//! L1 authorisation (`kind ‖ 65-byte signature`, or `0` for on-chain).
+//!
+//! A transaction is valid in blocks whose timestamp `t` has `valid_from ≤ t ≤ valid_until`.
+
+pub mod auth;
+
+use sha2::{Digest, Sha256};
+
+use crate::params::ETH_TOKEN_ID;
+use crate::primitives::bytes::{signature_bytes, Reader};
+use crate::primitives::eddsa::{Point, PrivateKey, PublicKey, Scalar, Signature};
+use crate::primitives::field::fr_from_be_bytes;
+use crate::primitives::packing::{PackedAmount, PackedFee};
+use crate::primitives::{poseidon::poseidon, Address, Fr, PubKeyHash};
+use crate::rules::{Rejection, Rule};
+use crate::state::{AccountId, Nonce, TokenId};
+pub use auth::ChangePubKeyAuth;
+
+/// Transaction type bytes (equal to the op codes of the operations they become).
+pub mod tx_type {
+    pub const WITHDRAW: u8 = 3;
+    pub const TRANSFER: u8 = 5;
+    pub const CHANGE_PUBKEY: u8 = 7;
+    pub const FORCED_EXIT: u8 = 8;
+}
+
+/// `valid_from ≤ block timestamp ≤ valid_until` (seconds).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TimeWindow {
+    pub valid_from: u64,
+    pub valid_until: u64,
+}
+
+impl TimeWindow {
+    pub const ALWAYS: TimeWindow = TimeWindow { valid_from: 0, valid_until: u64::MAX };
+}
+
+impl Default for TimeWindow {
+    fn default() -> Self {
+        TimeWindow::ALWAYS
+    }
+}
+
+/// The signer's public key and the signature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TxSignature {
+    pub pub_key: PublicKey,
+    pub signature: Signature,
+}
+
+impl Default for TxSignature {
+    /// The identity key with an empty signature: what an unsigned transaction carries.
+    fn default() -> Self {
+        TxSignature {
+            pub_key: PublicKey(Point::identity()),
+            signature: Signature { r8: Point::identity(), s: Scalar::from(0u8) },
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Transfer {
+    pub account_id: AccountId,
+    pub to: Address,
+    pub token: TokenId,
+    pub amount: PackedAmount,
+    pub fee: PackedFee,
+    pub nonce: Nonce,
+    pub time: TimeWindow,
+    pub signature: TxSignature,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Withdraw {
+    pub account_id: AccountId,
+    pub to: Address,
+    pub token: TokenId,
+    pub amount: u128,
+    pub fee: PackedFee,
+    pub nonce: Nonce,
+    pub time: TimeWindow,
+    pub signature: TxSignature,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangePubKey {
+    pub account_id: AccountId,
+    pub new_pubkey_hash: PubKeyHash,
+    pub fee_token: TokenId,
+    pub fee: PackedFee,
+    pub nonce: Nonce,
+    pub time: TimeWindow,
+    /// Signed by the *new* key: proves the account will control it.
+    pub signature: TxSignature,
+    /// The L1 owner's approval, checked by the contract at commit.
+    pub auth: ChangePubKeyAuth,
+}
+
+impl Default for ChangePubKey {
+    fn default() -> Self {
+        ChangePubKey {
+            account_id: 0,
+            new_pubkey_hash: PubKeyHash::ZERO,
+            fee_token: ETH_TOKEN_ID,
+            fee: PackedFee::ZERO,
+            nonce: 0,
+            time: TimeWindow::ALWAYS,
+            signature: TxSignature::default(),
+            auth: ChangePubKeyAuth::Onchain,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct ForcedExit {
+    /// The account that signs and pays the fee.
+    pub account_id: AccountId,
+    /// The keyless account whose whole balance of `token` goes to its own L1 address.
+    pub target: Address,
+    pub token: TokenId,
+    pub fee: PackedFee,
+    pub nonce: Nonce,
+    pub time: TimeWindow,
+    pub signature: TxSignature,
+}
+
+/// A signed L2 transaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Tx {
+    Transfer(Transfer),
+    Withdraw(Withdraw),
+    ChangePubKey(ChangePubKey),
+    ForcedExit(ForcedExit),
+}
+
+impl Tx {
+    pub fn tx_type(&self) -> u8 {
+        match self {
+            Tx::Transfer(_) => tx_type::TRANSFER,
+            Tx::Withdraw(_) => tx_type::WITHDRAW,
+            Tx::ChangePubKey(_) => tx_type::CHANGE_PUBKEY,
+            Tx::ForcedExit(_) => tx_type::FORCED_EXIT,
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Tx::Transfer(_) => "Transfer",
+            Tx::Withdraw(_) => "Withdraw",
+            Tx::ChangePubKey(_) => "ChangePubKey",
+            Tx::ForcedExit(_) => "ForcedExit",
+        }
+    }
+
+    /// The account that signs (and pays the fee).
+    pub fn account_id(&self) -> AccountId {
+        match self {
+            Tx::Transfer(t) => t.account_id,
+            Tx::Withdraw(t) => t.account_id,
+            Tx::ChangePubKey(t) => t.account_id,
+            Tx::ForcedExit(t) => t.account_id,
+        }
+    }
+
+    pub fn nonce(&self) -> Nonce {
+        match self {
+            Tx::Transfer(t) => t.nonce,
+            Tx::Withdraw(t) => t.nonce,
+            Tx::ChangePubKey(t) => t.nonce,
+            Tx::ForcedExit(t) => t.nonce,
+        }
+    }
+
+    pub fn time(&self) -> TimeWindow {
+        match self {
+            Tx::Transfer(t) => t.time,
+            Tx::Withdraw(t) => t.time,
+            Tx::ChangePubKey(t) => t.time,
+            Tx::ForcedExit(t) => t.time,
+        }
+    }
+
+    /// The fee: its token and packed amount.
+    pub fn fee(&self) -> (TokenId, PackedFee) {
+        match self {
+            Tx::Transfer(t) => (t.token, t.fee),
+            Tx::Withdraw(t) => (t.token, t.fee),
+            Tx::ChangePubKey(t) => (t.fee_token, t.fee),
+            Tx::ForcedExit(t) => (t.token, t.fee),
+        }
+    }
+
+    pub fn signature(&self) -> &TxSignature {
+        match self {
+            Tx::Transfer(t) => &t.signature,
+            Tx::Withdraw(t) => &t.signature,
+            Tx::ChangePubKey(t) => &t.signature,
+            Tx::ForcedExit(t) => &t.signature,
+        }
+    }
+
+    fn signature_mut(&mut self) -> &mut TxSignature {
+        match self {
+            Tx::Transfer(t) => &mut t.signature,
+            Tx::Withdraw(t) => &mut t.signature,
+            Tx::ChangePubKey(t) => &mut t.signature,
+            Tx::ForcedExit(t) => &mut t.signature,
+        }
+    }
+
+    /// The three body segments `[e0, e1, e2]` (see the module table).
+    pub fn body_segments(&self) -> [Vec<u8>; 3] {
+        let mut e0 = vec![self.tx_type()];
+        e0.extend_from_slice(&self.account_id().to_be_bytes());
+        let e1: [u8; 20] = match self {
+            Tx::Transfer(t) => {
+                e0.extend_from_slice(&t.token.to_be_bytes());
+                e0.extend(t.amount.to_bytes());
+                e0.extend(t.fee.to_bytes());
+                t.to.0
+            }
+            Tx::Withdraw(t) => {
+                e0.extend_from_slice(&t.token.to_be_bytes());
+                e0.extend_from_slice(&t.amount.to_be_bytes());
+                e0.extend(t.fee.to_bytes());
+                t.to.0
+            }
+            Tx::ChangePubKey(t) => {
+                e0.extend_from_slice(&t.fee_token.to_be_bytes());
+                e0.extend(t.fee.to_bytes());
+                t.new_pubkey_hash.0
+            }
+            Tx::ForcedExit(t) => {
+                e0.extend_from_slice(&t.token.to_be_bytes());
+                e0.extend(t.fee.to_bytes());
+                t.target.0
+            }
+        };
+        e0.extend_from_slice(&self.nonce().to_be_bytes());
+        let time = self.time();
+        let mut e2 = time.valid_from.to_be_bytes().to_vec();
+        e2.extend_from_slice(&time.valid_until.to_be_bytes());
+        [e0, e1.to_vec(), e2]
+    }
+
+    /// `e0 ‖ e1 ‖ e2`.
+    pub fn body(&self) -> Vec<u8> {
+        self.body_segments().concat()
+    }
+
+    /// `Poseidon(e0, e1, e2)`: what the L2 key signs.
+    pub fn signing_message(&self) -> Fr {
+        let [e0, e1, e2] = self.body_segments();
+        poseidon(&[fr_from_be_bytes(&e0), fr_from_be_bytes(&e1), fr_from_be_bytes(&e2)])
+    }
+
+    /// `sha256(body)`.
+    pub fn hash(&self) -> [u8; 32] {
+        Sha256::digest(self.body()).into()
+    }
+
+    /// Signs with `key` (replacing any signature).
+    pub fn sign(&mut self, key: &PrivateKey) {
+        let sig = TxSignature { pub_key: key.public_key(), signature: key.sign(self.signing_message()) };
+        *self.signature_mut() = sig;
+    }
+
+    /// `self`, signed with `key`.
+    pub fn signed(mut self, key: &PrivateKey) -> Self {
+        self.sign(key);
+        self
+    }
+
+    /// The full transaction bytes: `body ‖ A ‖ R8 ‖ S [‖ auth]`.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = self.body();
+        let s = self.signature();
+        out.extend(signature_bytes(&s.pub_key, &s.signature));
+        if let Tx::ChangePubKey(c) = self {
+            out.extend(c.auth.to_bytes());
+        }
+        out
+    }
+
+    /// Decodes transaction bytes; every malformed input is a `codec.*` rejection.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Tx, Rejection> {
+        let mut r = Reader::new(bytes, "transaction");
+        let ty = r.u8()?;
+        let account_id = r.u32()?;
+        let fee = |r: &mut Reader| -> Result<PackedFee, Rejection> {
+            PackedFee::from_bytes(r.take(PackedFee::BYTES)?)
+                .ok_or_else(|| Rejection::new(Rule::CodecAmountTooLarge, "fee"))
+        };
+        let time = |r: &mut Reader| -> Result<TimeWindow, Rejection> {
+            Ok(TimeWindow { valid_from: r.u64()?, valid_until: r.u64()? })
+        };
+        let sig = |r: &mut Reader| -> Result<TxSignature, Rejection> {
+            let (pub_key, signature) = r.signature()?;
+            Ok(TxSignature { pub_key, signature })
+        };
+        let tx = match ty {
+            tx_type::TRANSFER => {
+                let token = r.u16()?;
+                let amount = PackedAmount::from_bytes(r.take(PackedAmount::BYTES)?)
+                    .ok_or_else(|| Rejection::new(Rule::CodecAmountTooLarge, "amount"))?;
+                let fee = fee(&mut r)?;
+                let nonce = r.u32()?;
+                let to = r.address()?;
+                let time = time(&mut r)?;
+                Tx::Transfer(Transfer { account_id, to, token, amount, fee, nonce, time, signature: sig(&mut r)? })
+            }
+            tx_type::WITHDRAW => {
+                let token = r.u16()?;
+                let amount = r.u128()?;
+                let fee = fee(&mut r)?;
+                let nonce = r.u32()?;
+                let to = r.address()?;
+                let time = time(&mut r)?;
+                Tx::Withdraw(Withdraw { account_id, to, token, amount, fee, nonce, time, signature: sig(&mut r)? })
+            }
+            tx_type::CHANGE_PUBKEY => {
+                let fee_token = r.u16()?;
+                let fee = fee(&mut r)?;
+                let nonce = r.u32()?;
+                let new_pubkey_hash = r.pubkey_hash()?;
+                let time = time(&mut r)?;
+                let signature = sig(&mut r)?;
+                let auth = match r.u8()? {
+                    0 => ChangePubKeyAuth::Onchain,
+                    1 => ChangePubKeyAuth::Eip191(r.array()?),
+                    2 => ChangePubKeyAuth::Eip712(r.array()?),
+                    k => return Err(Rejection::new(Rule::CodecBadAuth, format!("unknown authorisation kind {k}"))),
+                };
+                Tx::ChangePubKey(ChangePubKey { account_id, new_pubkey_hash, fee_token, fee, nonce, time, signature, auth })
+            }
+            tx_type::FORCED_EXIT => {
+                let token = r.u16()?;
+                let fee = fee(&mut r)?;
+                let nonce = r.u32()?;
+                let target = r.address()?;
+                let time = time(&mut r)?;
+                Tx::ForcedExit(ForcedExit { account_id, target, token, fee, nonce, time, signature: sig(&mut r)? })
+            }
+            other => return Err(Rejection::new(Rule::CodecUnknownTxType, format!("type byte {other}"))),
+        };
+        r.finish()?;
+        Ok(tx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::primitives::eddsa::verify;
+
+    fn key() -> PrivateKey {
+        PrivateKey([5u8; 32])
+    }
+
+    pub(crate) fn samples() -> Vec<Tx> {
+        let k = key();
+        vec![
+            Tx::Transfer(Transfer {
+                account_id: 3,
+                to: Address([9; 20]),
+                token: 1,
+                amount: PackedAmount::closest_packable(1_000_000),
+                fee: PackedFee::closest_packable(20),
+                nonce: 7,
+                time: TimeWindow { valid_from: 10, valid_until: 20 },
+                ..Default::default()
+            })
+            .signed(&k),
+            Tx::Withdraw(Withdraw { account_id: 4, to: Address([1; 20]), token: 0, amount: u128::MAX, ..Default::default() }).signed(&k),
+            Tx::ChangePubKey(ChangePubKey { account_id: 5, auth: ChangePubKeyAuth::Eip191([3; 65]), ..Default::default() })
+                .signed(&k),
+            Tx::ForcedExit(ForcedExit { account_id: 6, target: Address([2; 20]), ..Default::default() }).signed(&k),
+        ]
+    }
+
+    #[test]
+    fn segments_fit_the_field_and_have_the_documented_sizes() {
+        let sizes: Vec<[usize; 3]> = samples()
+            .iter()
+            .map(|t| {
+                let s = t.body_segments();
+                [s[0].len(), s[1].len(), s[2].len()]
+            })
+            .collect();
+        assert_eq!(sizes, vec![[18, 20, 16], [29, 20, 16], [13, 20, 16], [13, 20, 16]]);
+    }
+
+    #[test]
+    fn bytes_round_trip_and_signatures_verify() {
+        for tx in samples() {
+            let b = tx.to_bytes();
+            assert_eq!(Tx::from_bytes(&b), Ok(tx.clone()), "{}", tx.name());
+            let s = tx.signature();
+            assert!(verify(&s.pub_key, tx.signing_message(), &s.signature));
+            // Every truncation is a clean rejection.
+            for cut in 0..b.len() {
+                let e = Tx::from_bytes(&b[..cut]).unwrap_err();
+                assert!(matches!(e.rule, Rule::CodecTruncated | Rule::CodecUnknownTxType), "{e}");
+            }
+            let mut long = b.clone();
+            long.push(0);
+            assert_eq!(Tx::from_bytes(&long).unwrap_err().rule, Rule::CodecTrailingBytes);
+        }
+    }
+
+    #[test]
+    fn malformed_fields_are_rejected_with_their_rule() {
+        let tx = samples().remove(0);
+        let mut b = tx.to_bytes();
+        b[0] = 99;
+        assert_eq!(Tx::from_bytes(&b).unwrap_err().rule, Rule::CodecUnknownTxType);
+        // An S at or above the subgroup order.
+        let mut b = tx.to_bytes();
+        let n = b.len();
+        b[n - 32..].copy_from_slice(&[0xff; 32]);
+        assert_eq!(Tx::from_bytes(&b).unwrap_err().rule, Rule::CodecBadSignature);
+        // A public key off the curve.
+        let mut b = tx.to_bytes();
+        let body = tx.body().len();
+        b[body + 31] ^= 1;
+        assert_eq!(Tx::from_bytes(&b).unwrap_err().rule, Rule::CodecBadSignature);
+        // A packed amount worth more than 2^128.
+        let mut b = tx.to_bytes();
+        b[7..12].copy_from_slice(&[0xff; 5]);
+        assert_eq!(Tx::from_bytes(&b).unwrap_err().rule, Rule::CodecAmountTooLarge);
+        // An unknown ChangePubKey authorisation kind.
+        let cpk = samples().remove(2);
+        let mut b = cpk.to_bytes();
+        let at = b.len() - 66;
+        b[at] = 9;
+        assert_eq!(Tx::from_bytes(&b).unwrap_err().rule, Rule::CodecBadAuth);
+    }
+
+    #[test]
+    fn every_body_field_changes_the_message_and_hash() {
+        let base = samples().remove(0);
+        let Tx::Transfer(t) = &base else { unreachable!() };
+        let variants = [
+            Transfer { account_id: t.account_id + 1, ..t.clone() },
+            Transfer { to: Address([8; 20]), ..t.clone() },
+            Transfer { token: 2, ..t.clone() },
+            Transfer { amount: PackedAmount::closest_packable(5), ..t.clone() },
+            Transfer { fee: PackedFee::closest_packable(5), ..t.clone() },
+            Transfer { nonce: 8, ..t.clone() },
+            Transfer { time: TimeWindow { valid_from: 11, valid_until: 20 }, ..t.clone() },
+            Transfer { time: TimeWindow { valid_from: 10, valid_until: 21 }, ..t.clone() },
+        ];
+        for v in variants {
+            let v = Tx::Transfer(v);
+            assert_ne!(v.signing_message(), base.signing_message());
+            assert_ne!(v.hash(), base.hash());
+        }
+    }
+}
