@@ -172,7 +172,7 @@ rules! {
     L1BadOnchainOpOffset = "l1.bad_onchain_op_offset", Contract,
         "On-chain op offsets are chunk-aligned, strictly increasing and inside the pubdata.";
     L1NotOnchainOp = "l1.not_onchain_op", Contract,
-        "Every on-chain op offset points at an op the contract must process, and every such op is listed.";
+        "Every on-chain op offset points at an op the contract must process (the proof shows none is left out).";
     L1PriorityOpMismatch = "l1.priority_op_mismatch", Contract,
         "Deposits and full exits in a block are the next open priority requests, in order.";
     L1ChangePubKeyUnauthorised = "l1.change_pubkey_unauthorised", Contract,

@@ -1,8 +1,8 @@
 //! # 3. State
 //!
-//! The L2 state is the list of accounts, indexed by account id. Ids are handed out in order
-//! (deposit or transfer to a new address takes id `next_account_id`), so the accounts are
-//! exactly the ids `0..next_account_id`, and the state is a plain `Vec`.
+//! The L2 state is the accounts, indexed by account id. Ids are handed out in order (a deposit
+//! or transfer to a new address takes id `next_account_id`), so the accounts are exactly the
+//! ids `0..next_account_id`.
 //!
 //! The state root commits to the account tree and to the id counter:
 //! `root = Poseidon(account_tree_root, next_account_id)`. Committing the counter lets the circuit
@@ -15,25 +15,47 @@ pub mod tree;
 pub use account::{Account, AccountId, Nonce, TokenId};
 pub use tree::{MerkleProof, SparseMerkleTree};
 
+use std::collections::BTreeMap;
+
 use crate::params::{ACCOUNT_TREE_DEPTH, MAX_ACCOUNT_ID};
 use crate::primitives::{poseidon::poseidon, Address, Fr};
 
-/// Why a list of accounts is not a reachable state.
+/// Why a set of accounts is not a valid state.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum StateError {
-    #[error("account {0} has the zero address")]
-    ZeroAddress(AccountId),
     #[error("accounts {0} and {1} share the address {2}")]
     DuplicateAddress(AccountId, AccountId, Address),
-    #[error("{0} accounts exceed the 2^24 account ids")]
-    TooManyAccounts(usize),
+    #[error("account {0} is not below next_account_id {1}")]
+    IdNotBelowNext(AccountId, AccountId),
+    #[error("next_account_id {0} exceeds 2^24")]
+    TooManyAccounts(u64),
 }
 
-/// The L2 state.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// The L2 state: accounts `0..next_account_id`, of which only non-empty ones are stored.
+///
+/// States reached from genesis have no empty account below `next_account_id`; conformance
+/// vectors may still describe such states (for instance a full tree in a few lines), and then
+/// an unlisted id below `next_account_id` is an existing account with every field zero.
+#[derive(Clone, Debug, Default)]
 pub struct State {
-    accounts: Vec<Account>,
+    accounts: BTreeMap<AccountId, Account>,
+    next_account_id: AccountId,
 }
+
+static EMPTY_ACCOUNT: Account = Account {
+    nonce: 0,
+    pubkey_hash: crate::primitives::PubKeyHash::ZERO,
+    address: Address::ZERO,
+    balances: BTreeMap::new(),
+};
+
+impl PartialEq for State {
+    fn eq(&self, other: &Self) -> bool {
+        let ids = self.accounts.keys().chain(other.accounts.keys());
+        self.next_account_id == other.next_account_id && ids.into_iter().all(|&id| self.account(id) == other.account(id))
+    }
+}
+impl Eq for State {}
 
 impl State {
     /// The genesis state: no accounts.
@@ -41,62 +63,88 @@ impl State {
         State::default()
     }
 
-    /// A state from accounts `0..n`; addresses must be non-zero and distinct.
+    /// Accounts `0..n` in order.
     pub fn from_accounts(accounts: Vec<Account>) -> Result<Self, StateError> {
-        if accounts.len() > MAX_ACCOUNT_ID as usize + 1 {
-            return Err(StateError::TooManyAccounts(accounts.len()));
+        let next = accounts.len() as u64;
+        let map = accounts.into_iter().enumerate().map(|(i, a)| (i as AccountId, a)).collect();
+        if next > MAX_ACCOUNT_ID as u64 + 1 {
+            return Err(StateError::TooManyAccounts(next));
         }
-        let mut seen = std::collections::BTreeMap::new();
-        for (id, a) in accounts.iter().enumerate() {
-            let id = id as AccountId;
-            if a.address.is_zero() {
-                return Err(StateError::ZeroAddress(id));
-            }
-            if let Some(prev) = seen.insert(a.address, id) {
-                return Err(StateError::DuplicateAddress(prev, id, a.address));
-            }
-        }
-        Ok(State { accounts })
+        State::from_parts(map, next as AccountId)
     }
 
-    pub fn accounts(&self) -> &[Account] {
-        &self.accounts
+    /// Listed accounts and the id counter; ids below the counter must be listed or empty, and
+    /// non-zero addresses distinct.
+    pub fn from_parts(accounts: BTreeMap<AccountId, Account>, next_account_id: AccountId) -> Result<Self, StateError> {
+        if next_account_id > MAX_ACCOUNT_ID + 1 {
+            return Err(StateError::TooManyAccounts(next_account_id as u64));
+        }
+        let mut seen = BTreeMap::new();
+        for (&id, a) in &accounts {
+            if id >= next_account_id {
+                return Err(StateError::IdNotBelowNext(id, next_account_id));
+            }
+            if !a.address.is_zero() {
+                if let Some(prev) = seen.insert(a.address, id) {
+                    return Err(StateError::DuplicateAddress(prev, id, a.address));
+                }
+            }
+        }
+        let accounts = accounts.into_iter().filter(|(_, a)| *a != Account::default()).collect();
+        Ok(State { accounts, next_account_id })
     }
 
+    /// The stored (non-empty) accounts by id.
+    pub fn accounts(&self) -> impl Iterator<Item = (AccountId, &Account)> {
+        self.accounts.iter().map(|(&id, a)| (id, a))
+    }
+
+    /// The account `id`, if it exists (`id < next_account_id`).
     pub fn account(&self, id: AccountId) -> Option<&Account> {
-        self.accounts.get(id as usize)
+        if id >= self.next_account_id {
+            return None;
+        }
+        Some(self.accounts.get(&id).unwrap_or(&EMPTY_ACCOUNT))
     }
 
     pub(crate) fn account_mut(&mut self, id: AccountId) -> Option<&mut Account> {
-        self.accounts.get_mut(id as usize)
+        if id >= self.next_account_id {
+            return None;
+        }
+        Some(self.accounts.entry(id).or_default())
     }
 
     /// The id the next new account receives.
     pub fn next_account_id(&self) -> AccountId {
-        self.accounts.len() as AccountId
+        self.next_account_id
     }
 
     /// Whether no id is left for a new account.
     pub fn is_full(&self) -> bool {
-        self.next_account_id() > MAX_ACCOUNT_ID
+        self.next_account_id > MAX_ACCOUNT_ID
     }
 
-    /// The account owned by `address`, if any.
+    /// The account owned by `address` (never the zero address: it marks empty accounts).
     pub fn id_of(&self, address: &Address) -> Option<AccountId> {
-        self.accounts.iter().position(|a| a.address == *address).map(|i| i as AccountId)
+        if address.is_zero() {
+            return None;
+        }
+        self.accounts.iter().find(|(_, a)| a.address == *address).map(|(&id, _)| id)
     }
 
     /// Opens a new account for `address` (callers check the address is new and non-zero and
     /// the tree not full).
     pub(crate) fn open_account(&mut self, address: Address) -> AccountId {
         debug_assert!(!address.is_zero() && self.id_of(&address).is_none() && !self.is_full());
-        self.accounts.push(Account::new(address));
-        self.next_account_id() - 1
+        let id = self.next_account_id;
+        self.accounts.insert(id, Account::new(address));
+        self.next_account_id += 1;
+        id
     }
 
     pub fn account_tree(&self) -> SparseMerkleTree {
         let mut t = SparseMerkleTree::new(ACCOUNT_TREE_DEPTH, account::empty_account_leaf());
-        for (id, a) in self.accounts.iter().enumerate() {
+        for (&id, a) in &self.accounts {
             t.set(id as u64, a.leaf());
         }
         t
@@ -104,12 +152,12 @@ impl State {
 
     /// `Poseidon(account_tree_root, next_account_id)`.
     pub fn root(&self) -> Fr {
-        state_root(self.account_tree().root(), self.next_account_id())
+        state_root(self.account_tree().root(), self.next_account_id)
     }
 
     /// Sum of all balances of one token (for conservation checks).
     pub fn total_balance(&self, token: TokenId) -> u128 {
-        self.accounts.iter().map(|a| a.balance(token)).sum()
+        self.accounts.values().map(|a| a.balance(token)).sum()
     }
 }
 
@@ -138,10 +186,9 @@ mod tests {
 
     #[test]
     fn invalid_account_lists_are_refused() {
-        assert_eq!(
-            State::from_accounts(vec![Account::new(addr(1)), Account::new(Address::ZERO)]),
-            Err(StateError::ZeroAddress(1))
-        );
+        let one: BTreeMap<_, _> = [(5, Account::new(addr(1)))].into();
+        assert_eq!(State::from_parts(one.clone(), 5), Err(StateError::IdNotBelowNext(5, 5)));
+        assert_eq!(State::from_parts(one, 1 << 25), Err(StateError::TooManyAccounts(1 << 25)));
         assert_eq!(
             State::from_accounts(vec![Account::new(addr(1)), Account::new(addr(1))]),
             Err(StateError::DuplicateAddress(0, 1, addr(1)))
@@ -167,6 +214,14 @@ mod tests {
         let mut s = base.clone();
         s.open_account(addr(3));
         variants.push(s.root());
+        // An empty account below the counter is the same state as an unlisted one.
+        let mut padded: BTreeMap<_, _> = [(0, Account::new(addr(1)))].into();
+        padded.insert(1, Account::default());
+        let gap = State::from_parts([(0, Account::new(addr(1)))].into(), 2).unwrap();
+        assert_eq!(State::from_parts(padded, 2).unwrap(), gap);
+        assert_eq!(gap.account(1), Some(&Account::default()));
+        assert_eq!(gap.account(2), None);
+        assert_eq!(gap.id_of(&Address::ZERO), None);
         for v in &variants {
             assert_ne!(*v, r0);
         }

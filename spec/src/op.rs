@@ -1,0 +1,452 @@
+//! # 5. Operations and pubdata
+//!
+//! An operation is what a block records: a transaction or priority request after the state has
+//! resolved it (ids looked up, amounts fixed). Its pubdata is the op code followed by the fields
+//! below, big-endian, zero-padded to whole 8-byte chunks. Every field is needed by the L1
+//! contract or for data availability (rebuilding the state from L1 alone); nothing else goes in.
+//!
+//! | op | code | chunks | layout (bytes) |
+//! |---|---|---|---|
+//! | Noop | 0 | 1 | op |
+//! | Deposit | 1 | 6 | op ‖ account 3 ‖ token 2 ‖ amount 16 ‖ address 20 |
+//! | TransferToNew | 2 | 5 | op ‖ from 3 ‖ token 2 ‖ amount 5 (packed) ‖ to address 20 ‖ to 3 ‖ fee 2 (packed) |
+//! | Withdraw | 3 | 6 | op ‖ account 3 ‖ token 2 ‖ amount 16 ‖ fee 2 ‖ to address 20 |
+//! | Transfer | 5 | 2 | op ‖ from 3 ‖ token 2 ‖ to 3 ‖ amount 5 ‖ fee 2 |
+//! | FullExit | 6 | 6 | op ‖ account 3 ‖ owner 20 ‖ token 2 ‖ amount 16 |
+//! | ChangePubKey | 7 | 7 | op ‖ account 3 ‖ new pubkey hash 20 ‖ owner address 20 ‖ nonce 4 ‖ fee token 2 ‖ fee 2 |
+//! | ForcedExit | 8 | 6 | op ‖ initiator 3 ‖ target 3 ‖ token 2 ‖ fee 2 ‖ amount 16 ‖ target address 20 |
+//!
+//! *On-chain* ops are those the contract must act on: Deposit and FullExit (matched against the
+//! priority queue), Withdraw, FullExit and ForcedExit (paid out at execution), ChangePubKey
+//! (its L1 authorisation checked at commit).
+
+use crate::params::CHUNK_BYTES;
+use crate::primitives::bytes::Reader;
+use crate::primitives::packing::{PackedAmount, PackedFee};
+use crate::primitives::{Address, PubKeyHash};
+use crate::rules::{Rejection, Rule};
+use crate::state::{AccountId, Nonce, TokenId};
+
+/// Op codes (the first pubdata byte of each op).
+pub mod op_code {
+    pub const NOOP: u8 = 0;
+    pub const DEPOSIT: u8 = 1;
+    pub const TRANSFER_TO_NEW: u8 = 2;
+    pub const WITHDRAW: u8 = 3;
+    pub const TRANSFER: u8 = 5;
+    pub const FULL_EXIT: u8 = 6;
+    pub const CHANGE_PUBKEY: u8 = 7;
+    pub const FORCED_EXIT: u8 = 8;
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct DepositOp {
+    pub account_id: AccountId,
+    pub token: TokenId,
+    pub amount: u128,
+    pub address: Address,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TransferToNewOp {
+    pub from: AccountId,
+    pub token: TokenId,
+    pub amount: PackedAmount,
+    pub to_address: Address,
+    pub to: AccountId,
+    pub fee: PackedFee,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct WithdrawOp {
+    pub account_id: AccountId,
+    pub token: TokenId,
+    pub amount: u128,
+    pub fee: PackedFee,
+    pub to: Address,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TransferOp {
+    pub from: AccountId,
+    pub token: TokenId,
+    pub to: AccountId,
+    pub amount: PackedAmount,
+    pub fee: PackedFee,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FullExitOp {
+    pub account_id: AccountId,
+    pub owner: Address,
+    pub token: TokenId,
+    /// The balance withdrawn: the whole balance if `owner` owns the account, else zero.
+    pub amount: u128,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ChangePubKeyOp {
+    pub account_id: AccountId,
+    pub new_pubkey_hash: PubKeyHash,
+    /// The account's L1 address: who must have authorised the change.
+    pub owner: Address,
+    pub nonce: Nonce,
+    pub fee_token: TokenId,
+    pub fee: PackedFee,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ForcedExitOp {
+    pub initiator: AccountId,
+    pub target: AccountId,
+    pub token: TokenId,
+    pub fee: PackedFee,
+    pub amount: u128,
+    pub target_address: Address,
+}
+
+/// An operation in a block.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Op {
+    Noop,
+    Deposit(DepositOp),
+    TransferToNew(TransferToNewOp),
+    Withdraw(WithdrawOp),
+    Transfer(TransferOp),
+    FullExit(FullExitOp),
+    ChangePubKey(ChangePubKeyOp),
+    ForcedExit(ForcedExitOp),
+}
+
+/// Chunks an op with this code occupies, or `None` for an unknown code.
+pub fn chunks_of(code: u8) -> Option<usize> {
+    Some(match code {
+        op_code::NOOP => 1,
+        op_code::DEPOSIT => 6,
+        op_code::TRANSFER_TO_NEW => 5,
+        op_code::WITHDRAW => 6,
+        op_code::TRANSFER => 2,
+        op_code::FULL_EXIT => 6,
+        op_code::CHANGE_PUBKEY => 7,
+        op_code::FORCED_EXIT => 6,
+        _ => return None,
+    })
+}
+
+fn put_id(out: &mut Vec<u8>, id: AccountId) {
+    out.extend_from_slice(&id.to_be_bytes()[1..]);
+}
+
+impl Op {
+    pub fn code(&self) -> u8 {
+        match self {
+            Op::Noop => op_code::NOOP,
+            Op::Deposit(_) => op_code::DEPOSIT,
+            Op::TransferToNew(_) => op_code::TRANSFER_TO_NEW,
+            Op::Withdraw(_) => op_code::WITHDRAW,
+            Op::Transfer(_) => op_code::TRANSFER,
+            Op::FullExit(_) => op_code::FULL_EXIT,
+            Op::ChangePubKey(_) => op_code::CHANGE_PUBKEY,
+            Op::ForcedExit(_) => op_code::FORCED_EXIT,
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Op::Noop => "Noop",
+            Op::Deposit(_) => "Deposit",
+            Op::TransferToNew(_) => "TransferToNew",
+            Op::Withdraw(_) => "Withdraw",
+            Op::Transfer(_) => "Transfer",
+            Op::FullExit(_) => "FullExit",
+            Op::ChangePubKey(_) => "ChangePubKey",
+            Op::ForcedExit(_) => "ForcedExit",
+        }
+    }
+
+    pub fn chunks(&self) -> usize {
+        chunks_of(self.code()).expect("every Op has a known code")
+    }
+
+    /// Whether the contract must act on this op (see the module docs).
+    pub fn is_onchain(&self) -> bool {
+        is_onchain_code(self.code())
+    }
+
+    /// Whether this op serves a priority request (Deposit, FullExit).
+    pub fn is_priority(&self) -> bool {
+        matches!(self, Op::Deposit(_) | Op::FullExit(_))
+    }
+
+    /// The op's pubdata: `chunks() · 8` bytes.
+    pub fn to_pubdata(&self) -> Vec<u8> {
+        let mut out = vec![self.code()];
+        match self {
+            Op::Noop => {}
+            Op::Deposit(o) => {
+                put_id(&mut out, o.account_id);
+                out.extend_from_slice(&o.token.to_be_bytes());
+                out.extend_from_slice(&o.amount.to_be_bytes());
+                out.extend_from_slice(&o.address.0);
+            }
+            Op::TransferToNew(o) => {
+                put_id(&mut out, o.from);
+                out.extend_from_slice(&o.token.to_be_bytes());
+                out.extend(o.amount.to_bytes());
+                out.extend_from_slice(&o.to_address.0);
+                put_id(&mut out, o.to);
+                out.extend(o.fee.to_bytes());
+            }
+            Op::Withdraw(o) => {
+                put_id(&mut out, o.account_id);
+                out.extend_from_slice(&o.token.to_be_bytes());
+                out.extend_from_slice(&o.amount.to_be_bytes());
+                out.extend(o.fee.to_bytes());
+                out.extend_from_slice(&o.to.0);
+            }
+            Op::Transfer(o) => {
+                put_id(&mut out, o.from);
+                out.extend_from_slice(&o.token.to_be_bytes());
+                put_id(&mut out, o.to);
+                out.extend(o.amount.to_bytes());
+                out.extend(o.fee.to_bytes());
+            }
+            Op::FullExit(o) => {
+                put_id(&mut out, o.account_id);
+                out.extend_from_slice(&o.owner.0);
+                out.extend_from_slice(&o.token.to_be_bytes());
+                out.extend_from_slice(&o.amount.to_be_bytes());
+            }
+            Op::ChangePubKey(o) => {
+                put_id(&mut out, o.account_id);
+                out.extend_from_slice(&o.new_pubkey_hash.0);
+                out.extend_from_slice(&o.owner.0);
+                out.extend_from_slice(&o.nonce.to_be_bytes());
+                out.extend_from_slice(&o.fee_token.to_be_bytes());
+                out.extend(o.fee.to_bytes());
+            }
+            Op::ForcedExit(o) => {
+                put_id(&mut out, o.initiator);
+                put_id(&mut out, o.target);
+                out.extend_from_slice(&o.token.to_be_bytes());
+                out.extend(o.fee.to_bytes());
+                out.extend_from_slice(&o.amount.to_be_bytes());
+                out.extend_from_slice(&o.target_address.0);
+            }
+        }
+        out.resize(self.chunks() * CHUNK_BYTES, 0);
+        out
+    }
+
+    /// Decodes exactly one op from `bytes` (its whole chunks, padding included).
+    pub fn from_pubdata(bytes: &[u8]) -> Result<Op, Rejection> {
+        let mut r = Reader::new(bytes, "op pubdata");
+        let code = r.u8()?;
+        let chunks = chunks_of(code)
+            .ok_or_else(|| Rejection::new(Rule::CodecUnknownOp, format!("op code {code}")))?;
+        let id = |r: &mut Reader| -> Result<AccountId, Rejection> { Ok(r.uint(3)? as AccountId) };
+        let amount = |r: &mut Reader| -> Result<PackedAmount, Rejection> {
+            PackedAmount::from_bytes(r.take(PackedAmount::BYTES)?)
+                .ok_or_else(|| Rejection::new(Rule::CodecAmountTooLarge, "packed amount"))
+        };
+        let fee = |r: &mut Reader| -> Result<PackedFee, Rejection> {
+            PackedFee::from_bytes(r.take(PackedFee::BYTES)?)
+                .ok_or_else(|| Rejection::new(Rule::CodecAmountTooLarge, "packed fee"))
+        };
+        let op = match code {
+            op_code::NOOP => Op::Noop,
+            op_code::DEPOSIT => Op::Deposit(DepositOp {
+                account_id: id(&mut r)?,
+                token: r.u16()?,
+                amount: r.u128()?,
+                address: r.address()?,
+            }),
+            op_code::TRANSFER_TO_NEW => Op::TransferToNew(TransferToNewOp {
+                from: id(&mut r)?,
+                token: r.u16()?,
+                amount: amount(&mut r)?,
+                to_address: r.address()?,
+                to: id(&mut r)?,
+                fee: fee(&mut r)?,
+            }),
+            op_code::WITHDRAW => Op::Withdraw(WithdrawOp {
+                account_id: id(&mut r)?,
+                token: r.u16()?,
+                amount: r.u128()?,
+                fee: fee(&mut r)?,
+                to: r.address()?,
+            }),
+            op_code::TRANSFER => Op::Transfer(TransferOp {
+                from: id(&mut r)?,
+                token: r.u16()?,
+                to: id(&mut r)?,
+                amount: amount(&mut r)?,
+                fee: fee(&mut r)?,
+            }),
+            op_code::FULL_EXIT => Op::FullExit(FullExitOp {
+                account_id: id(&mut r)?,
+                owner: r.address()?,
+                token: r.u16()?,
+                amount: r.u128()?,
+            }),
+            op_code::CHANGE_PUBKEY => Op::ChangePubKey(ChangePubKeyOp {
+                account_id: id(&mut r)?,
+                new_pubkey_hash: r.pubkey_hash()?,
+                owner: r.address()?,
+                nonce: r.u32()?,
+                fee_token: r.u16()?,
+                fee: fee(&mut r)?,
+            }),
+            op_code::FORCED_EXIT => Op::ForcedExit(ForcedExitOp {
+                initiator: id(&mut r)?,
+                target: id(&mut r)?,
+                token: r.u16()?,
+                fee: fee(&mut r)?,
+                amount: r.u128()?,
+                target_address: r.address()?,
+            }),
+            _ => unreachable!("chunks_of accepted the code"),
+        };
+        let used = r.position();
+        let padding = r.take(chunks * CHUNK_BYTES - used)?;
+        if padding.iter().any(|b| *b != 0) {
+            return Err(Rejection::new(Rule::CodecNonzeroPadding, format!("{} padding after byte {used}", op.name())));
+        }
+        r.finish()?;
+        Ok(op)
+    }
+}
+
+/// Whether ops with this code are on-chain ops.
+pub fn is_onchain_code(code: u8) -> bool {
+    matches!(
+        code,
+        op_code::DEPOSIT | op_code::WITHDRAW | op_code::FULL_EXIT | op_code::CHANGE_PUBKEY | op_code::FORCED_EXIT
+    )
+}
+
+/// Splits a block's pubdata into ops, each starting at a chunk boundary.
+pub fn decode_pubdata(pubdata: &[u8]) -> Result<Vec<Op>, Rejection> {
+    if pubdata.len() % CHUNK_BYTES != 0 {
+        return Err(Rejection::new(Rule::CodecBadLength, format!("{} bytes is not whole chunks", pubdata.len())));
+    }
+    let mut ops = Vec::new();
+    let mut at = 0;
+    while at < pubdata.len() {
+        let code = pubdata[at];
+        let chunks = chunks_of(code)
+            .ok_or_else(|| Rejection::new(Rule::CodecUnknownOp, format!("op code {code} at byte {at}")))?;
+        let end = at + chunks * CHUNK_BYTES;
+        if end > pubdata.len() {
+            return Err(Rejection::new(
+                Rule::CodecTruncated,
+                format!("op code {code} at byte {at} needs {chunks} chunks, pubdata ends at {}", pubdata.len()),
+            ));
+        }
+        ops.push(Op::from_pubdata(&pubdata[at..end])?);
+        at = end;
+    }
+    Ok(ops)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn one_of_each() -> Vec<Op> {
+        let a = Address([0xaa; 20]);
+        vec![
+            Op::Noop,
+            Op::Deposit(DepositOp { account_id: 0xabcdef, token: 0xffff, amount: u128::MAX, address: a }),
+            Op::TransferToNew(TransferToNewOp {
+                from: 1,
+                token: 2,
+                amount: PackedAmount::closest_packable(12345),
+                to_address: a,
+                to: 3,
+                fee: PackedFee::closest_packable(7),
+            }),
+            Op::Withdraw(WithdrawOp { account_id: 4, token: 5, amount: 6, fee: PackedFee::ZERO, to: a }),
+            Op::Transfer(TransferOp {
+                from: 7,
+                token: 8,
+                to: 9,
+                amount: PackedAmount::closest_packable(1000),
+                fee: PackedFee::closest_packable(2047),
+            }),
+            Op::FullExit(FullExitOp { account_id: 10, owner: a, token: 11, amount: 12 }),
+            Op::ChangePubKey(ChangePubKeyOp {
+                account_id: 13,
+                new_pubkey_hash: PubKeyHash([0xbb; 20]),
+                owner: a,
+                nonce: u32::MAX,
+                fee_token: 14,
+                fee: PackedFee::ZERO,
+            }),
+            Op::ForcedExit(ForcedExitOp {
+                initiator: 15,
+                target: 16,
+                token: 17,
+                fee: PackedFee::ZERO,
+                amount: 18,
+                target_address: a,
+            }),
+        ]
+    }
+
+    /// Bytes each op of [`one_of_each`] uses before padding, per the module table.
+    const USED_BYTES: [usize; 8] = [1, 42, 36, 44, 16, 42, 52, 47];
+
+    #[test]
+    fn layouts_fill_the_documented_chunks() {
+        for (op, used) in one_of_each().iter().zip(USED_BYTES) {
+            let p = op.to_pubdata();
+            assert_eq!(p.len(), op.chunks() * CHUNK_BYTES, "{}", op.name());
+            assert_eq!(op.chunks(), used.div_ceil(CHUNK_BYTES), "{}", op.name());
+            assert_eq!(Op::from_pubdata(&p), Ok(op.clone()));
+        }
+        // The design's byte budget: a Transfer is exactly two chunks, 16 bytes.
+        assert_eq!(one_of_each()[4].to_pubdata().len(), 16);
+    }
+
+    #[test]
+    fn transfer_bytes_are_as_documented() {
+        let p = one_of_each()[4].to_pubdata();
+        // op 05 ‖ from 000007 ‖ token 0008 ‖ to 000009 ‖ amount 1000 = 0000007d00 ‖ fee 2047 = ffe0
+        assert_eq!(hex::encode(p), "0500000700080000090000007d00ffe0");
+    }
+
+    #[test]
+    fn malformed_pubdata_is_rejected_with_its_rule() {
+        for (op, used) in one_of_each().into_iter().zip(USED_BYTES) {
+            assert_eq!(used == op.chunks() * CHUNK_BYTES, matches!(op, Op::Transfer(_)));
+            let p = op.to_pubdata();
+            for cut in 1..p.len() {
+                assert_eq!(Op::from_pubdata(&p[..cut]).unwrap_err().rule, Rule::CodecTruncated, "{}", op.name());
+            }
+            let mut long = p.clone();
+            long.extend([0u8; 8]);
+            assert_eq!(Op::from_pubdata(&long).unwrap_err().rule, Rule::CodecTrailingBytes);
+            let mut dirty = p.clone();
+            *dirty.last_mut().unwrap() = 1;
+            // Where the layout fills its last chunk (only Transfer), the last byte is data;
+            // elsewhere it is padding and must be zero.
+            let fills = matches!(op, Op::Transfer(_));
+            match Op::from_pubdata(&dirty) {
+                Ok(_) => assert!(fills, "{}: non-zero padding accepted", op.name()),
+                Err(e) => assert_eq!(e.rule, Rule::CodecNonzeroPadding, "{}", op.name()),
+            }
+        }
+        assert_eq!(Op::from_pubdata(&[4, 0, 0, 0, 0, 0, 0, 0]).unwrap_err().rule, Rule::CodecUnknownOp);
+        assert_eq!(Op::from_pubdata(&[]).unwrap_err().rule, Rule::CodecTruncated);
+        assert_eq!(decode_pubdata(&[0; 9]).unwrap_err().rule, Rule::CodecBadLength);
+        assert_eq!(decode_pubdata(&[5, 0, 0, 0, 0, 0, 0, 0]).unwrap_err().rule, Rule::CodecTruncated);
+    }
+
+    #[test]
+    fn block_pubdata_splits_back_into_its_ops() {
+        let ops = one_of_each();
+        let pubdata: Vec<u8> = ops.iter().flat_map(|o| o.to_pubdata()).collect();
+        assert_eq!(decode_pubdata(&pubdata), Ok(ops));
+    }
+}
