@@ -500,3 +500,42 @@ impl L1 {
         })
     }
 }
+
+/// What the operator sends to commit `block`, whose inputs were `inputs`: the pubdata and, for
+/// each on-chain op, its offset and (for ChangePubKey) the authorisation from the transaction.
+pub fn commit_info(block: &crate::block::Block, inputs: &[crate::block::BlockInput]) -> CommitBlock {
+    use crate::block::BlockInput;
+    use crate::tx::Tx;
+    let mut auths = inputs.iter().filter_map(|i| match i {
+        BlockInput::Tx(Tx::ChangePubKey(c)) => Some(c.auth),
+        _ => None,
+    });
+    let mut onchain_ops = Vec::new();
+    let mut offset = 0;
+    for op in &block.ops {
+        if op.is_onchain() {
+            let auth = matches!(op, Op::ChangePubKey(_)).then(|| auths.next()).flatten();
+            onchain_ops.push(OnchainOpMeta { offset, auth });
+        }
+        offset += op.chunks() * CHUNK_BYTES;
+    }
+    let ctx = block.params.context;
+    CommitBlock {
+        block_number: ctx.block_number,
+        fee_account: ctx.fee_account,
+        timestamp: ctx.timestamp,
+        new_state_root: block.new_root,
+        pubdata: block.pubdata(),
+        onchain_ops,
+    }
+}
+
+/// The pubdata of the ops that executing `block` pays out (Withdraw, ForcedExit, FullExit).
+pub fn pending_ops(block: &crate::block::Block) -> Vec<Vec<u8>> {
+    block
+        .ops
+        .iter()
+        .filter(|op| matches!(op, Op::Withdraw(_) | Op::ForcedExit(_) | Op::FullExit(_)))
+        .map(Op::to_pubdata)
+        .collect()
+}
