@@ -59,13 +59,8 @@ impl ExitClaim {
 /// The claim and witness for `account_id`'s balance of `token` in `state`.
 pub fn exit_witness(state: &State, account_id: AccountId, token: TokenId) -> Option<(ExitClaim, ExitWitness)> {
     let account = state.account(account_id)?;
-    let claim = ExitClaim {
-        root: state.root(),
-        account_id,
-        owner: account.address,
-        token,
-        amount: account.balance(token),
-    };
+    let claim =
+        ExitClaim { root: state.root(), account_id, owner: account.address, token, amount: account.balance(token) };
     let witness = ExitWitness {
         nonce: account.nonce,
         pubkey_hash: account.pubkey_hash,

@@ -26,7 +26,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::block::{commitment, public_input};
 use crate::exit::ExitClaim;
-use crate::op::{decode_pubdata, is_onchain_code, chunks_of, Op};
+use crate::op::{chunks_of, decode_pubdata, is_onchain_code, Op};
 use crate::params::{BLOCK_CHUNK_SIZES, CHUNK_BYTES, MAX_ACCOUNT_ID, PRIORITY_EXPIRATION_SECONDS};
 use crate::primitives::field::fr_to_be_bytes;
 use crate::primitives::keys::keccak256;
@@ -244,10 +244,17 @@ impl L1 {
     }
 
     /// `requestFullExit`: `owner` asks for account `account_id`'s whole `token` balance.
-    pub fn request_full_exit(&mut self, owner: Address, account_id: AccountId, token: TokenId) -> Result<(), Rejection> {
+    pub fn request_full_exit(
+        &mut self,
+        owner: Address,
+        account_id: AccountId,
+        token: TokenId,
+    ) -> Result<(), Rejection> {
         self.atomically(|s| {
             s.require_active()?;
-            ensure(account_id <= MAX_ACCOUNT_ID, Rule::L1FullExitAccountIdOutOfRange, || format!("account {account_id}"))?;
+            ensure(account_id <= MAX_ACCOUNT_ID, Rule::L1FullExitAccountIdOutOfRange, || {
+                format!("account {account_id}")
+            })?;
             s.require_token(token)?;
             s.push_request(PriorityOp::FullExit(FullExitRequest { account_id, owner, token }));
             Ok(())
@@ -272,7 +279,12 @@ impl L1 {
     }
 
     /// `commitBlocks` for one block on top of `parent` (the last committed block).
-    pub fn commit_block(&mut self, sender: Address, parent: &StoredBlock, block: &CommitBlock) -> Result<StoredBlock, Rejection> {
+    pub fn commit_block(
+        &mut self,
+        sender: Address,
+        parent: &StoredBlock,
+        block: &CommitBlock,
+    ) -> Result<StoredBlock, Rejection> {
         self.atomically(|s| {
             s.require_validator(&sender)?;
             s.require_active()?;
@@ -290,7 +302,11 @@ impl L1 {
                 || format!("{} bytes of pubdata", block.pubdata.len()),
             )?;
             let (flags, served, ops_hash) = s.process_onchain_ops(block)?;
-            let ctx = BlockContext { block_number: block.block_number, fee_account: block.fee_account, timestamp: block.timestamp };
+            let ctx = BlockContext {
+                block_number: block.block_number,
+                fee_account: block.fee_account,
+                timestamp: block.timestamp,
+            };
             let stored = StoredBlock {
                 block_number: block.block_number,
                 priority_ops: served,
@@ -317,9 +333,11 @@ impl L1 {
         let mut next_free = 0usize;
         for meta in &block.onchain_ops {
             let at = meta.offset;
-            ensure(at % CHUNK_BYTES == 0 && at >= next_free && at < block.pubdata.len(), Rule::L1BadOnchainOpOffset, || {
-                format!("offset {at}")
-            })?;
+            ensure(
+                at % CHUNK_BYTES == 0 && at >= next_free && at < block.pubdata.len(),
+                Rule::L1BadOnchainOpOffset,
+                || format!("offset {at}"),
+            )?;
             let code = block.pubdata[at];
             ensure(is_onchain_code(code), Rule::L1NotOnchainOp, || format!("op code {code} at offset {at}"))?;
             let end = (at + chunks_of(code).expect("on-chain codes are known") * CHUNK_BYTES).min(block.pubdata.len());
@@ -337,7 +355,9 @@ impl L1 {
                 Op::FullExit(f) => {
                     let want = self.next_request(served, at)?;
                     let ok = matches!(&want.op, PriorityOp::FullExit(r) if r.account_id == f.account_id && r.owner == f.owner && r.token == f.token);
-                    ensure(ok, Rule::L1PriorityOpMismatch, || format!("full exit at {at} is not request {:?}", want.op))?;
+                    ensure(ok, Rule::L1PriorityOpMismatch, || {
+                        format!("full exit at {at} is not request {:?}", want.op)
+                    })?;
                     served += 1;
                     ops_hash = keccak256(&[&ops_hash[..], op_bytes].concat());
                 }
@@ -346,9 +366,13 @@ impl L1 {
                         Some(ChangePubKeyAuth::Onchain) | None => {
                             self.auth_facts.get(&(c.owner, c.nonce)) == Some(&onchain_auth_fact(&c.new_pubkey_hash))
                         }
-                        Some(auth) => auth.signer(&self.config.domain, &c.new_pubkey_hash, c.nonce, c.account_id) == Some(c.owner),
+                        Some(auth) => {
+                            auth.signer(&self.config.domain, &c.new_pubkey_hash, c.nonce, c.account_id) == Some(c.owner)
+                        }
                     };
-                    ensure(ok, Rule::L1ChangePubKeyUnauthorised, || format!("account {} key change at {at}", c.account_id))?;
+                    ensure(ok, Rule::L1ChangePubKeyUnauthorised, || {
+                        format!("account {} key change at {at}", c.account_id)
+                    })?;
                 }
                 Op::Withdraw(_) | Op::ForcedExit(_) => {
                     ops_hash = keccak256(&[&ops_hash[..], op_bytes].concat());
@@ -367,11 +391,19 @@ impl L1 {
     }
 
     /// `proveBlocks` for the next committed, unproven block.
-    pub fn prove_block(&mut self, sender: Address, block: &StoredBlock, proof: &[u8], verifier: &dyn ProofVerifier) -> Result<(), Rejection> {
+    pub fn prove_block(
+        &mut self,
+        sender: Address,
+        block: &StoredBlock,
+        proof: &[u8],
+        verifier: &dyn ProofVerifier,
+    ) -> Result<(), Rejection> {
         self.atomically(|s| {
             s.require_validator(&sender)?;
             s.require_active()?;
-            ensure(s.blocks_proven < s.blocks_committed, Rule::L1BlockNotCommitted, || "no committed block to prove".into())?;
+            ensure(s.blocks_proven < s.blocks_committed, Rule::L1BlockNotCommitted, || {
+                "no committed block to prove".into()
+            })?;
             s.require_stored(s.blocks_proven + 1, block, Rule::L1BlockNotCommitted)?;
             ensure(verifier.verify_block(&public_input(&block.commitment), proof), Rule::L1InvalidProof, || {
                 format!("proof of block {}", block.block_number)
@@ -382,17 +414,26 @@ impl L1 {
     }
 
     /// `executeBlocks` for the next proven block, given the pubdata of its pending on-chain ops.
-    pub fn execute_block(&mut self, sender: Address, block: &StoredBlock, pending_ops: &[Vec<u8>]) -> Result<(), Rejection> {
+    pub fn execute_block(
+        &mut self,
+        sender: Address,
+        block: &StoredBlock,
+        pending_ops: &[Vec<u8>],
+    ) -> Result<(), Rejection> {
         self.atomically(|s| {
             s.require_validator(&sender)?;
             s.require_active()?;
-            ensure(s.blocks_executed < s.blocks_proven, Rule::L1BlockNotProven, || "no proven block to execute".into())?;
+            ensure(s.blocks_executed < s.blocks_proven, Rule::L1BlockNotProven, || {
+                "no proven block to execute".into()
+            })?;
             s.require_stored(s.blocks_executed + 1, block, Rule::L1BlockNotProven)?;
             let mut h = empty_ops_hash();
             for op in pending_ops {
                 h = keccak256(&[&h[..], op].concat());
             }
-            ensure(h == block.pending_onchain_ops_hash, Rule::L1BadPendingOps, || "pending ops differ from the commit".into())?;
+            ensure(h == block.pending_onchain_ops_hash, Rule::L1BadPendingOps, || {
+                "pending ops differ from the commit".into()
+            })?;
             for bytes in pending_ops {
                 // The hash matched what commit decoded, so these decode.
                 match decode_pubdata(bytes)?.pop() {
@@ -413,7 +454,9 @@ impl L1 {
     pub fn withdraw_pending_balance(&mut self, owner: Address, token: TokenId, amount: u128) -> Result<(), Rejection> {
         self.atomically(|s| {
             let have = s.pending_balance(&owner, token);
-            ensure(amount <= have, Rule::L1InsufficientPendingBalance, || format!("{owner} has {have} pending, asks {amount}"))?;
+            ensure(amount <= have, Rule::L1InsufficientPendingBalance, || {
+                format!("{owner} has {have} pending, asks {amount}")
+            })?;
             s.pending_balances.insert((owner, token), have - amount);
             *s.held.get_mut(&token).expect("pending balances are backed") -= amount;
             Ok(())
@@ -466,7 +509,9 @@ impl L1 {
         self.atomically(|s| {
             ensure(s.exodus_mode, Rule::L1NotExodusMode, || "exodus mode is not active".into())?;
             s.require_stored(s.blocks_executed, last_executed, Rule::L1ExodusWrongBlock)?;
-            ensure(claim.root == last_executed.state_root, Rule::L1ExodusWrongBlock, || "claim root is not the last executed root".into())?;
+            ensure(claim.root == last_executed.state_root, Rule::L1ExodusWrongBlock, || {
+                "claim root is not the last executed root".into()
+            })?;
             ensure(!s.exited.contains(&(claim.account_id, claim.token)), Rule::L1ExodusAlreadyPerformed, || {
                 format!("account {} token {}", claim.account_id, claim.token)
             })?;

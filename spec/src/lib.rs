@@ -28,12 +28,12 @@
 pub mod params;
 pub mod rules;
 
+pub mod block;
+pub mod exit;
+pub mod l1;
+pub mod op;
 pub mod primitives;
 pub mod state;
-pub mod tx;
-pub mod op;
-pub mod transition;
-pub mod block;
-pub mod l1;
-pub mod exit;
 pub mod testkit;
+pub mod transition;
+pub mod tx;

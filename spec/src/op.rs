@@ -242,8 +242,7 @@ impl Op {
     pub fn from_pubdata(bytes: &[u8]) -> Result<Op, Rejection> {
         let mut r = Reader::new(bytes, "op pubdata");
         let code = r.u8()?;
-        let chunks = chunks_of(code)
-            .ok_or_else(|| Rejection::new(Rule::CodecUnknownOp, format!("op code {code}")))?;
+        let chunks = chunks_of(code).ok_or_else(|| Rejection::new(Rule::CodecUnknownOp, format!("op code {code}")))?;
         let id = |r: &mut Reader| -> Result<AccountId, Rejection> { Ok(r.uint(3)? as AccountId) };
         let amount = |r: &mut Reader| -> Result<PackedAmount, Rejection> {
             PackedAmount::from_bytes(r.take(PackedAmount::BYTES)?)

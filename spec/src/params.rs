@@ -46,8 +46,7 @@ pub const PRIORITY_EXPIRATION_SECONDS: u64 = 3 * 24 * 60 * 60;
 pub const PUBLIC_INPUT_BITS: u32 = 253;
 
 /// The message whose L1 (secp256k1, EIP-191) signature seeds an account's L2 key.
-pub const L2_KEY_SEED_MESSAGE: &str =
-    "Access zkrollup account.\n\nOnly sign this message for a trusted client!";
+pub const L2_KEY_SEED_MESSAGE: &str = "Access zkrollup account.\n\nOnly sign this message for a trusted client!";
 
 /// EIP-712 domain of the ChangePubKey authorisation.
 pub const EIP712_DOMAIN_NAME: &str = "zkrollup";

@@ -1,12 +1,19 @@
 //! Deterministic fixtures for tests and for the conformance-vector generator: users with L1 and
 //! L2 keys, funded states, and builders for signed transactions. Not part of the protocol.
 
+use std::collections::BTreeMap;
+
+use crate::block::{apply_block, BlockInput, BlockParams};
+use crate::l1::{commit_info, pending_ops, L1Config, SymbolicVerifier, L1};
+use crate::op::Op;
 use crate::primitives::eddsa::PrivateKey;
 use crate::primitives::keys::{keccak256, pubkey_hash, L1Key};
 use crate::primitives::packing::{PackedAmount, PackedFee};
 use crate::primitives::{Address, PubKeyHash};
-use crate::state::{Account, AccountId, Nonce, State, TokenId};
-use crate::transition::BlockContext;
+use crate::rules::Rejection;
+use crate::state::{genesis_root, Account, AccountId, Nonce, State, TokenId};
+use crate::transition::{BlockContext, PriorityOp};
+use crate::tx::auth::L1Domain;
 use crate::tx::*;
 
 /// A user: an L1 key and the L2 key derived from it.
@@ -22,7 +29,8 @@ pub struct User {
 pub fn user(i: u32) -> User {
     let mut seed = b"zkrollup test user ".to_vec();
     seed.extend_from_slice(&i.to_be_bytes());
-    let l1 = L1Key::from_bytes(&keccak256(&seed)).expect("a keccak output is a valid key with overwhelming probability");
+    let l1 =
+        L1Key::from_bytes(&keccak256(&seed)).expect("a keccak output is a valid key with overwhelming probability");
     let l2 = l1.derive_l2_key();
     let pubkey_hash = pubkey_hash(&l2.public_key());
     User { address: l1.address(), l1, l2, pubkey_hash }
@@ -60,19 +68,58 @@ pub fn fee(v: u128) -> PackedFee {
 
 /// A transfer signed by `signer`.
 #[allow(clippy::too_many_arguments)]
-pub fn transfer(signer: &User, from: AccountId, to: Address, token: TokenId, value: u128, fee_value: u128, nonce: Nonce) -> Tx {
-    Tx::Transfer(Transfer { account_id: from, to, token, amount: amount(value), fee: fee(fee_value), nonce, ..Default::default() })
-        .signed(&signer.l2)
+pub fn transfer(
+    signer: &User,
+    from: AccountId,
+    to: Address,
+    token: TokenId,
+    value: u128,
+    fee_value: u128,
+    nonce: Nonce,
+) -> Tx {
+    Tx::Transfer(Transfer {
+        account_id: from,
+        to,
+        token,
+        amount: amount(value),
+        fee: fee(fee_value),
+        nonce,
+        ..Default::default()
+    })
+    .signed(&signer.l2)
 }
 
 /// A withdrawal signed by `signer`.
-pub fn withdraw(signer: &User, from: AccountId, to: Address, token: TokenId, value: u128, fee_value: u128, nonce: Nonce) -> Tx {
-    Tx::Withdraw(Withdraw { account_id: from, to, token, amount: value, fee: fee(fee_value), nonce, ..Default::default() })
-        .signed(&signer.l2)
+pub fn withdraw(
+    signer: &User,
+    from: AccountId,
+    to: Address,
+    token: TokenId,
+    value: u128,
+    fee_value: u128,
+    nonce: Nonce,
+) -> Tx {
+    Tx::Withdraw(Withdraw {
+        account_id: from,
+        to,
+        token,
+        amount: value,
+        fee: fee(fee_value),
+        nonce,
+        ..Default::default()
+    })
+    .signed(&signer.l2)
 }
 
 /// A ChangePubKey of account `id` to `u`'s L2 key, signed by it, authorised by `auth`.
-pub fn change_pubkey(u: &User, id: AccountId, fee_token: TokenId, fee_value: u128, nonce: Nonce, auth: ChangePubKeyAuth) -> Tx {
+pub fn change_pubkey(
+    u: &User,
+    id: AccountId,
+    fee_token: TokenId,
+    fee_value: u128,
+    nonce: Nonce,
+    auth: ChangePubKeyAuth,
+) -> Tx {
     Tx::ChangePubKey(ChangePubKey {
         account_id: id,
         new_pubkey_hash: u.pubkey_hash,
@@ -86,7 +133,126 @@ pub fn change_pubkey(u: &User, id: AccountId, fee_token: TokenId, fee_value: u12
 }
 
 /// A forced exit of `target`'s `token`, initiated and signed by `signer`.
-pub fn forced_exit(signer: &User, initiator: AccountId, target: Address, token: TokenId, fee_value: u128, nonce: Nonce) -> Tx {
-    Tx::ForcedExit(ForcedExit { account_id: initiator, target, token, fee: fee(fee_value), nonce, ..Default::default() })
-        .signed(&signer.l2)
+pub fn forced_exit(
+    signer: &User,
+    initiator: AccountId,
+    target: Address,
+    token: TokenId,
+    fee_value: u128,
+    nonce: Nonce,
+) -> Tx {
+    Tx::ForcedExit(ForcedExit {
+        account_id: initiator,
+        target,
+        token,
+        fee: fee(fee_value),
+        nonce,
+        ..Default::default()
+    })
+    .signed(&signer.l2)
+}
+
+/// A rollup run on the spec alone: the L1 state machine, the L2 state, and an honest operator
+/// that includes every open priority request, proves symbolically and executes at once.
+pub struct SpecRollup {
+    pub l1: L1,
+    pub l2: State,
+    pub operator: Address,
+    /// Paid out of the contract, per token.
+    paid_out: BTreeMap<TokenId, u128>,
+}
+
+impl SpecRollup {
+    /// A fresh deployment validated by `operator`, listing one ERC-20 (token 1), at time `now`.
+    pub fn new(operator: Address, now: u64) -> SpecRollup {
+        let config = L1Config {
+            domain: L1Domain { chain_id: 31337, contract: Address([0xcc; 20]) },
+            validators: vec![operator],
+            genesis_root: genesis_root(),
+            tokens: vec![Address([0x70; 20])],
+        };
+        SpecRollup { l1: L1::new(config, now), l2: State::new(), operator, paid_out: BTreeMap::new() }
+    }
+
+    /// Applies as many open, uncommitted priority requests as fit, then `txs`, as one block,
+    /// and takes it through commit, prove and execute; then everyone withdraws their pending
+    /// balances. Returns the block's ops.
+    pub fn block(&mut self, txs: Vec<Tx>, chunks: usize) -> Result<Vec<Op>, Rejection> {
+        self.l1.set_time(self.l1.now + 60);
+        let served = self.l1.committed_requests as usize;
+        let tx_chunks: usize = txs.iter().map(|t| crate::op::chunks_of(t.tx_type()).unwrap_or(0)).sum();
+        let mut budget = chunks.saturating_sub(tx_chunks);
+        let mut inputs = Vec::new();
+        for r in &self.l1.open_requests()[served..] {
+            let need = match r.op {
+                PriorityOp::Deposit(_) => crate::op::chunks_of(crate::op::op_code::DEPOSIT),
+                PriorityOp::FullExit(_) => crate::op::chunks_of(crate::op::op_code::FULL_EXIT),
+            }
+            .expect("known op");
+            if need > budget {
+                break;
+            }
+            budget -= need;
+            inputs.push(BlockInput::Priority(r.op.clone()));
+        }
+        inputs.extend(txs.into_iter().map(BlockInput::Tx));
+        let parent = self.l1.blocks[self.l1.blocks_committed as usize].clone();
+        let context = BlockContext { block_number: parent.block_number + 1, fee_account: 0, timestamp: self.l1.now };
+        let block = apply_block(&mut self.l2, &BlockParams { context, chunks }, &inputs)?;
+        let op = self.operator;
+        let stored = self.l1.commit_block(op, &parent, &commit_info(&block, &inputs))?;
+        let proof = SymbolicVerifier::proof_of(&block.public_input());
+        self.l1.prove_block(op, &stored, &proof, &SymbolicVerifier)?;
+        self.l1.execute_block(op, &stored, &pending_ops(&block))?;
+        self.withdraw_all();
+        Ok(block.ops)
+    }
+
+    /// Open priority requests not yet in a committed block.
+    pub fn unserved_requests(&self) -> usize {
+        self.l1.open_requests().len() - self.l1.committed_requests as usize
+    }
+
+    /// Total paid out of the contract in `token`.
+    pub fn paid_out(&self, token: TokenId) -> u128 {
+        self.paid_out.get(&token).copied().unwrap_or(0)
+    }
+
+    /// Withdraws every pending balance to its owner.
+    pub fn withdraw_all(&mut self) {
+        let pending: Vec<_> = self.l1.pending_balances.iter().map(|(&k, &v)| (k, v)).collect();
+        for ((owner, token), amount) in pending {
+            self.l1.withdraw_pending_balance(owner, token, amount).expect("withdrawing exactly the pending balance");
+            *self.paid_out.entry(token).or_default() += amount;
+        }
+    }
+
+    /// What the contract holds = L2 balances + pending balances + deposits not yet in L2.
+    /// Checks that value reconciles for every token ever deposited: what the contract holds
+    /// is the L2 balances, pending balances and queued deposits; held plus paid out is deposited.
+    pub fn reconcile(&self) -> Result<(), String> {
+        for &token in self.l1.total_deposited.keys() {
+            let queued: u128 = self.l1.open_requests()[self.l1.committed_requests as usize..]
+                .iter()
+                .map(|r| match &r.op {
+                    PriorityOp::Deposit(d) if d.token == token => d.amount,
+                    _ => 0,
+                })
+                .sum();
+            let pending: u128 = self.l1.pending_balances.iter().filter(|((_, t), _)| *t == token).map(|(_, v)| v).sum();
+            let held = self.l1.held.get(&token).copied().unwrap_or(0);
+            let l2 = if self.l1.exodus_mode { 0 } else { self.l2.total_balance(token) };
+            if !self.l1.exodus_mode && held != l2 + pending + queued {
+                return Err(format!(
+                    "token {token}: contract holds {held}, L2 {l2} + pending {pending} + queued {queued}"
+                ));
+            }
+            let deposited = self.l1.total_deposited.get(&token).copied().unwrap_or(0);
+            let paid = self.paid_out(token);
+            if held + paid != deposited {
+                return Err(format!("token {token}: held {held} + paid out {paid} != deposited {deposited}"));
+            }
+        }
+        Ok(())
+    }
 }

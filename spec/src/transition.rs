@@ -18,10 +18,10 @@
 //! ([`crate::block`]), as its circuit does.
 
 use crate::op::*;
+use crate::params::MAX_ACCOUNT_ID;
 use crate::primitives::eddsa::verify;
 use crate::primitives::keys::pubkey_hash;
 use crate::primitives::{Address, PubKeyHash};
-use crate::params::MAX_ACCOUNT_ID;
 use crate::rules::{ensure, Rejection, Rule};
 use crate::state::{Account, AccountId, State, TokenId};
 use crate::tx::*;
@@ -108,9 +108,8 @@ fn check_envelope(
 ) -> Result<(), Rejection> {
     let id = tx.account_id();
     ensure(id <= MAX_ACCOUNT_ID, Rule::TxAccountIdOutOfRange, || format!("account id {id}"))?;
-    let account = state
-        .account(id)
-        .ok_or_else(|| Rejection::new(Rule::TxAccountMissing, format!("no account {id}")))?;
+    let account =
+        state.account(id).ok_or_else(|| Rejection::new(Rule::TxAccountMissing, format!("no account {id}")))?;
     let sig = tx.signature();
     let signer = pubkey_hash(&sig.pub_key);
     let expected = expected_key.unwrap_or(account.pubkey_hash);
@@ -199,7 +198,8 @@ fn withdraw(state: &mut State, tx: &Tx, t: &Withdraw, ctx: &BlockContext) -> Res
     let total = t.amount.checked_add(fee);
     ensure(total.is_some(), Rule::WithdrawInsufficientBalance, || "amount + fee exceeds 2^128".into())?;
     debit(state, t.account_id, t.token, total.expect("checked"), Rule::WithdrawInsufficientBalance)?;
-    let op = Op::Withdraw(WithdrawOp { account_id: t.account_id, token: t.token, amount: t.amount, fee: t.fee, to: t.to });
+    let op =
+        Op::Withdraw(WithdrawOp { account_id: t.account_id, token: t.token, amount: t.amount, fee: t.fee, to: t.to });
     Ok(Applied { op, fee: Some(Fee { token: t.token, amount: fee }) })
 }
 
@@ -268,7 +268,9 @@ fn deposit(state: &mut State, d: &DepositRequest) -> Result<Op, Rejection> {
 /// it, its whole balance of the token is withdrawn; otherwise the op still executes, with amount
 /// zero, so that the priority queue always advances.
 fn full_exit(state: &mut State, f: &FullExitRequest) -> Result<Op, Rejection> {
-    ensure(f.account_id <= MAX_ACCOUNT_ID, Rule::FullExitAccountIdOutOfRange, || format!("account id {}", f.account_id))?;
+    ensure(f.account_id <= MAX_ACCOUNT_ID, Rule::FullExitAccountIdOutOfRange, || {
+        format!("account id {}", f.account_id)
+    })?;
     let amount = match state.account_mut(f.account_id) {
         Some(a) if a.address == f.owner => {
             let amount = a.balance(f.token);

@@ -2,97 +2,21 @@
 //! proven (symbolically) and executed, withdrawals, then exodus with exit claims for every
 //! remaining balance. Value is reconciled between L1 and L2 after every step.
 
-use zkrollup_spec::block::{apply_block, BlockInput, BlockParams};
 use zkrollup_spec::exit::{check_exit, exit_witness};
-use zkrollup_spec::l1::{commit_info, pending_ops, L1Config, SymbolicVerifier, L1};
+use zkrollup_spec::l1::SymbolicVerifier;
 use zkrollup_spec::op::Op;
 use zkrollup_spec::params::PRIORITY_EXPIRATION_SECONDS;
-use zkrollup_spec::primitives::Address;
-use zkrollup_spec::state::{genesis_root, State, TokenId};
+use zkrollup_spec::state::TokenId;
 use zkrollup_spec::testkit::*;
-use zkrollup_spec::transition::{BlockContext, PriorityOp};
-use zkrollup_spec::tx::auth::{eip191_change_pubkey_message, eip712_change_pubkey_digest, L1Domain};
-use zkrollup_spec::tx::{ChangePubKeyAuth, Tx};
+use zkrollup_spec::tx::auth::{eip191_change_pubkey_message, eip712_change_pubkey_digest};
+use zkrollup_spec::tx::ChangePubKeyAuth;
 
 const OPERATOR: u32 = 9;
 const TOKENS: [TokenId; 2] = [0, 1];
 
-struct World {
-    l1: L1,
-    l2: State,
-    /// Paid out of the contract, per token.
-    paid_out: [u128; 2],
-}
-
-impl World {
-    fn new() -> World {
-        let config = L1Config {
-            domain: L1Domain { chain_id: 31337, contract: Address([0xcc; 20]) },
-            validators: vec![user(OPERATOR).address],
-            genesis_root: genesis_root(),
-            tokens: vec![Address([0x70; 20])],
-        };
-        World { l1: L1::new(config, 1_000), l2: State::new(), paid_out: [0; 2] }
-    }
-
-    /// Applies the open uncommitted priority requests then `txs` as one block, and takes it
-    /// through commit, prove and execute; then everyone withdraws their pending balances.
-    fn block(&mut self, txs: Vec<Tx>, chunks: usize) -> Vec<Op> {
-        self.l1.set_time(self.l1.now + 60);
-        let served = self.l1.committed_requests as usize;
-        let mut inputs: Vec<BlockInput> =
-            self.l1.open_requests()[served..].iter().map(|r| BlockInput::Priority(r.op.clone())).collect();
-        inputs.extend(txs.into_iter().map(BlockInput::Tx));
-        let parent = self.l1.blocks[self.l1.blocks_committed as usize].clone();
-        let context = BlockContext {
-            block_number: parent.block_number + 1,
-            fee_account: 0,
-            timestamp: self.l1.now,
-        };
-        let block = apply_block(&mut self.l2, &BlockParams { context, chunks }, &inputs).expect("valid block");
-        let op = user(OPERATOR).address;
-        let stored = self.l1.commit_block(op, &parent, &commit_info(&block, &inputs)).expect("commit");
-        let proof = SymbolicVerifier::proof_of(&block.public_input());
-        self.l1.prove_block(op, &stored, &proof, &SymbolicVerifier).expect("prove");
-        self.l1.execute_block(op, &stored, &pending_ops(&block)).expect("execute");
-        self.withdraw_all();
-        self.reconcile();
-        block.ops
-    }
-
-    fn withdraw_all(&mut self) {
-        let pending: Vec<_> = self.l1.pending_balances.iter().map(|(&k, &v)| (k, v)).collect();
-        for ((owner, token), amount) in pending {
-            self.l1.withdraw_pending_balance(owner, token, amount).unwrap();
-            self.paid_out[token as usize] += amount;
-        }
-    }
-
-    /// What the contract holds = L2 balances + pending balances + deposits not yet in L2.
-    fn reconcile(&self) {
-        for token in TOKENS {
-            let queued: u128 = self.l1.open_requests()[self.l1.committed_requests as usize..]
-                .iter()
-                .map(|r| match &r.op {
-                    PriorityOp::Deposit(d) if d.token == token => d.amount,
-                    _ => 0,
-                })
-                .sum();
-            let pending: u128 = self.l1.pending_balances.iter().filter(|((_, t), _)| *t == token).map(|(_, v)| v).sum();
-            let held = self.l1.held.get(&token).copied().unwrap_or(0);
-            let l2 = if self.l1.exodus_mode { 0 } else { self.l2.total_balance(token) };
-            if !self.l1.exodus_mode {
-                assert_eq!(held, l2 + pending + queued, "token {token}");
-            }
-            let deposited = self.l1.total_deposited.get(&token).copied().unwrap_or(0);
-            assert_eq!(held + self.paid_out[token as usize], deposited, "token {token}");
-        }
-    }
-}
-
 #[test]
 fn full_lifecycle_with_exodus() {
-    let mut w = World::new();
+    let mut w = SpecRollup::new(user(OPERATOR).address, 1_000);
     let (op, u0, u1, u2, u3, u5) = (user(OPERATOR), user(0), user(1), user(2), user(3), user(5));
 
     // Deposits: the operator's fee account first, then users 0..3 in ETH and the ERC-20.
@@ -101,7 +25,8 @@ fn full_lifecycle_with_exodus() {
         w.l1.deposit(u.address, u.address, 0, 1_000_000).unwrap();
         w.l1.deposit(u.address, u.address, 1, 5_000).unwrap();
     }
-    let ops = w.block(vec![], 64);
+    let ops = w.block(vec![], 64).unwrap();
+    w.reconcile().unwrap();
     assert_eq!(ops.len(), 9);
     assert_eq!(w.l2.next_account_id(), 5);
 
@@ -116,19 +41,24 @@ fn full_lifecycle_with_exodus() {
             change_pubkey(&u2, 3, 1, 5, 0, ChangePubKeyAuth::Eip712(sig712)),
         ],
         32,
-    );
+    )
+    .unwrap();
+    w.reconcile().unwrap();
 
     // Transfers (to an existing and a new account), a withdrawal, a forced exit, a full exit.
     w.l1.request_full_exit(u1.address, 2, 1).unwrap();
-    let ops = w.block(
-        vec![
-            transfer(&u0, 1, u1.address, 0, 1_000, 3, 1),
-            transfer(&u1, 2, u5.address, 0, 700, 1, 1),
-            withdraw(&u0, 1, u0.address, 0, 50_000, 2, 2),
-            forced_exit(&u2, 3, u3.address, 0, 4, 1),
-        ],
-        64,
-    );
+    let ops = w
+        .block(
+            vec![
+                transfer(&u0, 1, u1.address, 0, 1_000, 3, 1),
+                transfer(&u1, 2, u5.address, 0, 700, 1, 1),
+                withdraw(&u0, 1, u0.address, 0, 50_000, 2, 2),
+                forced_exit(&u2, 3, u3.address, 0, 4, 1),
+            ],
+            64,
+        )
+        .unwrap();
+    w.reconcile().unwrap();
     let kinds: Vec<&str> = ops.iter().map(Op::name).collect();
     assert_eq!(kinds, ["FullExit", "Transfer", "TransferToNew", "Withdraw", "ForcedExit"]);
     assert_eq!(w.l2.account(5).unwrap().balance(0), 700);
@@ -155,7 +85,7 @@ fn full_lifecycle_with_exodus() {
     }
     w.l1.cancel_outstanding_deposits(10).unwrap();
     w.withdraw_all();
-    w.reconcile();
+    w.reconcile().unwrap();
     for token in TOKENS {
         assert_eq!(w.l1.held.get(&token).copied().unwrap_or(0), 0, "token {token} left in the contract");
     }

@@ -91,12 +91,17 @@ fn resolve(state: &State, a: &Action) -> Input {
             let n = nonce_of(state, &u.address);
             Input::Tx(forced_exit(&u, id(from), user(target).address, token, f, n))
         }
-        Action::Deposit { to, token, amount: v } => {
-            Input::Priority(PriorityOp::Deposit(DepositRequest { from: user(to).address, to: user(to).address, token, amount: v }))
-        }
-        Action::FullExit { account, owner, token } => {
-            Input::Priority(PriorityOp::FullExit(FullExitRequest { account_id: account, owner: user(owner).address, token }))
-        }
+        Action::Deposit { to, token, amount: v } => Input::Priority(PriorityOp::Deposit(DepositRequest {
+            from: user(to).address,
+            to: user(to).address,
+            token,
+            amount: v,
+        })),
+        Action::FullExit { account, owner, token } => Input::Priority(PriorityOp::FullExit(FullExitRequest {
+            account_id: account,
+            owner: user(owner).address,
+            token,
+        })),
     }
 }
 
@@ -113,57 +118,67 @@ fn transitions_conserve_value_and_are_atomic() {
     assert!(ok * 4 > ok + bad && bad * 10 > ok + bad, "accepted {ok}, rejected {bad}: the mix is off");
 }
 
-    /// L2 balances + uncollected fees + value withdrawn to L1 = initial balances + deposits;
-    /// a rejected input leaves the state (and root) unchanged; an accepted signed tx raises its
-    /// signer's nonce by exactly one and no other nonce; every op's pubdata decodes to itself.
+/// L2 balances + uncollected fees + value withdrawn to L1 = initial balances + deposits;
+/// a rejected input leaves the state (and root) unchanged; an accepted signed tx raises its
+/// signer's nonce by exactly one and no other nonce; every op's pubdata decodes to itself.
 fn check_sequence(actions: Vec<Action>) -> Result<(), TestCaseError> {
-        let mut state = start_state();
-        let ctx = context();
-        let mut inflow: BTreeMap<TokenId, u128> = [(0, state.total_balance(0)), (1, state.total_balance(1))].into();
-        let mut outflow: BTreeMap<TokenId, u128> = BTreeMap::new();
-        let mut fees: BTreeMap<TokenId, u128> = BTreeMap::new();
-        for a in &actions {
-            let before = state.clone();
-            let root_before = state.root();
-            let result = match resolve(&state, a) {
-                Input::Tx(tx) => apply_tx(&mut state, &tx, &ctx).map(|ap| {
-                    if let Some(f) = ap.fee { *fees.entry(f.token).or_default() += f.amount; }
-                    // The signer's nonce rose by one; no other account's nonce moved.
-                    for (id, acc) in state.accounts() {
-                        let old = before.account(id).map_or(0, |b| b.nonce);
-                        let want = if id == tx.account_id() { old + 1 } else { old };
-                        assert_eq!(acc.nonce, want, "account {id} after {}", tx.name());
+    let mut state = start_state();
+    let ctx = context();
+    let mut inflow: BTreeMap<TokenId, u128> = [(0, state.total_balance(0)), (1, state.total_balance(1))].into();
+    let mut outflow: BTreeMap<TokenId, u128> = BTreeMap::new();
+    let mut fees: BTreeMap<TokenId, u128> = BTreeMap::new();
+    for a in &actions {
+        let before = state.clone();
+        let root_before = state.root();
+        let result = match resolve(&state, a) {
+            Input::Tx(tx) => apply_tx(&mut state, &tx, &ctx).map(|ap| {
+                if let Some(f) = ap.fee {
+                    *fees.entry(f.token).or_default() += f.amount;
+                }
+                // The signer's nonce rose by one; no other account's nonce moved.
+                for (id, acc) in state.accounts() {
+                    let old = before.account(id).map_or(0, |b| b.nonce);
+                    let want = if id == tx.account_id() { old + 1 } else { old };
+                    assert_eq!(acc.nonce, want, "account {id} after {}", tx.name());
+                }
+                ap.op
+            }),
+            Input::Priority(p) => {
+                if let PriorityOp::Deposit(d) = &p {
+                    *inflow.entry(d.token).or_default() += d.amount;
+                }
+                let r = apply_priority_op(&mut state, &p);
+                if r.is_err() {
+                    if let PriorityOp::Deposit(d) = &p {
+                        *inflow.entry(d.token).or_default() -= d.amount;
                     }
-                    ap.op
-                }),
-                Input::Priority(p) => {
-                    if let PriorityOp::Deposit(d) = &p { *inflow.entry(d.token).or_default() += d.amount; }
-                    let r = apply_priority_op(&mut state, &p);
-                    if r.is_err() { if let PriorityOp::Deposit(d) = &p { *inflow.entry(d.token).or_default() -= d.amount; } }
-                    r
                 }
-            };
-            match result {
-                Ok(op) => {
-                    ACCEPTED.fetch_add(1, Relaxed);
-                    match &op {
-                        Op::Withdraw(w) => *outflow.entry(w.token).or_default() += w.amount,
-                        Op::ForcedExit(f) => *outflow.entry(f.token).or_default() += f.amount,
-                        Op::FullExit(f) => *outflow.entry(f.token).or_default() += f.amount,
-                        _ => {}
-                    }
-                    prop_assert_eq!(decode_pubdata(&op.to_pubdata()).unwrap(), vec![op.clone()]);
-                }
-                Err(_) => {
-                    REJECTED.fetch_add(1, Relaxed);
-                    prop_assert_eq!(&state, &before);
-                    prop_assert_eq!(state.root(), root_before);
-                }
+                r
             }
-            for token in [0u16, 1] {
-                let held = state.total_balance(token) + fees.get(&token).copied().unwrap_or(0) + outflow.get(&token).copied().unwrap_or(0);
-                prop_assert_eq!(held, inflow[&token], "token {} after {:?}", token, a);
+        };
+        match result {
+            Ok(op) => {
+                ACCEPTED.fetch_add(1, Relaxed);
+                match &op {
+                    Op::Withdraw(w) => *outflow.entry(w.token).or_default() += w.amount,
+                    Op::ForcedExit(f) => *outflow.entry(f.token).or_default() += f.amount,
+                    Op::FullExit(f) => *outflow.entry(f.token).or_default() += f.amount,
+                    _ => {}
+                }
+                prop_assert_eq!(decode_pubdata(&op.to_pubdata()).unwrap(), vec![op.clone()]);
+            }
+            Err(_) => {
+                REJECTED.fetch_add(1, Relaxed);
+                prop_assert_eq!(&state, &before);
+                prop_assert_eq!(state.root(), root_before);
             }
         }
+        for token in [0u16, 1] {
+            let held = state.total_balance(token)
+                + fees.get(&token).copied().unwrap_or(0)
+                + outflow.get(&token).copied().unwrap_or(0);
+            prop_assert_eq!(held, inflow[&token], "token {} after {:?}", token, a);
+        }
+    }
     Ok(())
 }

@@ -5,6 +5,7 @@
 use zkrollup_spec::block::{apply_block, BlockInput, BlockParams};
 use zkrollup_spec::exit::exit_witness;
 use zkrollup_spec::l1::{commit_info, pending_ops, L1Config, StoredBlock, SymbolicVerifier, L1};
+use zkrollup_spec::op::decode_pubdata;
 use zkrollup_spec::op::{Op, TransferOp};
 use zkrollup_spec::params::{MAX_ACCOUNT_ID, PRIORITY_EXPIRATION_SECONDS};
 use zkrollup_spec::primitives::{Address, PubKeyHash};
@@ -14,7 +15,6 @@ use zkrollup_spec::testkit::*;
 use zkrollup_spec::transition::{apply_priority_op, apply_tx, DepositRequest, FullExitRequest, PriorityOp};
 use zkrollup_spec::tx::auth::{eip191_change_pubkey_message, L1Domain};
 use zkrollup_spec::tx::{ChangePubKeyAuth, TimeWindow, Tx};
-use zkrollup_spec::op::decode_pubdata;
 
 const VALIDATOR: Address = Address([0xee; 20]);
 
@@ -148,7 +148,8 @@ fn trigger(rule: Rule) -> Rejection {
         Rule::CodecNonzeroPadding => Op::from_pubdata(&[0, 0, 0, 0, 0, 0, 0, 1]).unwrap_err(),
         Rule::CodecBadLength => decode_pubdata(&[0; 12]).unwrap_err(),
         Rule::CodecAmountTooLarge => {
-            let mut p = Op::Transfer(TransferOp { from: 0, token: 0, to: 1, amount: amount(1), fee: fee(0) }).to_pubdata();
+            let mut p =
+                Op::Transfer(TransferOp { from: 0, token: 0, to: 1, amount: amount(1), fee: fee(0) }).to_pubdata();
             p[9..14].copy_from_slice(&[0xff; 5]);
             Op::from_pubdata(&p).unwrap_err()
         }
@@ -194,7 +195,10 @@ fn trigger(rule: Rule) -> Rejection {
         ),
         Rule::DepositAccountTreeFull => {
             let full = State::from_parts([(0, keyed_account(&u0, 0, &[]))].into(), MAX_ACCOUNT_ID + 1).unwrap();
-            reject_priority(&full, PriorityOp::Deposit(DepositRequest { from: u1.address, to: u1.address, token: 0, amount: 1 }))
+            reject_priority(
+                &full,
+                PriorityOp::Deposit(DepositRequest { from: u1.address, to: u1.address, token: 0, amount: 1 }),
+            )
         }
         Rule::DepositBalanceOverflow => reject_priority(
             &s,
@@ -208,7 +212,9 @@ fn trigger(rule: Rule) -> Rejection {
             reject_tx(&full, &transfer(&u0, 0, u1.address, 0, 1, 0, 0))
         }
         Rule::TransferRecipientBalanceOverflow => {
-            let s = State::from_accounts(vec![keyed_account(&u0, 0, &[(0, 10)]), keyed_account(&u1, 0, &[(0, u128::MAX)])]).unwrap();
+            let s =
+                State::from_accounts(vec![keyed_account(&u0, 0, &[(0, 10)]), keyed_account(&u1, 0, &[(0, u128::MAX)])])
+                    .unwrap();
             reject_tx(&s, &transfer(&u0, 0, u1.address, 0, 1, 0, 0))
         }
         // --- withdraw, full exit, change pubkey, forced exit
@@ -240,7 +246,9 @@ fn trigger(rule: Rule) -> Rejection {
             reject_block(&s, 64, 1, inputs)
         }
         Rule::BlockFeeBalanceOverflow => {
-            let s = State::from_accounts(vec![keyed_account(&u0, 0, &[(0, u128::MAX)]), keyed_account(&u1, 0, &[(0, 10)])]).unwrap();
+            let s =
+                State::from_accounts(vec![keyed_account(&u0, 0, &[(0, u128::MAX)]), keyed_account(&u1, 0, &[(0, 10)])])
+                    .unwrap();
             reject_block(&s, 8, 0, vec![BlockInput::Tx(transfer(&u1, 1, u1.address, 0, 1, 1, 0))])
         }
         // --- l1
@@ -261,7 +269,9 @@ fn trigger(rule: Rule) -> Rejection {
         }
         Rule::L1TokenNotListed => reject_l1(&L1::new(l1_config(), 0), |l| l.deposit(u0.address, u0.address, 2, 1)),
         Rule::L1DepositZeroAmount => reject_l1(&L1::new(l1_config(), 0), |l| l.deposit(u0.address, u0.address, 0, 0)),
-        Rule::L1DepositZeroAddress => reject_l1(&L1::new(l1_config(), 0), |l| l.deposit(u0.address, Address::ZERO, 0, 1)),
+        Rule::L1DepositZeroAddress => {
+            reject_l1(&L1::new(l1_config(), 0), |l| l.deposit(u0.address, Address::ZERO, 0, 1))
+        }
         Rule::L1DepositTotalOverflow => {
             let mut l1 = L1::new(l1_config(), 0);
             l1.deposit(u0.address, u0.address, 1, u128::MAX).unwrap();
@@ -301,7 +311,12 @@ fn trigger(rule: Rule) -> Rejection {
         }
         Rule::L1BadOnchainOpOffset => {
             let (l1, _, _) = with_deposit();
-            let dep = Op::Deposit(zkrollup_spec::op::DepositOp { account_id: 0, token: 0, amount: 1000, address: u0.address });
+            let dep = Op::Deposit(zkrollup_spec::op::DepositOp {
+                account_id: 0,
+                token: 0,
+                amount: 1000,
+                address: u0.address,
+            });
             reject_l1(&l1, |l| commit_ops(l, &[dep], &[4], None))
         }
         Rule::L1NotOnchainOp => {
@@ -310,13 +325,19 @@ fn trigger(rule: Rule) -> Rejection {
         }
         Rule::L1PriorityOpMismatch => {
             let (l1, _, _) = with_deposit();
-            let dep = Op::Deposit(zkrollup_spec::op::DepositOp { account_id: 0, token: 0, amount: 999, address: u0.address });
+            let dep =
+                Op::Deposit(zkrollup_spec::op::DepositOp { account_id: 0, token: 0, amount: 999, address: u0.address });
             reject_l1(&l1, |l| commit_ops(l, &[dep], &[0], None))
         }
         Rule::L1ChangePubKeyUnauthorised => {
             let l1 = L1::new(l1_config(), 100);
             let cpk = Op::ChangePubKey(zkrollup_spec::op::ChangePubKeyOp {
-                account_id: 0, new_pubkey_hash: u0.pubkey_hash, owner: u0.address, nonce: 0, fee_token: 0, fee: fee(0),
+                account_id: 0,
+                new_pubkey_hash: u0.pubkey_hash,
+                owner: u0.address,
+                nonce: 0,
+                fee_token: 0,
+                fee: fee(0),
             });
             // Signed by user 1's L1 key, not the owner's.
             let sig = u1.l1.personal_sign(&eip191_change_pubkey_message(&u0.pubkey_hash, 0, 0));
@@ -338,10 +359,18 @@ fn trigger(rule: Rule) -> Rejection {
         }
         Rule::L1BadPendingOps => {
             let (l1, stored, _) = proven();
-            let fake = Op::Withdraw(zkrollup_spec::op::WithdrawOp { account_id: 0, token: 0, amount: 5, fee: fee(0), to: u0.address });
+            let fake = Op::Withdraw(zkrollup_spec::op::WithdrawOp {
+                account_id: 0,
+                token: 0,
+                amount: 5,
+                fee: fee(0),
+                to: u0.address,
+            });
             reject_l1(&l1, |l| l.execute_block(VALIDATOR, &stored, &[fake.to_pubdata()]))
         }
-        Rule::L1InsufficientPendingBalance => reject_l1(&L1::new(l1_config(), 0), |l| l.withdraw_pending_balance(u0.address, 0, 1)),
+        Rule::L1InsufficientPendingBalance => {
+            reject_l1(&L1::new(l1_config(), 0), |l| l.withdraw_pending_balance(u0.address, 0, 1))
+        }
         Rule::L1RevertExecuted => {
             let (mut l1, stored, block) = proven();
             l1.execute_block(VALIDATOR, &stored, &pending_ops(&block)).unwrap();

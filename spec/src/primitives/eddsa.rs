@@ -42,7 +42,8 @@ fn curve_consts() -> &'static (Fr, Fr, Fr, Point) {
         let sqrt_a = a.sqrt().expect("168700 is a square in Fr");
         let base8 = Point {
             x: fr_from_decimal("5299619240641551281634865583518297030282874472190772894086521144482721001553").unwrap(),
-            y: fr_from_decimal("16950150798460657717958625567821834550301663161624707787222815936182638968203").unwrap(),
+            y: fr_from_decimal("16950150798460657717958625567821834550301663161624707787222815936182638968203")
+                .unwrap(),
         };
         (a, d, sqrt_a, base8)
     })

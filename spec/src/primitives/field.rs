@@ -38,10 +38,8 @@ pub fn fr_to_decimal(x: &Fr) -> String {
 
 /// Parses a canonical decimal string (no sign, no leading zeros) of a value below the modulus.
 pub fn fr_from_decimal(s: &str) -> Option<Fr> {
-    let canonical_digits = !s.is_empty()
-        && s.len() <= 78
-        && s.bytes().all(|b| b.is_ascii_digit())
-        && (s == "0" || !s.starts_with('0'));
+    let canonical_digits =
+        !s.is_empty() && s.len() <= 78 && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'));
     if !canonical_digits {
         return None;
     }

@@ -57,10 +57,7 @@ impl L1Key {
 
     /// Signs a 32-byte digest (RFC 6979, low-s), returning `r ‖ s ‖ v`.
     pub fn sign_digest(&self, digest: &[u8; 32]) -> EcdsaSig65 {
-        let (sig, recid) = self
-            .0
-            .sign_prehash_recoverable(digest)
-            .expect("a 32-byte prehash is always signable");
+        let (sig, recid) = self.0.sign_prehash_recoverable(digest).expect("a 32-byte prehash is always signable");
         let mut out = [0u8; 65];
         out[..64].copy_from_slice(&sig.to_bytes());
         out[64] = 27 + recid.to_byte();

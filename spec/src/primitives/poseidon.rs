@@ -22,11 +22,7 @@ thread_local! {
 /// `Poseidon(inputs)`, as circomlib computes it. The number of inputs (1 to 12) is fixed by the
 /// caller's code, never by data, so any other count is a bug and panics.
 pub fn poseidon(inputs: &[Fr]) -> Fr {
-    assert!(
-        (1..=MAX_INPUTS).contains(&inputs.len()),
-        "Poseidon takes 1 to {MAX_INPUTS} inputs, got {}",
-        inputs.len()
-    );
+    assert!((1..=MAX_INPUTS).contains(&inputs.len()), "Poseidon takes 1 to {MAX_INPUTS} inputs, got {}", inputs.len());
     HASHERS.with(|cell| {
         let mut hashers = cell.borrow_mut();
         let h = hashers[inputs.len()].get_or_insert_with(|| {
@@ -44,10 +40,8 @@ mod tests {
     #[test]
     fn circomlib_published_value() {
         // circomlib's test suite: poseidon([1, 2]).
-        let want = fr_from_decimal(
-            "7853200120776062878684798364095072458815029376092732009249414926327459813530",
-        )
-        .unwrap();
+        let want =
+            fr_from_decimal("7853200120776062878684798364095072458815029376092732009249414926327459813530").unwrap();
         assert_eq!(poseidon(&[Fr::from(1u8), Fr::from(2u8)]), want);
     }
 

@@ -52,7 +52,8 @@ static EMPTY_ACCOUNT: Account = Account {
 impl PartialEq for State {
     fn eq(&self, other: &Self) -> bool {
         let ids = self.accounts.keys().chain(other.accounts.keys());
-        self.next_account_id == other.next_account_id && ids.into_iter().all(|&id| self.account(id) == other.account(id))
+        self.next_account_id == other.next_account_id
+            && ids.into_iter().all(|&id| self.account(id) == other.account(id))
     }
 }
 impl Eq for State {}

@@ -62,9 +62,7 @@ impl ChangePubKeyAuth {
             ChangePubKeyAuth::Eip191(sig) => {
                 ecrecover(&eip191_digest(&eip191_change_pubkey_message(pkh, nonce, account)), sig)
             }
-            ChangePubKeyAuth::Eip712(sig) => {
-                ecrecover(&eip712_change_pubkey_digest(domain, pkh, nonce, account), sig)
-            }
+            ChangePubKeyAuth::Eip712(sig) => ecrecover(&eip712_change_pubkey_digest(domain, pkh, nonce, account), sig),
         }
     }
 }
@@ -86,7 +84,8 @@ fn word_u64(v: u64) -> [u8; 32] {
 /// `keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(ChangePubKey))`.
 pub fn eip712_change_pubkey_digest(domain: &L1Domain, pkh: &PubKeyHash, nonce: Nonce, account: AccountId) -> [u8; 32] {
     use crate::params::{EIP712_DOMAIN_NAME, EIP712_DOMAIN_VERSION};
-    let mut d = keccak256(b"EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)").to_vec();
+    let mut d =
+        keccak256(b"EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)").to_vec();
     d.extend_from_slice(&keccak256(EIP712_DOMAIN_NAME.as_bytes()));
     d.extend_from_slice(&keccak256(EIP712_DOMAIN_VERSION.as_bytes()));
     d.extend_from_slice(&word_u64(domain.chain_id));

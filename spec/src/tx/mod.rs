@@ -346,7 +346,16 @@ impl Tx {
                     2 => ChangePubKeyAuth::Eip712(r.array()?),
                     k => return Err(Rejection::new(Rule::CodecBadAuth, format!("unknown authorisation kind {k}"))),
                 };
-                Tx::ChangePubKey(ChangePubKey { account_id, new_pubkey_hash, fee_token, fee, nonce, time, signature, auth })
+                Tx::ChangePubKey(ChangePubKey {
+                    account_id,
+                    new_pubkey_hash,
+                    fee_token,
+                    fee,
+                    nonce,
+                    time,
+                    signature,
+                    auth,
+                })
             }
             tx_type::FORCED_EXIT => {
                 let token = r.u16()?;
@@ -386,9 +395,20 @@ mod tests {
                 ..Default::default()
             })
             .signed(&k),
-            Tx::Withdraw(Withdraw { account_id: 4, to: Address([1; 20]), token: 0, amount: u128::MAX, ..Default::default() }).signed(&k),
-            Tx::ChangePubKey(ChangePubKey { account_id: 5, auth: ChangePubKeyAuth::Eip191([3; 65]), ..Default::default() })
-                .signed(&k),
+            Tx::Withdraw(Withdraw {
+                account_id: 4,
+                to: Address([1; 20]),
+                token: 0,
+                amount: u128::MAX,
+                ..Default::default()
+            })
+            .signed(&k),
+            Tx::ChangePubKey(ChangePubKey {
+                account_id: 5,
+                auth: ChangePubKeyAuth::Eip191([3; 65]),
+                ..Default::default()
+            })
+            .signed(&k),
             Tx::ForcedExit(ForcedExit { account_id: 6, target: Address([2; 20]), ..Default::default() }).signed(&k),
         ]
     }
