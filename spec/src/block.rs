@@ -152,7 +152,7 @@ pub fn onchain_flags(ops: &[Op], chunks: usize) -> Vec<u8> {
     let mut flags = Vec::with_capacity(chunks);
     for op in ops {
         flags.push(op.is_onchain() as u8);
-        flags.extend(std::iter::repeat(0).take(op.chunks() - 1));
+        flags.extend(std::iter::repeat_n(0, op.chunks() - 1));
     }
     flags.resize(chunks, 0);
     flags

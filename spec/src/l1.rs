@@ -297,7 +297,7 @@ impl L1 {
             })?;
             let chunks = block.pubdata.len() / CHUNK_BYTES;
             ensure(
-                block.pubdata.len() % CHUNK_BYTES == 0 && BLOCK_CHUNK_SIZES.contains(&chunks),
+                block.pubdata.len().is_multiple_of(CHUNK_BYTES) && BLOCK_CHUNK_SIZES.contains(&chunks),
                 Rule::L1BadPubdataLength,
                 || format!("{} bytes of pubdata", block.pubdata.len()),
             )?;

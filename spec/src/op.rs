@@ -326,7 +326,7 @@ pub fn is_onchain_code(code: u8) -> bool {
 
 /// Splits a block's pubdata into ops, each starting at a chunk boundary.
 pub fn decode_pubdata(pubdata: &[u8]) -> Result<Vec<Op>, Rejection> {
-    if pubdata.len() % CHUNK_BYTES != 0 {
+    if !pubdata.len().is_multiple_of(CHUNK_BYTES) {
         return Err(Rejection::new(Rule::CodecBadLength, format!("{} bytes is not whole chunks", pubdata.len())));
     }
     let mut ops = Vec::new();

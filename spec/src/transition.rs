@@ -11,8 +11,9 @@
 //! 1. `tx.account_id_out_of_range`, 2. `tx.account_missing`,
 //! 3. `tx.signer_not_account_key` (the signer's key hashes to the account's pubkey hash; for
 //!    ChangePubKey, to the new one), 4. `tx.bad_signature`, 5. `tx.nonce_mismatch`,
-//! 6. `tx.nonce_overflow`, 7. `tx.not_yet_valid`, 8. `tx.expired`;
-//! then the checks of its kind below. An accepted transaction raises the signer's nonce by one.
+//! 6. `tx.nonce_overflow`, 7. `tx.not_yet_valid`, 8. `tx.expired`.
+//!
+//! Then come the checks of its kind below. An accepted transaction raises the signer's nonce by one.
 //!
 //! Fees are not credited at once: the block gathers them and credits its fee account at the end
 //! ([`crate::block`]), as its circuit does.

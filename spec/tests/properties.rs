@@ -63,6 +63,7 @@ fn nonce_of(state: &State, address: &Address) -> u32 {
     state.id_of(address).and_then(|id| state.account(id)).map_or(0, |a| a.nonce)
 }
 
+#[allow(clippy::large_enum_variant)]
 enum Input {
     Tx(Tx),
     Priority(PriorityOp),

@@ -374,7 +374,7 @@ fn trigger(rule: Rule) -> Rejection {
         Rule::L1RevertExecuted => {
             let (mut l1, stored, block) = proven();
             l1.execute_block(VALIDATOR, &stored, &pending_ops(&block)).unwrap();
-            reject_l1(&l1, |l| l.revert_blocks(VALIDATOR, &[stored.clone()]))
+            reject_l1(&l1, |l| l.revert_blocks(VALIDATOR, std::slice::from_ref(&stored)))
         }
         Rule::L1ExodusNotDue => {
             let (l1, _, _) = with_deposit();

@@ -1,7 +1,7 @@
 //! Keys and L1 signatures.
 //!
 //! An account is owned by an L1 (secp256k1) key. Its L2 key is derived from that key's EIP-191
-//! signature of [`L2_KEY_SEED_MESSAGE`](crate::params::L2_KEY_SEED_MESSAGE): RFC 6979 makes
+//! signature of [`L2_KEY_SEED_MESSAGE`]: RFC 6979 makes
 //! the signature deterministic, so the cold wallet can always re-derive its L2 key, and
 //! `keccak256(r ‖ s ‖ v)` is the 32-byte circomlib private key. The L2 key is then registered by
 //! a ChangePubKey authorised by the L1 key.

@@ -144,7 +144,7 @@ mod tests {
             prop_assert_eq!(PackedAmount::from_bytes(&p.to_bytes()), Some(p));
             // Tight: the next mantissa step would exceed v.
             let step = 10u128.pow(p.exponent() as u32);
-            prop_assert!(p.value().checked_add(step).map_or(true, |n| n > v));
+            prop_assert!(p.value().checked_add(step).is_none_or(|n| n > v));
         }
 
         #[test]
