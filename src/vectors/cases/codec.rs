@@ -1,0 +1,233 @@
+//! Transaction bytes, signing messages and hashes; pubdata encoding and decoding, including
+//! malformed input of every op.
+
+use zkrollup_spec::op::{self as sop, Op};
+use zkrollup_spec::primitives::packing::{PackedAmount, PackedFee};
+use zkrollup_spec::primitives::Address;
+use zkrollup_spec::rules::Rule;
+use zkrollup_spec::testkit::*;
+use zkrollup_spec::tx::{ChangePubKeyAuth, TimeWindow, Tx};
+
+use crate::vectors::{Case, Expect};
+use crate::wire::convert::{hex_of, op as wop, tx as wtx};
+use crate::wire::{CodecCase as C, CodecInput, VectorInput};
+
+fn case(name: impl Into<String>, desc: impl Into<String>, expect: Expect, c: C) -> Case {
+    Case::new(name, desc, expect, VectorInput::Codec(CodecInput { case: c }))
+}
+
+/// One transaction of each type, plus edge values.
+pub fn sample_txs() -> Vec<(&'static str, Tx)> {
+    let (u0, u1) = (user(0), user(1));
+    let edge = Tx::Transfer(zkrollup_spec::tx::Transfer {
+        account_id: zkrollup_spec::params::MAX_ACCOUNT_ID,
+        to: Address([0xff; 20]),
+        token: u16::MAX,
+        amount: PackedAmount::closest_packable(u128::MAX),
+        fee: PackedFee::closest_packable(u128::MAX),
+        nonce: u32::MAX,
+        time: TimeWindow { valid_from: u64::MAX, valid_until: u64::MAX },
+        ..Default::default()
+    })
+    .signed(&u0.l2);
+    let sig = u0.l1.personal_sign(b"any");
+    vec![
+        ("transfer", transfer(&u0, 0, u1.address, 0, 1000, 1, 0)),
+        ("transfer_edges", edge),
+        ("withdraw", withdraw(&u0, 3, u0.address, 1, 5000, 2, 7)),
+        ("withdraw_u128_max", withdraw(&u0, 3, u0.address, 1, u128::MAX, 0, 7)),
+        ("change_pubkey_onchain", change_pubkey(&u0, 0, 0, 0, 0, ChangePubKeyAuth::Onchain)),
+        ("change_pubkey_eip191", change_pubkey(&u0, 0, 1, 10, 1, ChangePubKeyAuth::Eip191(sig))),
+        ("change_pubkey_eip712", change_pubkey(&u0, 0, 1, 10, 1, ChangePubKeyAuth::Eip712(sig))),
+        ("forced_exit", forced_exit(&u0, 0, u1.address, 1, 3, 2)),
+    ]
+}
+
+fn sample_ops() -> Vec<(&'static str, Op)> {
+    let a = user(2).address;
+    vec![
+        ("noop", Op::Noop),
+        ("deposit", Op::Deposit(sop::DepositOp { account_id: 0xabcdef, token: 0xffff, amount: u128::MAX, address: a })),
+        (
+            "transfer_to_new",
+            Op::TransferToNew(sop::TransferToNewOp {
+                from: 1,
+                token: 2,
+                amount: amount(12345),
+                to_address: a,
+                to: 3,
+                fee: fee(7),
+            }),
+        ),
+        ("withdraw", Op::Withdraw(sop::WithdrawOp { account_id: 4, token: 5, amount: 6, fee: fee(0), to: a })),
+        ("transfer", Op::Transfer(sop::TransferOp { from: 7, token: 8, to: 9, amount: amount(1000), fee: fee(2047) })),
+        ("full_exit", Op::FullExit(sop::FullExitOp { account_id: 10, owner: a, token: 11, amount: 12 })),
+        (
+            "change_pubkey",
+            Op::ChangePubKey(sop::ChangePubKeyOp {
+                account_id: 13,
+                new_pubkey_hash: user(2).pubkey_hash,
+                owner: a,
+                nonce: u32::MAX,
+                fee_token: 14,
+                fee: fee(0),
+            }),
+        ),
+        (
+            "forced_exit",
+            Op::ForcedExit(sop::ForcedExitOp {
+                initiator: 15,
+                target: 16,
+                token: 17,
+                fee: fee(0),
+                amount: 18,
+                target_address: a,
+            }),
+        ),
+    ]
+}
+
+pub fn groups() -> Vec<(&'static str, Vec<Case>)> {
+    let mut txs = Vec::new();
+    for (name, t) in sample_txs() {
+        txs.push(case(
+            format!("encode_{name}"),
+            format!("bytes, body, signing message and hash of a {}", t.name()),
+            Expect::Ok,
+            C::EncodeTx { tx: wtx(&t) },
+        ));
+        let bytes = t.to_bytes();
+        txs.push(case(
+            format!("decode_{name}"),
+            format!("decode a {}", t.name()),
+            Expect::Ok,
+            C::DecodeTx { bytes: hex_of(&bytes) },
+        ));
+        let cut = bytes.len() / 2;
+        txs.push(case(
+            format!("decode_{name}_truncated"),
+            "half the bytes",
+            Expect::Reject(Rule::CodecTruncated),
+            C::DecodeTx { bytes: hex_of(&bytes[..cut]) },
+        ));
+        txs.push(case(
+            format!("decode_{name}_trailing"),
+            "one byte too many",
+            Expect::Reject(Rule::CodecTrailingBytes),
+            C::DecodeTx { bytes: hex_of(&[bytes.clone(), vec![0]].concat()) },
+        ));
+        let mut bad_s = bytes.clone();
+        let s_at = t.body().len() + 128;
+        bad_s[s_at..s_at + 32].copy_from_slice(&[0xff; 32]);
+        txs.push(case(
+            format!("decode_{name}_s_too_large"),
+            "S at or above the subgroup order",
+            Expect::Reject(Rule::CodecBadSignature),
+            C::DecodeTx { bytes: hex_of(&bad_s) },
+        ));
+    }
+    let t = transfer(&user(0), 0, user(1).address, 0, 1000, 1, 0).to_bytes();
+    let mut off_curve = t.clone();
+    off_curve[t.len() - 160 + 31] ^= 1;
+    txs.push(case(
+        "decode_key_off_curve",
+        "a public key off BabyJubjub",
+        Expect::Reject(Rule::CodecBadSignature),
+        C::DecodeTx { bytes: hex_of(&off_curve) },
+    ));
+    let mut unknown = t.clone();
+    unknown[0] = 4;
+    txs.push(case(
+        "decode_unknown_type",
+        "type byte 4 is no transaction",
+        Expect::Reject(Rule::CodecUnknownTxType),
+        C::DecodeTx { bytes: hex_of(&unknown) },
+    ));
+    let mut big = t.clone();
+    big[7..12].copy_from_slice(&[0xff; 5]);
+    txs.push(case(
+        "decode_amount_too_large",
+        "a packed amount above 2^128",
+        Expect::Reject(Rule::CodecAmountTooLarge),
+        C::DecodeTx { bytes: hex_of(&big) },
+    ));
+    let mut cpk = change_pubkey(&user(0), 0, 0, 0, 0, ChangePubKeyAuth::Onchain).to_bytes();
+    *cpk.last_mut().unwrap() = 7;
+    txs.push(case(
+        "decode_unknown_auth",
+        "ChangePubKey authorisation kind 7",
+        Expect::Reject(Rule::CodecBadAuth),
+        C::DecodeTx { bytes: hex_of(&cpk) },
+    ));
+    txs.push(case(
+        "decode_empty",
+        "no bytes at all",
+        Expect::Reject(Rule::CodecTruncated),
+        C::DecodeTx { bytes: "0x".into() },
+    ));
+
+    let mut pubdata = Vec::new();
+    let ops = sample_ops();
+    for (name, op) in &ops {
+        pubdata.push(case(
+            format!("encode_{name}"),
+            format!("pubdata of a {}", op.name()),
+            Expect::Ok,
+            C::EncodeOp { op: wop(op) },
+        ));
+        let bytes = op.to_pubdata();
+        pubdata.push(case(
+            format!("decode_{name}"),
+            format!("decode a {}", op.name()),
+            Expect::Ok,
+            C::DecodePubdata { pubdata: hex_of(&bytes) },
+        ));
+        if !matches!(op, Op::Noop) {
+            let cut = &bytes[..bytes.len() - 8];
+            pubdata.push(case(
+                format!("decode_{name}_missing_chunk"),
+                "the last chunk is missing",
+                Expect::Reject(Rule::CodecTruncated),
+                C::DecodePubdata { pubdata: hex_of(cut) },
+            ));
+        }
+        if !matches!(op, Op::Transfer(_)) {
+            let mut dirty = bytes.clone();
+            *dirty.last_mut().unwrap() = 1;
+            pubdata.push(case(
+                format!("decode_{name}_dirty_padding"),
+                "a non-zero padding byte",
+                Expect::Reject(Rule::CodecNonzeroPadding),
+                C::DecodePubdata { pubdata: hex_of(&dirty) },
+            ));
+        }
+    }
+    let all: Vec<u8> = ops.iter().flat_map(|(_, o)| o.to_pubdata()).collect();
+    pubdata.push(case(
+        "decode_every_op",
+        "a block's pubdata with one op of each kind",
+        Expect::Ok,
+        C::DecodePubdata { pubdata: hex_of(&all) },
+    ));
+    pubdata.push(case(
+        "decode_unknown_op",
+        "op code 4 is unknown",
+        Expect::Reject(Rule::CodecUnknownOp),
+        C::DecodePubdata { pubdata: "0x0400000000000000".into() },
+    ));
+    pubdata.push(case(
+        "decode_bad_length",
+        "pubdata is whole 8-byte chunks",
+        Expect::Reject(Rule::CodecBadLength),
+        C::DecodePubdata { pubdata: "0x00000000000000".into() },
+    ));
+    let mut big = ops[4].1.to_pubdata();
+    big[9..14].copy_from_slice(&[0xff; 5]);
+    pubdata.push(case(
+        "decode_transfer_amount_too_large",
+        "a packed amount above 2^128",
+        Expect::Reject(Rule::CodecAmountTooLarge),
+        C::DecodePubdata { pubdata: hex_of(&big) },
+    ));
+    vec![("tx", txs), ("pubdata", pubdata)]
+}

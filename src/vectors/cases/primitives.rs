@@ -1,0 +1,143 @@
+//! Poseidon, EdDSA, pubkey hashes, L2 key derivation and float packing.
+
+use zkrollup_spec::primitives::eddsa::PrivateKey;
+use zkrollup_spec::primitives::field::fr_to_decimal;
+use zkrollup_spec::primitives::Fr;
+use zkrollup_spec::rules::Rule;
+
+use crate::vectors::{Case, Expect};
+use crate::wire::convert::{dec, hex_of, point};
+use crate::wire::{PrimitivesCase as P, PrimitivesInput, VectorInput};
+
+fn case(name: impl Into<String>, desc: impl Into<String>, c: P) -> Case {
+    Case::new(name, desc, Expect::Ok, VectorInput::Primitives(PrimitivesInput { case: c }))
+}
+
+const P_MINUS_1: &str = "21888242871839275222246405745257275088548364400416034343698204186575808495616";
+
+fn keys() -> Vec<(&'static str, [u8; 32])> {
+    let mut counting = [0u8; 32];
+    for (i, b) in counting.iter_mut().enumerate() {
+        *b = i as u8;
+    }
+    vec![("zero", [0u8; 32]), ("counting", counting), ("ones", [0xff; 32]), ("sevens", [7; 32])]
+}
+
+pub fn groups() -> Vec<(&'static str, Vec<Case>)> {
+    let mut poseidon = Vec::new();
+    for n in 1..=12usize {
+        let inputs: Vec<String> = (1..=n).map(|i| i.to_string()).collect();
+        poseidon.push(case(
+            format!("arity_{n}"),
+            format!("Poseidon of 1..={n} (circomlib, t={})", n + 1),
+            P::Poseidon { inputs },
+        ));
+    }
+    poseidon.push(case(
+        "zeros_4",
+        "Poseidon(0, 0, 0, 0): the tree-node width",
+        P::Poseidon { inputs: vec!["0".into(); 4] },
+    ));
+    poseidon.push(case(
+        "max_2",
+        "Poseidon(p-1, p-1): the largest field elements",
+        P::Poseidon { inputs: vec![P_MINUS_1.into(); 2] },
+    ));
+
+    let mut eddsa = Vec::new();
+    let messages = ["0", "1", "123456789", P_MINUS_1];
+    for (kname, k) in keys() {
+        let key = PrivateKey(k);
+        eddsa.push(case(
+            format!("public_key_{kname}"),
+            "circomlib's prv2pub",
+            P::EddsaPublicKey { private_key: hex_of(&k) },
+        ));
+        for (mi, m) in messages.iter().enumerate().filter(|(i, _)| kname != "zero" || *i < 2) {
+            eddsa.push(case(
+                format!("sign_{kname}_{mi}"),
+                format!("signPoseidon with key {kname} over message {m}"),
+                P::EddsaSign { private_key: hex_of(&k), message: m.to_string() },
+            ));
+        }
+        let pk = point(&key.public_key().0);
+        let msg = Fr::from(42u8);
+        let sig = key.sign(msg);
+        let s = ark_ff::PrimeField::into_bigint(sig.s).to_string();
+        let verify = |name: &str, desc: &str, message: Fr, r8, s: String| {
+            case(
+                format!("verify_{kname}_{name}"),
+                desc,
+                P::EddsaVerify { public_key: pk.clone(), message: fr_to_decimal(&message), r8, s },
+            )
+        };
+        eddsa.push(verify("valid", "a valid signature verifies", msg, point(&sig.r8), s.clone()));
+        eddsa.push(verify(
+            "wrong_message",
+            "a signature does not verify another message",
+            msg + Fr::from(1u8),
+            point(&sig.r8),
+            s.clone(),
+        ));
+        let s_plus =
+            ark_ff::PrimeField::into_bigint(sig.s + zkrollup_spec::primitives::eddsa::Scalar::from(1u8)).to_string();
+        eddsa.push(verify("wrong_s", "S changed by one does not verify", msg, point(&sig.r8), s_plus));
+        let off = crate::wire::Point { x: "1".into(), y: "1".into() };
+        eddsa.push(verify("r8_off_curve", "an R8 off the curve does not verify", msg, off, s));
+    }
+
+    let mut keys_group = Vec::new();
+    for (kname, k) in keys() {
+        let pk = point(&PrivateKey(k).public_key().0);
+        keys_group.push(case(
+            format!("pubkey_hash_{kname}"),
+            "low 20 bytes of Poseidon(Ax, Ay)",
+            P::PubkeyHash { public_key: pk },
+        ));
+    }
+    for i in [0u32, 1, 2] {
+        let secret =
+            zkrollup_spec::primitives::keys::keccak256(&[b"zkrollup l1 secret ".as_slice(), &i.to_be_bytes()].concat());
+        keys_group.push(case(
+            format!("l2_key_from_l1_{i}"),
+            "the L2 key is keccak256 of the L1 key's personal_sign of the seed message",
+            P::L2KeyFromL1 { l1_secret: hex_of(&secret) },
+        ));
+    }
+
+    let mut packing = Vec::new();
+    let max_m = (1u128 << 35) - 1;
+    let amounts: [(&str, u128); 9] = [
+        ("zero", 0),
+        ("one", 1),
+        ("thousand", 1000),
+        ("max_mantissa", max_m),
+        ("max_mantissa_plus_one", max_m + 1),
+        ("ten_pow_30", 10u128.pow(30)),
+        ("not_packable", 123_456_789_012_345),
+        ("largest_packable", zkrollup_spec::primitives::packing::PackedAmount::closest_packable(u128::MAX).value()),
+        ("u128_max", u128::MAX),
+    ];
+    for (n, v) in amounts {
+        packing.push(case(format!("amount_{n}"), format!("pack the amount {v}"), P::PackAmount { value: dec(v) }));
+    }
+    for (n, v) in [("zero", 0u128), ("max_mantissa", 2047), ("2048", 2048), ("2049", 2049), ("u128_max", u128::MAX)] {
+        packing.push(case(format!("fee_{n}"), format!("pack the fee {v}"), P::PackFee { value: dec(v) }));
+    }
+    packing.push(case("unpack_amount_1000", "0x0000007d00 is 1000", P::UnpackAmount { bytes: "0x0000007d00".into() }));
+    packing.push(case("unpack_fee_max", "0xffff is 2047·10^31", P::UnpackFee { bytes: "0xffff".into() }));
+    packing.push(Case::new(
+        "unpack_amount_too_large",
+        "2^35-1 · 10^31 exceeds 128 bits",
+        Expect::Reject(Rule::CodecAmountTooLarge),
+        VectorInput::Primitives(PrimitivesInput { case: P::UnpackAmount { bytes: "0xffffffffff".into() } }),
+    ));
+    packing.push(Case::new(
+        "unpack_fee_wrong_length",
+        "a fee is exactly two bytes",
+        Expect::Reject(Rule::CodecTruncated),
+        VectorInput::Primitives(PrimitivesInput { case: P::UnpackFee { bytes: "0xff".into() } }),
+    ));
+
+    vec![("poseidon", poseidon), ("eddsa", eddsa), ("keys", keys_group), ("packing", packing)]
+}

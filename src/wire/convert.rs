@@ -1,0 +1,564 @@
+//! Conversions between the wire format and the spec's types. Parsing never panics: a malformed
+//! field is a [`WireError`] naming the field.
+
+use std::collections::BTreeMap;
+
+use ark_ff::PrimeField;
+use zkrollup_spec::block::BlockInput;
+use zkrollup_spec::exit::ExitClaim;
+use zkrollup_spec::l1;
+use zkrollup_spec::op::{self as sop, Op};
+use zkrollup_spec::primitives::eddsa::{Point, PublicKey, Scalar, Signature};
+use zkrollup_spec::primitives::field::{fr_from_decimal, fr_to_decimal};
+use zkrollup_spec::primitives::packing::{PackedAmount, PackedFee, PackedFloat};
+use zkrollup_spec::primitives::{Address, Fr, PubKeyHash};
+use zkrollup_spec::state::{Account, State};
+use zkrollup_spec::transition::{BlockContext, DepositRequest, Fee, FullExitRequest, PriorityOp};
+use zkrollup_spec::tx::auth::{ChangePubKeyAuth, L1Domain};
+use zkrollup_spec::tx::{self as stx, TimeWindow, Tx, TxSignature};
+
+use super as w;
+
+/// A field of a vector that does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct WireError(pub String);
+
+type R<T> = Result<T, WireError>;
+
+fn err<T>(what: &str, value: &str) -> R<T> {
+    Err(WireError(format!("{what}: cannot parse {value:?}")))
+}
+
+// --- scalars ----------------------------------------------------------------------------
+
+pub fn dec<T: ToString>(v: T) -> w::Dec {
+    v.to_string()
+}
+
+pub fn u128_of(s: &str) -> R<u128> {
+    if s.is_empty() || (s.len() > 1 && s.starts_with('0')) {
+        return err("integer", s);
+    }
+    s.parse().or_else(|_| err("integer", s))
+}
+
+pub fn u64_of(s: &str) -> R<u64> {
+    u128_of(s)?.try_into().or_else(|_| err("64-bit integer", s))
+}
+
+pub fn fr_of(s: &str) -> R<Fr> {
+    fr_from_decimal(s).map_or_else(|| err("field element", s), Ok)
+}
+
+pub fn fr_dec(x: &Fr) -> w::Dec {
+    fr_to_decimal(x)
+}
+
+pub fn hex_of(bytes: &[u8]) -> w::Hex {
+    format!("0x{}", hex::encode(bytes))
+}
+
+pub fn bytes_of(s: &str) -> R<Vec<u8>> {
+    let h = s.strip_prefix("0x").ok_or_else(|| WireError(format!("bytes: {s:?} lacks 0x")))?;
+    hex::decode(h).or_else(|_| err("hex bytes", s))
+}
+
+pub fn array_of<const N: usize>(s: &str) -> R<[u8; N]> {
+    bytes_of(s)?.try_into().or_else(|_| err(&format!("{N} bytes"), s))
+}
+
+pub fn address_of(s: &str) -> R<Address> {
+    Ok(Address(array_of(s)?))
+}
+
+pub fn pkh_of(s: &str) -> R<PubKeyHash> {
+    Ok(PubKeyHash(array_of(s)?))
+}
+
+pub fn point_of(p: &w::Point) -> R<Point> {
+    Ok(Point { x: fr_of(&p.x)?, y: fr_of(&p.y)? })
+}
+
+pub fn point(p: &Point) -> w::Point {
+    w::Point { x: fr_dec(&p.x), y: fr_dec(&p.y) }
+}
+
+pub fn scalar_of(s: &str) -> R<Scalar> {
+    let v = u128_digits_ok(s)?;
+    let x: Scalar = v.parse().or_else(|_| err("subgroup scalar", s))?;
+    // Reject values at or above the subgroup order rather than reducing them.
+    (x.into_bigint().to_string() == s).then_some(x).map_or_else(|| err("subgroup scalar below l", s), Ok)
+}
+
+fn u128_digits_ok(s: &str) -> R<&str> {
+    let ok = !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'));
+    if ok {
+        Ok(s)
+    } else {
+        err("decimal", s)
+    }
+}
+
+pub fn packed<const M: u32, const E: u32>(p: &PackedFloat<M, E>) -> w::Packed {
+    w::Packed { mantissa: p.mantissa(), exponent: p.exponent() }
+}
+
+pub fn packed_of<const M: u32, const E: u32>(p: &w::Packed) -> R<PackedFloat<M, E>> {
+    PackedFloat::new(p.mantissa, p.exponent)
+        .ok_or_else(|| WireError(format!("packed {}e{} does not fit its bits or 128 bits", p.mantissa, p.exponent)))
+}
+
+// --- state ------------------------------------------------------------------------------
+
+pub fn account(id: u32, a: &Account) -> w::Account {
+    w::Account {
+        id,
+        nonce: a.nonce,
+        pubkey_hash: a.pubkey_hash.to_string(),
+        address: a.address.to_string(),
+        balances: a.balances.iter().map(|(&token, &v)| w::Balance { token, amount: dec(v) }).collect(),
+    }
+}
+
+pub fn account_of(a: &w::Account) -> R<Account> {
+    let mut out = Account::new(address_of(&a.address)?);
+    out.nonce = a.nonce;
+    out.pubkey_hash = pkh_of(&a.pubkey_hash)?;
+    for b in &a.balances {
+        out.set_balance(b.token, u128_of(&b.amount)?);
+    }
+    Ok(out)
+}
+
+pub fn state(s: &State) -> w::State {
+    w::State { next_account_id: s.next_account_id(), accounts: s.accounts().map(|(id, a)| account(id, a)).collect() }
+}
+
+pub fn state_of(s: &w::State) -> R<State> {
+    let mut map = BTreeMap::new();
+    for a in &s.accounts {
+        if map.insert(a.id, account_of(a)?).is_some() {
+            return Err(WireError(format!("account {} listed twice", a.id)));
+        }
+    }
+    State::from_parts(map, s.next_account_id).map_err(|e| WireError(format!("pre-state: {e}")))
+}
+
+pub fn context(c: &BlockContext) -> w::BlockContext {
+    w::BlockContext { block_number: c.block_number, fee_account: c.fee_account, timestamp: dec(c.timestamp) }
+}
+
+pub fn context_of(c: &w::BlockContext) -> R<BlockContext> {
+    Ok(BlockContext { block_number: c.block_number, fee_account: c.fee_account, timestamp: u64_of(&c.timestamp)? })
+}
+
+// --- transactions -----------------------------------------------------------------------
+
+fn signature(s: &TxSignature) -> w::Signature {
+    w::Signature {
+        pub_key: point(&s.pub_key.0),
+        r8: point(&s.signature.r8),
+        s: s.signature.s.into_bigint().to_string(),
+    }
+}
+
+fn signature_of(s: &w::Signature) -> R<TxSignature> {
+    Ok(TxSignature {
+        pub_key: PublicKey(point_of(&s.pub_key)?),
+        signature: Signature { r8: point_of(&s.r8)?, s: scalar_of(&s.s)? },
+    })
+}
+
+pub fn auth(a: &ChangePubKeyAuth) -> w::Auth {
+    match a {
+        ChangePubKeyAuth::Onchain => w::Auth::Onchain,
+        ChangePubKeyAuth::Eip191(s) => w::Auth::Eip191 { signature: hex_of(s) },
+        ChangePubKeyAuth::Eip712(s) => w::Auth::Eip712 { signature: hex_of(s) },
+    }
+}
+
+pub fn auth_of(a: &w::Auth) -> R<ChangePubKeyAuth> {
+    Ok(match a {
+        w::Auth::Onchain => ChangePubKeyAuth::Onchain,
+        w::Auth::Eip191 { signature } => ChangePubKeyAuth::Eip191(array_of(signature)?),
+        w::Auth::Eip712 { signature } => ChangePubKeyAuth::Eip712(array_of(signature)?),
+    })
+}
+
+fn time_of(from: &str, until: &str) -> R<TimeWindow> {
+    Ok(TimeWindow { valid_from: u64_of(from)?, valid_until: u64_of(until)? })
+}
+
+pub fn tx(t: &Tx) -> w::Tx {
+    let time = t.time();
+    let (valid_from, valid_until) = (dec(time.valid_from), dec(time.valid_until));
+    match t {
+        Tx::Transfer(t) => w::Tx::Transfer {
+            account_id: t.account_id,
+            to: t.to.to_string(),
+            token: t.token,
+            amount: packed(&t.amount),
+            fee: packed(&t.fee),
+            nonce: t.nonce,
+            valid_from,
+            valid_until,
+            signature: signature(&t.signature),
+        },
+        Tx::Withdraw(t) => w::Tx::Withdraw {
+            account_id: t.account_id,
+            to: t.to.to_string(),
+            token: t.token,
+            amount: dec(t.amount),
+            fee: packed(&t.fee),
+            nonce: t.nonce,
+            valid_from,
+            valid_until,
+            signature: signature(&t.signature),
+        },
+        Tx::ChangePubKey(t) => w::Tx::ChangePubKey {
+            account_id: t.account_id,
+            new_pubkey_hash: t.new_pubkey_hash.to_string(),
+            fee_token: t.fee_token,
+            fee: packed(&t.fee),
+            nonce: t.nonce,
+            valid_from,
+            valid_until,
+            signature: signature(&t.signature),
+            auth: auth(&t.auth),
+        },
+        Tx::ForcedExit(t) => w::Tx::ForcedExit {
+            account_id: t.account_id,
+            target: t.target.to_string(),
+            token: t.token,
+            fee: packed(&t.fee),
+            nonce: t.nonce,
+            valid_from,
+            valid_until,
+            signature: signature(&t.signature),
+        },
+    }
+}
+
+pub fn tx_of(t: &w::Tx) -> R<Tx> {
+    Ok(match t {
+        w::Tx::Transfer { account_id, to, token, amount, fee, nonce, valid_from, valid_until, signature } => {
+            Tx::Transfer(stx::Transfer {
+                account_id: *account_id,
+                to: address_of(to)?,
+                token: *token,
+                amount: packed_of(amount)?,
+                fee: packed_of(fee)?,
+                nonce: *nonce,
+                time: time_of(valid_from, valid_until)?,
+                signature: signature_of(signature)?,
+            })
+        }
+        w::Tx::Withdraw { account_id, to, token, amount, fee, nonce, valid_from, valid_until, signature } => {
+            Tx::Withdraw(stx::Withdraw {
+                account_id: *account_id,
+                to: address_of(to)?,
+                token: *token,
+                amount: u128_of(amount)?,
+                fee: packed_of(fee)?,
+                nonce: *nonce,
+                time: time_of(valid_from, valid_until)?,
+                signature: signature_of(signature)?,
+            })
+        }
+        w::Tx::ChangePubKey {
+            account_id,
+            new_pubkey_hash,
+            fee_token,
+            fee,
+            nonce,
+            valid_from,
+            valid_until,
+            signature,
+            auth,
+        } => Tx::ChangePubKey(stx::ChangePubKey {
+            account_id: *account_id,
+            new_pubkey_hash: pkh_of(new_pubkey_hash)?,
+            fee_token: *fee_token,
+            fee: packed_of(fee)?,
+            nonce: *nonce,
+            time: time_of(valid_from, valid_until)?,
+            signature: signature_of(signature)?,
+            auth: auth_of(auth)?,
+        }),
+        w::Tx::ForcedExit { account_id, target, token, fee, nonce, valid_from, valid_until, signature } => {
+            Tx::ForcedExit(stx::ForcedExit {
+                account_id: *account_id,
+                target: address_of(target)?,
+                token: *token,
+                fee: packed_of(fee)?,
+                nonce: *nonce,
+                time: time_of(valid_from, valid_until)?,
+                signature: signature_of(signature)?,
+            })
+        }
+    })
+}
+
+pub fn priority(p: &PriorityOp) -> w::PriorityOp {
+    match p {
+        PriorityOp::Deposit(d) => w::PriorityOp::Deposit {
+            from: d.from.to_string(),
+            to: d.to.to_string(),
+            token: d.token,
+            amount: dec(d.amount),
+        },
+        PriorityOp::FullExit(f) => {
+            w::PriorityOp::FullExit { account_id: f.account_id, owner: f.owner.to_string(), token: f.token }
+        }
+    }
+}
+
+pub fn priority_of(p: &w::PriorityOp) -> R<PriorityOp> {
+    Ok(match p {
+        w::PriorityOp::Deposit { from, to, token, amount } => PriorityOp::Deposit(DepositRequest {
+            from: address_of(from)?,
+            to: address_of(to)?,
+            token: *token,
+            amount: u128_of(amount)?,
+        }),
+        w::PriorityOp::FullExit { account_id, owner, token } => {
+            PriorityOp::FullExit(FullExitRequest { account_id: *account_id, owner: address_of(owner)?, token: *token })
+        }
+    })
+}
+
+pub fn input(i: &BlockInput) -> w::Input {
+    match i {
+        BlockInput::Tx(t) => w::Input::Tx { tx: tx(t) },
+        BlockInput::Priority(p) => w::Input::Priority { op: priority(p) },
+    }
+}
+
+pub fn input_of(i: &w::Input) -> R<BlockInput> {
+    Ok(match i {
+        w::Input::Tx { tx } => BlockInput::Tx(tx_of(tx)?),
+        w::Input::Priority { op } => BlockInput::Priority(priority_of(op)?),
+    })
+}
+
+pub fn fee(f: &Fee) -> w::Fee {
+    w::Fee { token: f.token, amount: dec(f.amount) }
+}
+
+// --- operations -------------------------------------------------------------------------
+
+pub fn op(o: &Op) -> w::Op {
+    match o {
+        Op::Noop => w::Op::Noop,
+        Op::Deposit(d) => w::Op::Deposit {
+            account_id: d.account_id,
+            token: d.token,
+            amount: dec(d.amount),
+            address: d.address.to_string(),
+        },
+        Op::TransferToNew(t) => w::Op::TransferToNew {
+            from: t.from,
+            token: t.token,
+            amount: packed(&t.amount),
+            to_address: t.to_address.to_string(),
+            to: t.to,
+            fee: packed(&t.fee),
+        },
+        Op::Withdraw(x) => w::Op::Withdraw {
+            account_id: x.account_id,
+            token: x.token,
+            amount: dec(x.amount),
+            fee: packed(&x.fee),
+            to: x.to.to_string(),
+        },
+        Op::Transfer(t) => {
+            w::Op::Transfer { from: t.from, token: t.token, to: t.to, amount: packed(&t.amount), fee: packed(&t.fee) }
+        }
+        Op::FullExit(f) => w::Op::FullExit {
+            account_id: f.account_id,
+            owner: f.owner.to_string(),
+            token: f.token,
+            amount: dec(f.amount),
+        },
+        Op::ChangePubKey(c) => w::Op::ChangePubKey {
+            account_id: c.account_id,
+            new_pubkey_hash: c.new_pubkey_hash.to_string(),
+            owner: c.owner.to_string(),
+            nonce: c.nonce,
+            fee_token: c.fee_token,
+            fee: packed(&c.fee),
+        },
+        Op::ForcedExit(f) => w::Op::ForcedExit {
+            initiator: f.initiator,
+            target: f.target,
+            token: f.token,
+            fee: packed(&f.fee),
+            amount: dec(f.amount),
+            target_address: f.target_address.to_string(),
+        },
+    }
+}
+
+pub fn op_of(o: &w::Op) -> R<Op> {
+    Ok(match o {
+        w::Op::Noop => Op::Noop,
+        w::Op::Deposit { account_id, token, amount, address } => Op::Deposit(sop::DepositOp {
+            account_id: *account_id,
+            token: *token,
+            amount: u128_of(amount)?,
+            address: address_of(address)?,
+        }),
+        w::Op::TransferToNew { from, token, amount, to_address, to, fee } => Op::TransferToNew(sop::TransferToNewOp {
+            from: *from,
+            token: *token,
+            amount: packed_of(amount)?,
+            to_address: address_of(to_address)?,
+            to: *to,
+            fee: packed_of(fee)?,
+        }),
+        w::Op::Withdraw { account_id, token, amount, fee, to } => Op::Withdraw(sop::WithdrawOp {
+            account_id: *account_id,
+            token: *token,
+            amount: u128_of(amount)?,
+            fee: packed_of(fee)?,
+            to: address_of(to)?,
+        }),
+        w::Op::Transfer { from, token, to, amount, fee } => Op::Transfer(sop::TransferOp {
+            from: *from,
+            token: *token,
+            to: *to,
+            amount: packed_of(amount)?,
+            fee: packed_of(fee)?,
+        }),
+        w::Op::FullExit { account_id, owner, token, amount } => Op::FullExit(sop::FullExitOp {
+            account_id: *account_id,
+            owner: address_of(owner)?,
+            token: *token,
+            amount: u128_of(amount)?,
+        }),
+        w::Op::ChangePubKey { account_id, new_pubkey_hash, owner, nonce, fee_token, fee } => {
+            Op::ChangePubKey(sop::ChangePubKeyOp {
+                account_id: *account_id,
+                new_pubkey_hash: pkh_of(new_pubkey_hash)?,
+                owner: address_of(owner)?,
+                nonce: *nonce,
+                fee_token: *fee_token,
+                fee: packed_of(fee)?,
+            })
+        }
+        w::Op::ForcedExit { initiator, target, token, fee, amount, target_address } => {
+            Op::ForcedExit(sop::ForcedExitOp {
+                initiator: *initiator,
+                target: *target,
+                token: *token,
+                fee: packed_of(fee)?,
+                amount: u128_of(amount)?,
+                target_address: address_of(target_address)?,
+            })
+        }
+    })
+}
+
+// --- L1 ---------------------------------------------------------------------------------
+
+pub fn l1_config(c: &l1::L1Config) -> w::L1Config {
+    w::L1Config {
+        chain_id: dec(c.domain.chain_id),
+        contract: c.domain.contract.to_string(),
+        validators: c.validators.iter().map(Address::to_string).collect(),
+        genesis_root: fr_dec(&c.genesis_root),
+        tokens: c.tokens.iter().map(Address::to_string).collect(),
+    }
+}
+
+pub fn l1_config_of(c: &w::L1Config) -> R<l1::L1Config> {
+    Ok(l1::L1Config {
+        domain: L1Domain { chain_id: u64_of(&c.chain_id)?, contract: address_of(&c.contract)? },
+        validators: c.validators.iter().map(|v| address_of(v)).collect::<R<_>>()?,
+        genesis_root: fr_of(&c.genesis_root)?,
+        tokens: c.tokens.iter().map(|v| address_of(v)).collect::<R<_>>()?,
+    })
+}
+
+pub fn stored(b: &l1::StoredBlock) -> w::StoredBlock {
+    w::StoredBlock {
+        block_number: b.block_number,
+        priority_ops: dec(b.priority_ops),
+        pending_onchain_ops_hash: hex_of(&b.pending_onchain_ops_hash),
+        timestamp: dec(b.timestamp),
+        state_root: fr_dec(&b.state_root),
+        commitment: hex_of(&b.commitment),
+    }
+}
+
+pub fn stored_of(b: &w::StoredBlock) -> R<l1::StoredBlock> {
+    Ok(l1::StoredBlock {
+        block_number: b.block_number,
+        priority_ops: u64_of(&b.priority_ops)?,
+        pending_onchain_ops_hash: array_of(&b.pending_onchain_ops_hash)?,
+        timestamp: u64_of(&b.timestamp)?,
+        state_root: fr_of(&b.state_root)?,
+        commitment: array_of(&b.commitment)?,
+    })
+}
+
+pub fn commit(c: &l1::CommitBlock) -> w::CommitBlock {
+    w::CommitBlock {
+        block_number: c.block_number,
+        fee_account: c.fee_account,
+        timestamp: dec(c.timestamp),
+        new_state_root: fr_dec(&c.new_state_root),
+        pubdata: hex_of(&c.pubdata),
+        onchain_ops: c
+            .onchain_ops
+            .iter()
+            .map(|m| w::OnchainOpMeta { offset: m.offset as u32, auth: m.auth.as_ref().map(auth) })
+            .collect(),
+    }
+}
+
+pub fn commit_of(c: &w::CommitBlock) -> R<l1::CommitBlock> {
+    Ok(l1::CommitBlock {
+        block_number: c.block_number,
+        fee_account: c.fee_account,
+        timestamp: u64_of(&c.timestamp)?,
+        new_state_root: fr_of(&c.new_state_root)?,
+        pubdata: bytes_of(&c.pubdata)?,
+        onchain_ops: c
+            .onchain_ops
+            .iter()
+            .map(|m| {
+                Ok(l1::OnchainOpMeta { offset: m.offset as usize, auth: m.auth.as_ref().map(auth_of).transpose()? })
+            })
+            .collect::<R<_>>()?,
+    })
+}
+
+pub fn claim(c: &ExitClaim) -> w::ExitClaim {
+    w::ExitClaim {
+        root: fr_dec(&c.root),
+        account_id: c.account_id,
+        owner: c.owner.to_string(),
+        token: c.token,
+        amount: dec(c.amount),
+    }
+}
+
+pub fn claim_of(c: &w::ExitClaim) -> R<ExitClaim> {
+    Ok(ExitClaim {
+        root: fr_of(&c.root)?,
+        account_id: c.account_id,
+        owner: address_of(&c.owner)?,
+        token: c.token,
+        amount: u128_of(&c.amount)?,
+    })
+}
+
+pub fn packed_amount(p: &PackedAmount) -> w::Packed {
+    packed(p)
+}
+
+pub fn packed_fee(p: &PackedFee) -> w::Packed {
+    packed(p)
+}
