@@ -47,7 +47,7 @@ enum Command {
     },
     /// Run the conformance vectors against an implementation.
     Conformance {
-        /// `spec`, or `exec:<command>` for an outside implementation speaking the JSON-lines
+        /// `spec`, `reference`, or `exec:<command>` for an outside implementation speaking the JSON-lines
         /// protocol of conformance-vectors/README.md.
         #[arg(long = "impl", default_value = "spec")]
         implementation: String,

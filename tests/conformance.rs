@@ -24,19 +24,21 @@ fn all_vectors(files: &[VectorFile]) -> Vec<Vector> {
     files.iter().flat_map(|f| f.vectors.clone()).collect()
 }
 
-/// Runs the whole suite and demands that every vector ran and passed, and that every vector
-/// file contributed at least one vector that ran.
+/// Runs the whole suite: every vector of a kind the implementation supports must run and pass,
+/// and every vector file of those kinds must contribute a vector that ran.
 fn run_everything(implementation: &mut dyn Implementation) {
     let files = suite();
     let vectors = all_vectors(&files);
     let report = runner::run(implementation, &vectors, None);
     assert!(report.ok(), "{}", report.render(false));
-    assert_eq!(report.skipped(), 0);
-    assert_eq!(report.passed(), vectors.len());
+    let supported = vectors.iter().filter(|v| implementation.supports(v.input.kind())).count();
+    assert!(supported > 0);
+    assert_eq!(report.passed(), supported);
     let ran: BTreeSet<&str> =
         report.vectors.iter().filter(|v| v.status == Status::Pass).map(|v| v.name.as_str()).collect();
     let on_disk = vectors::list_files(&suite_dir()).unwrap();
-    for path in on_disk.iter().filter(|p| !p.starts_with("v1/schema/")) {
+    let kind_of = |path: &str| Kind::ALL.into_iter().find(|k| path.starts_with(&format!("v1/{}/", k.as_str())));
+    for path in on_disk.iter().filter(|p| kind_of(p).is_some_and(|k| implementation.supports(k))) {
         let file = files.iter().find(|f| &f.path == path).unwrap_or_else(|| panic!("{path} was never read"));
         assert!(file.vectors.iter().any(|v| ran.contains(v.name.as_str())), "no vector of {path} ran");
     }
@@ -45,6 +47,11 @@ fn run_everything(implementation: &mut dyn Implementation) {
 #[test]
 fn every_vector_passes_on_the_spec() {
     run_everything(&mut SpecImplementation);
+}
+
+#[test]
+fn every_transition_and_block_vector_passes_on_the_reference() {
+    run_everything(&mut zkrollup::harness::reference_impl::ReferenceImplementation);
 }
 
 #[test]

@@ -7,6 +7,7 @@
 //! vector kinds they implement; the others are skipped, not failed.
 
 pub mod exec;
+pub mod reference_impl;
 pub mod runner;
 pub mod spec_impl;
 
@@ -32,6 +33,7 @@ pub fn by_name(name: &str) -> Result<Box<dyn Implementation>, String> {
     }
     match name {
         "spec" => Ok(Box::new(spec_impl::SpecImplementation)),
-        other => Err(format!("unknown implementation {other:?}; available: spec, exec:<command>")),
+        "reference" => Ok(Box::new(reference_impl::ReferenceImplementation)),
+        other => Err(format!("unknown implementation {other:?}; available: spec, reference, exec:<command>")),
     }
 }

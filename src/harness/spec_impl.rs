@@ -100,7 +100,7 @@ pub fn run_spec(input: &VectorInput) -> Result<Outcome, WireError> {
 }
 
 /// Accounts whose contents differ between `pre` and `post`, as in `post`.
-fn changed_accounts(pre: &State, post: &State) -> Vec<w::Account> {
+pub fn changed_accounts(pre: &State, post: &State) -> Vec<w::Account> {
     let ids: BTreeSet<u32> = pre.accounts().chain(post.accounts()).map(|(id, _)| id).collect();
     let new_ids = pre.next_account_id()..post.next_account_id();
     ids.into_iter()
