@@ -1,6 +1,7 @@
 //! `zkrollup`: the command-line entry point. Each subcommand lives in its own module; `main`
 //! only parses arguments and turns errors into a message and a non-zero exit.
 
+mod bench;
 mod demo;
 
 use std::path::PathBuf;
@@ -61,6 +62,8 @@ enum Command {
         #[arg(long, default_value = "conformance-vectors")]
         dir: PathBuf,
     },
+    /// Measure throughput, each figure beside the spec's in the same run.
+    Bench(bench::BenchArgs),
     /// Print every protocol rule id, who enforces it, and what it demands.
     Rules {
         /// Print a Markdown table instead of aligned text.
@@ -73,6 +76,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo(args) => demo::run(&args),
+        Command::Bench(args) => bench::run(&args),
         Command::Vectors { action, dir } => vectors_command(action, &dir),
         Command::Conformance { implementation, filter, verbose, dir } => {
             conformance(&implementation, filter.as_deref(), verbose, &dir)

@@ -108,9 +108,42 @@ impl StateKeeper {
         self.oldest_pending_since.get_or_insert(now);
     }
 
-    /// Checks `tx` against the current state and queues it. Nonces ahead of the account's are
-    /// accepted (they wait for their predecessors); balances are checked when the block is built.
+    /// Checks `tx` against the current state and queues it, in the transition rules' order
+    /// (account, key, signature, nonce, expiry). Nonces ahead of the account's are accepted
+    /// (they wait for their predecessors); balances are checked when the block is built.
     pub fn submit(&mut self, tx: Tx, now: u64) -> Result<Receipt, Rejection> {
+        self.check_account_and_key(&tx)?;
+        let sig = tx.signature();
+        if !verify(&sig.pub_key, tx.signing_message(), &sig.signature) {
+            return Err(Rejection::new(Rule::TxBadSignature, tx.name()));
+        }
+        self.enqueue(tx, now)
+    }
+
+    /// [`StateKeeper::submit`] for many transactions, verifying signatures in parallel (the
+    /// expensive part), then checking and queueing in order.
+    pub fn submit_many(&mut self, txs: Vec<Tx>, now: u64) -> Vec<Result<Receipt, Rejection>> {
+        use rayon::prelude::*;
+        let verified: Vec<bool> = txs
+            .par_iter()
+            .map(|tx| {
+                let sig = tx.signature();
+                verify(&sig.pub_key, tx.signing_message(), &sig.signature)
+            })
+            .collect();
+        txs.into_iter()
+            .zip(verified)
+            .map(|(tx, ok)| {
+                self.check_account_and_key(&tx)?;
+                if !ok {
+                    return Err(Rejection::new(Rule::TxBadSignature, tx.name()));
+                }
+                self.enqueue(tx, now)
+            })
+            .collect()
+    }
+
+    fn check_account_and_key(&self, tx: &Tx) -> Result<(), Rejection> {
         let id = tx.account_id();
         let st = &self.executor.state;
         if id > MAX_ACCOUNT_ID {
@@ -119,18 +152,19 @@ impl StateKeeper {
         if !st.exists(id) {
             return Err(Rejection::new(Rule::TxAccountMissing, format!("account {id}")));
         }
-        let want = match &tx {
+        let want = match tx {
             Tx::ChangePubKey(c) => c.new_pubkey_hash,
             _ => st.pubkey_hash(id),
         };
-        let sig = tx.signature();
-        if want.is_zero() || pubkey_hash(&sig.pub_key) != want {
+        if want.is_zero() || pubkey_hash(&tx.signature().pub_key) != want {
             return Err(Rejection::new(Rule::TxSignerNotAccountKey, format!("account {id}")));
         }
-        if !verify(&sig.pub_key, tx.signing_message(), &sig.signature) {
-            return Err(Rejection::new(Rule::TxBadSignature, tx.name()));
-        }
-        if tx.nonce() < st.nonce(id) {
+        Ok(())
+    }
+
+    fn enqueue(&mut self, tx: Tx, now: u64) -> Result<Receipt, Rejection> {
+        let id = tx.account_id();
+        if tx.nonce() < self.executor.state.nonce(id) {
             return Err(Rejection::new(Rule::TxNonceMismatch, format!("nonce {} already used", tx.nonce())));
         }
         if tx.time().valid_until < now {

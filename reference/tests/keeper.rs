@@ -154,3 +154,34 @@ fn blocks_respect_chunks_and_fee_slots_and_seal_on_timeout() {
     let (b2, _) = k.seal(NOW).unwrap();
     assert_eq!(b2.fees.keys().copied().collect::<Vec<_>>(), vec![4]);
 }
+
+#[test]
+fn batch_submission_answers_as_one_by_one_submission() {
+    let state = funded();
+    let (u0, u1) = (user(0), user(1));
+    let Tx::Transfer(mut tampered) = transfer(&u0, 0, u1.address, 0, 10, 0, 3) else { unreachable!() };
+    tampered.amount = amount(11);
+    let txs = vec![
+        transfer(&u0, 0, u1.address, 0, 10, 0, 0),
+        transfer(&u1, 0, u1.address, 0, 10, 0, 1),
+        Tx::Transfer(tampered),
+        transfer(&u0, 9, u1.address, 0, 10, 0, 0),
+        transfer(&u0, 0, u1.address, 0, 10, 0, 0),
+    ];
+    let mut one = keeper(&state, 16, false);
+    let singles: Vec<_> = txs.iter().map(|t| one.submit(t.clone(), NOW).map_err(|e| e.rule)).collect();
+    let mut many = keeper(&state, 16, false);
+    let batch: Vec<_> = many.submit_many(txs, NOW).into_iter().map(|r| r.map_err(|e| e.rule)).collect();
+    assert_eq!(singles, batch);
+    let rules: Vec<_> = batch.iter().map(|r| r.as_ref().err().copied()).collect();
+    assert_eq!(
+        rules,
+        vec![
+            None,
+            Some(Rule::TxSignerNotAccountKey),
+            Some(Rule::TxBadSignature),
+            Some(Rule::TxAccountMissing),
+            Some(Rule::TxNonceMismatch)
+        ]
+    );
+}
