@@ -6,12 +6,14 @@
 //!   the spec's internal types), and conversions to and from the spec's types.
 //! - [`vectors`]: the generator (every vector's expected outcome comes from running its input
 //!   through the spec), reading and writing the committed suite, `check` and `coverage`.
+//! - [`fuzzing`]: the bodies of the cargo-fuzz targets in `fuzz/`, replayed by `cargo test`.
 //! - [`harness`]: the [`harness::Implementation`] trait, its adapters (`spec`, `exec:`) and the
 //!   runner that compares outcomes and reports the first difference.
 //!
 //! Data flows: case builders → inputs → spec adapter → expected outcomes → JSON files; then
 //! JSON files → any adapter → outcomes → compared with the expected ones.
 
+pub mod fuzzing;
 pub mod harness;
 pub mod vectors;
 pub mod wire;
