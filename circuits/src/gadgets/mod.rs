@@ -1,0 +1,8 @@
+//! Gadgets: circuit versions of the spec's primitives, each tested against the spec's native
+//! function with its inputs as constants, public inputs and witnesses.
+
+pub mod merkle;
+pub mod poseidon;
+
+#[cfg(test)]
+pub(crate) mod test_support;

@@ -1,0 +1,53 @@
+//! Helpers for gadget tests: allocation in each mode, constraint counting.
+
+use ark_r1cs_std::alloc::AllocVar;
+use ark_r1cs_std::fields::fp::FpVar;
+use ark_relations::gr1cs::{ConstraintSystem, ConstraintSystemRef, SynthesisError};
+use zkrollup_spec::primitives::Fr;
+
+/// How a test value enters the circuit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Constant,
+    Input,
+    Witness,
+}
+
+pub const MODES: [Mode; 3] = [Mode::Constant, Mode::Input, Mode::Witness];
+
+pub fn alloc_in(cs: &ConstraintSystemRef<Fr>, mode: Mode, xs: &[Fr]) -> (ConstraintSystemRef<Fr>, Vec<FpVar<Fr>>) {
+    let vars = xs
+        .iter()
+        .map(|x| match mode {
+            Mode::Constant => FpVar::new_constant(cs.clone(), *x),
+            Mode::Input => FpVar::new_input(cs.clone(), || Ok(*x)),
+            Mode::Witness => FpVar::new_witness(cs.clone(), || Ok(*x)),
+        })
+        .collect::<Result<_, _>>()
+        .expect("allocation");
+    (cs.clone(), vars)
+}
+
+/// A fresh constraint system with `xs` allocated in `mode`.
+pub fn alloc(mode: Mode, xs: &[Fr]) -> (ConstraintSystemRef<Fr>, Vec<FpVar<Fr>>) {
+    alloc_in(&ConstraintSystem::<Fr>::new_ref(), mode, xs)
+}
+
+/// Constraints `f` adds to a fresh system.
+pub fn count(f: impl FnOnce(ConstraintSystemRef<Fr>) -> Result<(), SynthesisError>) -> usize {
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    f(cs.clone()).expect("synthesis");
+    assert!(cs.is_satisfied().expect("satisfiability"), "{:?}", cs.which_is_unsatisfied());
+    cs.num_constraints()
+}
+
+/// Allocation shorthand for tests.
+pub trait NewWitness {
+    fn new_witness_helper(cs: &ConstraintSystemRef<Fr>, v: Fr) -> Self;
+}
+
+impl NewWitness for FpVar<Fr> {
+    fn new_witness_helper(cs: &ConstraintSystemRef<Fr>, v: Fr) -> Self {
+        FpVar::new_witness(cs.clone(), || Ok(v)).expect("allocation")
+    }
+}
