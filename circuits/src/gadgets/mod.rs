@@ -1,6 +1,7 @@
 //! Gadgets: circuit versions of the spec's primitives, each tested against the spec's native
 //! function with its inputs as constants, public inputs and witnesses.
 
+pub mod eddsa;
 pub mod merkle;
 pub mod poseidon;
 
