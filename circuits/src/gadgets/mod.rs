@@ -1,8 +1,11 @@
 //! Gadgets: circuit versions of the spec's primitives, each tested against the spec's native
 //! function with its inputs as constants, public inputs and witnesses.
 
+pub mod bits;
+pub mod commitment;
 pub mod eddsa;
 pub mod merkle;
+pub mod packing;
 pub mod poseidon;
 
 #[cfg(test)]

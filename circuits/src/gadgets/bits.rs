@@ -1,0 +1,84 @@
+//! Range checks and comparisons on small integers held in field elements.
+
+use ark_ff::{BigInteger, Field, PrimeField};
+use ark_r1cs_std::alloc::AllocVar;
+use ark_r1cs_std::boolean::Boolean;
+use ark_r1cs_std::eq::EqGadget;
+use ark_r1cs_std::fields::fp::FpVar;
+use ark_r1cs_std::fields::FieldVar;
+use ark_r1cs_std::GR1CSVar;
+use ark_relations::gr1cs::SynthesisError;
+use zkrollup_spec::primitives::Fr;
+
+/// The little-endian `n`-bit decomposition of `x`, enforcing `x < 2^n` (n + 1 constraints;
+/// `n` must be below 253 so that no wrap-around is possible).
+pub fn to_bits(x: &FpVar<Fr>, n: usize) -> Result<Vec<Boolean<Fr>>, SynthesisError> {
+    assert!(n < 253, "wider decompositions can wrap around the modulus");
+    let cs = x.cs();
+    let value = x.value().ok().map(|v| v.into_bigint().to_bits_le());
+    let bits: Vec<Boolean<Fr>> = (0..n)
+        .map(|i| {
+            if cs.is_none() {
+                return Ok(Boolean::constant(value.as_ref().is_some_and(|b| b[i])));
+            }
+            Boolean::new_witness(cs.clone(), || value.as_ref().map(|b| b[i]).ok_or(SynthesisError::AssignmentMissing))
+        })
+        .collect::<Result<_, _>>()?;
+    from_bits(&bits).enforce_equal(x)?;
+    Ok(bits)
+}
+
+/// `Σ bits[i]·2^i` (linear, free).
+pub fn from_bits(bits: &[Boolean<Fr>]) -> FpVar<Fr> {
+    let mut acc = FpVar::zero();
+    let mut coeff = Fr::from(1u8);
+    for b in bits {
+        acc += FpVar::from(b.clone()) * coeff;
+        coeff += coeff;
+    }
+    acc
+}
+
+/// `Σ bits[i]·2^i` for big-endian bits.
+pub fn from_bits_be(bits: &[Boolean<Fr>]) -> FpVar<Fr> {
+    let le: Vec<_> = bits.iter().rev().cloned().collect();
+    from_bits(&le)
+}
+
+/// Enforces `x < 2^n`.
+pub fn enforce_range(x: &FpVar<Fr>, n: usize) -> Result<(), SynthesisError> {
+    to_bits(x, n).map(|_| ())
+}
+
+/// `a ≤ b` for values known to be below `2^n` (n + 2 constraints): `b - a + 2^n` has bit `n`
+/// set exactly when `a ≤ b`.
+pub fn is_le(a: &FpVar<Fr>, b: &FpVar<Fr>, n: usize) -> Result<Boolean<Fr>, SynthesisError> {
+    let shifted = b - a + FpVar::constant(Fr::from(2u8).pow([n as u64]));
+    let bits = to_bits(&shifted, n + 1)?;
+    Ok(bits[n].clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gadgets::test_support::{alloc, Mode, MODES};
+
+    #[test]
+    fn ranges_and_comparisons() {
+        for mode in MODES {
+            let (cs, v) = alloc(mode, &[Fr::from(255u16), Fr::from(256u16), Fr::from(7u8)]);
+            to_bits(&v[0], 8).unwrap();
+            assert!(cs.is_satisfied().unwrap());
+            assert!(is_le(&v[2], &v[0], 9).unwrap().value().unwrap());
+            assert!(!is_le(&v[1], &v[0], 9).unwrap().value().unwrap());
+            assert!(is_le(&v[0], &v[0], 9).unwrap().value().unwrap());
+            assert!(cs.is_satisfied().unwrap(), "{mode:?}");
+        }
+        let (cs, v) = alloc(Mode::Witness, &[Fr::from(256u16)]);
+        to_bits(&v[0], 8).unwrap();
+        assert!(!cs.is_satisfied().unwrap(), "256 does not fit 8 bits");
+        let (cs, v) = alloc(Mode::Witness, &[-Fr::from(1u8)]);
+        to_bits(&v[0], 252).unwrap();
+        assert!(!cs.is_satisfied().unwrap(), "p - 1 does not fit 252 bits");
+    }
+}

@@ -1,0 +1,74 @@
+//! Unpacking the decimal floats of pubdata: `mantissa · 10^exponent` from the packed bits,
+//! refusing values of 2^128 or more as the spec's decoder does (`codec.amount_too_large`).
+
+use ark_r1cs_std::boolean::Boolean;
+use ark_r1cs_std::fields::fp::FpVar;
+use ark_relations::gr1cs::SynthesisError;
+use zkrollup_spec::primitives::Fr;
+
+use super::bits::{enforce_range, from_bits_be};
+
+/// The value of a packed float given its big-endian bits (`mantissa ‖ exponent`, `exp_bits` of
+/// exponent), enforced below 2^128. Cost: one constraint per exponent bit, plus 129 for the
+/// range check.
+pub fn unpack(bits_be: &[Boolean<Fr>], exp_bits: usize) -> Result<FpVar<Fr>, SynthesisError> {
+    let (mantissa, exponent) = bits_be.split_at(bits_be.len() - exp_bits);
+    let mut value = from_bits_be(mantissa);
+    // 10^exponent = Π over exponent bits e_i (LSB first) of (1 + e_i·(10^(2^i) - 1)).
+    let mut power = Fr::from(10u8);
+    for e in exponent.iter().rev() {
+        let factor = FpVar::from(e.clone()) * (power - Fr::from(1u8)) + Fr::from(1u8);
+        value *= factor;
+        power = power * power;
+    }
+    enforce_range(&value, 128)?;
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gadgets::test_support::{alloc, Mode, MODES};
+    use ark_r1cs_std::alloc::AllocVar;
+    use ark_r1cs_std::GR1CSVar;
+    use zkrollup_spec::primitives::packing::{PackedAmount, PackedFee};
+
+    fn bits_of(bytes: &[u8]) -> Vec<bool> {
+        bytes.iter().flat_map(|b| (0..8).rev().map(move |i| (b >> i) & 1 == 1)).collect()
+    }
+
+    fn run(mode: Mode, bytes: &[u8]) -> (bool, Option<Fr>) {
+        let (cs, _) = alloc(mode, &[]);
+        let bits: Vec<Boolean<Fr>> = bits_of(bytes)
+            .into_iter()
+            .map(|b| match mode {
+                Mode::Constant => Ok(Boolean::constant(b)),
+                Mode::Input => Boolean::new_input(cs.clone(), || Ok(b)),
+                Mode::Witness => Boolean::new_witness(cs.clone(), || Ok(b)),
+            })
+            .collect::<Result<_, _>>()
+            .unwrap();
+        match unpack(&bits, 5) {
+            Ok(v) => (cs.is_satisfied().unwrap(), v.value().ok()),
+            Err(_) => (false, None),
+        }
+    }
+
+    #[test]
+    fn agrees_with_the_spec_decoder() {
+        let amounts = [0u128, 1, 1000, (1 << 35) - 1, 10u128.pow(30), u128::MAX];
+        for v in amounts {
+            let p = PackedAmount::closest_packable(v);
+            for mode in MODES {
+                assert_eq!(run(mode, &p.to_bytes()), (true, Some(Fr::from(p.value()))), "{v} {mode:?}");
+            }
+        }
+        for v in [0u128, 2047, 2049, u128::MAX] {
+            let p = PackedFee::closest_packable(v);
+            assert_eq!(run(Mode::Witness, &p.to_bytes()), (true, Some(Fr::from(p.value()))));
+        }
+        // Bytes the spec refuses (value ≥ 2^128) leave the circuit unsatisfiable.
+        assert_eq!(PackedAmount::from_bytes(&[0xff; 5]), None);
+        assert!(!run(Mode::Witness, &[0xff; 5]).0);
+    }
+}
