@@ -1,0 +1,56 @@
+//! The Groth16 verifier contract: verifying keys and proofs in the layout it takes.
+
+use alloy_primitives::U256;
+use ark_bn254::{Fq, Fq2, G1Affine, G2Affine};
+use ark_ff::{BigInteger, PrimeField};
+use zkrollup_circuits::groth16::{Groth16Proof, Vk};
+use zkrollup_spec::primitives::Fr;
+
+fn word(x: &Fq) -> U256 {
+    U256::from_be_slice(&x.into_bigint().to_bytes_be())
+}
+
+fn g1(p: &G1Affine) -> [U256; 2] {
+    [word(&p.x), word(&p.y)]
+}
+
+/// The EVM's G2 order: (x.c1, x.c0, y.c1, y.c0); arkworks keeps (c0, c1).
+fn g2(p: &G2Affine) -> [U256; 4] {
+    let f = |c: &Fq2| [word(&c.c1), word(&c.c0)];
+    let [x1, x0] = f(&p.x);
+    let [y1, y0] = f(&p.y);
+    [x1, x0, y1, y0]
+}
+
+/// The constructor's `uint256[18]`: alpha, beta, gamma, delta, IC0, IC1.
+pub fn vk_words(vk: &Vk) -> Result<[U256; 18], String> {
+    if vk.gamma_abc_g1.len() != 2 {
+        return Err(format!("the verifier takes one public input; this key has {}", vk.gamma_abc_g1.len() - 1));
+    }
+    let mut w = Vec::with_capacity(18);
+    w.extend(g1(&vk.alpha_g1));
+    w.extend(g2(&vk.beta_g2));
+    w.extend(g2(&vk.gamma_g2));
+    w.extend(g2(&vk.delta_g2));
+    w.extend(g1(&vk.gamma_abc_g1[0]));
+    w.extend(g1(&vk.gamma_abc_g1[1]));
+    Ok(w.try_into().expect("18 words"))
+}
+
+/// ABI encoding of the constructor argument (a static array: 18 words).
+pub fn constructor_args(vk: &Vk) -> Result<Vec<u8>, String> {
+    Ok(vk_words(vk)?.iter().flat_map(|w| w.to_be_bytes::<32>()).collect())
+}
+
+/// `proof` as the `uint256[8]` the contract takes: A, B, C.
+pub fn proof_words(proof: &Groth16Proof) -> [U256; 8] {
+    let mut w = Vec::with_capacity(8);
+    w.extend(g1(&proof.a));
+    w.extend(g2(&proof.b));
+    w.extend(g1(&proof.c));
+    w.try_into().expect("8 words")
+}
+
+pub fn fr_word(x: &Fr) -> U256 {
+    U256::from_be_slice(&x.into_bigint().to_bytes_be())
+}
