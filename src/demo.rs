@@ -5,8 +5,12 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
+use indicatif::{ProgressBar, ProgressStyle};
+use zkrollup_circuits::exit::ExitCircuit;
+use zkrollup_circuits::groth16::{dev_setup, prove, INSECURE_SETUP_WARNING};
 use zkrollup_spec::exit::{check_exit, exit_witness};
-use zkrollup_spec::l1::SymbolicVerifier;
+
+use crate::onchain::OnchainExitVerifier;
 use zkrollup_spec::params::{BLOCK_CHUNK_SIZES, PRIORITY_EXPIRATION_SECONDS};
 use zkrollup_spec::testkit::{self, user, SpecRollup};
 use zkrollup_spec::tx::auth::{eip191_change_pubkey_message, eip712_change_pubkey_digest};
@@ -23,6 +27,8 @@ pub struct DemoArgs {
 }
 
 const OPERATOR: u32 = 9;
+/// The exit circuit's development setup seed (public, hence insecure: see the warning).
+const EXIT_SETUP_SEED: u64 = 0x5eed;
 const USERS: u32 = 4;
 
 pub fn run(args: &DemoArgs) -> Result<(), String> {
@@ -31,8 +37,8 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
     }
     let started = Instant::now();
     println!("zkrollup demo: the protocol end to end on the executable specification.");
-    println!("  L1 contract: spec state machine (Solidity in revm: not built yet)");
-    println!("  proofs:      symbolic (Groth16 block and exit circuits: not built yet)\n");
+    println!("  L1 contract: the spec's state machine; exit proofs checked by the Solidity verifier in revm");
+    println!("  proofs:      exits: Groth16 (real); blocks: symbolic until the block circuit lands\n");
 
     let mut w = SpecRollup::new(user(OPERATOR).address, 1_000);
     let mut ops_by_kind: BTreeMap<&'static str, usize> = BTreeMap::new();
@@ -101,31 +107,53 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
     ];
     run_block(&mut w, txs, "withdraw, forced exit, full exit")?;
 
-    // 5. The operator goes silent; a full-exit request expires; exodus.
+    // 5. The operator goes silent; a full-exit request expires; exodus. Every remaining balance
+    //    leaves with a real Groth16 exit proof, checked by the Solidity verifier in revm.
     w.l1.request_full_exit(users[2].address, a2, 0).map_err(l1_err)?;
     w.l1.set_time(w.l1.now + PRIORITY_EXPIRATION_SECONDS + 1);
     w.l1.activate_exodus_mode().map_err(l1_err)?;
     let last = w.l1.last_executed().clone();
-    let mut exits = 0;
+    println!("\n  exodus mode: proving exits against root {}", short(&last.state_root.to_string()));
+    println!("  {INSECURE_SETUP_WARNING}");
+    let spinner = spinner("exit circuit: development setup");
+    let t = Instant::now();
+    let (pk, vk) = dev_setup(ExitCircuit::blank(), EXIT_SETUP_SEED).map_err(|e| e.to_string())?;
+    let setup_secs = t.elapsed().as_secs_f64();
+    spinner.finish_with_message(format!("exit circuit: keys in {setup_secs:.1}s"));
+    let verifier = OnchainExitVerifier::deploy(&vk)?;
     let accounts: Vec<(u32, Vec<u16>)> =
         w.l2.accounts().map(|(i, a)| (i, a.balances.keys().copied().collect())).collect();
+    let total: u64 = accounts.iter().map(|(_, t)| t.len() as u64).sum();
+    let bar = ProgressBar::new(total).with_style(
+        ProgressStyle::with_template("  proving exits {bar:30} {pos}/{len} {elapsed}").expect("static template"),
+    );
+    let t = Instant::now();
     for (account, tokens) in accounts {
         for token in tokens {
             let (claim, witness) = exit_witness(&w.l2, account, token).ok_or("exit witness")?;
             if !check_exit(&claim, &witness) {
                 return Err(format!("exit claim of account {account} token {token} does not hold"));
             }
-            let proof = SymbolicVerifier::proof_of(&claim.public_input());
-            w.l1.perform_exodus(&last, &claim, &proof, &SymbolicVerifier).map_err(l1_err)?;
-            exits += 1;
+            let proof = prove(&pk, ExitCircuit { claim: claim.clone(), witness: Some(witness) }, account as u64)
+                .map_err(|e| e.to_string())?;
+            w.l1.perform_exodus(&last, &claim, &OnchainExitVerifier::encode(&proof), &verifier).map_err(l1_err)?;
+            bar.inc(1);
         }
     }
+    bar.finish();
+    let exits = total as usize;
+    let prove_secs = t.elapsed().as_secs_f64() / exits.max(1) as f64;
     if !w.l1.open_requests().is_empty() {
         w.l1.cancel_outstanding_deposits(u64::MAX).map_err(l1_err)?;
     }
     w.withdraw_all();
     w.reconcile()?;
-    println!("  exodus: {exits} balances exited with exit claims against root {}", short(&last.state_root.to_string()));
+    let gas = verifier.gas.borrow();
+    let mean_gas = gas.iter().sum::<u64>() / gas.len().max(1) as u64;
+    println!(
+        "  exodus: {exits} balances exited, each with a Groth16 proof verified on chain ({prove_secs:.1}s to prove, {mean_gas} gas to verify, verifier deployed for {} gas)",
+        verifier.deploy_gas
+    );
 
     println!("\n  {:<16} {:>6}", "op kind", "count");
     for (kind, n) in &ops_by_kind {
@@ -145,6 +173,12 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+fn spinner(msg: &str) -> ProgressBar {
+    let s = ProgressBar::new_spinner().with_message(msg.to_string());
+    s.enable_steady_tick(std::time::Duration::from_millis(120));
+    s
 }
 
 fn short(s: &str) -> String {

@@ -3,6 +3,7 @@
 
 mod bench;
 mod demo;
+mod onchain;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
