@@ -9,5 +9,6 @@
 //! Work in progress: the chunk and block circuits, the exit circuit, keys and export follow.
 
 pub mod exit;
+pub mod export;
 pub mod gadgets;
 pub mod groth16;
