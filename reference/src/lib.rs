@@ -20,5 +20,6 @@
 pub mod block;
 pub mod executor;
 pub mod keeper;
+pub mod poseidon;
 pub mod state;
 pub mod tree;

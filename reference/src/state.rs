@@ -12,11 +12,12 @@ use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use zkrollup_spec::params::{ACCOUNT_TREE_DEPTH, BALANCE_TREE_DEPTH, MAX_ACCOUNT_ID};
-use zkrollup_spec::primitives::poseidon::poseidon;
 use zkrollup_spec::primitives::{Address, Fr, PubKeyHash};
 use zkrollup_spec::state::account::{empty_account_leaf, Account};
 use zkrollup_spec::state::tree::empty_subtrees;
-use zkrollup_spec::state::{state_root, AccountId, MerkleProof, Nonce, State, TokenId};
+use zkrollup_spec::state::{AccountId, MerkleProof, Nonce, State, TokenId};
+
+use crate::poseidon::poseidon;
 
 use crate::tree::Tree4;
 
@@ -310,7 +311,7 @@ impl RefState {
     /// `Poseidon(account_tree_root, next_account_id)`.
     pub fn root(&mut self) -> Fr {
         self.flush_accounts();
-        state_root(self.tree.root(), self.next_account_id)
+        poseidon(&[self.tree.root(), Fr::from(self.next_account_id)])
     }
 
     /// A Merkle proof of account `id` in the account tree.

@@ -10,7 +10,9 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 use zkrollup_spec::primitives::Fr;
-use zkrollup_spec::state::tree::{empty_subtrees, hash_node, MerkleProof};
+use zkrollup_spec::state::tree::{empty_subtrees, MerkleProof};
+
+use crate::poseidon::hash_node;
 
 /// Below this many dirty nodes in a level, hashing serially beats rayon's overhead.
 const PARALLEL_THRESHOLD: usize = 64;
