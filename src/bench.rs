@@ -72,6 +72,17 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
 
     println!("\n{:<44} {:>12} {:>12} {:>10}", "figure (per second)", "spec", "reference", "ratio");
 
+    // 0. Poseidon t=5 (tree nodes and leaves): light-poseidon (spec) vs the sparse form.
+    let xs: Vec<zkrollup_spec::primitives::Fr> = (1..=4u64).map(Into::into).collect();
+    let n = 20_000;
+    let (mut a, mut b) = (xs[0], xs[0]);
+    let spec_hash = rate(n, || (0..n).for_each(|_| a += zkrollup_spec::primitives::poseidon::poseidon(&xs)));
+    let ref_hash = rate(n, || (0..n).for_each(|_| b += zkrollup_reference::poseidon::poseidon(&xs)));
+    if a != b {
+        return Err("the two Poseidon implementations disagree".into());
+    }
+    row("Poseidon t=5 hashes", spec_hash, ref_hash);
+
     // 1. Accepted transfers.
     let mut spec_state = genesis.clone();
     let ctx = context();
