@@ -12,7 +12,7 @@ use zkrollup_spec::primitives::field::fr_to_be_bytes;
 use zkrollup_spec::primitives::Fr;
 use zkrollup_spec::rules::{Rejection, Rule};
 use zkrollup_spec::state::TokenId;
-use zkrollup_spec::transition::BlockContext;
+use zkrollup_spec::transition::{BlockContext, Fee};
 
 use crate::executor::Executor;
 use crate::state::LeafWrite;
@@ -146,32 +146,70 @@ fn apply_inputs(
     chunks: usize,
     inputs: &[BlockInput],
 ) -> Result<SealedBlock, Rejection> {
-    let old_root = ex.state.root();
-    let mut ops = Vec::new();
-    let mut op_witnesses = Vec::new();
-    let mut fees: BTreeMap<TokenId, u128> = BTreeMap::new();
-    let mut used = 0;
+    let mut block = BlockInProgress::start(ex, *ctx, chunks);
     for input in inputs {
-        let op = match input {
-            BlockInput::Tx(tx) => {
-                let (op, fee) = ex.apply_tx(tx, ctx)?;
-                if fee.amount > 0 {
-                    *fees.entry(fee.token).or_default() += fee.amount;
-                }
-                op
-            }
-            BlockInput::Priority(p) => ex.apply_priority(p)?,
+        let (op, fee) = match input {
+            BlockInput::Tx(tx) => ex.apply_tx(tx, ctx).map(|(op, fee)| (op, Some(fee)))?,
+            BlockInput::Priority(p) => (ex.apply_priority(p)?, None),
         };
-        used += op.chunks();
-        if used > chunks {
-            return Err(Rejection::new(Rule::BlockTooManyChunks, format!("{used} > {chunks}")));
+        block.push(ex, op, fee);
+        if block.used > chunks {
+            return Err(Rejection::new(Rule::BlockTooManyChunks, format!("{} > {chunks}", block.used)));
         }
-        if ex.is_witnessing() {
-            op_witnesses.push(OpWitness { op: op.clone(), writes: ex.take_writes() });
-        }
-        ops.push(op);
     }
-    let fee_writes = collect_fees(ex, ctx, &fees)?;
-    let new_root = ex.state.root();
-    Ok(SealedBlock { context: *ctx, chunks, ops, fees, old_root, new_root, op_witnesses, fee_writes })
+    block.seal(ex)
+}
+
+/// A block being filled: its ops (with their witness material), collected fees and chunks
+/// used. Shared by [`apply_block`] and the state keeper's block builder.
+pub(crate) struct BlockInProgress {
+    context: BlockContext,
+    chunks: usize,
+    old_root: Fr,
+    ops: Vec<Op>,
+    op_witnesses: Vec<OpWitness>,
+    pub(crate) fees: BTreeMap<TokenId, u128>,
+    pub(crate) used: usize,
+}
+
+impl BlockInProgress {
+    pub(crate) fn start(ex: &mut Executor, context: BlockContext, chunks: usize) -> Self {
+        let old_root = ex.state.root();
+        BlockInProgress {
+            context,
+            chunks,
+            old_root,
+            ops: Vec::new(),
+            op_witnesses: Vec::new(),
+            fees: BTreeMap::new(),
+            used: 0,
+        }
+    }
+
+    /// Records an applied op, its fee, and the leaf writes the executor made for it.
+    pub(crate) fn push(&mut self, ex: &mut Executor, op: Op, fee: Option<Fee>) {
+        if let Some(fee) = fee.filter(|f| f.amount > 0) {
+            *self.fees.entry(fee.token).or_default() += fee.amount;
+        }
+        self.used += op.chunks();
+        if ex.is_witnessing() {
+            self.op_witnesses.push(OpWitness { op: op.clone(), writes: ex.take_writes() });
+        }
+        self.ops.push(op);
+    }
+
+    /// Collects the fees and closes the block.
+    pub(crate) fn seal(self, ex: &mut Executor) -> Result<SealedBlock, Rejection> {
+        let fee_writes = collect_fees(ex, &self.context, &self.fees)?;
+        Ok(SealedBlock {
+            context: self.context,
+            chunks: self.chunks,
+            ops: self.ops,
+            fees: self.fees,
+            old_root: self.old_root,
+            new_root: ex.state.root(),
+            op_witnesses: self.op_witnesses,
+            fee_writes,
+        })
+    }
 }

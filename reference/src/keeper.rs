@@ -13,7 +13,7 @@ use zkrollup_spec::state::{AccountId, Nonce};
 use zkrollup_spec::transition::{BlockContext, PriorityOp};
 use zkrollup_spec::tx::Tx;
 
-use crate::block::{collect_fees, OpWitness, SealedBlock};
+use crate::block::{BlockInProgress, SealedBlock};
 use crate::executor::Executor;
 use crate::state::RefState;
 
@@ -193,35 +193,26 @@ impl StateKeeper {
     pub fn seal(&mut self, timestamp: u64) -> Result<(SealedBlock, Vec<Dropped>), Rejection> {
         let ctx = BlockContext { block_number: self.next_block, fee_account: self.config.fee_account, timestamp };
         let ex = &mut self.executor;
-        let old_root = ex.state.root();
-        let (mut ops, mut op_witnesses, mut dropped) = (Vec::new(), Vec::new(), Vec::new());
-        let mut fees: BTreeMap<u16, u128> = BTreeMap::new();
-        let mut used = 0;
         let chunks = self.config.chunks;
-        let mut record = |ex: &mut Executor, op: zkrollup_spec::op::Op, ops: &mut Vec<_>, used: &mut usize| {
-            *used += op.chunks();
-            if ex.is_witnessing() {
-                op_witnesses.push(OpWitness { op: op.clone(), writes: ex.take_writes() });
-            }
-            ops.push(op);
-        };
+        let mut block = BlockInProgress::start(ex, ctx, chunks);
+        let mut dropped = Vec::new();
         while let Some(p) = self.priority.front() {
             let need = match p {
                 PriorityOp::Deposit(_) => chunks_of(zkrollup_spec::op::op_code::DEPOSIT),
                 PriorityOp::FullExit(_) => chunks_of(zkrollup_spec::op::op_code::FULL_EXIT),
             }
             .expect("known ops");
-            if used + need > chunks {
+            if block.used + need > chunks {
                 break;
             }
             // L1 validated the request; a rejection here means a full tree or an overflow that
             // L1 rules out, and the request cannot be skipped: stop the block.
             let op = ex.apply_priority(p)?;
             self.priority.pop_front();
-            record(ex, op, &mut ops, &mut used);
+            block.push(ex, op, None);
         }
         let mut progress = true;
-        while progress && used + 2 <= chunks {
+        while progress && block.used + 2 <= chunks {
             progress = false;
             let accounts: Vec<AccountId> = self.mempool.order.iter().copied().collect();
             for id in accounts {
@@ -230,17 +221,14 @@ impl StateKeeper {
                 let need = chunks_of(tx.tx_type()).expect("known")
                     + if matches!(&tx, Tx::Transfer(t) if ex.state.id_of(&t.to).is_none()) { 3 } else { 0 };
                 let (fee_token, fee) = tx.fee();
-                let new_fee_token = fee.value() > 0 && !fees.contains_key(&fee_token);
-                if used + need > chunks || (new_fee_token && fees.len() == FEE_TOKENS_PER_BLOCK) {
+                let new_fee_token = fee.value() > 0 && !block.fees.contains_key(&fee_token);
+                if block.used + need > chunks || (new_fee_token && block.fees.len() == FEE_TOKENS_PER_BLOCK) {
                     continue;
                 }
                 self.mempool.pop(id, nonce);
                 match ex.apply_tx(&tx, &ctx) {
                     Ok((op, fee)) => {
-                        if fee.amount > 0 {
-                            *fees.entry(fee.token).or_default() += fee.amount;
-                        }
-                        record(ex, op, &mut ops, &mut used);
+                        block.push(ex, op, Some(fee));
                         progress = true;
                     }
                     Err(rejection) => dropped.push(Dropped { tx_hash: tx.hash(), rejection }),
@@ -248,10 +236,9 @@ impl StateKeeper {
             }
             self.mempool.order.retain(|id| self.mempool.by_account.get(id).is_some_and(|q| !q.is_empty()));
         }
-        let fee_writes = collect_fees(ex, &ctx, &fees)?;
-        let new_root = ex.state.root();
+        let sealed = block.seal(ex)?;
         self.next_block += 1;
         self.oldest_pending_since = (!self.mempool.is_empty() || !self.priority.is_empty()).then_some(timestamp);
-        Ok((SealedBlock { context: ctx, chunks, ops, fees, old_root, new_root, op_witnesses, fee_writes }, dropped))
+        Ok((sealed, dropped))
     }
 }

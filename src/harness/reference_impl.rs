@@ -27,10 +27,6 @@ impl Implementation for ReferenceImplementation {
     }
 }
 
-fn rejected<T>(e: &zkrollup_spec::rules::Rejection) -> Verdict<T> {
-    Verdict::Rejected { rule: e.rule.id().to_string() }
-}
-
 pub fn run_reference(input: &VectorInput) -> Result<Outcome, WireError> {
     match input {
         VectorInput::Transition(t) => {
@@ -50,7 +46,7 @@ pub fn run_reference(input: &VectorInput) -> Result<Outcome, WireError> {
                     post_root: fr_dec(&ex.state.root()),
                     changed_accounts: changed_accounts(&pre, &ex.state.to_spec()),
                 }),
-                Err(e) => rejected(&e),
+                Err(e) => Verdict::rejected(&e),
             };
             Ok(Outcome::Transition(w::TransitionOutcome { pre_root: fr_dec(&pre_root), verdict }))
         }
@@ -70,7 +66,7 @@ pub fn run_reference(input: &VectorInput) -> Result<Outcome, WireError> {
                     commitment: hex_of(&s.commitment()),
                     public_input: fr_dec(&s.public_input()),
                 }),
-                Err(e) => rejected(&e),
+                Err(e) => Verdict::rejected(&e),
             };
             Ok(Outcome::Block(w::BlockOutcome { pre_root: fr_dec(&pre_root), verdict }))
         }

@@ -37,10 +37,6 @@ impl Implementation for SpecImplementation {
     }
 }
 
-fn rejected<T>(e: &Rejection) -> Verdict<T> {
-    Verdict::Rejected { rule: e.rule.id().to_string() }
-}
-
 /// The spec's outcome for `input`.
 pub fn run_spec(input: &VectorInput) -> Result<Outcome, WireError> {
     Ok(match input {
@@ -62,7 +58,7 @@ pub fn run_spec(input: &VectorInput) -> Result<Outcome, WireError> {
                     post_root: fr_dec(&post.root()),
                     changed_accounts: changed_accounts(&pre, &post),
                 }),
-                Err(e) => rejected(&e),
+                Err(e) => Verdict::rejected(&e),
             };
             Outcome::Transition(w::TransitionOutcome { pre_root: fr_dec(&pre.root()), verdict })
         }
@@ -81,7 +77,7 @@ pub fn run_spec(input: &VectorInput) -> Result<Outcome, WireError> {
                     commitment: hex_of(&b.commitment()),
                     public_input: fr_dec(&b.public_input()),
                 }),
-                Err(e) => rejected(&e),
+                Err(e) => Verdict::rejected(&e),
             };
             Outcome::Block(w::BlockOutcome { pre_root: fr_dec(&pre.root()), verdict })
         }
@@ -91,7 +87,7 @@ pub fn run_spec(input: &VectorInput) -> Result<Outcome, WireError> {
             for call in calls {
                 results.push(match l1_call(&mut l1, call)? {
                     Ok(stored_block) => Verdict::Accepted(w::CallAccepted { stored_block }),
-                    Err(e) => rejected(&e),
+                    Err(e) => Verdict::rejected(&e),
                 });
             }
             Outcome::L1(w::L1Outcome { results, final_state: summary(&l1) })
@@ -195,7 +191,7 @@ fn codec(case: &w::CodecCase) -> Result<w::CodecResult, WireError> {
         C::DecodeTx { bytes } => R::DecodedTx {
             verdict: match Tx::from_bytes(&bytes_of(bytes)?) {
                 Ok(t) => Verdict::Accepted(w::DecodedTx { tx: tx(&t) }),
-                Err(e) => rejected(&e),
+                Err(e) => Verdict::rejected(&e),
             },
         },
         C::EncodeOp { op: o } => {
@@ -205,7 +201,7 @@ fn codec(case: &w::CodecCase) -> Result<w::CodecResult, WireError> {
         C::DecodePubdata { pubdata } => R::DecodedPubdata {
             verdict: match decode_pubdata(&bytes_of(pubdata)?) {
                 Ok(ops) => Verdict::Accepted(w::DecodedOps { ops: ops.iter().map(op).collect() }),
-                Err(e) => rejected(&e),
+                Err(e) => Verdict::rejected(&e),
             },
         },
     })

@@ -180,6 +180,13 @@ pub enum Verdict<T> {
     Rejected { rule: String },
 }
 
+impl<T> Verdict<T> {
+    /// The verdict for a rejection: its rule id.
+    pub fn rejected(e: &zkrollup_spec::rules::Rejection) -> Self {
+        Verdict::Rejected { rule: e.rule.id().to_string() }
+    }
+}
+
 // ----------------------------------------------------------------------------------------
 // Vectors: a name, a description, the rules exercised, the input and the expected outcome.
 // ----------------------------------------------------------------------------------------
