@@ -13,13 +13,12 @@ use ark_r1cs_std::convert::ToBitsGadget;
 use ark_r1cs_std::eq::EqGadget;
 use ark_r1cs_std::fields::fp::FpVar;
 use ark_r1cs_std::fields::FieldVar;
-use ark_r1cs_std::uint8::UInt8;
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
 use zkrollup_spec::exit::{ExitClaim, ExitWitness};
 use zkrollup_spec::params::{ACCOUNT_ID_BITS, ACCOUNT_TREE_DEPTH, BALANCE_TREE_DEPTH};
 use zkrollup_spec::primitives::Fr;
 
-use crate::gadgets::bits::{is_le, to_bits};
+use crate::gadgets::bits::{be_bytes, is_le, to_bits};
 use crate::gadgets::commitment::truncated_sha256;
 use crate::gadgets::merkle::{roots_from, SiblingsVar};
 use crate::gadgets::poseidon::poseidon_var;
@@ -50,19 +49,11 @@ impl ExitCircuit {
     }
 }
 
-/// Big-endian bytes of the `n`-bit integer whose little-endian bits are `bits` (`n` a multiple
-/// of 8 at least `bits.len()`).
-fn be_bytes(bits: &[Boolean<Fr>], n: usize) -> Vec<UInt8<Fr>> {
-    let mut le = bits.to_vec();
-    le.resize(n, Boolean::FALSE);
-    le.chunks(8).rev().map(UInt8::from_bits_le).collect()
-}
-
 fn witness<T>(v: Option<T>) -> impl FnOnce() -> Result<T, SynthesisError> {
     move || v.ok_or(SynthesisError::AssignmentMissing)
 }
 
-fn siblings_var(
+pub(crate) fn siblings_var(
     cs: &ConstraintSystemRef<Fr>,
     levels: usize,
     values: Option<&[[Fr; 3]]>,

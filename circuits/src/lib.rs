@@ -8,6 +8,7 @@
 //!
 //! Work in progress: the chunk and block circuits, the exit circuit, keys and export follow.
 
+pub mod block;
 pub mod exit;
 pub mod export;
 pub mod gadgets;

@@ -314,6 +314,12 @@ impl RefState {
         poseidon(&[self.tree.root(), Fr::from(self.next_account_id)])
     }
 
+    /// The account tree's root (without the id counter).
+    pub fn account_tree_root(&mut self) -> Fr {
+        self.flush_accounts();
+        self.tree.root()
+    }
+
     /// A Merkle proof of account `id` in the account tree.
     pub fn account_proof(&mut self, id: AccountId) -> MerkleProof {
         self.flush_accounts();

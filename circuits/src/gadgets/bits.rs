@@ -45,6 +45,14 @@ pub fn from_bits_be(bits: &[Boolean<Fr>]) -> FpVar<Fr> {
     from_bits(&le)
 }
 
+/// Big-endian bytes of the integer whose little-endian bits are `bits`, zero-extended to `n`
+/// bits (`n` a multiple of 8, at least `bits.len()`). Free: bytes are views of the bits.
+pub fn be_bytes(bits: &[Boolean<Fr>], n: usize) -> Vec<ark_r1cs_std::uint8::UInt8<Fr>> {
+    let mut le = bits.to_vec();
+    le.resize(n, Boolean::FALSE);
+    le.chunks(8).rev().map(ark_r1cs_std::uint8::UInt8::from_bits_le).collect()
+}
+
 /// Enforces `x < 2^n`.
 pub fn enforce_range(x: &FpVar<Fr>, n: usize) -> Result<(), SynthesisError> {
     to_bits(x, n).map(|_| ())

@@ -13,10 +13,19 @@ use super::bits::from_bits_be;
 
 /// `sha256(bytes)` with its top three bits cleared, as a field element.
 pub fn truncated_sha256(bytes: &[UInt8<Fr>]) -> Result<FpVar<Fr>, SynthesisError> {
-    let digest = Sha256Gadget::digest(bytes)?;
+    truncate_253(&sha256(bytes)?)
+}
+
+/// `sha256(bytes)`, 32 bytes.
+pub fn sha256(bytes: &[UInt8<Fr>]) -> Result<Vec<UInt8<Fr>>, SynthesisError> {
+    Ok(Sha256Gadget::digest(bytes)?.0)
+}
+
+/// A 32-byte big-endian digest with its top three bits cleared, as a field element.
+pub fn truncate_253(digest: &[UInt8<Fr>]) -> Result<FpVar<Fr>, SynthesisError> {
     // Digest bytes are big-endian; each byte's bits come LSB first from to_bits_le.
     let mut bits_be: Vec<Boolean<Fr>> = Vec::with_capacity(256);
-    for byte in &digest.0 {
+    for byte in digest {
         let le = byte.to_bits_le()?;
         bits_be.extend(le.into_iter().rev());
     }

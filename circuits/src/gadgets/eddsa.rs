@@ -77,6 +77,19 @@ fn subgroup_scalar_bits(s: &FpVar<Fr>) -> Result<Vec<Boolean<Fr>>, SynthesisErro
 
 /// Enforces that `(r8, s)` is a valid signature of `msg` under `a`.
 pub fn enforce_verify(a: &PointVar, msg: &FpVar<Fr>, r8: &PointVar, s: &FpVar<Fr>) -> Result<(), SynthesisError> {
+    let (left, right) = verification_sides(a, msg, r8, s)?;
+    left.enforce_equal(&right)
+}
+
+/// The two sides `B8·S` and `R8 + (8·A)·hm` of the verification equation, after enforcing
+/// that `A` and `R8` are on the curve and `S < l`; the signature is valid when they are equal.
+/// (The block circuit enforces the equality only in signature slots that carry a transaction.)
+pub fn verification_sides(
+    a: &PointVar,
+    msg: &FpVar<Fr>,
+    r8: &PointVar,
+    s: &FpVar<Fr>,
+) -> Result<(EdwardsVar, EdwardsVar), SynthesisError> {
     a.enforce_on_curve()?;
     r8.enforce_on_curve()?;
     let s_bits = subgroup_scalar_bits(s)?;
@@ -87,7 +100,7 @@ pub fn enforce_verify(a: &PointVar, msg: &FpVar<Fr>, r8: &PointVar, s: &FpVar<Fr
     left.precomputed_base_scalar_mul_le(s_bits.iter().zip(base8_multiples()))?;
     let a8 = a.to_ark().double()?.double()?.double()?;
     let right = r8.to_ark() + a8.scalar_mul_le(hm_bits.iter())?;
-    left.enforce_equal(&right)
+    Ok((left, right))
 }
 
 /// The subgroup scalar `s` as a field element of BN254 (its integer value; `l < p`).
