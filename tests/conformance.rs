@@ -55,6 +55,11 @@ fn every_transition_and_block_vector_passes_on_the_reference() {
 }
 
 #[test]
+fn every_block_vector_passes_on_the_circuit() {
+    run_everything(&mut zkrollup::harness::circuit_impl::CircuitImplementation);
+}
+
+#[test]
 fn every_vector_passes_through_the_exec_protocol() {
     let cmd = env!("CARGO_BIN_EXE_zkrollup-spec-exec");
     let mut exec = ExecImplementation::spawn(cmd).expect("the exec binary starts");

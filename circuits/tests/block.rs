@@ -75,3 +75,24 @@ fn an_empty_block_agrees_with_the_spec() {
     let pre = funded_state(1, &[(0, 10)]);
     assert_eq!(compare(&pre, context(), 8, &[]), None);
 }
+
+#[test]
+#[ignore]
+fn print_sizes() {
+    for n in [8usize, 16, 32, 64] {
+        let v = block::check(&BlockCircuit::blank_checked(n)).unwrap();
+        eprintln!("{n} chunks: {} constraints", v.constraints);
+    }
+}
+
+#[test]
+#[ignore]
+fn time_one() {
+    let n: usize = std::env::var("N").ok().and_then(|s| s.parse().ok()).unwrap_or(16);
+    let t = std::time::Instant::now();
+    let c = BlockCircuit::blank_checked(n);
+    eprintln!("build {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    let v = block::check(&c).unwrap();
+    eprintln!("{n} chunks: {} constraints, check {:?}", v.constraints, t.elapsed());
+}

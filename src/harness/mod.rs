@@ -6,6 +6,7 @@
 //! compares the two as JSON and reports the first path where they differ. Adapters declare the
 //! vector kinds they implement; the others are skipped, not failed.
 
+pub mod circuit_impl;
 pub mod exec;
 pub mod reference_impl;
 pub mod runner;
@@ -34,6 +35,7 @@ pub fn by_name(name: &str) -> Result<Box<dyn Implementation>, String> {
     match name {
         "spec" => Ok(Box::new(spec_impl::SpecImplementation)),
         "reference" => Ok(Box::new(reference_impl::ReferenceImplementation)),
-        other => Err(format!("unknown implementation {other:?}; available: spec, reference, exec:<command>")),
+        "circuit" => Ok(Box::new(circuit_impl::CircuitImplementation)),
+        other => Err(format!("unknown implementation {other:?}; available: spec, reference, circuit, exec:<command>")),
     }
 }

@@ -55,6 +55,14 @@ impl BlockCircuit {
         BlockCircuit { witness: BlockWitness::blank(chunks) }
     }
 
+    /// An empty block (all Noops) on an empty state: a satisfiable instance of the shape.
+    pub fn blank_checked(chunks: usize) -> Self {
+        let mut state = zkrollup_reference::state::RefState::new();
+        let ctx = zkrollup_spec::transition::BlockContext { block_number: 1, fee_account: 0, timestamp: 0 };
+        let witness = super::witness::build(&mut state, &ctx, chunks, &[]).expect("an empty block is representable");
+        BlockCircuit { witness }
+    }
+
     pub fn chunks(&self) -> usize {
         self.witness.chunks.len()
     }

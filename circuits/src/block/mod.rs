@@ -17,7 +17,7 @@ pub mod witness;
 
 use ark_ff::PrimeField;
 use ark_r1cs_std::GR1CSVar;
-use ark_relations::gr1cs::{ConstraintSystem, SynthesisError};
+use ark_relations::gr1cs::{ConstraintSystem, ConstraintSystemRef, SynthesisError};
 use zkrollup_spec::primitives::Fr;
 
 pub use checks::Tag;
@@ -46,7 +46,7 @@ pub struct Verdict {
 pub fn check(circuit: &BlockCircuit) -> Result<Verdict, SynthesisError> {
     let cs = ConstraintSystem::<Fr>::new_ref();
     let out = circuit.synthesize(cs.clone())?;
-    let satisfied = cs.is_satisfied()?;
+    let satisfied = first_unsatisfied(&cs)?.is_none();
     let bytes = |v: &[ark_r1cs_std::uint8::UInt8<Fr>]| v.iter().map(|b| b.value()).collect::<Result<Vec<u8>, _>>();
     let commitment: [u8; 32] = bytes(&out.commitment)?.try_into().map_err(|_| SynthesisError::Unsatisfiable)?;
     let failure =
@@ -63,6 +63,29 @@ pub fn check(circuit: &BlockCircuit) -> Result<Verdict, SynthesisError> {
         onchain_flags: bytes(&out.onchain_flags)?,
         fees: out.fees.iter().map(|(t, a)| Ok((t.value()?, a.value()?))).collect::<Result<_, SynthesisError>>()?,
     })
+}
+
+/// The index of the first R1CS constraint the assignment violates.
+///
+/// ark-relations' own `is_satisfied` evaluates each linear combination with a rayon parallel
+/// sum, which on a million small constraints spends most of its time waking threads (measured
+/// here: 6.5 s for 500k constraints, 80% in futex/sched_yield). This evaluates the inlined
+/// matrices sequentially instead.
+pub fn first_unsatisfied(cs: &ConstraintSystemRef<Fr>) -> Result<Option<usize>, SynthesisError> {
+    cs.finalize();
+    let b = cs.borrow().ok_or(SynthesisError::MissingCS)?;
+    let z: Vec<Fr> = b.instance_assignment()?.iter().chain(b.witness_assignment()?).copied().collect();
+    let eval = |row: &Vec<(Fr, usize)>| row.iter().map(|(k, j)| *k * z[*j]).sum::<Fr>();
+    for (label, m) in b.to_matrices()? {
+        let [a, bm, c] = &m[..] else {
+            return Err(SynthesisError::PredicateNotFound);
+        };
+        debug_assert_eq!(label, ark_relations::gr1cs::R1CS_PREDICATE_LABEL);
+        if let Some(i) = (0..a.len()).find(|&i| eval(&a[i]) * eval(&bm[i]) != eval(&c[i])) {
+            return Ok(Some(i));
+        }
+    }
+    Ok(None)
 }
 
 /// A field element as u128, if it fits.

@@ -28,15 +28,18 @@ pub fn to_bits(x: &FpVar<Fr>, n: usize) -> Result<Vec<Boolean<Fr>>, SynthesisErr
     Ok(bits)
 }
 
-/// `Σ bits[i]·2^i` (linear, free).
+/// `Σ bits[i]·2^i` (linear, free). Built as one linear combination: accumulating with `+=`
+/// chains one symbolic combination per bit, which the constraint system's inlining expands
+/// quadratically.
 pub fn from_bits(bits: &[Boolean<Fr>]) -> FpVar<Fr> {
-    let mut acc = FpVar::zero();
     let mut coeff = Fr::from(1u8);
-    for b in bits {
-        acc += FpVar::from(b.clone()) * coeff;
-        coeff += coeff;
-    }
-    acc
+    bits.iter()
+        .map(|b| {
+            let term = FpVar::from(b.clone()) * coeff;
+            coeff += coeff;
+            term
+        })
+        .sum()
 }
 
 /// `Σ bits[i]·2^i` for big-endian bits.

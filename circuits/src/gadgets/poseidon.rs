@@ -7,9 +7,10 @@
 
 use std::sync::OnceLock;
 
-use ark_r1cs_std::fields::fp::FpVar;
+use ark_r1cs_std::fields::fp::{AllocatedFp, FpVar};
 use ark_r1cs_std::fields::FieldVar;
-use ark_relations::gr1cs::SynthesisError;
+use ark_r1cs_std::GR1CSVar;
+use ark_relations::gr1cs::{ConstraintSystemRef, LinearCombination, SynthesisError, Variable};
 use light_poseidon::parameters::bn254_x5::get_poseidon_parameters;
 use light_poseidon::PoseidonParameters;
 use zkrollup_spec::primitives::poseidon::MAX_INPUTS;
@@ -29,31 +30,84 @@ fn sbox(x: &FpVar<Fr>) -> Result<FpVar<Fr>, SynthesisError> {
     Ok(x4 * x)
 }
 
+/// A state element kept as an explicit linear combination of variables (plus a constant), so
+/// the MDS mix of partial rounds does not build chains of symbolic combinations: the constraint
+/// system would inline those quadratically (measured: finalising a 300k-constraint block took
+/// 70% of its check). Only S-box inputs and the output become symbolic combinations, each
+/// directly over allocated variables.
+#[derive(Clone)]
+struct Lin {
+    terms: LinearCombination<Fr>,
+    constant: Fr,
+    value: Option<Fr>,
+}
+
+impl Lin {
+    fn of(x: &FpVar<Fr>) -> Lin {
+        match x {
+            FpVar::Constant(c) => Lin { terms: LinearCombination::zero(), constant: *c, value: Some(*c) },
+            FpVar::Var(v) => Lin {
+                terms: LinearCombination(vec![(Fr::from(1u8), v.variable)]),
+                constant: Fr::from(0u8),
+                value: v.value().ok(),
+            },
+        }
+    }
+
+    fn add_constant(&mut self, c: Fr) {
+        self.constant += c;
+        self.value = self.value.map(|v| v + c);
+    }
+
+    /// `Σ row[j]·xs[j]`.
+    fn mix(xs: &[Lin], row: &[Fr]) -> Lin {
+        let mut terms = Vec::with_capacity(xs.iter().map(|x| x.terms.0.len()).sum());
+        let mut constant = Fr::from(0u8);
+        let mut value = Some(Fr::from(0u8));
+        for (x, m) in xs.iter().zip(row) {
+            terms.extend(x.terms.0.iter().map(|(c, v)| (*c * m, *v)));
+            constant += x.constant * m;
+            value = value.zip(x.value).map(|(acc, v)| acc + v * m);
+        }
+        let mut terms = LinearCombination(terms);
+        terms.compactify();
+        Lin { terms, constant, value }
+    }
+
+    fn to_var(&self, cs: &ConstraintSystemRef<Fr>) -> Result<FpVar<Fr>, SynthesisError> {
+        if self.terms.0.is_empty() || cs.is_none() {
+            return Ok(FpVar::Constant(self.value.unwrap_or(self.constant)));
+        }
+        let mut lc = self.terms.clone();
+        lc.0.push((self.constant, Variable::One));
+        lc.compactify();
+        let var = cs.new_lc(|| lc)?;
+        Ok(FpVar::Var(AllocatedFp::new(self.value, var, cs.clone())))
+    }
+}
+
 /// `Poseidon(inputs)` as circomlib's `Poseidon(n)` template. The input count (1 to 12) is fixed
 /// by the circuit's code; any other count is a bug and panics.
 pub fn poseidon_var(inputs: &[FpVar<Fr>]) -> Result<FpVar<Fr>, SynthesisError> {
     assert!((1..=MAX_INPUTS).contains(&inputs.len()), "Poseidon takes 1 to {MAX_INPUTS} inputs");
+    let cs = inputs.cs();
     let width = inputs.len() + 1;
     let p = parameters(width);
-    let mut state: Vec<FpVar<Fr>> = std::iter::once(FpVar::zero()).chain(inputs.iter().cloned()).collect();
+    let mut state: Vec<Lin> =
+        std::iter::once(FpVar::zero()).chain(inputs.iter().cloned()).map(|x| Lin::of(&x)).collect();
     let half = p.full_rounds / 2;
     for round in 0..p.full_rounds + p.partial_rounds {
         for (i, s) in state.iter_mut().enumerate() {
-            *s += FpVar::constant(p.ark[round * width + i]);
+            s.add_constant(p.ark[round * width + i]);
         }
         let full = round < half || round >= half + p.partial_rounds;
-        if full {
-            for s in state.iter_mut() {
-                *s = sbox(s)?;
-            }
-        } else {
-            state[0] = sbox(&state[0])?;
+        let boxed = if full { width } else { 1 };
+        for s in state.iter_mut().take(boxed) {
+            *s = Lin::of(&sbox(&s.to_var(&cs)?)?);
         }
-        state = (0..width)
-            .map(|i| state.iter().zip(&p.mds[i]).fold(FpVar::zero(), |acc, (s, m)| acc + s * FpVar::constant(*m)))
-            .collect();
+        state = (0..width).map(|i| Lin::mix(&state, &p.mds[i])).collect();
     }
-    Ok(state.swap_remove(0))
+    state[0].to_var(&cs)
 }
 
 #[cfg(test)]

@@ -1,0 +1,93 @@
+//! The adapter for the block circuit: for a block vector it builds the witness (executing the
+//! inputs without checks on the reference's state), synthesises the circuit and reports what
+//! the *circuit* computed: satisfied or not, and if not, the rule of the first failing
+//! rule-tagged constraint; if satisfied, its roots, pubdata, flags, commitment and public input,
+//! the ops decoded from its pubdata and the fees of its fee slots. Nothing in the outcome is
+//! taken from the spec.
+
+use std::collections::BTreeMap;
+
+use zkrollup_circuits::block::{self, fr_to_u128, BlockCircuit};
+use zkrollup_reference::state::RefState;
+use zkrollup_spec::block::BlockInput;
+use zkrollup_spec::op::{chunks_of, Op};
+use zkrollup_spec::params::CHUNK_BYTES;
+
+use super::Implementation;
+use crate::wire::convert::*;
+use crate::wire::{self as w, Kind, Outcome, VectorInput, Verdict};
+
+pub struct CircuitImplementation;
+
+impl Implementation for CircuitImplementation {
+    fn name(&self) -> String {
+        "circuit".into()
+    }
+
+    fn supports(&self, kind: Kind) -> bool {
+        kind == Kind::Block
+    }
+
+    fn run(&mut self, input: &VectorInput) -> Result<Outcome, String> {
+        match input {
+            VectorInput::Block(b) => run_block(b).map_err(|e| e.to_string()),
+            other => Err(format!("the circuit adapter does not take {} vectors", other.kind().as_str())),
+        }
+    }
+}
+
+/// Splits pubdata into ops, dropping the padding Noops.
+fn ops_of(pubdata: &[u8]) -> Result<Vec<Op>, String> {
+    let mut ops = Vec::new();
+    let mut at = 0;
+    while at < pubdata.len() {
+        let chunks = chunks_of(pubdata[at])
+            .ok_or_else(|| format!("unknown op code {} in the circuit's pubdata", pubdata[at]))?;
+        let end = (at + chunks * CHUNK_BYTES).min(pubdata.len());
+        let op = Op::from_pubdata(&pubdata[at..end]).map_err(|e| format!("circuit pubdata: {e}"))?;
+        if op != Op::Noop {
+            ops.push(op);
+        }
+        at = end;
+    }
+    Ok(ops)
+}
+
+pub fn run_block(b: &w::BlockInput) -> Result<Outcome, String> {
+    let pre = state_of(&b.pre_state).map_err(|e| e.to_string())?;
+    let ctx = context_of(&b.context).map_err(|e| e.to_string())?;
+    let inputs: Vec<BlockInput> = b.inputs.iter().map(input_of).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
+    let mut state = RefState::from_spec(&pre);
+    let pre_root = state.root();
+    let witness = match block::build(&mut state, &ctx, b.chunks as usize, &inputs) {
+        Ok(w) => w,
+        Err(e) => {
+            return Ok(Outcome::Block(w::BlockOutcome {
+                pre_root: fr_dec(&pre_root),
+                verdict: Verdict::rejected(&e.0),
+            }))
+        }
+    };
+    let v = block::check(&BlockCircuit::new(witness)).map_err(|e| format!("synthesis: {e}"))?;
+    let verdict = if v.satisfied {
+        let mut fees: BTreeMap<u16, u128> = BTreeMap::new();
+        for (token, amount) in &v.fees {
+            let (t, a) = (fr_to_u128(token).ok_or("fee token")?, fr_to_u128(amount).ok_or("fee amount")?);
+            if a > 0 {
+                *fees.entry(t as u16).or_default() += a;
+            }
+        }
+        Verdict::Accepted(w::BlockAccepted {
+            ops: ops_of(&v.pubdata)?.iter().map(op).collect(),
+            fees: fees.iter().map(|(&token, &v)| w::Fee { token, amount: dec(v) }).collect(),
+            post_root: fr_dec(&v.new_root),
+            pubdata: hex_of(&v.pubdata),
+            onchain_flags: hex_of(&v.onchain_flags),
+            commitment: hex_of(&v.commitment),
+            public_input: fr_dec(&v.public_input),
+        })
+    } else {
+        Verdict::Rejected { rule: v.failure.map_or("circuit.unsatisfied", |t| t.id()).to_string() }
+    };
+    Ok(Outcome::Block(w::BlockOutcome { pre_root: fr_dec(&v.old_root), verdict }))
+}
