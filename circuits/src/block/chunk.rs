@@ -260,7 +260,7 @@ pub fn chunk(
     let slot: Vec<Boolean<Fr>> = (0..FEE_TOKENS_PER_BLOCK).map(|j| bit(w.fee_slot == j)).collect::<Result<_, _>>()?;
     let slot_fp: Vec<FpVar<Fr>> = slot.iter().map(fp).collect();
     checks.equal(Tag::Witness("circuit.fee_slot"), &slot_fp.iter().sum(), &one)?;
-    let slot_index: FpVar<Fr> = slot_fp.iter().enumerate().map(|(j, s)| s * Fr::from(j as u64)).sum();
+    let slot_index = slot_index_of(&slot_fp);
 
     // Continuity: a chunk that does not start an op repeats its op.
     let carried = vec![
@@ -317,6 +317,19 @@ pub fn chunk(
     let fe1 = fp(&(&is_b(Kind::ForcedExit) & &c[1]));
     let noop0 = fp(&(&is_b(Kind::Noop) & &c[0]));
     let active = &c_fp[0] - &noop0 + &ttn1 + &tr1 + &fe1;
+
+    // Transaction data of ops that are not transactions, the recipient address of ops that
+    // are not Transfers, the opening flag of ops that are not Deposits, and the fee slot of
+    // zero fees are fixed, so that no witness value is free.
+    let unused = Tag::Witness("circuit.unused_witness");
+    let not_tx = &one - &is_tx;
+    for (x, default) in
+        [(&ax, 0u8), (&ay, 1), (&rx, 0), (&ry, 1), (&s, 0), (&tx_nonce, 0), (&valid_from, 0), (&valid_until, 0)]
+    {
+        product_zero(checks, unused, &not_tx, &(x - FpVar::constant(Fr::from(default))))?;
+    }
+    product_zero(checks, unused, &(&one - is(Kind::Transfer)), &recipient)?;
+    product_zero(checks, unused, &(&one - is(Kind::Deposit)), &fp(&opens_w))?;
 
     // Op fields.
     let account_field = read(layout(Kind::Transfer).account);
@@ -416,8 +429,9 @@ pub fn chunk(
     leaf.update(checks, running, &nonce, &pkh, &new_address, &balance)?;
     running.next_id += &opens;
 
-    // Fees go to the op's fee slot, whose token must be the fee's.
+    // Fees go to the op's fee slot, whose token must be the fee's. Ops without a fee use slot 0.
     let fee_paid = &signer * &fee;
+    product_zero(checks, unused, &fp(&fee.is_zero()?), &slot_index_of(&slot_fp))?;
     let mut slot_token = FpVar::zero();
     for (sj, tj) in slot_fp.iter().zip(fee_tokens) {
         slot_token += sj * tj;
@@ -448,6 +462,10 @@ pub fn chunk(
     let sig = SigRequest { signer, values: vec![ax, ay, rx, ry, s, e0, e1, e2, pkh, valid_from, valid_until] };
     debug_assert_eq!(sig.values.len(), sig::COUNT);
     Ok(ChunkOut { pubdata_bits, onchain_flag, sig, carry: OpCarry { values: carried, index, last } })
+}
+
+fn slot_index_of(slot: &[FpVar<Fr>]) -> FpVar<Fr> {
+    slot.iter().enumerate().map(|(j, s)| s * Fr::from(j as u64)).sum()
 }
 
 /// `PointVar` from two slot values.

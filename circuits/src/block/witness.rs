@@ -388,7 +388,10 @@ pub fn build(
     for e in &executed {
         let mut op_bytes = e.op.to_pubdata();
         op_bytes.resize(MAX_OP_BYTES, 0);
-        let fee_slot = e.fee.map_or(0, |(t, _)| slot_of(t));
+        let fee_slot = match e.fee {
+            Some((t, f)) if f > 0 => slot_of(t),
+            _ => 0,
+        };
         for k in 0..e.op.chunks() {
             let leaf = match e.writes.get(k) {
                 Some(w) => {

@@ -1,0 +1,142 @@
+//! Soundness of the block circuit against the spec, over every transition vector (applied as a
+//! one-input block) and every block vector:
+//!
+//! - the spec accepts ⇒ the circuit is satisfied and its public input is the spec's;
+//! - the spec refuses with rule R ⇒ the honest-attempt witness does not satisfy the circuit and
+//!   the circuit's first failing check is tagged R (or the input cannot be represented in the
+//!   circuit at all, and the witness builder names R).
+//!
+//! Then, for every rule the spec marks as enforced by the circuit, at least one vector must have
+//! been refused by the circuit under that rule.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::Mutex;
+
+use zkrollup::vectors;
+use zkrollup::wire::convert::*;
+use zkrollup::wire::VectorInput;
+use zkrollup_circuits::block::{self, BlockCircuit, Tag};
+use zkrollup_reference::state::RefState;
+use zkrollup_spec::block::{apply_block, BlockInput, BlockParams};
+use zkrollup_spec::rules::{Enforcer, Rule};
+use zkrollup_spec::state::State;
+use zkrollup_spec::transition::BlockContext;
+
+/// How the circuit side refused (or accepted) a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Refusal {
+    None,
+    Circuit(&'static str),
+    Unrepresentable(&'static str),
+}
+
+fn run(name: &str, pre: &State, ctx: BlockContext, chunks: usize, inputs: &[BlockInput]) -> Result<Refusal, String> {
+    let mut spec_state = pre.clone();
+    let spec = apply_block(&mut spec_state, &BlockParams { context: ctx, chunks }, inputs);
+    let mut state = RefState::from_spec(pre);
+    let witness = match block::build(&mut state, &ctx, chunks, inputs) {
+        Ok(w) => w,
+        Err(e) => {
+            return match spec {
+                Err(s) if s.rule == e.0.rule => Ok(Refusal::Unrepresentable(e.0.rule.id())),
+                other => Err(format!("{name}: witness builder refused ({}), spec says {other:?}", e.0)),
+            }
+        }
+    };
+    let v = block::check(&BlockCircuit::new(witness)).map_err(|e| format!("{name}: synthesis {e}"))?;
+    match spec {
+        Ok(b) if v.satisfied && v.public_input == b.public_input() => Ok(Refusal::None),
+        Ok(_) if v.satisfied => Err(format!("{name}: satisfied with another public input")),
+        Ok(_) => Err(format!("{name}: valid block refused by the circuit ({:?})", v.failure)),
+        Err(e) if v.satisfied => Err(format!("{name}: the circuit accepts a block the spec refuses ({})", e.rule.id())),
+        Err(e) => match v.failure {
+            Some(Tag::Rule(r)) if r == e.rule => Ok(Refusal::Circuit(r.id())),
+            other => {
+                Err(format!("{name}: refused, but the circuit names {other:?} where the spec names {}", e.rule.id()))
+            }
+        },
+    }
+}
+
+/// The cases: every transition vector as a block of 8 chunks, every block vector as it is.
+fn cases() -> Vec<(String, State, BlockContext, usize, Vec<BlockInput>)> {
+    let files = vectors::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("conformance-vectors")).unwrap();
+    let mut out = Vec::new();
+    for v in files.iter().flat_map(|f| &f.vectors) {
+        match &v.input {
+            VectorInput::Transition(t) => out.push((
+                v.name.clone(),
+                state_of(&t.pre_state).unwrap(),
+                context_of(&t.context).unwrap(),
+                8,
+                vec![input_of(&t.input).unwrap()],
+            )),
+            VectorInput::Block(b) => out.push((
+                v.name.clone(),
+                state_of(&b.pre_state).unwrap(),
+                context_of(&b.context).unwrap(),
+                b.chunks as usize,
+                b.inputs.iter().map(|i| input_of(i).unwrap()).collect(),
+            )),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn the_circuit_refuses_exactly_what_the_spec_refuses_and_names_the_rule() {
+    let cases = cases();
+    assert!(cases.len() > 100, "the suite has transition and block vectors");
+    let results = Mutex::new(Vec::new());
+    let next = Mutex::new(0usize);
+    std::thread::scope(|s| {
+        for _ in 0..std::thread::available_parallelism().map_or(2, |n| n.get()).min(4) {
+            s.spawn(|| loop {
+                let i = {
+                    let mut n = next.lock().unwrap();
+                    *n += 1;
+                    *n - 1
+                };
+                let Some((name, pre, ctx, chunks, inputs)) = cases.get(i) else { break };
+                let r = run(name, pre, *ctx, *chunks, inputs);
+                results.lock().unwrap().push((name.clone(), r));
+            });
+        }
+    });
+    let results = results.into_inner().unwrap();
+    let failures: Vec<&String> = results.iter().filter_map(|(_, r)| r.as_ref().err()).collect();
+    assert!(failures.is_empty(), "{} of {} cases disagree:\n{:#?}", failures.len(), results.len(), failures);
+
+    let mut by_circuit: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut by_builder: BTreeSet<&str> = BTreeSet::new();
+    for (_, r) in &results {
+        match r.as_ref().unwrap() {
+            Refusal::Circuit(id) => *by_circuit.entry(id).or_default() += 1,
+            Refusal::Unrepresentable(id) => {
+                by_builder.insert(id);
+            }
+            Refusal::None => {}
+        }
+    }
+    let accepted = results.iter().filter(|(_, r)| r.as_ref().unwrap() == &Refusal::None).count();
+    eprintln!("{} cases: {accepted} accepted, refusals by the circuit per rule: {by_circuit:?}", results.len());
+    eprintln!("refused before the circuit (not representable): {by_builder:?}");
+    assert!(accepted >= 40, "enough valid blocks are checked");
+
+    // Rules that no input can reach the circuit with: their inputs have no representation.
+    let unrepresentable = [
+        Rule::TxAccountIdOutOfRange,
+        Rule::FullExitAccountIdOutOfRange,
+        Rule::BlockUnsupportedSize,
+        Rule::BlockTooManyChunks,
+    ];
+    for rule in Rule::ALL.iter().filter(|r| r.enforcer() == Enforcer::Circuit) {
+        if unrepresentable.contains(rule) {
+            assert!(by_builder.contains(rule.id()), "{}: no vector reaches the witness builder's refusal", rule.id());
+        } else {
+            assert!(by_circuit.contains_key(rule.id()), "{}: no vector shows the circuit refusing it", rule.id());
+        }
+    }
+}
