@@ -167,6 +167,58 @@ impl SparsePoseidon {
     }
 }
 
+/// What the sparse schedule needs of a state element, so that the same schedule runs natively
+/// ([`SparsePoseidon::hash`]) and over circuit variables (the circuits crate's Poseidon gadget,
+/// where it keeps linear layers cheap to synthesise).
+pub trait Lane: Clone {
+    type Error;
+    fn add_constant(&mut self, c: Fr);
+    fn sbox(&self) -> Result<Self, Self::Error>;
+    /// `Σ coefficient · lane`.
+    fn combine(terms: &[(Fr, &Self)]) -> Self;
+    /// `self += c · x`.
+    fn add_scaled(&mut self, c: Fr, x: &Self);
+}
+
+impl SparsePoseidon {
+    /// `Poseidon(inputs)` over any [`Lane`]; `zero` is the lane of the constant 0 (the capacity).
+    pub fn hash_lanes<L: Lane>(&self, zero: L, inputs: &[L]) -> Result<L, L::Error> {
+        assert_eq!(inputs.len() + 1, self.t, "input count");
+        let mut s: Vec<L> = std::iter::once(zero).chain(inputs.iter().cloned()).collect();
+        let half = self.full_constants.len() / 2;
+        let full = |k: usize, s: &mut Vec<L>| -> Result<(), L::Error> {
+            for (x, c) in s.iter_mut().zip(&self.full_constants[k]) {
+                x.add_constant(*c);
+                *x = x.sbox()?;
+            }
+            let out: Vec<L> = self.full_matrices[k]
+                .iter()
+                .map(|row| L::combine(&row.iter().copied().zip(s.iter()).collect::<Vec<_>>()))
+                .collect();
+            *s = out;
+            Ok(())
+        };
+        for k in 0..half {
+            full(k, &mut s)?;
+        }
+        for p in &self.partial {
+            s[0].add_constant(p.c);
+            let x0 = s[0].sbox()?;
+            let mut terms = vec![(p.row[0], &x0)];
+            terms.extend(p.row[1..].iter().copied().zip(s[1..].iter()));
+            let first = L::combine(&terms);
+            for (x, c) in s[1..].iter_mut().zip(&p.col) {
+                x.add_scaled(*c, &x0);
+            }
+            s[0] = first;
+        }
+        for k in half..2 * half {
+            full(k, &mut s)?;
+        }
+        Ok(s.swap_remove(0))
+    }
+}
+
 /// The sparse permutation for width `t` (3 to 13), built once.
 pub fn sparse(t: usize) -> &'static SparsePoseidon {
     static ALL: OnceLock<Vec<SparsePoseidon>> = OnceLock::new();

@@ -182,7 +182,6 @@ pub fn kind_of(code: u8) -> Option<Kind> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use zkrollup_spec::op::{chunks_of, Op};
     use zkrollup_spec::primitives::{Address, PubKeyHash};
 
     fn read(bytes: &[u8], field: Field) -> u128 {

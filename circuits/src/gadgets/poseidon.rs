@@ -1,28 +1,18 @@
-//! Poseidon in R1CS with circomlib's parameters: the constants are light-poseidon's (the ones
-//! the spec hashes with natively), so gadget and spec cannot drift apart.
+//! Poseidon in R1CS with circomlib's parameters, in the sparse form of the partial rounds that
+//! the reference derives from light-poseidon's constants (the ones the spec hashes with); the
+//! tests hold the gadget to the spec's native hash.
 //!
 //! Cost: 3 constraints per S-box (x², x⁴, x⁵); round constants and the MDS mix are linear and
 //! free. For t = 5: 8 full rounds × 5 S-boxes + 60 partial rounds × 1 = 100 S-boxes, 300
 //! constraints; circom 2 with circomlib needs 297.
 
-use std::sync::OnceLock;
-
 use ark_r1cs_std::fields::fp::{AllocatedFp, FpVar};
 use ark_r1cs_std::fields::FieldVar;
 use ark_r1cs_std::GR1CSVar;
 use ark_relations::gr1cs::{ConstraintSystemRef, LinearCombination, SynthesisError, Variable};
-use light_poseidon::parameters::bn254_x5::get_poseidon_parameters;
-use light_poseidon::PoseidonParameters;
+use zkrollup_reference::poseidon::{sparse, Lane};
 use zkrollup_spec::primitives::poseidon::MAX_INPUTS;
 use zkrollup_spec::primitives::Fr;
-
-fn parameters(width: usize) -> &'static PoseidonParameters<Fr> {
-    static PARAMS: OnceLock<Vec<PoseidonParameters<Fr>>> = OnceLock::new();
-    let all = PARAMS.get_or_init(|| {
-        (2..=MAX_INPUTS + 1).map(|t| get_poseidon_parameters::<Fr>(t as u8).expect("circomlib widths 2..=13")).collect()
-    });
-    &all[width - 2]
-}
 
 fn sbox(x: &FpVar<Fr>) -> Result<FpVar<Fr>, SynthesisError> {
     let x2 = x.square()?;
@@ -40,38 +30,22 @@ struct Lin {
     terms: LinearCombination<Fr>,
     constant: Fr,
     value: Option<Fr>,
+    cs: ConstraintSystemRef<Fr>,
 }
 
 impl Lin {
-    fn of(x: &FpVar<Fr>) -> Lin {
+    fn of(x: &FpVar<Fr>, cs: &ConstraintSystemRef<Fr>) -> Lin {
         match x {
-            FpVar::Constant(c) => Lin { terms: LinearCombination::zero(), constant: *c, value: Some(*c) },
+            FpVar::Constant(c) => {
+                Lin { terms: LinearCombination::zero(), constant: *c, value: Some(*c), cs: cs.clone() }
+            }
             FpVar::Var(v) => Lin {
                 terms: LinearCombination(vec![(Fr::from(1u8), v.variable)]),
                 constant: Fr::from(0u8),
                 value: v.value().ok(),
+                cs: cs.clone(),
             },
         }
-    }
-
-    fn add_constant(&mut self, c: Fr) {
-        self.constant += c;
-        self.value = self.value.map(|v| v + c);
-    }
-
-    /// `Σ row[j]·xs[j]`.
-    fn mix(xs: &[Lin], row: &[Fr]) -> Lin {
-        let mut terms = Vec::with_capacity(xs.iter().map(|x| x.terms.0.len()).sum());
-        let mut constant = Fr::from(0u8);
-        let mut value = Some(Fr::from(0u8));
-        for (x, m) in xs.iter().zip(row) {
-            terms.extend(x.terms.0.iter().map(|(c, v)| (*c * m, *v)));
-            constant += x.constant * m;
-            value = value.zip(x.value).map(|(acc, v)| acc + v * m);
-        }
-        let mut terms = LinearCombination(terms);
-        terms.compactify();
-        Lin { terms, constant, value }
     }
 
     fn to_var(&self, cs: &ConstraintSystemRef<Fr>) -> Result<FpVar<Fr>, SynthesisError> {
@@ -86,28 +60,52 @@ impl Lin {
     }
 }
 
-/// `Poseidon(inputs)` as circomlib's `Poseidon(n)` template. The input count (1 to 12) is fixed
-/// by the circuit's code; any other count is a bug and panics.
+impl Lane for Lin {
+    type Error = SynthesisError;
+
+    fn add_constant(&mut self, c: Fr) {
+        self.constant += c;
+        self.value = self.value.map(|v| v + c);
+    }
+
+    fn sbox(&self) -> Result<Lin, SynthesisError> {
+        let cs = self.cs.clone();
+        Ok(Lin::of(&sbox(&self.to_var(&cs)?)?, &cs))
+    }
+
+    fn combine(xs: &[(Fr, &Lin)]) -> Lin {
+        let mut terms = Vec::with_capacity(xs.iter().map(|(_, x)| x.terms.0.len()).sum());
+        let mut constant = Fr::from(0u8);
+        let mut value = Some(Fr::from(0u8));
+        for (m, x) in xs {
+            terms.extend(x.terms.0.iter().map(|(c, v)| (*c * m, *v)));
+            constant += x.constant * m;
+            value = value.zip(x.value).map(|(acc, v)| acc + v * m);
+        }
+        let mut terms = LinearCombination(terms);
+        terms.compactify();
+        let cs = xs.first().map_or(ConstraintSystemRef::None, |(_, x)| x.cs.clone());
+        Lin { terms, constant, value, cs }
+    }
+
+    fn add_scaled(&mut self, c: Fr, x: &Lin) {
+        self.terms.0.extend(x.terms.0.iter().map(|(k, v)| (*k * c, *v)));
+        self.terms.compactify();
+        self.constant += x.constant * c;
+        self.value = self.value.zip(x.value).map(|(a, v)| a + v * c);
+    }
+}
+
+/// `Poseidon(inputs)` as circomlib's `Poseidon(n)` template, computed with the sparse form of
+/// the partial rounds (the reference's [`SparsePoseidon`] schedule, derived from and tested
+/// against light-poseidon's constants). The input count (1 to 12) is fixed by the circuit's
+/// code; any other count is a bug and panics.
 pub fn poseidon_var(inputs: &[FpVar<Fr>]) -> Result<FpVar<Fr>, SynthesisError> {
     assert!((1..=MAX_INPUTS).contains(&inputs.len()), "Poseidon takes 1 to {MAX_INPUTS} inputs");
     let cs = inputs.cs();
-    let width = inputs.len() + 1;
-    let p = parameters(width);
-    let mut state: Vec<Lin> =
-        std::iter::once(FpVar::zero()).chain(inputs.iter().cloned()).map(|x| Lin::of(&x)).collect();
-    let half = p.full_rounds / 2;
-    for round in 0..p.full_rounds + p.partial_rounds {
-        for (i, s) in state.iter_mut().enumerate() {
-            s.add_constant(p.ark[round * width + i]);
-        }
-        let full = round < half || round >= half + p.partial_rounds;
-        let boxed = if full { width } else { 1 };
-        for s in state.iter_mut().take(boxed) {
-            *s = Lin::of(&sbox(&s.to_var(&cs)?)?);
-        }
-        state = (0..width).map(|i| Lin::mix(&state, &p.mds[i])).collect();
-    }
-    state[0].to_var(&cs)
+    let lanes: Vec<Lin> = inputs.iter().map(|x| Lin::of(x, &cs)).collect();
+    let out = sparse(inputs.len() + 1).hash_lanes(Lin::of(&FpVar::zero(), &cs), &lanes)?;
+    out.to_var(&cs)
 }
 
 #[cfg(test)]
