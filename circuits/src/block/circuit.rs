@@ -185,8 +185,10 @@ fn signature_slot(
     let a = point(&v[sig::AX], &v[sig::AY]);
     let r8 = point(&v[sig::RX], &v[sig::RY]);
     let (left, right) = verification_sides(&a, &msg, &r8, &v[sig::S])?;
-    let held = match (enabled.value(), left.value(), right.value()) {
-        (Ok(e), Ok(l), Ok(r)) => Some(!e || l == r),
+    // Compare coordinates: `value()` of an off-curve point (a forged key) would panic.
+    let coords = |p: &ark_ed_on_bn254::constraints::EdwardsVar| p.x.value().ok().zip(p.y.value().ok());
+    let held = match (enabled.value(), coords(&left), coords(&right)) {
+        (Ok(e), Some(l), Some(r)) => Some(!e || l == r),
         _ => None,
     };
     checks.note(Tag::Rule(Rule::TxBadSignature), held);
