@@ -18,8 +18,23 @@ use zkrollup_spec::testkit::{context, funded_state, transfer, user};
 use zkrollup_spec::transition::apply_tx;
 use zkrollup_spec::tx::Tx;
 
+/// What to measure.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// The reference node: Poseidon, accepted transfers, roots, witness material.
+    Throughput,
+    /// The circuits: constraints per chunk and op kind, Groth16 setup and proving per block size.
+    Circuits,
+}
+
 #[derive(clap::Args)]
 pub struct BenchArgs {
+    /// What to measure.
+    #[arg(value_enum, default_value = "throughput")]
+    pub target: Target,
+    /// Block sizes to set up and prove (`bench circuits`).
+    #[arg(long, value_delimiter = ',', default_values_t = vec![8usize, 16])]
+    pub sizes: Vec<usize>,
     /// Accounts in the state.
     #[arg(long, default_value_t = 256)]
     pub accounts: u32,
@@ -54,6 +69,9 @@ fn row(name: &str, spec: f64, reference: f64) {
 }
 
 pub fn run(args: &BenchArgs) -> Result<(), String> {
+    if args.target == Target::Circuits {
+        return crate::bench_circuits::run(&args.sizes);
+    }
     if args.accounts < 2 || args.transfers < 16 {
         return Err("need at least 2 accounts and 16 transfers".into());
     }

@@ -13,3 +13,4 @@ pub mod exit;
 pub mod export;
 pub mod gadgets;
 pub mod groth16;
+pub mod keys;

@@ -55,9 +55,12 @@ impl BlockCircuit {
         BlockCircuit { witness: BlockWitness::blank(chunks) }
     }
 
-    /// An empty block (all Noops) on an empty state: a satisfiable instance of the shape.
+    /// An empty block (all Noops) on a state holding just the fee account: a satisfiable
+    /// instance of the shape.
     pub fn blank_checked(chunks: usize) -> Self {
-        let mut state = zkrollup_reference::state::RefState::new();
+        let account = zkrollup_spec::state::Account::new(zkrollup_spec::primitives::Address([1; 20]));
+        let spec = zkrollup_spec::state::State::from_accounts(vec![account]).expect("one account");
+        let mut state = zkrollup_reference::state::RefState::from_spec(&spec);
         let ctx = zkrollup_spec::transition::BlockContext { block_number: 1, fee_account: 0, timestamp: 0 };
         let witness = super::witness::build(&mut state, &ctx, chunks, &[]).expect("an empty block is representable");
         BlockCircuit { witness }

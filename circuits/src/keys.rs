@@ -1,0 +1,191 @@
+//! Groth16 keys on disk: made once by the development setup, then loaded.
+//!
+//! A key file is named after its circuit, the setup seed, and a digest of the circuit's R1CS
+//! matrices, so a change to the circuit (even one that keeps the constraint count) makes a new
+//! key instead of silently loading a stale one. Files are written to a temporary name and
+//! renamed, so an interrupted setup never leaves a truncated key behind. Keys are large (a
+//! 64-chunk block's proving key is hundreds of MB) and are never committed; the default folder
+//! is `target/zkrollup-keys`, or `$ZKROLLUP_KEYS`.
+
+use std::fs;
+use std::io::{BufReader, BufWriter};
+use std::path::{Path, PathBuf};
+
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, SynthesisMode};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate};
+use sha2::{Digest, Sha256};
+use zkrollup_spec::primitives::Fr;
+
+use crate::block::BlockCircuit;
+use crate::exit::ExitCircuit;
+use crate::groth16::{dev_setup, Pk, ProofError, Vk};
+
+/// The circuits keys exist for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CircuitKind {
+    /// The block circuit of this many chunks.
+    Block(usize),
+    Exit,
+}
+
+impl CircuitKind {
+    pub fn name(&self) -> String {
+        match self {
+            CircuitKind::Block(n) => format!("block{n}"),
+            CircuitKind::Exit => "exit".into(),
+        }
+    }
+
+    fn synthesize(&self, cs: ark_relations::gr1cs::ConstraintSystemRef<Fr>) -> Result<(), ProofError> {
+        match self {
+            CircuitKind::Block(n) => BlockCircuit::blank(*n).generate_constraints(cs)?,
+            CircuitKind::Exit => ExitCircuit::blank().generate_constraints(cs)?,
+        }
+        Ok(())
+    }
+
+    fn setup(&self, seed: u64) -> Result<(Pk, Vk), ProofError> {
+        match self {
+            CircuitKind::Block(n) => dev_setup(BlockCircuit::blank(*n), seed),
+            CircuitKind::Exit => dev_setup(ExitCircuit::blank(), seed),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error(transparent)]
+    Proof(#[from] ProofError),
+    #[error("{path}: {err}")]
+    Io { path: PathBuf, err: std::io::Error },
+    #[error("{path}: not a key of this circuit ({err})")]
+    Corrupt { path: PathBuf, err: ark_serialize::SerializationError },
+}
+
+/// The circuit's shape: constraint and variable counts and a SHA-256 of its matrices.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shape {
+    pub constraints: usize,
+    pub witnesses: usize,
+    pub instances: usize,
+    pub digest: [u8; 32],
+}
+
+/// Synthesises the circuit in setup mode (no witness) and digests its matrices.
+pub fn shape(kind: CircuitKind) -> Result<Shape, ProofError> {
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    cs.set_mode(SynthesisMode::Setup);
+    kind.synthesize(cs.clone())?;
+    cs.finalize();
+    let b = cs.borrow().expect("a fresh constraint system");
+    let mut h = Sha256::new();
+    h.update((b.num_constraints() as u64).to_le_bytes());
+    h.update((b.num_witness_variables() as u64).to_le_bytes());
+    h.update((b.num_instance_variables() as u64).to_le_bytes());
+    for (label, matrices) in b.to_matrices()? {
+        h.update(label.as_bytes());
+        for m in matrices {
+            for row in m {
+                h.update((row.len() as u64).to_le_bytes());
+                for (coeff, index) in row {
+                    let mut bytes = Vec::with_capacity(32);
+                    coeff.serialize_compressed(&mut bytes).expect("writing to a Vec");
+                    h.update(bytes);
+                    h.update((index as u64).to_le_bytes());
+                }
+            }
+        }
+    }
+    Ok(Shape {
+        constraints: b.num_constraints(),
+        witnesses: b.num_witness_variables(),
+        instances: b.num_instance_variables(),
+        digest: h.finalize().into(),
+    })
+}
+
+/// `$ZKROLLUP_KEYS`, or `target/zkrollup-keys`.
+pub fn default_dir() -> PathBuf {
+    std::env::var_os("ZKROLLUP_KEYS").map_or_else(|| PathBuf::from("target/zkrollup-keys"), PathBuf::from)
+}
+
+/// Where the keys of `kind` from `seed` live in `dir`.
+pub fn paths(dir: &Path, kind: CircuitKind, seed: u64, shape: &Shape) -> (PathBuf, PathBuf) {
+    let digest: String = shape.digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let stem = format!("{}-seed{seed:x}-{digest}", kind.name());
+    (dir.join(format!("{stem}.pk")), dir.join(format!("{stem}.vk")))
+}
+
+/// Whether the keys were loaded or made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Loaded,
+    Made,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> KeyError + '_ {
+    move |err| KeyError::Io { path: path.to_path_buf(), err }
+}
+
+fn read<T: CanonicalDeserialize>(path: &Path) -> Result<T, KeyError> {
+    let f = fs::File::open(path).map_err(io(path))?;
+    // The file is ours and named by the circuit's digest; points were checked when it was made.
+    T::deserialize_with_mode(BufReader::new(f), Compress::No, Validate::No)
+        .map_err(|err| KeyError::Corrupt { path: path.to_path_buf(), err })
+}
+
+fn write<T: CanonicalSerialize>(path: &Path, value: &T) -> Result<(), KeyError> {
+    let tmp = path.with_extension("partial");
+    let f = fs::File::create(&tmp).map_err(io(&tmp))?;
+    let mut w = BufWriter::new(f);
+    value.serialize_with_mode(&mut w, Compress::No).map_err(|err| KeyError::Corrupt { path: tmp.clone(), err })?;
+    std::io::Write::flush(&mut w).map_err(io(&tmp))?;
+    drop(w);
+    fs::rename(&tmp, path).map_err(io(path))
+}
+
+/// The keys of `kind` from `seed`: loaded from `dir` if present, else made and stored.
+pub fn load_or_make(dir: &Path, kind: CircuitKind, seed: u64) -> Result<(Pk, Vk, Origin), KeyError> {
+    let shape = shape(kind)?;
+    let (pk_path, vk_path) = paths(dir, kind, seed, &shape);
+    if pk_path.exists() && vk_path.exists() {
+        return Ok((read(&pk_path)?, read(&vk_path)?, Origin::Loaded));
+    }
+    let (pk, vk) = kind.setup(seed)?;
+    fs::create_dir_all(dir).map_err(io(dir))?;
+    write(&pk_path, &pk)?;
+    write(&vk_path, &vk)?;
+    Ok((pk, vk, Origin::Made))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_stored_then_loaded_and_a_changed_circuit_gets_new_ones() {
+        let dir = std::env::temp_dir().join(format!("zkrollup-keys-test-{}", std::process::id()));
+        let (pk, vk, origin) = load_or_make(&dir, CircuitKind::Exit, 3).unwrap();
+        assert_eq!(origin, Origin::Made);
+        let (pk2, vk2, origin) = load_or_make(&dir, CircuitKind::Exit, 3).unwrap();
+        assert_eq!(origin, Origin::Loaded);
+        assert_eq!((pk, vk), (pk2, vk2));
+        // Another seed or another circuit is another file.
+        let s = shape(CircuitKind::Exit).unwrap();
+        assert_ne!(paths(&dir, CircuitKind::Exit, 3, &s), paths(&dir, CircuitKind::Exit, 4, &s));
+        assert_ne!(shape(CircuitKind::Block(8)).unwrap().digest, shape(CircuitKind::Block(16)).unwrap().digest);
+        // A truncated file is an error, not a panic.
+        let (pk_path, _) = paths(&dir, CircuitKind::Exit, 3, &s);
+        let bytes = fs::read(&pk_path).unwrap();
+        fs::write(&pk_path, &bytes[..bytes.len() / 2]).unwrap();
+        assert!(matches!(load_or_make(&dir, CircuitKind::Exit, 3), Err(KeyError::Corrupt { .. })));
+        fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn the_blank_block_circuit_has_the_shape_of_a_real_one() {
+        let real = crate::block::check(&BlockCircuit::blank_checked(8)).unwrap();
+        assert!(real.satisfied);
+        assert_eq!(shape(CircuitKind::Block(8)).unwrap().constraints, real.constraints);
+    }
+}
