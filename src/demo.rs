@@ -1,16 +1,20 @@
-//! `zkrollup demo`: the main job. Today it runs the protocol end to end on the executable
-//! specification (L1 state machine, L2 state, symbolic proofs); the circuits (Groth16 proofs)
-//! and the Solidity contracts in revm take over their layers as they land.
+//! `zkrollup demo`: the main job. The protocol end to end: the executable specification's L1
+//! state machine and L2 state; every block proven with the block circuit (Groth16) and every
+//! exodus exit with the exit circuit, each proof checked by the Solidity verifier in revm. The
+//! Solidity rollup contract takes over the L1 state machine when it lands.
 
 use std::collections::BTreeMap;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use zkrollup_circuits::block::{self as block_circuit, BlockCircuit};
 use zkrollup_circuits::exit::ExitCircuit;
-use zkrollup_circuits::groth16::{dev_setup, prove, INSECURE_SETUP_WARNING};
+use zkrollup_circuits::groth16::{prove, Pk, INSECURE_SETUP_WARNING};
+use zkrollup_circuits::keys::{self, CircuitKind, Origin};
+use zkrollup_reference::state::RefState;
 use zkrollup_spec::exit::{check_exit, exit_witness};
 
-use crate::onchain::OnchainExitVerifier;
+use crate::onchain::OnchainVerifier;
 use zkrollup_spec::params::{BLOCK_CHUNK_SIZES, PRIORITY_EXPIRATION_SECONDS};
 use zkrollup_spec::testkit::{self, user, SpecRollup};
 use zkrollup_spec::tx::auth::{eip191_change_pubkey_message, eip712_change_pubkey_digest};
@@ -22,13 +26,18 @@ pub struct DemoArgs {
     #[arg(long, default_value_t = 12)]
     pub transfers: u32,
     /// Block size in chunks (one of the supported sizes).
-    #[arg(long, default_value_t = 32)]
+    #[arg(long, default_value_t = 16)]
     pub block_chunks: usize,
+    /// Where Groth16 keys are cached (made on first use).
+    #[arg(long)]
+    pub keys: Option<std::path::PathBuf>,
 }
 
 const OPERATOR: u32 = 9;
 /// The exit circuit's development setup seed (public, hence insecure: see the warning).
 const EXIT_SETUP_SEED: u64 = 0x5eed;
+/// The block circuit's development setup seed (as public).
+const BLOCK_SETUP_SEED: u64 = 0xb10c;
 const USERS: u32 = 4;
 
 pub fn run(args: &DemoArgs) -> Result<(), String> {
@@ -36,21 +45,67 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
         return Err(format!("--block-chunks {}: supported sizes are {BLOCK_CHUNK_SIZES:?}", args.block_chunks));
     }
     let started = Instant::now();
-    println!("zkrollup demo: the protocol end to end on the executable specification.");
-    println!("  L1 contract: the spec's state machine; exit proofs checked by the Solidity verifier in revm");
-    println!("  proofs:      exits: Groth16 (real); blocks: symbolic until the block circuit lands\n");
+    println!("zkrollup demo: the protocol end to end.");
+    println!("  L1:     the spec's state machine; proofs checked by the Solidity Groth16 verifier in revm");
+    println!(
+        "  proofs: every block (block circuit, {} chunks) and every exodus exit (exit circuit)",
+        args.block_chunks
+    );
+    println!("  {INSECURE_SETUP_WARNING}\n");
+
+    let dir = args.keys.clone().unwrap_or_else(keys::default_dir);
+    let load = |kind: CircuitKind, seed: u64| -> Result<(Pk, zkrollup_circuits::groth16::Vk), String> {
+        let spinner = spinner(&format!("{}: Groth16 keys (made once, then cached in {})", kind.name(), dir.display()));
+        let t = Instant::now();
+        let (pk, vk, origin) = keys::load_or_make(&dir, kind, seed).map_err(|e| e.to_string())?;
+        let how = if origin == Origin::Made { "made" } else { "loaded" };
+        spinner.finish_and_clear();
+        println!("  {}: keys {how} in {:.1}s", kind.name(), t.elapsed().as_secs_f64());
+        Ok((pk, vk))
+    };
+    let (block_pk, block_vk) = load(CircuitKind::Block(args.block_chunks), BLOCK_SETUP_SEED)?;
+    let (exit_pk, exit_vk) = load(CircuitKind::Exit, EXIT_SETUP_SEED)?;
+    let verifier = OnchainVerifier::deploy(Some(&block_vk), Some(&exit_vk))?;
+    println!();
 
     let mut w = SpecRollup::new(user(OPERATOR).address, 1_000);
     let mut ops_by_kind: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut blocks = 0;
+    let mut prove_times = Vec::new();
+    let chunks = args.block_chunks;
     let mut run_block = |w: &mut SpecRollup, txs: Vec<Tx>, what: &str| -> Result<(), String> {
-        let ops = w.block(txs, args.block_chunks).map_err(|e| format!("{what}: {e}"))?;
+        let spinner = spinner(&format!("block {:>2}: {what}: proving", blocks + 1));
+        let mut secs = 0.0;
+        let prover = |pre: &zkrollup_spec::state::State,
+                      b: &zkrollup_spec::block::Block,
+                      inputs: &[zkrollup_spec::block::BlockInput]|
+         -> Result<Vec<u8>, String> {
+            let mut state = RefState::from_spec(pre);
+            let witness =
+                block_circuit::build(&mut state, &b.params.context, chunks, inputs).map_err(|e| e.to_string())?;
+            let circuit = BlockCircuit::new(witness);
+            let v = block_circuit::check(&circuit).map_err(|e| e.to_string())?;
+            if !v.satisfied || v.public_input != b.public_input() {
+                return Err(format!("the circuit refuses the block ({:?})", v.failure.map(|t| t.id())));
+            }
+            let t = Instant::now();
+            let proof = prove(&block_pk, circuit, b.params.context.block_number as u64).map_err(|e| e.to_string())?;
+            secs = t.elapsed().as_secs_f64();
+            Ok(OnchainVerifier::encode(&proof))
+        };
+        let ops = w.block_proven(txs, chunks, prover, &verifier).map_err(|e| format!("{what}: {e}"))?;
         w.reconcile().map_err(|e| format!("after {what}: {e}"))?;
         blocks += 1;
+        prove_times.push(secs);
         for op in &ops {
             *ops_by_kind.entry(op.name()).or_default() += 1;
         }
-        println!("  block {blocks:>2}: {what:<38} {} ops, root {}", ops.len(), short(&w.l2.root().to_string()));
+        spinner.finish_and_clear();
+        println!(
+            "  block {blocks:>2}: {what:<34} {:>2} ops, proof {secs:>4.1}s, verified on L1, root {}",
+            ops.len(),
+            short(&w.l2.root().to_string())
+        );
         Ok(())
     };
     let users: Vec<_> = (0..USERS).map(user).collect();
@@ -105,7 +160,10 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
         testkit::withdraw(&users[0], id(&w, 0), users[0].address, 0, 50_000, 2, nonces[0]),
         testkit::forced_exit(&users[2], a2, keyless, 0, 4, nonces[2]),
     ];
-    run_block(&mut w, txs, "withdraw, forced exit, full exit")?;
+    run_block(&mut w, txs, "withdraw, forced exit")?;
+    while w.unserved_requests() > 0 {
+        run_block(&mut w, vec![], "full exit")?;
+    }
 
     // 5. The operator goes silent; a full-exit request expires; exodus. Every remaining balance
     //    leaves with a real Groth16 exit proof, checked by the Solidity verifier in revm.
@@ -114,13 +172,6 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
     w.l1.activate_exodus_mode().map_err(l1_err)?;
     let last = w.l1.last_executed().clone();
     println!("\n  exodus mode: proving exits against root {}", short(&last.state_root.to_string()));
-    println!("  {INSECURE_SETUP_WARNING}");
-    let spinner = spinner("exit circuit: development setup");
-    let t = Instant::now();
-    let (pk, vk) = dev_setup(ExitCircuit::blank(), EXIT_SETUP_SEED).map_err(|e| e.to_string())?;
-    let setup_secs = t.elapsed().as_secs_f64();
-    spinner.finish_with_message(format!("exit circuit: keys in {setup_secs:.1}s"));
-    let verifier = OnchainExitVerifier::deploy(&vk)?;
     let accounts: Vec<(u32, Vec<u16>)> =
         w.l2.accounts().map(|(i, a)| (i, a.balances.keys().copied().collect())).collect();
     let total: u64 = accounts.iter().map(|(_, t)| t.len() as u64).sum();
@@ -134,9 +185,9 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
             if !check_exit(&claim, &witness) {
                 return Err(format!("exit claim of account {account} token {token} does not hold"));
             }
-            let proof = prove(&pk, ExitCircuit { claim: claim.clone(), witness: Some(witness) }, account as u64)
+            let proof = prove(&exit_pk, ExitCircuit { claim: claim.clone(), witness: Some(witness) }, account as u64)
                 .map_err(|e| e.to_string())?;
-            w.l1.perform_exodus(&last, &claim, &OnchainExitVerifier::encode(&proof), &verifier).map_err(l1_err)?;
+            w.l1.perform_exodus(&last, &claim, &OnchainVerifier::encode(&proof), &verifier).map_err(l1_err)?;
             bar.inc(1);
         }
     }
@@ -148,13 +199,18 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
     }
     w.withdraw_all();
     w.reconcile()?;
-    let gas = verifier.gas.borrow();
-    let mean_gas = gas.iter().sum::<u64>() / gas.len().max(1) as u64;
+    let mean = |v: &[u64]| v.iter().sum::<u64>() / v.len().max(1) as u64;
     println!(
-        "  exodus: {exits} balances exited, each with a Groth16 proof verified on chain ({prove_secs:.1}s to prove, {mean_gas} gas to verify, verifier deployed for {} gas)",
-        verifier.deploy_gas
+        "  exodus: {exits} balances exited, each with a Groth16 proof verified on chain ({prove_secs:.1}s to prove)"
     );
-
+    let block_gas = verifier.block_gas();
+    println!("\n  {:<34} {:>12}", "figure", "value");
+    println!("  {:<34} {:>12}", "blocks proven and verified", block_gas.len());
+    let mean_prove = prove_times.iter().sum::<f64>() / prove_times.len().max(1) as f64;
+    println!("  {:<34} {:>11.1}s", format!("proving time per block ({chunks} chunks)"), mean_prove);
+    println!("  {:<34} {:>12}", "gas per block proof verification", mean(&block_gas));
+    println!("  {:<34} {:>12}", "gas per exit proof verification", mean(&verifier.exit_gas()));
+    println!("  {:<34} {:>12}", "gas to deploy a verifier", verifier.deploy_gas.first().copied().unwrap_or(0));
     println!("\n  {:<16} {:>6}", "op kind", "count");
     for (kind, n) in &ops_by_kind {
         println!("  {kind:<16} {n:>6}");

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::block::{apply_block, BlockInput, BlockParams};
-use crate::l1::{commit_info, pending_ops, L1Config, SymbolicVerifier, L1};
+use crate::block::{apply_block, Block, BlockInput, BlockParams};
+use crate::l1::{commit_info, pending_ops, L1Config, ProofVerifier, SymbolicVerifier, L1};
 use crate::op::Op;
 use crate::primitives::eddsa::PrivateKey;
 use crate::primitives::keys::{keccak256, pubkey_hash, L1Key};
@@ -152,6 +152,30 @@ pub fn forced_exit(
     .signed(&signer.l2)
 }
 
+/// Why a block of [`SpecRollup::block_proven`] failed.
+#[derive(Debug)]
+pub enum BlockError<E> {
+    /// The spec refused the block or an L1 step.
+    Rejected(Rejection),
+    /// The prover failed.
+    Prover(E),
+}
+
+impl<E> From<Rejection> for BlockError<E> {
+    fn from(r: Rejection) -> Self {
+        BlockError::Rejected(r)
+    }
+}
+
+impl<E: core::fmt::Display> core::fmt::Display for BlockError<E> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            BlockError::Rejected(r) => write!(f, "{r}"),
+            BlockError::Prover(e) => write!(f, "prover: {e}"),
+        }
+    }
+}
+
 /// A rollup run on the spec alone: the L1 state machine, the L2 state, and an honest operator
 /// that includes every open priority request, proves symbolically and executes at once.
 pub struct SpecRollup {
@@ -175,9 +199,27 @@ impl SpecRollup {
     }
 
     /// Applies as many open, uncommitted priority requests as fit, then `txs`, as one block,
-    /// and takes it through commit, prove and execute; then everyone withdraws their pending
-    /// balances. Returns the block's ops.
+    /// and takes it through commit, prove (symbolically) and execute; then everyone withdraws
+    /// their pending balances. Returns the block's ops.
     pub fn block(&mut self, txs: Vec<Tx>, chunks: usize) -> Result<Vec<Op>, Rejection> {
+        let prove = |_: &State, b: &Block, _: &[BlockInput]| {
+            Ok::<_, std::convert::Infallible>(SymbolicVerifier::proof_of(&b.public_input()))
+        };
+        self.block_proven(txs, chunks, prove, &SymbolicVerifier).map_err(|e| match e {
+            BlockError::Rejected(r) => r,
+            BlockError::Prover(never) => match never {},
+        })
+    }
+
+    /// [`Self::block`] with real proofs: `prove` gets the pre-state, the applied block and its
+    /// inputs and returns the proof bytes that `verifier` checks at the prove step.
+    pub fn block_proven<E>(
+        &mut self,
+        txs: Vec<Tx>,
+        chunks: usize,
+        prove: impl FnOnce(&State, &Block, &[BlockInput]) -> Result<Vec<u8>, E>,
+        verifier: &dyn ProofVerifier,
+    ) -> Result<Vec<Op>, BlockError<E>> {
         self.l1.set_time(self.l1.now + 60);
         let served = self.l1.committed_requests as usize;
         let tx_chunks: usize = txs.iter().map(|t| crate::op::chunks_of(t.tx_type()).unwrap_or(0)).sum();
@@ -198,12 +240,15 @@ impl SpecRollup {
         inputs.extend(txs.into_iter().map(BlockInput::Tx));
         let parent = self.l1.blocks[self.l1.blocks_committed as usize].clone();
         let context = BlockContext { block_number: parent.block_number + 1, fee_account: 0, timestamp: self.l1.now };
-        let block = apply_block(&mut self.l2, &BlockParams { context, chunks }, &inputs)?;
+        let pre = self.l2.clone();
+        let mut post = self.l2.clone();
+        let block = apply_block(&mut post, &BlockParams { context, chunks }, &inputs)?;
+        let proof = prove(&pre, &block, &inputs).map_err(BlockError::Prover)?;
         let op = self.operator;
         let stored = self.l1.commit_block(op, &parent, &commit_info(&block, &inputs))?;
-        let proof = SymbolicVerifier::proof_of(&block.public_input());
-        self.l1.prove_block(op, &stored, &proof, &SymbolicVerifier)?;
+        self.l1.prove_block(op, &stored, &proof, verifier)?;
         self.l1.execute_block(op, &stored, &pending_ops(&block))?;
+        self.l2 = post;
         self.withdraw_all();
         Ok(block.ops)
     }

@@ -74,7 +74,7 @@ impl BlockCircuit {
     pub fn synthesize(&self, cs: ConstraintSystemRef<Fr>) -> Result<Synthesized, SynthesisError> {
         let w = &self.witness;
         let n = w.chunks.len();
-        assert!(n >= 2 && n % 2 == 0, "blocks have an even number of chunks");
+        assert!(n >= 2 && n.is_multiple_of(2), "blocks have an even number of chunks");
         let mut checks = Checks::default();
         let wit = |v: Fr| FpVar::new_witness(cs.clone(), || Ok(v));
         let ctx = &w.context;
