@@ -7,6 +7,7 @@
 //! vector kinds they implement; the others are skipped, not failed.
 
 pub mod circuit_impl;
+pub mod contract_impl;
 pub mod exec;
 pub mod reference_impl;
 pub mod runner;
@@ -36,6 +37,9 @@ pub fn by_name(name: &str) -> Result<Box<dyn Implementation>, String> {
         "spec" => Ok(Box::new(spec_impl::SpecImplementation)),
         "reference" => Ok(Box::new(reference_impl::ReferenceImplementation)),
         "circuit" => Ok(Box::new(circuit_impl::CircuitImplementation)),
-        other => Err(format!("unknown implementation {other:?}; available: spec, reference, circuit, exec:<command>")),
+        "contract" => Ok(Box::new(contract_impl::ContractImplementation)),
+        other => Err(format!(
+            "unknown implementation {other:?}; available: spec, reference, circuit, contract, exec:<command>"
+        )),
     }
 }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use alloy_primitives::{Address, Bytes, U256};
 use revm::context::{BlockEnv, CfgEnv, Context, TxEnv};
 use revm::context_interface::result::ExecutionResult;
+use revm::context_interface::ContextTr;
 use revm::database::InMemoryDB;
 use revm::handler::{MainBuilder, MainContext, MainnetEvm};
 use revm::ExecuteCommitEvm;
@@ -60,8 +61,10 @@ impl L1Evm {
         data: Vec<u8>,
         value: U256,
     ) -> Result<CallOutcome, EvmError> {
+        let chain_id = self.evm.ctx.cfg.chain_id;
         let nonce = self.nonces.entry(from).or_insert(0);
         let builder = TxEnv::builder()
+            .chain_id(Some(chain_id))
             .caller(from)
             .gas_limit(16_000_000)
             .gas_price(0)
@@ -104,5 +107,48 @@ impl L1Evm {
     /// Calls `to` with `data` from `from`, committing state changes.
     pub fn call(&mut self, from: Address, to: Address, data: Vec<u8>) -> Result<CallOutcome, EvmError> {
         self.send(from, Some(to), data, U256::ZERO)
+    }
+
+    /// Calls `to` with `data` and `value` wei from `from`.
+    pub fn call_value(
+        &mut self,
+        from: Address,
+        to: Address,
+        data: Vec<u8>,
+        value: U256,
+    ) -> Result<CallOutcome, EvmError> {
+        self.send(from, Some(to), data, value)
+    }
+
+    /// Sets the chain id the contracts see (`block.chainid`).
+    pub fn set_chain_id(&mut self, id: u64) {
+        self.evm.ctx.cfg.chain_id = id;
+    }
+
+    fn db(&mut self) -> &mut InMemoryDB {
+        self.evm.ctx.db_mut()
+    }
+
+    /// The ETH balance of `a`, in wei.
+    pub fn balance(&mut self, a: Address) -> U256 {
+        self.db().cache.accounts.get(&a).map_or(U256::ZERO, |acc| acc.info.balance)
+    }
+
+    /// Sets the ETH balance of `a` (test funding).
+    pub fn set_balance(&mut self, a: Address, wei: U256) {
+        let db = self.db();
+        let mut info = db.cache.accounts.get(&a).map(|acc| acc.info.clone()).unwrap_or_default();
+        info.balance = wei;
+        db.insert_account_info(a, info);
+    }
+
+    /// Moves the deployed contract at `from` (code, storage, balance) to `to`, as if it had been
+    /// deployed there: lets a harness place a contract at an address fixed in advance (the
+    /// EIP-712 domain of the vectors names the contract's address).
+    pub fn move_contract(&mut self, from: Address, to: Address) {
+        let db = self.db();
+        if let Some(acc) = db.cache.accounts.remove(&from) {
+            db.cache.accounts.insert(to, acc);
+        }
     }
 }

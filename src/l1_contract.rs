@@ -1,0 +1,335 @@
+//! The rollup contract deployed in an in-memory EVM, driven with the spec's types: each call
+//! returns `Ok` or the rule id the contract reverted with. Used by the contract adapter, the
+//! differential L1 tests and the demo.
+
+use alloy_primitives::{Address as EvmAddress, Bytes, FixedBytes, U256};
+use alloy_sol_types::{SolCall, SolConstructor};
+use zkrollup_contracts::artifacts::{bytecode, rejected_rule, Rollup, TestToken, ROLLUP, TEST_TOKEN};
+use zkrollup_contracts::evm::{CallOutcome, EvmError, L1Evm};
+use zkrollup_spec::exit::ExitClaim;
+use zkrollup_spec::l1::{CommitBlock, L1Config, StoredBlock};
+use zkrollup_spec::primitives::field::fr_to_be_bytes;
+use zkrollup_spec::primitives::{Address, Fr, PubKeyHash};
+use zkrollup_spec::state::{AccountId, Nonce, TokenId};
+use zkrollup_spec::tx::ChangePubKeyAuth;
+
+use ark_ff::PrimeField;
+
+pub const DEPLOYER: EvmAddress = EvmAddress::new([0xd0; 20]);
+
+/// A call's failure: the rule id of a `Rejected(rule)` revert, or something else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallError {
+    Rejected(String),
+    Other(String),
+}
+
+impl std::fmt::Display for CallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CallError::Rejected(r) => write!(f, "reverted with {r}"),
+            CallError::Other(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+fn outcome(r: Result<CallOutcome, EvmError>) -> Result<CallOutcome, CallError> {
+    r.map_err(|e| match &e {
+        EvmError::Revert { output, .. } => match rejected_rule(output) {
+            Some(rule) => CallError::Rejected(rule),
+            None => CallError::Other(e.to_string()),
+        },
+        _ => CallError::Other(e.to_string()),
+    })
+}
+
+pub fn evm_address(a: &Address) -> EvmAddress {
+    EvmAddress::from(a.0)
+}
+
+fn word(x: &Fr) -> U256 {
+    U256::from_be_bytes(fr_to_be_bytes(x))
+}
+
+fn fr(x: U256) -> Fr {
+    Fr::from_be_bytes_mod_order(&x.to_be_bytes::<32>())
+}
+
+pub fn sol_stored(b: &StoredBlock) -> Rollup::StoredBlock {
+    Rollup::StoredBlock {
+        blockNumber: b.block_number,
+        priorityOps: b.priority_ops,
+        pendingOnchainOpsHash: FixedBytes(b.pending_onchain_ops_hash),
+        timestamp: b.timestamp,
+        stateRoot: word(&b.state_root),
+        commitment: FixedBytes(b.commitment),
+    }
+}
+
+pub fn spec_stored(b: &Rollup::StoredBlock) -> StoredBlock {
+    StoredBlock {
+        block_number: b.blockNumber,
+        priority_ops: b.priorityOps,
+        pending_onchain_ops_hash: b.pendingOnchainOpsHash.0,
+        timestamp: b.timestamp,
+        state_root: fr(b.stateRoot),
+        commitment: b.commitment.0,
+    }
+}
+
+pub fn sol_commit(c: &CommitBlock) -> Rollup::CommitBlockInfo {
+    Rollup::CommitBlockInfo {
+        blockNumber: c.block_number,
+        feeAccount: c.fee_account,
+        timestamp: c.timestamp,
+        newStateRoot: word(&c.new_state_root),
+        pubdata: Bytes::from(c.pubdata.clone()),
+        onchainOps: c
+            .onchain_ops
+            .iter()
+            .map(|m| {
+                let (kind, sig) = match &m.auth {
+                    None | Some(ChangePubKeyAuth::Onchain) => (0u8, vec![]),
+                    Some(ChangePubKeyAuth::Eip191(s)) => (1, s.to_vec()),
+                    Some(ChangePubKeyAuth::Eip712(s)) => (2, s.to_vec()),
+                };
+                // Offsets beyond 32 bits cannot be sent; the largest u32 is as invalid.
+                Rollup::OnchainOp {
+                    offset: m.offset.try_into().unwrap_or(u32::MAX),
+                    authKind: kind,
+                    authSig: sig.into(),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// Proof bytes as the contract's eight words: a 256-byte Groth16 proof word by word; a 32-byte
+/// symbolic proof as its first word (the symbolic verifier's convention); anything else as
+/// words no verifier accepts.
+pub fn proof_words(proof: &[u8]) -> [U256; 8] {
+    match proof.len() {
+        256 => std::array::from_fn(|i| U256::from_be_slice(&proof[32 * i..32 * i + 32])),
+        32 => std::array::from_fn(|i| if i == 0 { U256::from_be_slice(proof) } else { U256::ZERO }),
+        _ => [U256::MAX; 8],
+    }
+}
+
+/// The rollup contract, its tokens and its EVM.
+pub struct RollupOnL1 {
+    pub evm: L1Evm,
+    pub rollup: EvmAddress,
+    pub tokens: Vec<EvmAddress>,
+    now: u64,
+}
+
+impl RollupOnL1 {
+    /// Deploys test ERC-20s at the config's token addresses and the rollup at its domain's
+    /// contract address, with the given verifier contracts, at time `now`.
+    pub fn deploy(
+        config: &L1Config,
+        now: u64,
+        block_verifier: EvmAddress,
+        exit_verifier: EvmAddress,
+    ) -> Result<Self, String> {
+        let mut evm = L1Evm::new();
+        Self::deploy_in(&mut evm, config, now, block_verifier, exit_verifier).map(|(rollup, tokens)| RollupOnL1 {
+            evm,
+            rollup,
+            tokens,
+            now,
+        })
+    }
+
+    fn deploy_in(
+        evm: &mut L1Evm,
+        config: &L1Config,
+        now: u64,
+        block_verifier: EvmAddress,
+        exit_verifier: EvmAddress,
+    ) -> Result<(EvmAddress, Vec<EvmAddress>), String> {
+        evm.set_chain_id(config.domain.chain_id);
+        evm.set_timestamp(now);
+        let mut tokens = Vec::new();
+        for t in &config.tokens {
+            let (at, _) = evm.deploy(DEPLOYER, &bytecode(TEST_TOKEN), &[]).map_err(|e| e.to_string())?;
+            evm.move_contract(at, evm_address(t));
+            tokens.push(evm_address(t));
+        }
+        let args = Rollup::constructorCall {
+            validators: config.validators.iter().map(evm_address).collect(),
+            genesisRoot: word(&config.genesis_root),
+            tokenList: tokens.clone(),
+            blockVerifier_: block_verifier,
+            exitVerifier_: exit_verifier,
+        }
+        .abi_encode();
+        let (at, _) = evm.deploy(DEPLOYER, &bytecode(ROLLUP), &args).map_err(|e| e.to_string())?;
+        let rollup = evm_address(&config.domain.contract);
+        evm.move_contract(at, rollup);
+        Ok((rollup, tokens))
+    }
+
+    /// Deploys into an existing EVM (where the verifiers live).
+    pub fn deploy_with(
+        mut evm: L1Evm,
+        config: &L1Config,
+        now: u64,
+        block_verifier: EvmAddress,
+        exit_verifier: EvmAddress,
+    ) -> Result<Self, String> {
+        let (rollup, tokens) = Self::deploy_in(&mut evm, config, now, block_verifier, exit_verifier)?;
+        Ok(RollupOnL1 { evm, rollup, tokens, now })
+    }
+
+    pub fn now(&self) -> u64 {
+        self.now
+    }
+
+    /// Moves the L1 clock (never backwards).
+    pub fn set_time(&mut self, now: u64) {
+        self.now = self.now.max(now);
+        self.evm.set_timestamp(self.now);
+    }
+
+    fn send(&mut self, from: &Address, call: impl SolCall) -> Result<CallOutcome, CallError> {
+        outcome(self.evm.call(evm_address(from), self.rollup, call.abi_encode()))
+    }
+
+    fn view<C: SolCall>(&mut self, call: C) -> C::Return {
+        let out = self.evm.call(DEPLOYER, self.rollup, call.abi_encode()).expect("views do not revert");
+        C::abi_decode_returns(&out.output).expect("views return their type")
+    }
+
+    /// `depositETH` or `depositERC20` from `from`, funding `from` first (ETH balance, or minted
+    /// and approved tokens).
+    pub fn deposit(&mut self, from: &Address, to: &Address, token: TokenId, amount: u128) -> Result<u64, CallError> {
+        let sender = evm_address(from);
+        if token == 0 {
+            let have = self.evm.balance(sender);
+            self.evm.set_balance(sender, have + U256::from(amount));
+            let data = Rollup::depositETHCall { to: evm_address(to) }.abi_encode();
+            return outcome(self.evm.call_value(sender, self.rollup, data, U256::from(amount))).map(|o| o.gas_used);
+        }
+        if let Some(&t) = self.tokens.get(token as usize - 1) {
+            let mint = TestToken::mintCall { to: sender, amount: U256::from(amount) }.abi_encode();
+            outcome(self.evm.call(DEPLOYER, t, mint))?;
+            let approve = TestToken::approveCall { spender: self.rollup, amount: U256::from(amount) }.abi_encode();
+            outcome(self.evm.call(sender, t, approve))?;
+        }
+        self.send(from, Rollup::depositERC20Call { token, amount, to: evm_address(to) }).map(|o| o.gas_used)
+    }
+
+    pub fn request_full_exit(
+        &mut self,
+        owner: &Address,
+        account_id: AccountId,
+        token: TokenId,
+    ) -> Result<u64, CallError> {
+        self.send(owner, Rollup::requestFullExitCall { accountId: account_id, token }).map(|o| o.gas_used)
+    }
+
+    pub fn set_auth_pubkey_hash(&mut self, sender: &Address, pkh: &PubKeyHash, nonce: Nonce) -> Result<u64, CallError> {
+        self.send(sender, Rollup::setAuthPubkeyHashCall { pubkeyHash: FixedBytes(pkh.0), nonce }).map(|o| o.gas_used)
+    }
+
+    pub fn commit_block(
+        &mut self,
+        sender: &Address,
+        parent: &StoredBlock,
+        b: &CommitBlock,
+    ) -> Result<(StoredBlock, u64), CallError> {
+        let out = self.send(sender, Rollup::commitBlockCall { parent: sol_stored(parent), b: sol_commit(b) })?;
+        let stored =
+            Rollup::commitBlockCall::abi_decode_returns(&out.output).map_err(|e| CallError::Other(e.to_string()))?;
+        Ok((spec_stored(&stored), out.gas_used))
+    }
+
+    pub fn prove_block(&mut self, sender: &Address, b: &StoredBlock, proof: &[u8]) -> Result<u64, CallError> {
+        self.send(sender, Rollup::proveBlockCall { b: sol_stored(b), proof: proof_words(proof) }).map(|o| o.gas_used)
+    }
+
+    pub fn execute_block(
+        &mut self,
+        sender: &Address,
+        b: &StoredBlock,
+        pending_ops: &[Vec<u8>],
+    ) -> Result<u64, CallError> {
+        let ops = pending_ops.iter().map(|o| Bytes::from(o.clone())).collect();
+        self.send(sender, Rollup::executeBlockCall { b: sol_stored(b), pendingOps: ops }).map(|o| o.gas_used)
+    }
+
+    pub fn withdraw_pending_balance(
+        &mut self,
+        owner: &Address,
+        token: TokenId,
+        amount: u128,
+    ) -> Result<u64, CallError> {
+        let call = Rollup::withdrawPendingBalanceCall { owner: evm_address(owner), token, amount };
+        self.send(owner, call).map(|o| o.gas_used)
+    }
+
+    pub fn revert_blocks(&mut self, sender: &Address, blocks: &[StoredBlock]) -> Result<u64, CallError> {
+        self.send(sender, Rollup::revertBlocksCall { blocks: blocks.iter().map(sol_stored).collect() })
+            .map(|o| o.gas_used)
+    }
+
+    pub fn activate_exodus_mode(&mut self) -> Result<u64, CallError> {
+        outcome(self.evm.call(DEPLOYER, self.rollup, Rollup::activateExodusModeCall {}.abi_encode()))
+            .map(|o| o.gas_used)
+    }
+
+    pub fn perform_exodus(&mut self, last: &StoredBlock, claim: &ExitClaim, proof: &[u8]) -> Result<u64, CallError> {
+        let c = Rollup::ExitClaim {
+            root: word(&claim.root),
+            accountId: claim.account_id,
+            owner: evm_address(&claim.owner),
+            token: claim.token,
+            amount: claim.amount,
+        };
+        let call = Rollup::performExodusCall { lastExecuted: sol_stored(last), c, proof: proof_words(proof) };
+        self.send(&claim.owner, call).map(|o| o.gas_used)
+    }
+
+    pub fn cancel_outstanding_deposits(&mut self, n: u64) -> Result<u64, CallError> {
+        let data = Rollup::cancelOutstandingDepositsForExodusModeCall { n }.abi_encode();
+        outcome(self.evm.call(DEPLOYER, self.rollup, data)).map(|o| o.gas_used)
+    }
+
+    // Views.
+
+    pub fn blocks(&mut self) -> (u32, u32, u32) {
+        (
+            self.view(Rollup::blocksCommittedCall {}),
+            self.view(Rollup::blocksProvenCall {}),
+            self.view(Rollup::blocksExecutedCall {}),
+        )
+    }
+
+    pub fn requests(&mut self) -> (u64, u64) {
+        (self.view(Rollup::firstOpenRequestCall {}), self.view(Rollup::totalRequestsCall {}))
+    }
+
+    pub fn exodus_mode(&mut self) -> bool {
+        self.view(Rollup::exodusModeCall {})
+    }
+
+    pub fn pending_balance(&mut self, owner: &Address, token: TokenId) -> u128 {
+        self.view(Rollup::pendingBalanceCall { owner: evm_address(owner), token })
+    }
+
+    pub fn total_deposited(&mut self, token: TokenId) -> u128 {
+        self.view(Rollup::totalDepositedCall { token })
+    }
+
+    /// What the contract holds of `token` (its ETH balance, or its ERC-20 balance).
+    pub fn held(&mut self, token: TokenId) -> U256 {
+        if token == 0 {
+            return self.evm.balance(self.rollup);
+        }
+        let Some(&t) = self.tokens.get(token as usize - 1) else { return U256::ZERO };
+        let out =
+            self.evm.call(DEPLOYER, t, TestToken::balanceOfCall { a: self.rollup }.abi_encode()).expect("balanceOf");
+        TestToken::balanceOfCall::abi_decode_returns(&out.output).expect("a uint256")
+    }
+}
