@@ -1,7 +1,9 @@
-//! `zkrollup demo`: the main job. The protocol end to end: the executable specification's L1
-//! state machine and L2 state; every block proven with the block circuit (Groth16) and every
-//! exodus exit with the exit circuit, each proof checked by the Solidity verifier in revm. The
-//! Solidity rollup contract takes over the L1 state machine when it lands.
+//! `zkrollup demo`: the main job. The protocol end to end on an in-process L1 (revm): the
+//! Solidity rollup contract with Groth16 verifiers deployed; users deposit ETH and an ERC-20;
+//! the operator builds blocks, proves each with the block circuit, and commits, proves and
+//! executes it on the contract; users withdraw; then the operator goes silent, exodus mode
+//! activates and every balance leaves with an exit proof. Every L1 call also runs on the spec's
+//! state machine, and any disagreement (verdict, rule id, stored block) fails the demo.
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -13,10 +15,12 @@ use zkrollup_circuits::groth16::{prove, Pk, INSECURE_SETUP_WARNING};
 use zkrollup_circuits::keys::{self, CircuitKind, Origin};
 use zkrollup_reference::state::RefState;
 use zkrollup_spec::exit::{check_exit, exit_witness};
+use zkrollup_spec::op::Op;
 
-use crate::onchain::OnchainVerifier;
+use zkrollup::dual_l1::{DualL1, NativeVerifier};
+use zkrollup_contracts::verifier::proof_words;
 use zkrollup_spec::params::{BLOCK_CHUNK_SIZES, PRIORITY_EXPIRATION_SECONDS};
-use zkrollup_spec::testkit::{self, user, SpecRollup};
+use zkrollup_spec::testkit::{self, user, L1Backend, SpecRollup};
 use zkrollup_spec::tx::auth::{eip191_change_pubkey_message, eip712_change_pubkey_digest};
 use zkrollup_spec::tx::{ChangePubKeyAuth, Tx};
 
@@ -46,7 +50,7 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
     }
     let started = Instant::now();
     println!("zkrollup demo: the protocol end to end.");
-    println!("  L1:     the spec's state machine; proofs checked by the Solidity Groth16 verifier in revm");
+    println!("  L1:     the Solidity rollup contract in revm, every call checked against the spec's L1");
     println!(
         "  proofs: every block (block circuit, {} chunks) and every exodus exit (exit circuit)",
         args.block_chunks
@@ -65,15 +69,22 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
     };
     let (block_pk, block_vk) = load(CircuitKind::Block(args.block_chunks), BLOCK_SETUP_SEED)?;
     let (exit_pk, exit_vk) = load(CircuitKind::Exit, EXIT_SETUP_SEED)?;
-    let verifier = OnchainVerifier::deploy(Some(&block_vk), Some(&exit_vk))?;
+    let operator = user(OPERATOR).address;
+    let l1 = DualL1::deploy(SpecRollup::config(operator), 1_000, &block_vk, &exit_vk)?;
+    for (what, gas) in &l1.deploy_gas {
+        println!("  deployed {what} ({gas} gas)");
+    }
+    let verifier = NativeVerifier { block: block_vk.clone(), exit: exit_vk.clone() };
     println!();
 
-    let mut w = SpecRollup::new(user(OPERATOR).address, 1_000);
+    let mut w = SpecRollup::with_backend(l1, operator);
+    let mut transfer_gas: Vec<(usize, u64)> = Vec::new();
     let mut ops_by_kind: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut blocks = 0;
     let mut prove_times = Vec::new();
     let chunks = args.block_chunks;
-    let mut run_block = |w: &mut SpecRollup, txs: Vec<Tx>, what: &str| -> Result<(), String> {
+    let mut run_block = |w: &mut SpecRollup<DualL1>, txs: Vec<Tx>, what: &str| -> Result<(), String> {
+        let gas_before: u64 = block_gas(&w.l1);
         let spinner = spinner(&format!("block {:>2}: {what}: proving", blocks + 1));
         let mut secs = 0.0;
         let prover = |pre: &zkrollup_spec::state::State,
@@ -91,12 +102,19 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
             let t = Instant::now();
             let proof = prove(&block_pk, circuit, b.params.context.block_number as u64).map_err(|e| e.to_string())?;
             secs = t.elapsed().as_secs_f64();
-            Ok(OnchainVerifier::encode(&proof))
+            Ok(encode(&proof))
         };
         let ops = w.block_proven(txs, chunks, prover, &verifier).map_err(|e| format!("{what}: {e}"))?;
         w.reconcile().map_err(|e| format!("after {what}: {e}"))?;
         blocks += 1;
         prove_times.push(secs);
+        if let Some(m) = w.l1.mismatches.first() {
+            return Err(format!("{what}: the contract and the spec disagree: {m}"));
+        }
+        let transfers = ops.iter().filter(|o| matches!(o, Op::Transfer(_) | Op::TransferToNew(_))).count();
+        if transfers > 0 && transfers == ops.len() {
+            transfer_gas.push((transfers, block_gas(&w.l1) - gas_before));
+        }
         for op in &ops {
             *ops_by_kind.entry(op.name()).or_default() += 1;
         }
@@ -124,9 +142,9 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
     }
 
     // 2. Register L2 keys three ways; the last user stays keyless (a forced-exit target).
-    let domain = w.l1.config.domain;
+    let domain = w.l1.state().config.domain;
     w.l1.set_auth_pubkey_hash(users[0].address, users[0].pubkey_hash, 0).map_err(l1_err)?;
-    let id = |w: &SpecRollup, i: usize| w.l2.id_of(&users[i].address).expect("deposited");
+    let id = |w: &SpecRollup<DualL1>, i: usize| w.l2.id_of(&users[i].address).expect("deposited");
     let (a1, a2) = (id(&w, 1), id(&w, 2));
     let sig191 = users[1].l1.personal_sign(&eip191_change_pubkey_message(&users[1].pubkey_hash, 0, a1));
     let sig712 = users[2].l1.sign_digest(&eip712_change_pubkey_digest(&domain, &users[2].pubkey_hash, 0, a2));
@@ -168,9 +186,10 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
     // 5. The operator goes silent; a full-exit request expires; exodus. Every remaining balance
     //    leaves with a real Groth16 exit proof, checked by the Solidity verifier in revm.
     w.l1.request_full_exit(users[2].address, a2, 0).map_err(l1_err)?;
-    w.l1.set_time(w.l1.now + PRIORITY_EXPIRATION_SECONDS + 1);
+    let now = w.l1.state().now;
+    w.l1.set_time(now + PRIORITY_EXPIRATION_SECONDS + 1);
     w.l1.activate_exodus_mode().map_err(l1_err)?;
-    let last = w.l1.last_executed().clone();
+    let last = w.l1.state().last_executed().clone();
     println!("\n  exodus mode: proving exits against root {}", short(&last.state_root.to_string()));
     let accounts: Vec<(u32, Vec<u16>)> =
         w.l2.accounts().map(|(i, a)| (i, a.balances.keys().copied().collect())).collect();
@@ -187,14 +206,14 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
             }
             let proof = prove(&exit_pk, ExitCircuit { claim: claim.clone(), witness: Some(witness) }, account as u64)
                 .map_err(|e| e.to_string())?;
-            w.l1.perform_exodus(&last, &claim, &OnchainVerifier::encode(&proof), &verifier).map_err(l1_err)?;
+            w.l1.perform_exodus(&last, &claim, &encode(&proof), &verifier).map_err(l1_err)?;
             bar.inc(1);
         }
     }
     bar.finish();
     let exits = total as usize;
     let prove_secs = t.elapsed().as_secs_f64() / exits.max(1) as f64;
-    if !w.l1.open_requests().is_empty() {
+    if !w.l1.state().open_requests().is_empty() {
         w.l1.cancel_outstanding_deposits(u64::MAX).map_err(l1_err)?;
     }
     w.withdraw_all();
@@ -203,24 +222,31 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
     println!(
         "  exodus: {exits} balances exited, each with a Groth16 proof verified on chain ({prove_secs:.1}s to prove)"
     );
-    let block_gas = verifier.block_gas();
-    println!("\n  {:<34} {:>12}", "figure", "value");
-    println!("  {:<34} {:>12}", "blocks proven and verified", block_gas.len());
+    if let Some(m) = w.l1.mismatches.first() {
+        return Err(format!("the contract and the spec disagree: {m}"));
+    }
     let mean_prove = prove_times.iter().sum::<f64>() / prove_times.len().max(1) as f64;
-    println!("  {:<34} {:>11.1}s", format!("proving time per block ({chunks} chunks)"), mean_prove);
-    println!("  {:<34} {:>12}", "gas per block proof verification", mean(&block_gas));
-    println!("  {:<34} {:>12}", "gas per exit proof verification", mean(&verifier.exit_gas()));
-    println!("  {:<34} {:>12}", "gas to deploy a verifier", verifier.deploy_gas.first().copied().unwrap_or(0));
+    println!("\n  {:<44} {:>12}", "figure", "value");
+    println!("  {:<44} {:>12}", "blocks committed, proven, executed on L1", blocks);
+    println!("  {:<44} {:>11.1}s", format!("proving time per block ({chunks} chunks)"), mean_prove);
+    let (n, g) = transfer_gas.iter().fold((0, 0), |(n, g), (k, x)| (n + k, g + x));
+    println!("  {:<44} {:>12}", "L1 gas per transfer (commit+prove+execute)", g / n.max(1) as u64);
+    println!("\n  {:<28} {:>6} {:>12}", "L1 call", "calls", "mean gas");
+    for (kind, gas) in &w.l1.gas {
+        println!("  {kind:<28} {:>6} {:>12}", gas.len(), mean(gas));
+    }
     println!("\n  {:<16} {:>6}", "op kind", "count");
     for (kind, n) in &ops_by_kind {
         println!("  {kind:<16} {n:>6}");
     }
     println!("\n  {:<8} {:>16} {:>16} {:>10}", "token", "deposited", "paid out", "in contract");
-    for (&token, &deposited) in &w.l1.total_deposited {
+    let deposited: Vec<(u16, u128)> = w.l1.state().total_deposited.iter().map(|(&t, &v)| (t, v)).collect();
+    for (token, deposited) in deposited {
         let paid = w.paid_out(token);
-        let held = w.l1.held.get(&token).copied().unwrap_or(0);
+        // What the contract really holds: its ETH balance, or its balance of the ERC-20.
+        let held = w.l1.contract.held(token);
         println!("  {token:<8} {deposited:>16} {paid:>16} {held:>10}");
-        if held != 0 || paid != deposited {
+        if !held.is_zero() || paid != deposited {
             return Err(format!("token {token}: {held} left in the contract"));
         }
     }
@@ -229,6 +255,16 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// Gas the contract spent on commits, proofs and executions so far.
+fn block_gas(l1: &DualL1) -> u64 {
+    ["commitBlock", "proveBlock", "executeBlock"].iter().filter_map(|k| l1.gas.get(k)).flatten().sum()
+}
+
+/// A proof as the bytes an L1 call carries: the verifier's eight words.
+fn encode(proof: &zkrollup_circuits::groth16::Groth16Proof) -> Vec<u8> {
+    proof_words(proof).iter().flat_map(|w| w.to_be_bytes::<32>()).collect()
 }
 
 fn spinner(msg: &str) -> ProgressBar {

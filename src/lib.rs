@@ -10,11 +10,13 @@
 //! - [`harness`]: the [`harness::Implementation`] trait, its adapters (`spec`, `reference`,
 //!   `circuit`, `contract`, `exec:`) and the runner that compares outcomes and reports the first
 //!   difference.
-//! - [`l1_contract`]: the Solidity rollup contract in revm, driven with the spec's types.
+//! - [`l1_contract`]: the Solidity rollup contract in revm, driven with the spec's types;
+//!   [`dual_l1`] runs it beside the spec's L1 and records any disagreement.
 //!
 //! Data flows: case builders → inputs → spec adapter → expected outcomes → JSON files; then
 //! JSON files → any adapter → outcomes → compared with the expected ones.
 
+pub mod dual_l1;
 pub mod fuzzing;
 pub mod harness;
 pub mod l1_contract;

@@ -4,7 +4,6 @@
 mod bench;
 mod bench_circuits;
 mod demo;
-mod onchain;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

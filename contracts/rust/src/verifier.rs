@@ -54,3 +54,18 @@ pub fn proof_words(proof: &Groth16Proof) -> [U256; 8] {
 pub fn fr_word(x: &Fr) -> U256 {
     U256::from_be_slice(&x.into_bigint().to_bytes_be())
 }
+
+/// The inverse of [`proof_words`]: `None` if a coordinate is not a field element or a point is
+/// off its curve (such a proof verifies nowhere).
+pub fn proof_from_words(w: &[U256; 8]) -> Option<Groth16Proof> {
+    let fq = |x: &U256| {
+        let bytes = x.to_be_bytes::<32>();
+        let v = Fq::from_be_bytes_mod_order(&bytes);
+        (U256::from_be_slice(&v.into_bigint().to_bytes_be()) == *x).then_some(v)
+    };
+    let a = G1Affine::new_unchecked(fq(&w[0])?, fq(&w[1])?);
+    let b = G2Affine::new_unchecked(Fq2::new(fq(&w[3])?, fq(&w[2])?), Fq2::new(fq(&w[5])?, fq(&w[4])?));
+    let c = G1Affine::new_unchecked(fq(&w[6])?, fq(&w[7])?);
+    let on_curve = a.is_on_curve() && b.is_on_curve() && c.is_on_curve();
+    (on_curve && b.is_in_correct_subgroup_assuming_on_curve()).then_some(Groth16Proof { a, b, c })
+}
