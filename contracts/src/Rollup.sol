@@ -445,7 +445,9 @@ contract Rollup {
         uint128 have = pendingBalance[owner][token];
         reject(amount <= have, "l1.insufficient_pending_balance");
         pendingBalance[owner][token] = have - amount;
-        if (token == 0) {
+        if (amount == 0) {
+            // Nothing to pay (also for a token never listed, which has no contract to call).
+        } else if (token == 0) {
             (bool ok,) = owner.call{value: amount}("");
             require(ok, "ETH transfer failed");
         } else {

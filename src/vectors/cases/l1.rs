@@ -231,6 +231,14 @@ fn happy() -> Vec<Case> {
     );
     w.withdraw(&u0, 0, 250);
     out.push(w.case("withdraw_rest", "the rest of it", None, Expect::Ok));
+    // Found by the spec-vs-contract differential test: the spec used to panic here.
+    let zero = L1Call::WithdrawPendingBalance { owner: user(5).address.to_string(), token: 1, amount: dec(0u8) };
+    out.push(Script::new().case(
+        "withdraw_zero_never_deposited",
+        "withdrawing zero of a token nobody deposited is a no-op",
+        Some(zero),
+        Expect::Ok,
+    ));
 
     let mut f = funded();
     f.full_exit(&u1, 1, 1);

@@ -1,0 +1,284 @@
+//! Differential test of the L1: the spec's state machine and the Solidity rollup contract (in
+//! revm) on random sequences of L1 calls: deposits (ETH, ERC-20, unlisted tokens, zero and huge
+//! amounts), full-exit requests, on-chain key authorisations, commits of blocks the spec builds
+//! (and corrupted commits), proofs (right and wrong), executions (with right and wrong pending
+//! ops), withdrawals (within and above pending balances), reverts, time passing, exodus, exits
+//! and cancellations. Every call's verdict and rule id, every stored block, and the final state
+//! must agree. Failures shrink to a minimal call sequence.
+//!
+//! The script is built by consulting the spec (to make most calls meaningful); both sides then
+//! answer it independently. `ZKROLLUP_L1_CASES` sets the number of cases (200 by default).
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use zkrollup::harness::contract_impl::ContractImplementation;
+use zkrollup::harness::runner::first_difference;
+use zkrollup::harness::spec_impl::SpecImplementation;
+use zkrollup::harness::Implementation;
+use zkrollup::wire::convert::*;
+use zkrollup::wire::{self as w, VectorInput};
+use zkrollup_spec::block::{apply_block, BlockInput, BlockParams};
+use zkrollup_spec::exit::exit_witness;
+use zkrollup_spec::l1::{commit_info, pending_ops, SymbolicVerifier, L1};
+use zkrollup_spec::params::PRIORITY_EXPIRATION_SECONDS;
+use zkrollup_spec::primitives::Address;
+use zkrollup_spec::state::State;
+use zkrollup_spec::testkit::{user, SpecRollup};
+use zkrollup_spec::transition::BlockContext;
+
+const OPERATOR: u32 = 9;
+const USERS: u32 = 4;
+
+/// Builds a call sequence from random words, tracking the spec's L1 and the L2 state of every
+/// committed block to make commits, proofs and exits that can succeed.
+struct Script {
+    l1: L1,
+    /// L2 state after each committed block (index = block number).
+    states: Vec<State>,
+    calls: Vec<w::L1Call>,
+}
+
+fn pick<T: Copy>(xs: &[T], r: u64) -> T {
+    xs[(r % xs.len() as u64) as usize]
+}
+
+impl Script {
+    fn push(&mut self, call: w::L1Call) {
+        // Keep the tracking L1 in step by running the call through the spec adapter's logic.
+        apply(&mut self.l1, &call);
+        self.calls.push(call);
+    }
+
+    fn step(&mut self, r: u64) {
+        let op = user(OPERATOR).address.to_string();
+        let u = |i: u64| user((i % USERS as u64) as u32).address;
+        let b = |shift: u32| (r >> shift) & 0xff;
+        match r % 14 {
+            0 | 1 => {
+                let token = pick(&[0u16, 0, 1, 2], b(8));
+                let amount = pick(&[0u128, 1, 1_000, 5_000_000, u128::MAX - 5], b(16));
+                let (from, to) = (u(b(24)), if b(32) == 0 { Address::ZERO } else { u(b(32)) });
+                self.push(w::L1Call::Deposit {
+                    from: from.to_string(),
+                    to: to.to_string(),
+                    token,
+                    amount: dec(amount),
+                });
+            }
+            2 => {
+                let account = pick(&[0u32, 1, 2, 5, 1 << 24], b(8));
+                let token = pick(&[0u16, 1, 2], b(16));
+                self.push(w::L1Call::RequestFullExit { owner: u(b(24)).to_string(), account_id: account, token });
+            }
+            3 => {
+                let who = user((b(8) % USERS as u64) as u32);
+                self.push(w::L1Call::SetAuthPubkeyHash {
+                    sender: who.address.to_string(),
+                    pubkey_hash: who.pubkey_hash.to_string(),
+                    nonce: (b(16) % 2) as u32,
+                });
+            }
+            4..=6 => self.commit(r),
+            7 | 8 => {
+                let n = self.l1.blocks_proven + 1;
+                let Some(block) = self.l1.blocks.get(n as usize).cloned() else { return };
+                let right = zkrollup_spec::block::public_input(&block.commitment);
+                let proof = if b(8) % 4 == 0 {
+                    SymbolicVerifier::proof_of(&(right + zkrollup_spec::primitives::Fr::from(1u8)))
+                } else {
+                    SymbolicVerifier::proof_of(&right)
+                };
+                let sender = if b(16) % 8 == 0 { u(0).to_string() } else { op };
+                self.push(w::L1Call::ProveBlock { sender, block: stored(&block), proof: hex_of(&proof) });
+            }
+            9 => {
+                let n = self.l1.blocks_executed + 1;
+                let (Some(block), Some(_)) = (self.l1.blocks.get(n as usize).cloned(), self.states.get(n as usize))
+                else {
+                    return;
+                };
+                let ops = self.pending_of(n);
+                let ops = if b(8) % 5 == 0 { ops.into_iter().skip(1).collect() } else { ops };
+                self.push(w::L1Call::ExecuteBlock {
+                    sender: op,
+                    block: stored(&block),
+                    pending_ops: ops.iter().map(|o| hex_of(o)).collect(),
+                });
+            }
+            10 => {
+                let owner = u(b(8));
+                let token = pick(&[0u16, 1], b(16));
+                let have = self.l1.pending_balance(&owner, token);
+                let amount = if b(24) % 4 == 0 { have + 1 } else { have };
+                self.push(w::L1Call::WithdrawPendingBalance { owner: owner.to_string(), token, amount: dec(amount) });
+            }
+            11 => {
+                let days = pick(&[60u64, 3600, PRIORITY_EXPIRATION_SECONDS + 1], b(8));
+                self.push(w::L1Call::SetTime { now: dec(self.l1.now + days) });
+            }
+            12 => {
+                let n = self.l1.blocks_committed;
+                if n > self.l1.blocks_executed && b(8) % 2 == 0 {
+                    let block = self.l1.blocks[n as usize].clone();
+                    self.push(w::L1Call::RevertBlocks { sender: op, blocks: vec![stored(&block)] });
+                    self.states.truncate(self.l1.blocks_committed as usize + 1);
+                } else {
+                    self.push(w::L1Call::ActivateExodusMode);
+                    self.states.truncate(self.l1.blocks_committed as usize + 1);
+                }
+            }
+            _ => {
+                if b(8) % 3 == 0 {
+                    self.push(w::L1Call::CancelOutstandingDeposits { n: dec(1 + b(16) % 3) });
+                    return;
+                }
+                let last = self.l1.last_executed().clone();
+                let state = &self.states[self.l1.blocks_executed as usize];
+                let account = (b(16) % 3) as u32;
+                let Some((mut claim, _)) = exit_witness(state, account, pick(&[0u16, 1], b(24))) else { return };
+                if b(32) % 4 == 0 {
+                    claim.amount += 1;
+                }
+                let proof = SymbolicVerifier::proof_of(&claim.public_input());
+                self.push(w::L1Call::PerformExodus {
+                    block: stored(&last),
+                    claim: claim_w(&claim),
+                    proof: hex_of(&proof),
+                });
+            }
+        }
+    }
+
+    /// Commits the next block: the open requests that fit, applied by the spec; sometimes
+    /// corrupted (wrong sender, stale parent, future timestamp, missing op).
+    fn commit(&mut self, r: u64) {
+        let parent_n = self.l1.blocks_committed as usize;
+        let parent = self.l1.blocks[parent_n].clone();
+        let mut l2 = self.states[parent_n].clone();
+        let served = self.l1.committed_requests as usize;
+        let inputs: Vec<BlockInput> =
+            self.l1.open_requests()[served..].iter().take(2).map(|q| BlockInput::Priority(q.op.clone())).collect();
+        let ctx = BlockContext { block_number: parent.block_number + 1, fee_account: 0, timestamp: self.l1.now };
+        let Ok(block) = apply_block(&mut l2, &BlockParams { context: ctx, chunks: 16 }, &inputs) else { return };
+        let mut info = commit_info(&block, &inputs);
+        let mut sender = user(OPERATOR).address;
+        let mut parent_w = stored(&parent);
+        match (r >> 40) % 10 {
+            0 => sender = user(1).address,
+            1 => parent_w.timestamp = dec(u64::MAX),
+            2 => info.timestamp = self.l1.now + 1,
+            3 => {
+                info.onchain_ops.pop();
+            }
+            _ => {}
+        }
+        let before = self.l1.blocks_committed;
+        self.push(w::L1Call::CommitBlock { sender: sender.to_string(), parent: parent_w, block: commit(&info) });
+        if self.l1.blocks_committed > before {
+            self.states.truncate(before as usize + 1);
+            self.states.push(l2);
+        }
+    }
+
+    /// The pending ops of committed block `n`, from its L2 transition.
+    fn pending_of(&self, n: u32) -> Vec<Vec<u8>> {
+        let pre = &self.states[n as usize - 1];
+        // Rebuild the block from the requests it served (blocks here hold priority ops only).
+        let first = self.l1.first_open_request as usize;
+        let k = self.l1.blocks[n as usize].priority_ops as usize;
+        let inputs: Vec<BlockInput> =
+            self.l1.requests[first..first + k].iter().map(|q| BlockInput::Priority(q.op.clone())).collect();
+        let b = &self.l1.blocks[n as usize];
+        let ctx = BlockContext { block_number: b.block_number, fee_account: 0, timestamp: b.timestamp };
+        let mut s = pre.clone();
+        match apply_block(&mut s, &BlockParams { context: ctx, chunks: 16 }, &inputs) {
+            Ok(block) => pending_ops(&block),
+            Err(_) => vec![],
+        }
+    }
+}
+
+fn claim_w(c: &zkrollup_spec::exit::ExitClaim) -> w::ExitClaim {
+    claim(c)
+}
+
+/// Runs a call on the tracking L1 (verdicts ignored: the test compares the two sides later).
+fn apply(l1: &mut L1, call: &w::L1Call) {
+    use w::L1Call as C;
+    let v = &SymbolicVerifier;
+    let _ = match call {
+        C::SetTime { now } => {
+            l1.set_time(u64_of(now).unwrap());
+            Ok(())
+        }
+        C::Deposit { from, to, token, amount } => {
+            l1.deposit(address_of(from).unwrap(), address_of(to).unwrap(), *token, u128_of(amount).unwrap())
+        }
+        C::RequestFullExit { owner, account_id, token } => {
+            l1.request_full_exit(address_of(owner).unwrap(), *account_id, *token)
+        }
+        C::SetAuthPubkeyHash { sender, pubkey_hash, nonce } => {
+            l1.set_auth_pubkey_hash(address_of(sender).unwrap(), pkh_of(pubkey_hash).unwrap(), *nonce)
+        }
+        C::CommitBlock { sender, parent, block } => l1
+            .commit_block(address_of(sender).unwrap(), &stored_of(parent).unwrap(), &commit_of(block).unwrap())
+            .map(|_| ()),
+        C::ProveBlock { sender, block, proof } => {
+            l1.prove_block(address_of(sender).unwrap(), &stored_of(block).unwrap(), &bytes_of(proof).unwrap(), v)
+        }
+        C::ExecuteBlock { sender, block, pending_ops } => {
+            let ops: Vec<Vec<u8>> = pending_ops.iter().map(|o| bytes_of(o).unwrap()).collect();
+            l1.execute_block(address_of(sender).unwrap(), &stored_of(block).unwrap(), &ops)
+        }
+        C::WithdrawPendingBalance { owner, token, amount } => {
+            l1.withdraw_pending_balance(address_of(owner).unwrap(), *token, u128_of(amount).unwrap())
+        }
+        C::RevertBlocks { sender, blocks } => {
+            let blocks: Vec<_> = blocks.iter().map(|b| stored_of(b).unwrap()).collect();
+            l1.revert_blocks(address_of(sender).unwrap(), &blocks)
+        }
+        C::ActivateExodusMode => l1.activate_exodus_mode(),
+        C::PerformExodus { block, claim: c, proof } => {
+            l1.perform_exodus(&stored_of(block).unwrap(), &claim_of(c).unwrap(), &bytes_of(proof).unwrap(), v)
+        }
+        C::CancelOutstandingDeposits { n } => l1.cancel_outstanding_deposits(u64_of(n).unwrap()),
+    };
+}
+
+fn script(words: &[u64]) -> w::L1Input {
+    let config = SpecRollup::config(user(OPERATOR).address);
+    let start = 1_000;
+    let mut s = Script { l1: L1::new(config.clone(), start), states: vec![State::new()], calls: vec![] };
+    for &r in words {
+        s.step(r);
+    }
+    w::L1Input { config: l1_config(&config), start_time: dec(start), calls: s.calls }
+}
+
+#[test]
+fn the_contract_answers_random_l1_call_sequences_as_the_spec() {
+    let cases = std::env::var("ZKROLLUP_L1_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(200);
+    let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
+    let rejected_calls = std::cell::Cell::new(0usize);
+    let total_calls = std::cell::Cell::new(0usize);
+    runner
+        .run(&proptest::collection::vec(any::<u64>(), 5..60), |words| {
+            let input = VectorInput::L1(script(&words));
+            let spec = SpecImplementation.run(&input).map_err(TestCaseError::fail)?;
+            let contract = ContractImplementation.run(&input).map_err(TestCaseError::fail)?;
+            let (a, b) = (serde_json::to_value(&spec).unwrap(), serde_json::to_value(&contract).unwrap());
+            if let Some(d) = first_difference(&a, &b, "$") {
+                return Err(TestCaseError::fail(format!("{d:?}")));
+            }
+            if let zkrollup::wire::Outcome::L1(o) = &spec {
+                total_calls.set(total_calls.get() + o.results.len());
+                let rejected = o.results.iter().filter(|r| matches!(r, w::Verdict::Rejected { .. })).count();
+                rejected_calls.set(rejected_calls.get() + rejected);
+            }
+            Ok(())
+        })
+        .unwrap();
+    let (total, rejected) = (total_calls.get(), rejected_calls.get());
+    eprintln!("{cases} sequences, {total} calls, {rejected} rejected by both");
+    assert!(rejected > 0 && rejected < total, "the sequences mix accepted and rejected calls");
+}
