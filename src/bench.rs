@@ -25,6 +25,8 @@ pub enum Target {
     Throughput,
     /// The circuits: constraints per chunk and op kind, Groth16 setup and proving per block size.
     Circuits,
+    /// The rollup contract: L1 gas per transfer and per withdrawal at each block size.
+    L1,
 }
 
 #[derive(clap::Args)]
@@ -69,8 +71,10 @@ fn row(name: &str, spec: f64, reference: f64) {
 }
 
 pub fn run(args: &BenchArgs) -> Result<(), String> {
-    if args.target == Target::Circuits {
-        return crate::bench_circuits::run(&args.sizes);
+    match args.target {
+        Target::Circuits => return crate::bench_circuits::run(&args.sizes),
+        Target::L1 => return crate::bench_l1::run(),
+        Target::Throughput => {}
     }
     if args.accounts < 2 || args.transfers < 16 {
         return Err("need at least 2 accounts and 16 transfers".into());

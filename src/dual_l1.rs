@@ -68,6 +68,25 @@ impl DualL1 {
         Ok(DualL1 { spec: L1::new(config, now), contract, gas: BTreeMap::new(), mismatches: Vec::new(), deploy_gas })
     }
 
+    /// Deploys with the symbolic verifier for blocks (benchmarks of commit and execute gas) and
+    /// a Groth16 verifier for exits.
+    pub fn deploy_symbolic(config: L1Config, now: u64, exit_vk: &Vk) -> Result<Self, String> {
+        use zkrollup_contracts::artifacts::SYMBOLIC_VERIFIER;
+        let mut evm = L1Evm::new();
+        let (b, _) = evm.deploy(DEPLOYER, &bytecode(SYMBOLIC_VERIFIER), &[]).map_err(|e| e.to_string())?;
+        let (e, _) = evm
+            .deploy(DEPLOYER, &bytecode(GROTH16_VERIFIER), &constructor_args(exit_vk)?)
+            .map_err(|e| e.to_string())?;
+        let contract = RollupOnL1::deploy_with(evm, &config, now, b, e)?;
+        Ok(DualL1 {
+            spec: L1::new(config, now),
+            contract,
+            gas: BTreeMap::new(),
+            mismatches: Vec::new(),
+            deploy_gas: vec![],
+        })
+    }
+
     /// Compares the two answers; returns the spec's.
     fn agree<T: PartialEq + std::fmt::Debug>(
         &mut self,

@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_circuits;
+mod bench_l1;
 mod demo;
 
 use std::path::PathBuf;
