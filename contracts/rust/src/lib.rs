@@ -6,7 +6,10 @@
 //! in-memory database ([`evm::L1Evm`]), and converts keys and proofs to the contracts' layout
 //! ([`verifier`]).
 //!
-//! Work in progress: today the generic Groth16 verifier; the rollup contract follows.
+//! Contracts: `Rollup.sol` (the spec's `l1` module in Solidity; reverts carry rule ids),
+//! `Groth16Verifier.sol` (one public input, verifying key as immutables), `SymbolicVerifier.sol`
+//! (the vectors' proof convention) and `TestToken.sol`. The root crate drives them with the
+//! spec's types (`zkrollup::l1_contract`) and beside the spec (`zkrollup::dual_l1`).
 
 pub mod artifacts;
 pub mod evm;
