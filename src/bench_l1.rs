@@ -7,7 +7,7 @@ use zkrollup::dual_l1::{DualL1, NativeVerifier};
 use zkrollup_circuits::block::{self, BlockCircuit};
 use zkrollup_circuits::exit::ExitCircuit;
 use zkrollup_circuits::groth16::{dev_setup, prove};
-use zkrollup_contracts::verifier::proof_words;
+use zkrollup_contracts::verifier::proof_bytes;
 use zkrollup_reference::state::RefState;
 use zkrollup_spec::block::{apply_block, BlockInput, BlockParams};
 use zkrollup_spec::l1::{commit_info, pending_ops, L1Config, SymbolicVerifier};
@@ -47,7 +47,7 @@ fn run_block(
         Some(pk) => {
             let w = block::build(&mut RefState::from_spec(&pre), &ctx, chunks, &inputs).map_err(|e| e.to_string())?;
             let p = prove(pk, BlockCircuit::new(w), 1).map_err(|e| e.to_string())?;
-            proof_words(&p).iter().flat_map(|w| w.to_be_bytes::<32>()).collect()
+            proof_bytes(&p)
         }
         None => SymbolicVerifier::proof_of(&b.public_input()),
     };

@@ -18,7 +18,7 @@ use zkrollup_spec::exit::{check_exit, exit_witness};
 use zkrollup_spec::op::Op;
 
 use zkrollup::dual_l1::{DualL1, NativeVerifier};
-use zkrollup_contracts::verifier::proof_words;
+use zkrollup_contracts::verifier::proof_bytes;
 use zkrollup_spec::params::{BLOCK_CHUNK_SIZES, PRIORITY_EXPIRATION_SECONDS};
 use zkrollup_spec::testkit::{self, user, L1Backend, SpecRollup};
 use zkrollup_spec::tx::auth::{eip191_change_pubkey_message, eip712_change_pubkey_digest};
@@ -102,7 +102,7 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
             let t = Instant::now();
             let proof = prove(&block_pk, circuit, b.params.context.block_number as u64).map_err(|e| e.to_string())?;
             secs = t.elapsed().as_secs_f64();
-            Ok(encode(&proof))
+            Ok(proof_bytes(&proof))
         };
         let ops = w.block_proven(txs, chunks, prover, &verifier).map_err(|e| format!("{what}: {e}"))?;
         w.reconcile().map_err(|e| format!("after {what}: {e}"))?;
@@ -206,7 +206,7 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
             }
             let proof = prove(&exit_pk, ExitCircuit { claim: claim.clone(), witness: Some(witness) }, account as u64)
                 .map_err(|e| e.to_string())?;
-            w.l1.perform_exodus(&last, &claim, &encode(&proof), &verifier).map_err(l1_err)?;
+            w.l1.perform_exodus(&last, &claim, &proof_bytes(&proof), &verifier).map_err(l1_err)?;
             bar.inc(1);
         }
     }
@@ -260,11 +260,6 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
 /// Gas the contract spent on commits, proofs and executions so far.
 fn block_gas(l1: &DualL1) -> u64 {
     ["commitBlock", "proveBlock", "executeBlock"].iter().filter_map(|k| l1.gas.get(k)).flatten().sum()
-}
-
-/// A proof as the bytes an L1 call carries: the verifier's eight words.
-fn encode(proof: &zkrollup_circuits::groth16::Groth16Proof) -> Vec<u8> {
-    proof_words(proof).iter().flat_map(|w| w.to_be_bytes::<32>()).collect()
 }
 
 fn spinner(msg: &str) -> ProgressBar {

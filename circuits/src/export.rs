@@ -45,3 +45,35 @@ pub fn proof(p: &Groth16Proof) -> Value {
 pub fn public(inputs: &[Fr]) -> Value {
     json!(inputs.iter().map(|x| x.into_bigint().to_string()).collect::<Vec<_>>())
 }
+
+/// The pinned snarkjs of `circuits/tests/external` (after `npm ci` there), if installed.
+pub fn snarkjs() -> Option<std::path::PathBuf> {
+    let bin = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/external/node_modules/.bin/snarkjs");
+    bin.exists().then_some(bin)
+}
+
+/// Whether `snarkjs groth16 verify` accepts `proof` of `inputs` under `vk`, given the three
+/// exported files (written to a fresh temporary folder, removed afterwards).
+pub fn snarkjs_verifies(
+    snarkjs: &std::path::Path,
+    vk: &Vk,
+    proof: &Groth16Proof,
+    inputs: &[Fr],
+) -> std::io::Result<bool> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static RUN: AtomicUsize = AtomicUsize::new(0);
+    let n = RUN.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("zkrollup-snarkjs-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let write = |name: &str, v: Value| std::fs::write(dir.join(name), v.to_string());
+    write("verification_key.json", verification_key(vk))?;
+    write("proof.json", self::proof(proof))?;
+    write("public.json", public(inputs))?;
+    let status = std::process::Command::new(snarkjs)
+        .args(["groth16", "verify", "verification_key.json", "public.json", "proof.json"])
+        .current_dir(&dir)
+        .output()?
+        .status;
+    std::fs::remove_dir_all(&dir).ok();
+    Ok(status.success())
+}

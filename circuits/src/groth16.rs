@@ -68,30 +68,15 @@ mod tests {
     /// snarkjs, an independent implementation, verifies the exported proof and refuses it
     /// for another public input. Needs `npm ci` in circuits/tests/external (CI does it).
     fn snarkjs_agrees(vk: &Vk, proof: &Groth16Proof, input: Fr) {
-        use crate::export;
-        use std::process::Command;
-        let bin = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/external/node_modules/.bin/snarkjs");
-        if !bin.exists() {
+        use crate::export::{snarkjs, snarkjs_verifies};
+        let Some(bin) = snarkjs() else {
             eprintln!("NOT CHECKED: snarkjs is not installed (npm ci in circuits/tests/external)");
             return;
-        }
-        let dir = std::env::temp_dir().join(format!("zkrollup-snarkjs-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let write = |name: &str, v: serde_json::Value| std::fs::write(dir.join(name), v.to_string()).unwrap();
-        write("verification_key.json", export::verification_key(vk));
-        write("proof.json", export::proof(proof));
-        let run = |public: Fr| {
-            write("public.json", export::public(&[public]));
-            Command::new(&bin)
-                .args(["groth16", "verify", "verification_key.json", "public.json", "proof.json"])
-                .current_dir(&dir)
-                .output()
-                .expect("snarkjs runs")
-                .status
-                .success()
         };
-        assert!(run(input), "snarkjs verifies our proof");
-        assert!(!run(input + Fr::from(1u8)), "snarkjs refuses another public input");
-        std::fs::remove_dir_all(&dir).ok();
+        assert!(snarkjs_verifies(&bin, vk, proof, &[input]).unwrap(), "snarkjs verifies our proof");
+        assert!(
+            !snarkjs_verifies(&bin, vk, proof, &[input + Fr::from(1u8)]).unwrap(),
+            "snarkjs refuses another public input"
+        );
     }
 }

@@ -284,7 +284,7 @@ fn run_block(b: &w::BlockInput) -> Result<Outcome, String> {
                 .map_err(|e| e.to_string())?;
             let p = zkrollup_circuits::groth16::prove(pk, zkrollup_circuits::block::BlockCircuit::new(w), 1)
                 .map_err(|e| e.to_string())?;
-            zkrollup_contracts::verifier::proof_words(&p).iter().flat_map(|w| w.to_be_bytes::<32>()).collect()
+            zkrollup_contracts::verifier::proof_bytes(&p)
         }
         None => {
             zkrollup_spec::l1::SymbolicVerifier::proof_of(&zkrollup_spec::block::public_input(&stored_block.commitment))

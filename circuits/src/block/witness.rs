@@ -124,6 +124,21 @@ pub struct ChunkWitness {
     pub leaf: LeafWitness,
 }
 
+impl ChunkWitness {
+    /// A padding Noop chunk re-proving `leaf` unchanged.
+    fn noop(leaf: LeafWitness) -> Self {
+        ChunkWitness {
+            op_bytes: vec![0; MAX_OP_BYTES],
+            chunk_index: 0,
+            auth: TxAuth::none(),
+            recipient_address: Address::ZERO,
+            opens_account: false,
+            fee_slot: 0,
+            leaf,
+        }
+    }
+}
+
 /// Everything the block circuit is given besides its public input.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BlockWitness {
@@ -139,15 +154,7 @@ pub struct BlockWitness {
 impl BlockWitness {
     /// A witness of the right shape with placeholder values, for key generation.
     pub fn blank(chunks: usize) -> Self {
-        let chunk = ChunkWitness {
-            op_bytes: vec![0; MAX_OP_BYTES],
-            chunk_index: 0,
-            auth: TxAuth::none(),
-            recipient_address: Address::ZERO,
-            opens_account: false,
-            fee_slot: 0,
-            leaf: LeafWitness::blank(),
-        };
+        let chunk = ChunkWitness::noop(LeafWitness::blank());
         BlockWitness {
             context: BlockContext { block_number: 0, fee_account: 0, timestamp: 0 },
             tree_root: Fr::from(0u8),
@@ -412,15 +419,7 @@ pub fn build(
         }
     }
     while chunk_witnesses.len() < chunks {
-        chunk_witnesses.push(ChunkWitness {
-            op_bytes: vec![0; MAX_OP_BYTES],
-            chunk_index: 0,
-            auth: TxAuth::none(),
-            recipient_address: Address::ZERO,
-            opens_account: false,
-            fee_slot: 0,
-            leaf: idle.clone(),
-        });
+        chunk_witnesses.push(ChunkWitness::noop(idle.clone()));
     }
 
     let fee_account = context.fee_account & MAX_ACCOUNT_ID;

@@ -51,6 +51,11 @@ pub fn proof_words(proof: &Groth16Proof) -> [U256; 8] {
     w.try_into().expect("8 words")
 }
 
+/// `proof` as the 256 bytes an L1 call carries (the eight words, big-endian).
+pub fn proof_bytes(proof: &Groth16Proof) -> Vec<u8> {
+    proof_words(proof).iter().flat_map(|w| w.to_be_bytes::<32>()).collect()
+}
+
 pub fn fr_word(x: &Fr) -> U256 {
     U256::from_be_slice(&x.into_bigint().to_bytes_be())
 }
