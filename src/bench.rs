@@ -20,7 +20,7 @@ use zkrollup_spec::tx::Tx;
 
 /// What to measure.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     /// The reference node: Poseidon, accepted transfers, roots, witness material.
     Throughput,
     /// The circuits: constraints per chunk and op kind, Groth16 setup and proving per block size.
@@ -30,7 +30,7 @@ pub enum Target {
 }
 
 #[derive(clap::Args)]
-pub struct BenchArgs {
+pub(crate) struct BenchArgs {
     /// What to measure.
     #[arg(value_enum, default_value = "throughput")]
     pub target: Target,
@@ -70,7 +70,7 @@ fn row(name: &str, spec: f64, reference: f64) {
     println!("{name:<44} {spec:>12.0} {reference:>12.0} {:>9.1}x", reference / spec);
 }
 
-pub fn run(args: &BenchArgs) -> Result<(), String> {
+pub(crate) fn run(args: &BenchArgs) -> Result<(), String> {
     match args.target {
         Target::Circuits => return crate::bench_circuits::run(&args.sizes),
         Target::L1 => return crate::bench_l1::run(),

@@ -15,7 +15,7 @@ use zkrollup_spec::params::BLOCK_CHUNK_SIZES;
 use zkrollup_spec::testkit::{context, funded_state, transfer, user};
 
 /// Peak resident memory of this process so far (Linux), in MiB.
-pub fn peak_rss_mib() -> Option<f64> {
+pub(crate) fn peak_rss_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
@@ -26,7 +26,7 @@ fn constraints(kind: CircuitKind) -> Result<usize, String> {
     shape(kind).map(|s| s.constraints).map_err(|e| e.to_string())
 }
 
-pub fn run(sizes: &[usize]) -> Result<(), String> {
+pub(crate) fn run(sizes: &[usize]) -> Result<(), String> {
     let mut sizes = sizes.to_vec();
     sizes.sort_unstable();
     sizes.dedup();

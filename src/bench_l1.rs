@@ -3,17 +3,18 @@
 //! withdrawals), and proof verification with a real Groth16 proof (whose cost does not depend
 //! on the block size: one public input). Every call also runs on the spec's L1 and must agree.
 
-use zkrollup::dual_l1::{DualL1, NativeVerifier};
 use zkrollup_circuits::block::{self, BlockCircuit};
 use zkrollup_circuits::exit::ExitCircuit;
 use zkrollup_circuits::groth16::{dev_setup, prove};
+use zkrollup_conformance::operator::{L1Backend, SpecRollup};
+use zkrollup_contracts::dual_l1::{DualL1, NativeVerifier};
 use zkrollup_contracts::verifier::proof_bytes;
 use zkrollup_reference::state::RefState;
 use zkrollup_spec::block::{apply_block, BlockInput, BlockParams};
 use zkrollup_spec::l1::{commit_info, pending_ops, L1Config, SymbolicVerifier};
 use zkrollup_spec::params::BLOCK_CHUNK_SIZES;
 use zkrollup_spec::state::State;
-use zkrollup_spec::testkit::{funded_state, transfer, user, withdraw, L1Backend, SpecRollup};
+use zkrollup_spec::testkit::{funded_state, transfer, user, withdraw};
 use zkrollup_spec::transition::BlockContext;
 use zkrollup_spec::tx::Tx;
 
@@ -60,7 +61,7 @@ fn run_block(
     Ok((last("commitBlock"), last("proveBlock"), last("executeBlock")))
 }
 
-pub fn run() -> Result<(), String> {
+pub(crate) fn run() -> Result<(), String> {
     println!("zkrollup bench l1: rollup contract gas in revm (every call checked against the spec)\n");
     let genesis = funded_state(ACCOUNTS, &[(0, 1 << 100)]);
 

@@ -17,15 +17,16 @@ use zkrollup_reference::state::RefState;
 use zkrollup_spec::exit::{check_exit, exit_witness};
 use zkrollup_spec::op::Op;
 
-use zkrollup::dual_l1::{DualL1, NativeVerifier};
+use zkrollup_conformance::operator::{L1Backend, SpecRollup};
+use zkrollup_contracts::dual_l1::{DualL1, NativeVerifier};
 use zkrollup_contracts::verifier::proof_bytes;
 use zkrollup_spec::params::{BLOCK_CHUNK_SIZES, PRIORITY_EXPIRATION_SECONDS};
-use zkrollup_spec::testkit::{self, user, L1Backend, SpecRollup};
+use zkrollup_spec::testkit::{self, user};
 use zkrollup_spec::tx::auth::{eip191_change_pubkey_message, eip712_change_pubkey_digest};
 use zkrollup_spec::tx::{ChangePubKeyAuth, Tx};
 
 #[derive(clap::Args)]
-pub struct DemoArgs {
+pub(crate) struct DemoArgs {
     /// Transfers to run between the demo's users.
     #[arg(long, default_value_t = 12)]
     pub transfers: u32,
@@ -44,7 +45,7 @@ const EXIT_SETUP_SEED: u64 = 0x5eed;
 const BLOCK_SETUP_SEED: u64 = 0xb10c;
 const USERS: u32 = 4;
 
-pub fn run(args: &DemoArgs) -> Result<(), String> {
+pub(crate) fn run(args: &DemoArgs) -> Result<(), String> {
     if !BLOCK_CHUNK_SIZES.contains(&args.block_chunks) {
         return Err(format!("--block-chunks {}: supported sizes are {BLOCK_CHUNK_SIZES:?}", args.block_chunks));
     }

@@ -1,24 +1,31 @@
-//! # zkrollup: the harness
+//! # zkrollup: the command line, and the adapters that need the heavy parts
 //!
-//! The root crate holds what ties the four implementations of the protocol together:
+//! The conformance suite itself (wire format, generation, runner, the spec, reference and
+//! `exec:` adapters) is the `zkrollup-conformance` crate, which builds without revm or
+//! Groth16. This crate adds the two adapters that need them, and the CLI (`src/main.rs`) that
+//! names every adapter:
 //!
-//! - [`wire`]: the JSON format of the conformance vectors (a compatibility contract, apart from
-//!   the spec's internal types), and conversions to and from the spec's types.
-//! - [`vectors`]: the generator (every vector's expected outcome comes from running its input
-//!   through the spec), reading and writing the committed suite, `check` and `coverage`.
-//! - [`fuzzing`]: the bodies of the cargo-fuzz targets in `fuzz/`, replayed by `cargo test`.
-//! - [`harness`]: the [`harness::Implementation`] trait, its adapters (`spec`, `reference`,
-//!   `circuit`, `contract`, `exec:`) and the runner that compares outcomes and reports the first
-//!   difference.
-//! - [`l1_contract`]: the Solidity rollup contract in revm, driven with the spec's types;
-//!   [`dual_l1`] runs it beside the spec's L1 and records any disagreement.
+//! - [`adapters::circuit`]: block vectors through the block circuit (witness built from the
+//!   reference state, satisfaction checked, the public input read back).
+//! - [`adapters::contract`]: L1 and block vectors through the Solidity rollup contract in revm.
 //!
-//! Data flows: case builders → inputs → spec adapter → expected outcomes → JSON files; then
-//! JSON files → any adapter → outcomes → compared with the expected ones.
+//! Data flows: vector files → [`by_name`] → an adapter → outcomes → the conformance runner.
 
-pub mod dual_l1;
-pub mod fuzzing;
-pub mod harness;
-pub mod l1_contract;
-pub mod vectors;
-pub mod wire;
+pub mod adapters;
+
+use zkrollup_conformance::harness::{self, Implementation};
+
+/// The names `--impl` accepts.
+pub const IMPLEMENTATIONS: &str = "spec, reference, circuit, contract, exec:<command>";
+
+/// Builds the implementation named on the command line.
+pub fn by_name(name: &str) -> Result<Box<dyn Implementation>, String> {
+    if let Some(built) = harness::by_name(name) {
+        return built;
+    }
+    match name {
+        "circuit" => Ok(Box::new(adapters::circuit::CircuitImplementation)),
+        "contract" => Ok(Box::new(adapters::contract::ContractImplementation)),
+        other => Err(format!("unknown implementation {other:?}; available: {IMPLEMENTATIONS}")),
+    }
+}

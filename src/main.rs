@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use zkrollup::harness::{self, runner};
-use zkrollup::vectors;
+use zkrollup_conformance::harness::runner;
+use zkrollup_conformance::vectors;
 
 use clap::{Parser, Subcommand};
 
@@ -165,7 +165,7 @@ fn vectors_command(action: VectorsAction, dir: &std::path::Path) -> Result<(), S
 fn conformance(implementation: &str, filter: Option<&str>, verbose: bool, dir: &std::path::Path) -> Result<(), String> {
     let files = vectors::read(dir)?;
     let all: Vec<_> = files.into_iter().flat_map(|f| f.vectors).collect();
-    let mut subject = harness::by_name(implementation)?;
+    let mut subject = zkrollup::by_name(implementation)?;
     let report = runner::run(subject.as_mut(), &all, filter);
     print!("{}", report.render(verbose));
     if report.ok() {

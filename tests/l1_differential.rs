@@ -11,19 +11,20 @@
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
-use zkrollup::harness::contract_impl::ContractImplementation;
-use zkrollup::harness::runner::first_difference;
-use zkrollup::harness::spec_impl::SpecImplementation;
-use zkrollup::harness::Implementation;
-use zkrollup::wire::convert::*;
-use zkrollup::wire::{self as w, VectorInput};
+use zkrollup::adapters::contract::ContractImplementation;
+use zkrollup_conformance::harness::runner::first_difference;
+use zkrollup_conformance::harness::spec_impl::SpecImplementation;
+use zkrollup_conformance::harness::Implementation;
+use zkrollup_conformance::operator::SpecRollup;
+use zkrollup_conformance::wire::convert::*;
+use zkrollup_conformance::wire::{self as w, VectorInput};
 use zkrollup_spec::block::{apply_block, BlockInput, BlockParams};
 use zkrollup_spec::exit::exit_witness;
 use zkrollup_spec::l1::{commit_info, pending_ops, SymbolicVerifier, L1};
 use zkrollup_spec::params::PRIORITY_EXPIRATION_SECONDS;
 use zkrollup_spec::primitives::Address;
 use zkrollup_spec::state::State;
-use zkrollup_spec::testkit::{user, SpecRollup};
+use zkrollup_spec::testkit::user;
 use zkrollup_spec::transition::BlockContext;
 
 const OPERATOR: u32 = 9;
@@ -270,7 +271,7 @@ fn the_contract_answers_random_l1_call_sequences_as_the_spec() {
             if let Some(d) = first_difference(&a, &b, "$") {
                 return Err(TestCaseError::fail(format!("{d:?}")));
             }
-            if let zkrollup::wire::Outcome::L1(o) = &spec {
+            if let zkrollup_conformance::wire::Outcome::L1(o) = &spec {
                 total_calls.set(total_calls.get() + o.results.len());
                 let rejected = o.results.iter().filter(|r| matches!(r, w::Verdict::Rejected { .. })).count();
                 rejected_calls.set(rejected_calls.get() + rejected);

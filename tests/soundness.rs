@@ -10,13 +10,12 @@
 //! been refused by the circuit under that rule.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 use std::sync::Mutex;
 
-use zkrollup::vectors;
-use zkrollup::wire::convert::*;
-use zkrollup::wire::VectorInput;
 use zkrollup_circuits::block::{self, BlockCircuit, Tag};
+use zkrollup_conformance::vectors;
+use zkrollup_conformance::wire::convert::*;
+use zkrollup_conformance::wire::VectorInput;
 use zkrollup_reference::state::RefState;
 use zkrollup_spec::block::{apply_block, BlockInput, BlockParams};
 use zkrollup_spec::rules::{Enforcer, Rule};
@@ -61,7 +60,7 @@ fn run(name: &str, pre: &State, ctx: BlockContext, chunks: usize, inputs: &[Bloc
 
 /// The cases: every transition vector as a block of 8 chunks, every block vector as it is.
 fn cases() -> Vec<(String, State, BlockContext, usize, Vec<BlockInput>)> {
-    let files = vectors::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("conformance-vectors")).unwrap();
+    let files = vectors::read(&zkrollup_conformance::committed_suite_dir()).unwrap();
     let mut out = Vec::new();
     for v in files.iter().flat_map(|f| &f.vectors) {
         match &v.input {

@@ -1,5 +1,5 @@
 #![no_main]
-//! See `zkrollup::fuzzing::decode_pubdata`.
+//! See `zkrollup_conformance::fuzzing::decode_pubdata`.
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| zkrollup::fuzzing::decode_pubdata(data));
+fuzz_target!(|data: &[u8]| zkrollup_conformance::fuzzing::decode_pubdata(data));

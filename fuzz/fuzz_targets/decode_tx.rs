@@ -1,5 +1,5 @@
 #![no_main]
-//! See `zkrollup::fuzzing::decode_tx`.
+//! See `zkrollup_conformance::fuzzing::decode_tx`.
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| zkrollup::fuzzing::decode_tx(data));
+fuzz_target!(|data: &[u8]| zkrollup_conformance::fuzzing::decode_tx(data));

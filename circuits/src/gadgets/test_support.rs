@@ -7,15 +7,19 @@ use zkrollup_spec::primitives::Fr;
 
 /// How a test value enters the circuit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     Constant,
     Input,
     Witness,
 }
 
-pub const MODES: [Mode; 3] = [Mode::Constant, Mode::Input, Mode::Witness];
+pub(crate) const MODES: [Mode; 3] = [Mode::Constant, Mode::Input, Mode::Witness];
 
-pub fn alloc_in(cs: &ConstraintSystemRef<Fr>, mode: Mode, xs: &[Fr]) -> (ConstraintSystemRef<Fr>, Vec<FpVar<Fr>>) {
+pub(crate) fn alloc_in(
+    cs: &ConstraintSystemRef<Fr>,
+    mode: Mode,
+    xs: &[Fr],
+) -> (ConstraintSystemRef<Fr>, Vec<FpVar<Fr>>) {
     let vars = xs
         .iter()
         .map(|x| match mode {
@@ -29,12 +33,12 @@ pub fn alloc_in(cs: &ConstraintSystemRef<Fr>, mode: Mode, xs: &[Fr]) -> (Constra
 }
 
 /// A fresh constraint system with `xs` allocated in `mode`.
-pub fn alloc(mode: Mode, xs: &[Fr]) -> (ConstraintSystemRef<Fr>, Vec<FpVar<Fr>>) {
+pub(crate) fn alloc(mode: Mode, xs: &[Fr]) -> (ConstraintSystemRef<Fr>, Vec<FpVar<Fr>>) {
     alloc_in(&ConstraintSystem::<Fr>::new_ref(), mode, xs)
 }
 
 /// Constraints `f` adds to a fresh system.
-pub fn count(f: impl FnOnce(ConstraintSystemRef<Fr>) -> Result<(), SynthesisError>) -> usize {
+pub(crate) fn count(f: impl FnOnce(ConstraintSystemRef<Fr>) -> Result<(), SynthesisError>) -> usize {
     let cs = ConstraintSystem::<Fr>::new_ref();
     f(cs.clone()).expect("synthesis");
     assert!(cs.is_satisfied().expect("satisfiability"), "{:?}", cs.which_is_unsatisfied());
@@ -42,7 +46,7 @@ pub fn count(f: impl FnOnce(ConstraintSystemRef<Fr>) -> Result<(), SynthesisErro
 }
 
 /// Allocation shorthand for tests.
-pub trait NewWitness {
+pub(crate) trait NewWitness {
     fn new_witness_helper(cs: &ConstraintSystemRef<Fr>, v: Fr) -> Self;
 }
 

@@ -8,9 +8,15 @@
 //!
 //! Contracts: `Rollup.sol` (the spec's `l1` module in Solidity; reverts carry rule ids),
 //! `Groth16Verifier.sol` (one public input, verifying key as immutables), `SymbolicVerifier.sol`
-//! (the vectors' proof convention) and `TestToken.sol`. The root crate drives them with the
-//! spec's types (`zkrollup::l1_contract`) and beside the spec (`zkrollup::dual_l1`).
+//! (the vectors' proof convention) and `TestToken.sol`.
+//!
+//! On top of the harness, the L1 driver: [`rollup::RollupOnL1`] drives the deployed rollup with
+//! the spec's types, and [`dual_l1::DualL1`] runs every call on the spec's L1 and on the contract
+//! side by side, recording any disagreement (an L1 backend for the conformance crate's
+//! operator). Data flows: spec types → calldata → revm → receipts and reverts → spec verdicts.
 
 pub mod artifacts;
+pub mod dual_l1;
 pub mod evm;
+pub mod rollup;
 pub mod verifier;

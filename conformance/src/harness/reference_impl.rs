@@ -6,7 +6,6 @@ use zkrollup_reference::executor::Executor;
 use zkrollup_reference::state::RefState;
 use zkrollup_spec::block::BlockInput;
 
-use super::spec_impl::changed_accounts;
 use super::Implementation;
 use crate::wire::convert::*;
 use crate::wire::{self as w, Kind, Outcome, VectorInput, Verdict};

@@ -51,7 +51,7 @@ fn deposit(to: Address, token: u16, amount: u128) -> BlockInput {
     BlockInput::Priority(PriorityOp::Deposit(DepositRequest { from: to, to, token, amount }))
 }
 
-pub fn groups() -> Vec<(&'static str, Vec<Case>)> {
+pub(super) fn groups() -> Vec<(&'static str, Vec<Case>)> {
     let s = base();
     let (u0, u1, u2, u3, u5) = (user(0), user(1), user(2), user(3), user(5));
     let t = |from: &User, id: u32, to: Address, nonce: u32| BlockInput::Tx(transfer(from, id, to, 0, 100, 1, nonce));

@@ -6,9 +6,9 @@
 use std::io::{self, BufRead, Write};
 
 use serde::Deserialize;
-use zkrollup::harness::exec::Response;
-use zkrollup::harness::spec_impl::run_spec;
-use zkrollup::wire::VectorInput;
+use zkrollup_conformance::expected;
+use zkrollup_conformance::harness::exec::Response;
+use zkrollup_conformance::wire::VectorInput;
 
 #[derive(Deserialize)]
 struct Request {
@@ -24,7 +24,7 @@ fn main() {
             continue;
         }
         let response = match serde_json::from_str::<Request>(&line) {
-            Ok(req) => match run_spec(&req.input) {
+            Ok(req) => match expected::outcome(&req.input) {
                 Ok(outcome) => Response::Outcome { outcome },
                 Err(e) => Response::Error { error: e.to_string() },
             },

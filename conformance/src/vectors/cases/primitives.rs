@@ -23,7 +23,7 @@ fn keys() -> Vec<(&'static str, [u8; 32])> {
     vec![("zero", [0u8; 32]), ("counting", counting), ("ones", [0xff; 32]), ("sevens", [7; 32])]
 }
 
-pub fn groups() -> Vec<(&'static str, Vec<Case>)> {
+pub(super) fn groups() -> Vec<(&'static str, Vec<Case>)> {
     let mut poseidon = Vec::new();
     for n in 1..=12usize {
         let inputs: Vec<String> = (1..=n).map(|i| i.to_string()).collect();

@@ -1,7 +1,7 @@
 //! Conversions between the wire format and the spec's types. Parsing never panics: a malformed
 //! field is a [`WireError`] naming the field.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ark_ff::PrimeField;
 use zkrollup_spec::block::BlockInput;
@@ -561,4 +561,17 @@ pub fn packed_amount(p: &PackedAmount) -> w::Packed {
 
 pub fn packed_fee(p: &PackedFee) -> w::Packed {
     packed(p)
+}
+
+/// Accounts whose contents differ between `pre` and `post`, as in `post`.
+pub fn changed_accounts(pre: &State, post: &State) -> Vec<w::Account> {
+    let ids: BTreeSet<u32> = pre.accounts().chain(post.accounts()).map(|(id, _)| id).collect();
+    let new_ids = pre.next_account_id()..post.next_account_id();
+    ids.into_iter()
+        .chain(new_ids)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .filter(|&id| pre.account(id) != post.account(id))
+        .filter_map(|id| post.account(id).map(|a| account(id, a)))
+        .collect()
 }

@@ -2,10 +2,10 @@
 //! returns `Ok` or the rule id the contract reverted with. Used by the contract adapter, the
 //! differential L1 tests and the demo.
 
+use crate::artifacts::{bytecode, rejected_rule, Rollup, TestToken, ROLLUP, TEST_TOKEN};
+use crate::evm::{CallOutcome, EvmError, L1Evm};
 use alloy_primitives::{Address as EvmAddress, Bytes, FixedBytes, U256};
 use alloy_sol_types::{SolCall, SolConstructor};
-use zkrollup_contracts::artifacts::{bytecode, rejected_rule, Rollup, TestToken, ROLLUP, TEST_TOKEN};
-use zkrollup_contracts::evm::{CallOutcome, EvmError, L1Evm};
 use zkrollup_spec::exit::ExitClaim;
 use zkrollup_spec::l1::{CommitBlock, L1Config, StoredBlock};
 use zkrollup_spec::primitives::field::fr_to_be_bytes;

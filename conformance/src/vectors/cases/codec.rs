@@ -17,7 +17,7 @@ fn case(name: impl Into<String>, desc: impl Into<String>, expect: Expect, c: C) 
 }
 
 /// One transaction of each type, plus edge values.
-pub fn sample_txs() -> Vec<(&'static str, Tx)> {
+pub(super) fn sample_txs() -> Vec<(&'static str, Tx)> {
     let (u0, u1) = (user(0), user(1));
     let edge = Tx::Transfer(zkrollup_spec::tx::Transfer {
         account_id: zkrollup_spec::params::MAX_ACCOUNT_ID,
@@ -87,7 +87,7 @@ fn sample_ops() -> Vec<(&'static str, Op)> {
     ]
 }
 
-pub fn groups() -> Vec<(&'static str, Vec<Case>)> {
+pub(super) fn groups() -> Vec<(&'static str, Vec<Case>)> {
     let mut txs = Vec::new();
     for (name, t) in sample_txs() {
         txs.push(case(

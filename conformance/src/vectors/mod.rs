@@ -14,7 +14,7 @@ use std::path::Path;
 
 use zkrollup_spec::rules::Rule;
 
-use crate::harness::spec_impl::run_spec;
+use crate::expected;
 use crate::wire::{self, Kind, Outcome, Vector, VectorInput, Verdict, FORMAT_VERSION};
 
 /// What a case is meant to show.
@@ -82,7 +82,7 @@ pub fn rejection(outcome: &Outcome) -> Option<String> {
 /// Computes a case's vector; panics if the spec does not answer as the case intends (a bug in
 /// the case, caught at generation).
 pub fn vector_of(kind: Kind, group: &str, case: Case) -> Vector {
-    let expected = run_spec(&case.input).unwrap_or_else(|e| panic!("{}: malformed input: {e}", case.name));
+    let expected = expected::outcome(&case.input).unwrap_or_else(|e| panic!("{}: malformed input: {e}", case.name));
     let got = rejection(&expected);
     let want = match case.expect {
         Expect::Ok => None,

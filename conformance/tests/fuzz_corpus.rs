@@ -4,7 +4,7 @@
 use std::path::Path;
 
 fn replay(target: &str, body: fn(&[u8])) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus").join(target);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus").join(target);
     let mut n = 0;
     for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
         let path = entry.unwrap().path();
@@ -16,15 +16,15 @@ fn replay(target: &str, body: fn(&[u8])) {
 
 #[test]
 fn decode_tx_corpus() {
-    replay("decode_tx", zkrollup::fuzzing::decode_tx);
+    replay("decode_tx", zkrollup_conformance::fuzzing::decode_tx);
 }
 
 #[test]
 fn decode_pubdata_corpus() {
-    replay("decode_pubdata", zkrollup::fuzzing::decode_pubdata);
+    replay("decode_pubdata", zkrollup_conformance::fuzzing::decode_pubdata);
 }
 
 #[test]
 fn spec_vs_reference_corpus() {
-    replay("spec_vs_reference", zkrollup::fuzzing::spec_vs_reference);
+    replay("spec_vs_reference", zkrollup_conformance::fuzzing::spec_vs_reference);
 }

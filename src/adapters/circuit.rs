@@ -13,9 +13,9 @@ use zkrollup_spec::block::BlockInput;
 use zkrollup_spec::op::{chunks_of, Op};
 use zkrollup_spec::params::CHUNK_BYTES;
 
-use super::Implementation;
-use crate::wire::convert::*;
-use crate::wire::{self as w, Kind, Outcome, VectorInput, Verdict};
+use zkrollup_conformance::harness::Implementation;
+use zkrollup_conformance::wire::convert::*;
+use zkrollup_conformance::wire::{self as w, Kind, Outcome, VectorInput, Verdict};
 
 pub struct CircuitImplementation;
 
@@ -53,7 +53,7 @@ fn ops_of(pubdata: &[u8]) -> Result<Vec<Op>, String> {
     Ok(ops)
 }
 
-pub fn run_block(b: &w::BlockInput) -> Result<Outcome, String> {
+fn run_block(b: &w::BlockInput) -> Result<Outcome, String> {
     let pre = state_of(&b.pre_state).map_err(|e| e.to_string())?;
     let ctx = context_of(&b.context).map_err(|e| e.to_string())?;
     let inputs: Vec<BlockInput> = b.inputs.iter().map(input_of).collect::<Result<_, _>>().map_err(|e| e.to_string())?;

@@ -643,6 +643,6 @@ fn rejections() -> Vec<Case> {
     out
 }
 
-pub fn groups() -> Vec<(&'static str, Vec<Case>)> {
+pub(super) fn groups() -> Vec<(&'static str, Vec<Case>)> {
     vec![("flows", happy()), ("rejections", rejections())]
 }

@@ -670,7 +670,7 @@ impl CloneWith for State {
     }
 }
 
-pub fn groups() -> Vec<(&'static str, Vec<Case>)> {
+pub(super) fn groups() -> Vec<(&'static str, Vec<Case>)> {
     let ctx_late = BlockContext { timestamp: u64::MAX, ..context() };
     let mut time = vec![tcase_at(
         "block_at_u64_max",

@@ -2,6 +2,7 @@
 //! proven (symbolically) and executed, withdrawals, then exodus with exit claims for every
 //! remaining balance. Value is reconciled between L1 and L2 after every step.
 
+use zkrollup_conformance::operator::SpecRollup;
 use zkrollup_spec::exit::{check_exit, exit_witness};
 use zkrollup_spec::l1::SymbolicVerifier;
 use zkrollup_spec::op::Op;

@@ -6,19 +6,19 @@
 
 use std::collections::BTreeMap;
 
+use crate::artifacts::{bytecode, GROTH16_VERIFIER};
+use crate::evm::L1Evm;
+use crate::verifier::{constructor_args, proof_from_words};
 use alloy_primitives::U256;
 use zkrollup_circuits::groth16::{verify, Vk};
-use zkrollup_contracts::artifacts::{bytecode, GROTH16_VERIFIER};
-use zkrollup_contracts::evm::L1Evm;
-use zkrollup_contracts::verifier::{constructor_args, proof_from_words};
+use zkrollup_conformance::operator::L1Backend;
 use zkrollup_spec::exit::ExitClaim;
 use zkrollup_spec::l1::{CommitBlock, L1Config, ProofVerifier, StoredBlock, L1};
 use zkrollup_spec::primitives::{Address, Fr, PubKeyHash};
 use zkrollup_spec::rules::Rejection;
 use zkrollup_spec::state::{AccountId, Nonce, TokenId};
-use zkrollup_spec::testkit::L1Backend;
 
-use crate::l1_contract::{proof_words, CallError, RollupOnL1, DEPLOYER};
+use crate::rollup::{proof_words, CallError, RollupOnL1, DEPLOYER};
 
 /// Groth16 verification with arkworks, for the spec's side.
 pub struct NativeVerifier {
@@ -71,7 +71,7 @@ impl DualL1 {
     /// Deploys with the symbolic verifier for blocks (benchmarks of commit and execute gas) and
     /// a Groth16 verifier for exits.
     pub fn deploy_symbolic(config: L1Config, now: u64, exit_vk: &Vk) -> Result<Self, String> {
-        use zkrollup_contracts::artifacts::SYMBOLIC_VERIFIER;
+        use crate::artifacts::SYMBOLIC_VERIFIER;
         let mut evm = L1Evm::new();
         let (b, _) = evm.deploy(DEPLOYER, &bytecode(SYMBOLIC_VERIFIER), &[]).map_err(|e| e.to_string())?;
         let (e, _) = evm

@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
-use zkrollup::harness::spec_impl::run_spec;
-use zkrollup::wire::{self, convert};
+use zkrollup_conformance::expected;
+use zkrollup_conformance::wire::{self, convert};
 use zkrollup_reference::block::apply_block as ref_block;
 use zkrollup_reference::executor::Executor;
 use zkrollup_reference::state::RefState;
@@ -125,7 +125,7 @@ fn save_failure(pre: &State, inputs: &[BlockInput]) -> String {
         name: "block/differential/shrunk".into(),
         description: "a differential failure, shrunk by proptest".into(),
         rules: vec![],
-        expected: run_spec(&input).expect("the spec answers"),
+        expected: expected::outcome(&input).expect("the spec answers"),
         input,
     };
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("differential-failures");
