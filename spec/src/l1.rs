@@ -2,7 +2,8 @@
 //!
 //! The rollup contract as a pure state machine: what each call checks, what it records, and
 //! what it pays out. The Solidity contract must behave exactly so (same acceptances, and reverts
-//! carrying the same rule ids). Every call is atomic: a rejected call changes nothing.
+//! carrying the same rule ids). This section is complete: an implementation of the `l1` kind of
+//! conformance vectors needs nothing else but the sections it names.
 //!
 //! **Life of a block.** The operator *commits* it (header, pubdata, and for each on-chain op its
 //! offset and, for ChangePubKey, the L1 authorisation); the contract checks the parent, the
@@ -21,6 +22,111 @@
 //! spec and its vectors use [`SymbolicVerifier`], whose "proof" of public input `x` is `x`'s 32
 //! bytes, so a vector can say "a correct proof" or "a wrong proof" without a prover. Adapters
 //! that run real contracts replace each symbolic proof by a real proof of the same statement.
+//!
+//! ## Conventions
+//!
+//! - **Atomic calls.** A call either succeeds, with all its effects, or is rejected with the
+//!   first rule it breaks and changes nothing ([`L1`] is left exactly as it was).
+//! - **Check order.** Each call below lists its checks in the order the contract makes them; a
+//!   call breaking several rules is rejected with the first one listed. A check is written
+//!   `rule id`: condition, where the condition is what must hold.
+//! - **Stored blocks** ([`StoredBlock`]) are compared whole: a stored block given in a call
+//!   matches the contract's record only if all six fields are equal.
+//! - **Counters.** `blocks[0]` is genesis; `blocks[1..=blocks_committed]` are the committed
+//!   blocks, and `blocks_executed ≤ blocks_proven ≤ blocks_committed` count how many of them are
+//!   proven and executed (always a prefix).
+//! - **Time** is the L1 block timestamp [`L1::now`], moved only forward by [`L1::set_time`].
+//!
+//! ## Priority requests
+//!
+//! Every request ever made has an id, its index in [`L1::requests`], starting at 0. A request
+//! made at time `now` expires at `now + PRIORITY_EXPIRATION_SECONDS`. Ids below
+//! [`L1::first_open_request`] are done: executed, or refunded or dropped in exodus mode. The
+//! others are *open*, oldest first; the first [`L1::committed_requests`] of them are already
+//! served by committed, unexecuted blocks.
+//!
+//! **The next request.** While a commit walks its on-chain ops, the Deposit or FullExit op it
+//! meets must serve request
+//!
+//! ```text
+//! first_open_request + committed_requests + served
+//! ```
+//!
+//! where `served` counts the Deposit and FullExit ops met earlier in the same commit. If no
+//! request has that id, or the request does not match the op, the commit is rejected
+//! (`l1.priority_op_mismatch`). A request matches:
+//!
+//! | op | request kind | fields that must be equal (op field = request field) | not compared |
+//! |---|---|---|---|
+//! | Deposit | Deposit | `address` = `to`, `token` = `token`, `amount` = `amount` | the request's `from`; the op's `account_id` (the L2 state chose it) |
+//! | FullExit | FullExit | `account_id` = `account_id`, `owner` = `owner`, `token` = `token` | the op's `amount` (the L2 state decides it; zero for a wrong owner) |
+//!
+//! A Deposit op against a FullExit request, or the reverse, never matches. Execution of the
+//! block then closes the requests it served: `first_open_request += priority_ops`.
+//!
+//! ## The pending-operations hash
+//!
+//! Execution must be given the pubdata of exactly the ops the commit recorded as paying out.
+//! A commit therefore chains a keccak-256 hash over them ([`StoredBlock::pending_onchain_ops_hash`]):
+//!
+//! ```text
+//! h_0     = keccak256("")        = 0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470
+//! h_{i+1} = keccak256(h_i ‖ op_i)
+//! ```
+//!
+//! - `op_0, op_1, …` are the **Withdraw, ForcedExit and FullExit** ops among the commit's listed
+//!   on-chain ops, in the order listed (which is pubdata order: offsets strictly increase).
+//!   Deposits and ChangePubKeys are not hashed. A FullExit is hashed even with amount zero.
+//! - Each `op_i` is the op's whole pubdata: all its chunks (6 × 8 = 48 bytes for each of the
+//!   three kinds), zero padding included, exactly as in the block's pubdata.
+//! - A commit with no such op stores `h_0` ([`empty_ops_hash`]); so does genesis.
+//!
+//! [`L1::execute_block`] recomputes the chain over the byte strings it is given, in the order
+//! given, and compares. [`pending_ops`] computes the list from a [`crate::block::Block`]: all its
+//! Withdraw, ForcedExit and FullExit ops in block order (the same list when the commit lists
+//! every on-chain op, as [`commit_info`] does).
+//!
+//! ## ChangePubKey authorisation
+//!
+//! For a ChangePubKey op, the commit's [`OnchainOpMeta::auth`] says how the account's L1 owner
+//! (the op's `owner`, the account's address) approved the new key. The check passes when:
+//!
+//! - `Onchain`, or no authorisation given: [`L1::auth_facts`] holds, under (`owner`, the op's
+//!   `nonce`), exactly `keccak256(new_pubkey_hash)` ([`onchain_auth_fact`]). The fact is not
+//!   consumed; the nonce in the op makes it single-use.
+//! - `Eip191` or `Eip712`: `ecrecover` of the signature over the approval digest
+//!   ([`crate::tx::auth::eip191_change_pubkey_message`] under EIP-191, or
+//!   [`crate::tx::auth::eip712_change_pubkey_digest`] with the configured
+//!   [`L1Config::domain`]; both over the op's `new_pubkey_hash`, `nonce` and `account_id`) is
+//!   the op's `owner`. A signature `ecrecover` refuses (see
+//!   [`crate::primitives::keys::ecrecover`]) is unauthorised.
+//!
+//! The domain and type strings of both signature kinds are fixed in [`crate::tx::auth`].
+//!
+//! ## The calls
+//!
+//! Each call is a method of [`L1`]; its documentation lists the checks in order and then the
+//! effects. In short (rule ids in order):
+//!
+//! | call | checks, in order |
+//! |---|---|
+//! | [`deposit`](L1::deposit) | `l1.exodus_mode_active`, `l1.token_not_listed`, `l1.deposit_zero_amount`, `l1.deposit_zero_address`, `l1.deposit_total_overflow` |
+//! | [`request_full_exit`](L1::request_full_exit) | `l1.exodus_mode_active`, `l1.full_exit_account_id_out_of_range`, `l1.token_not_listed` |
+//! | [`set_auth_pubkey_hash`](L1::set_auth_pubkey_hash) | `l1.auth_fact_exists` |
+//! | [`commit_block`](L1::commit_block) | `l1.not_validator`, `l1.exodus_mode_active`, `l1.stored_block_mismatch`, `l1.block_number_mismatch`, `l1.bad_timestamp`, `l1.bad_pubdata_length`; then per listed on-chain op: `l1.bad_onchain_op_offset`, `l1.not_onchain_op`, the op's decoding (`codec.truncated`, `codec.nonzero_padding`), then by kind `l1.priority_op_mismatch` (Deposit, FullExit) or `l1.change_pubkey_unauthorised` (ChangePubKey) |
+//! | [`prove_block`](L1::prove_block) | `l1.not_validator`, `l1.exodus_mode_active`, `l1.block_not_committed` (twice), `l1.invalid_proof` |
+//! | [`execute_block`](L1::execute_block) | `l1.not_validator`, `l1.exodus_mode_active`, `l1.block_not_proven` (twice), `l1.bad_pending_ops` |
+//! | [`withdraw_pending_balance`](L1::withdraw_pending_balance) | `l1.insufficient_pending_balance` |
+//! | [`revert_blocks`](L1::revert_blocks) | `l1.not_validator`, `l1.exodus_mode_active`; then per block: `l1.revert_executed`, `l1.stored_block_mismatch` |
+//! | [`activate_exodus_mode`](L1::activate_exodus_mode) | `l1.exodus_mode_active`, `l1.exodus_not_due` |
+//! | [`perform_exodus`](L1::perform_exodus) | `l1.not_exodus_mode`, `l1.exodus_wrong_block` (twice), `l1.exodus_already_performed`, `l1.exodus_bad_proof` |
+//! | [`cancel_outstanding_deposits`](L1::cancel_outstanding_deposits) | `l1.not_exodus_mode`, `l1.nothing_to_cancel` |
+//! | [`set_time`](L1::set_time) | none: never rejected |
+//!
+//! Which calls exodus mode stops: deposits, full-exit requests and every block call (commit,
+//! prove, execute, revert) are rejected with `l1.exodus_mode_active`; setting an on-chain
+//! authorisation and withdrawing pending balances still work; exodus exits and deposit
+//! cancellation work only in exodus mode.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -113,7 +219,8 @@ pub struct QueuedRequest {
     pub expires_at: u64,
 }
 
-/// The keccak chain start: `keccak256("")`.
+/// The start of the pending-operations hash chain (module docs): `keccak256("")`, which is
+/// `0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470`.
 pub fn empty_ops_hash() -> [u8; 32] {
     keccak256(&[])
 }
@@ -175,7 +282,7 @@ impl L1 {
         }
     }
 
-    /// Moves the L1 clock (never backwards).
+    /// Moves the L1 clock to `max(now, self.now)`: never backwards, never rejected.
     pub fn set_time(&mut self, now: u64) {
         self.now = self.now.max(now);
     }
@@ -226,6 +333,18 @@ impl L1 {
 
     /// `depositETH` / `depositERC20`: `from` moves `amount` of `token` into the contract for the
     /// L2 account of `to`.
+    ///
+    /// Checks, in order:
+    /// 1. `l1.exodus_mode_active`: exodus mode is not active.
+    /// 2. `l1.token_not_listed`: `token ≤ tokens.len()` (0 is ETH, `i ≥ 1` is `tokens[i − 1]`).
+    /// 3. `l1.deposit_zero_amount`: `amount > 0`.
+    /// 4. `l1.deposit_zero_address`: `to` is not the zero address (`from` is not checked).
+    /// 5. `l1.deposit_total_overflow`: the total ever deposited of `token`, plus `amount`, fits in
+    ///    128 bits.
+    ///
+    /// Effects: the total deposited and the amount [`held`](L1::held) of `token` rise by
+    /// `amount`; the request `Deposit { from, to, token, amount }` is queued with the next
+    /// request id, expiring at `now + PRIORITY_EXPIRATION_SECONDS`.
     pub fn deposit(&mut self, from: Address, to: Address, token: TokenId, amount: u128) -> Result<(), Rejection> {
         self.atomically(|s| {
             s.require_active()?;
@@ -244,6 +363,15 @@ impl L1 {
     }
 
     /// `requestFullExit`: `owner` asks for account `account_id`'s whole `token` balance.
+    ///
+    /// Checks, in order:
+    /// 1. `l1.exodus_mode_active`: exodus mode is not active.
+    /// 2. `l1.full_exit_account_id_out_of_range`: `account_id ≤ MAX_ACCOUNT_ID` (`2^24 − 1`).
+    /// 3. `l1.token_not_listed`: `token ≤ tokens.len()`.
+    ///
+    /// Effects: the request `FullExit { account_id, owner, token }` is queued, expiring at
+    /// `now + PRIORITY_EXPIRATION_SECONDS`. Ownership is not checked here: the L2 state decides
+    /// it when the request is served (a wrong owner exits amount zero).
     pub fn request_full_exit(
         &mut self,
         owner: Address,
@@ -262,6 +390,11 @@ impl L1 {
     }
 
     /// `setAuthPubkeyHash`: `sender` authorises the ChangePubKey to `pkh` at `nonce`.
+    ///
+    /// Checks: `l1.auth_fact_exists`: no fact is recorded yet under (`sender`, `nonce`). Allowed
+    /// in exodus mode too.
+    ///
+    /// Effects: records `keccak256(pkh)` ([`onchain_auth_fact`]) under (`sender`, `nonce`).
     pub fn set_auth_pubkey_hash(&mut self, sender: Address, pkh: PubKeyHash, nonce: Nonce) -> Result<(), Rejection> {
         self.atomically(|s| {
             ensure(!s.auth_facts.contains_key(&(sender, nonce)), Rule::L1AuthFactExists, || {
@@ -279,6 +412,43 @@ impl L1 {
     }
 
     /// `commitBlocks` for one block on top of `parent` (the last committed block).
+    ///
+    /// Checks, in order:
+    /// 1. `l1.not_validator`: `sender` is one of [`L1Config::validators`].
+    /// 2. `l1.exodus_mode_active`: exodus mode is not active.
+    /// 3. `l1.stored_block_mismatch`: `parent` equals `blocks[blocks_committed]`, the last
+    ///    committed block (genesis if none).
+    /// 4. `l1.block_number_mismatch`: `block.block_number = parent.block_number + 1`.
+    /// 5. `l1.bad_timestamp`: `parent.timestamp ≤ block.timestamp ≤ now`.
+    /// 6. `l1.bad_pubdata_length`: the pubdata is a whole number of 8-byte chunks, and that number
+    ///    is one of [`BLOCK_CHUNK_SIZES`] (8, 16, 32, 64).
+    /// 7. Then each entry of `block.onchain_ops`, in the order given, with `next_free` the end of
+    ///    the previous entry's op (0 at first):
+    ///    1. `l1.bad_onchain_op_offset`: the offset is a multiple of 8, at least `next_free`, and
+    ///       below the pubdata length.
+    ///    2. `l1.not_onchain_op`: the byte at the offset is an on-chain op code: Deposit 1,
+    ///       Withdraw 3, FullExit 6, ChangePubKey 7 or ForcedExit 8 ([`crate::op`]).
+    ///    3. The op decodes from the bytes `[offset, min(offset + 8·chunks, pubdata length))`,
+    ///       by [`decode_pubdata`]'s rules: `codec.truncated` if the op's chunks run past the end
+    ///       of the pubdata, `codec.nonzero_padding` if its padding bytes are not zero. (On-chain
+    ///       ops carry no packed amount, and every packed fee fits, so `codec.amount_too_large`
+    ///       cannot occur.)
+    ///    4. By the op's kind: a Deposit or FullExit must match the next request
+    ///       (`l1.priority_op_mismatch`, see [Priority requests](crate::l1#priority-requests)); a
+    ///       ChangePubKey must be authorised (`l1.change_pubkey_unauthorised`, see
+    ///       [ChangePubKey authorisation](crate::l1#changepubkey-authorisation)); a Withdraw or
+    ///       ForcedExit has no check here. The entry's `auth` is read only for a ChangePubKey.
+    ///
+    /// The contract does not check that every on-chain op is listed, nor anything else in the
+    /// pubdata, nor the new root or fee account: the proof does, through the commitment.
+    ///
+    /// Effects: the on-chain flags are one byte per chunk, 1 at each listed op's first chunk and
+    /// 0 elsewhere; the stored block is `{ block_number, priority_ops: served, pending_onchain_ops_hash,
+    /// timestamp, state_root: new_state_root, commitment }` with the commitment of
+    /// [`crate::block::commitment`] over the block's number, fee account and timestamp, the
+    /// parent's state root, the new root, the pubdata and those flags. It becomes
+    /// `blocks[blocks_committed + 1]`; `blocks_committed += 1` and `committed_requests +=
+    /// served`. The call returns the stored block.
     pub fn commit_block(
         &mut self,
         sender: Address,
@@ -323,8 +493,8 @@ impl L1 {
         })
     }
 
-    /// Walks the listed on-chain ops: returns the chunk flags, the number of priority requests
-    /// served, and the pending-ops hash.
+    /// Walks the listed on-chain ops (check 7 of [`L1::commit_block`]): returns the chunk flags,
+    /// the number of priority requests served, and the pending-ops hash.
     fn process_onchain_ops(&self, block: &CommitBlock) -> Result<(Vec<u8>, u64, [u8; 32]), Rejection> {
         let chunks = block.pubdata.len() / CHUNK_BYTES;
         let mut flags = vec![0u8; chunks];
@@ -383,6 +553,8 @@ impl L1 {
         Ok((flags, served, ops_hash))
     }
 
+    /// The request the next Deposit or FullExit op of a commit serves, after `served` of them in
+    /// the same commit: id `first_open_request + committed_requests + served`.
     fn next_request(&self, served: u64, at: usize) -> Result<&QueuedRequest, Rejection> {
         let id = self.first_open_request + self.committed_requests + served;
         self.requests
@@ -391,6 +563,16 @@ impl L1 {
     }
 
     /// `proveBlocks` for the next committed, unproven block.
+    ///
+    /// Checks, in order:
+    /// 1. `l1.not_validator`: `sender` is a validator.
+    /// 2. `l1.exodus_mode_active`: exodus mode is not active.
+    /// 3. `l1.block_not_committed`: `blocks_proven < blocks_committed`.
+    /// 4. `l1.block_not_committed`: `block` equals `blocks[blocks_proven + 1]`.
+    /// 5. `l1.invalid_proof`: `proof` verifies against [`public_input`]`(block.commitment)`, the
+    ///    commitment's low 253 bits (with [`SymbolicVerifier`]: `proof` is those 32 bytes).
+    ///
+    /// Effects: `blocks_proven += 1`.
     pub fn prove_block(
         &mut self,
         sender: Address,
@@ -414,6 +596,20 @@ impl L1 {
     }
 
     /// `executeBlocks` for the next proven block, given the pubdata of its pending on-chain ops.
+    ///
+    /// Checks, in order:
+    /// 1. `l1.not_validator`: `sender` is a validator.
+    /// 2. `l1.exodus_mode_active`: exodus mode is not active.
+    /// 3. `l1.block_not_proven`: `blocks_executed < blocks_proven`.
+    /// 4. `l1.block_not_proven`: `block` equals `blocks[blocks_executed + 1]`.
+    /// 5. `l1.bad_pending_ops`: the hash chain over `pending_ops`, in the order given, equals
+    ///    `block.pending_onchain_ops_hash` ([the pending-operations hash](crate::l1#the-pending-operations-hash)).
+    ///
+    /// Effects: each pending op, in order, credits a pending balance (nothing for amount zero):
+    /// a Withdraw `amount` of `token` to its `to` address, a ForcedExit `amount` of `token` to
+    /// its `target_address`, a FullExit `amount` of `token` to its `owner`. Then
+    /// `first_open_request += block.priority_ops`, `committed_requests -= block.priority_ops`
+    /// and `blocks_executed += 1`.
     pub fn execute_block(
         &mut self,
         sender: Address,
@@ -451,6 +647,12 @@ impl L1 {
     }
 
     /// `withdrawPendingBalance`: pays `amount` of `owner`'s pending `token` balance to `owner`.
+    ///
+    /// Checks: `l1.insufficient_pending_balance`: `amount` is at most the pending balance of
+    /// (`owner`, `token`), zero if there is none. Allowed in exodus mode too.
+    ///
+    /// Effects: the pending balance falls by `amount`, and so does what the contract
+    /// [`held`](L1::held) of `token` (withdrawing zero changes nothing).
     pub fn withdraw_pending_balance(&mut self, owner: Address, token: TokenId, amount: u128) -> Result<(), Rejection> {
         self.atomically(|s| {
             let have = s.pending_balance(&owner, token);
@@ -467,6 +669,19 @@ impl L1 {
     }
 
     /// `revertBlocks`: drops committed, unexecuted blocks, newest first.
+    ///
+    /// Checks, in order:
+    /// 1. `l1.not_validator`: `sender` is a validator.
+    /// 2. `l1.exodus_mode_active`: exodus mode is not active.
+    /// 3. Then for each block of `blocks`, in the order given:
+    ///    1. `l1.revert_executed`: `blocks_committed > blocks_executed`;
+    ///    2. `l1.stored_block_mismatch`: the block equals `blocks[blocks_committed]`, the last
+    ///       committed block;
+    ///
+    ///    and it is dropped: `blocks_committed -= 1`, `committed_requests -= priority_ops`.
+    ///
+    /// Effects, at the end: `blocks_proven = min(blocks_proven, blocks_committed)`. An empty list
+    /// is accepted and changes nothing.
     pub fn revert_blocks(&mut self, sender: Address, blocks: &[StoredBlock]) -> Result<(), Rejection> {
         self.atomically(|s| {
             s.require_validator(&sender)?;
@@ -486,6 +701,15 @@ impl L1 {
     }
 
     /// `activateExodusMode`: allowed once the oldest open request has expired unserved.
+    ///
+    /// Checks, in order:
+    /// 1. `l1.exodus_mode_active`: exodus mode is not active yet.
+    /// 2. `l1.exodus_not_due`: an open request exists and the oldest one,
+    ///    `requests[first_open_request]`, has `expires_at ≤ now` (a request served by a
+    ///    committed but unexecuted block is still open).
+    ///
+    /// Effects: exodus mode is on; committed, unexecuted blocks are dropped (`blocks_committed =
+    /// blocks_proven = blocks_executed`) and `committed_requests = 0`.
     pub fn activate_exodus_mode(&mut self) -> Result<(), Rejection> {
         self.atomically(|s| {
             s.require_active()?;
@@ -502,6 +726,17 @@ impl L1 {
 
     /// `performExodus`: pays a proven balance of the last executed state, once per account and
     /// token.
+    ///
+    /// Checks, in order:
+    /// 1. `l1.not_exodus_mode`: exodus mode is active.
+    /// 2. `l1.exodus_wrong_block`: `last_executed` equals `blocks[blocks_executed]`.
+    /// 3. `l1.exodus_wrong_block`: `claim.root` is `last_executed.state_root`.
+    /// 4. `l1.exodus_already_performed`: (`claim.account_id`, `claim.token`) has not exited.
+    /// 5. `l1.exodus_bad_proof`: `proof` verifies against the claim's public input
+    ///    ([`ExitClaim::public_input`]).
+    ///
+    /// Effects: (`account_id`, `token`) is marked exited; `claim.amount` of `claim.token` is
+    /// credited to `claim.owner`'s pending balance (nothing for zero).
     pub fn perform_exodus(
         &mut self,
         last_executed: &StoredBlock,
@@ -527,6 +762,14 @@ impl L1 {
 
     /// `cancelOutstandingDepositsForExodusMode`: refunds up to `n` open requests' deposits to
     /// their depositors' pending balances (full-exit requests are dropped).
+    ///
+    /// Checks, in order:
+    /// 1. `l1.not_exodus_mode`: exodus mode is active.
+    /// 2. `l1.nothing_to_cancel`: an open request exists and `n > 0`.
+    ///
+    /// Effects: the `min(n, open)` oldest open requests are closed (`first_open_request` rises by
+    /// that many); each Deposit among them credits its `amount` of `token` to its `from`
+    /// address's pending balance.
     pub fn cancel_outstanding_deposits(&mut self, n: u64) -> Result<(), Rejection> {
         self.atomically(|s| {
             ensure(s.exodus_mode, Rule::L1NotExodusMode, || "exodus mode is not active".into())?;
@@ -550,7 +793,8 @@ impl L1 {
 }
 
 /// What the operator sends to commit `block`, whose inputs were `inputs`: the pubdata and, for
-/// each on-chain op, its offset and (for ChangePubKey) the authorisation from the transaction.
+/// each on-chain op, in block order, its offset and (for ChangePubKey) the authorisation from
+/// the transaction.
 pub fn commit_info(block: &crate::block::Block, inputs: &[crate::block::BlockInput]) -> CommitBlock {
     use crate::block::BlockInput;
     use crate::tx::Tx;
@@ -578,7 +822,8 @@ pub fn commit_info(block: &crate::block::Block, inputs: &[crate::block::BlockInp
     }
 }
 
-/// The pubdata of the ops that executing `block` pays out (Withdraw, ForcedExit, FullExit).
+/// The pubdata of the ops that executing `block` pays out (Withdraw, ForcedExit, FullExit), in
+/// block order, each with its padding: what [`L1::execute_block`] is given.
 pub fn pending_ops(block: &crate::block::Block) -> Vec<Vec<u8>> {
     block
         .ops

@@ -10,7 +10,40 @@
 //! - **on-chain**: the owner called `setAuthPubkeyHash(pubkey_hash, nonce)` on the contract
 //!   beforehand, which records `keccak256(pubkey_hash)` under (owner, nonce).
 //!
-//! The nonce binds an approval to one use.
+//! The nonce binds an approval to one use. `pubkey_hash` is the new key's hash, `nonce` the
+//! account's nonce before the ChangePubKey (the transaction's nonce), `account_id` the account.
+//!
+//! **The EIP-191 digest** ([`eip191_change_pubkey_message`], [`eip191_digest`]) is
+//!
+//! ```text
+//! keccak256("\x19Ethereum Signed Message:\n28" ‖ pubkey_hash (20) ‖ nonce (4) ‖ account_id (4))
+//! ```
+//!
+//! (the length is written in decimal ASCII, `"28"`).
+//!
+//! **The EIP-712 digest** ([`eip712_change_pubkey_digest`]) is
+//! `keccak256(0x19 ‖ 0x01 ‖ domainSeparator ‖ hashStruct)`, every word 32 bytes:
+//!
+//! ```text
+//! domainSeparator = keccak256( keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)")
+//!                            ‖ keccak256("zkrollup") ‖ keccak256("1")
+//!                            ‖ chainId (uint256, big-endian) ‖ verifyingContract (address, left-padded with 12 zero bytes) )
+//! hashStruct      = keccak256( keccak256("ChangePubKey(bytes20 pubKeyHash,uint32 nonce,uint32 accountId)")
+//!                            ‖ pubKeyHash (bytes20, right-padded with 12 zero bytes)
+//!                            ‖ nonce (uint32, left-padded) ‖ accountId (uint32, left-padded) )
+//! ```
+//!
+//! The name and version are [`EIP712_DOMAIN_NAME`](crate::params::EIP712_DOMAIN_NAME) and
+//! [`EIP712_DOMAIN_VERSION`](crate::params::EIP712_DOMAIN_VERSION); `chainId` and
+//! `verifyingContract` are the deployment's [`L1Domain`].
+//!
+//! **Signatures** are 65 bytes `r ‖ s ‖ v` with `v ∈ {27, 28}`; the signer is recovered as the
+//! EVM's `ecrecover` does ([`ecrecover`]: high-s accepted; `v` outside {27, 28}, `r` or `s` out of
+//! range, or no recoverable key means no signer, so the approval fails).
+//!
+//! **Kind bytes** ([`ChangePubKeyAuth::kind`]): on-chain `0`, EIP-191 `1`, EIP-712 `2`. In
+//! transaction bytes and commit calldata an authorisation is `kind`, followed by the 65-byte
+//! signature for kinds 1 and 2 ([`ChangePubKeyAuth::to_bytes`]).
 
 use crate::primitives::keys::{ecrecover, eip191_digest, keccak256, EcdsaSig65};
 use crate::primitives::{Address, PubKeyHash};
@@ -67,7 +100,7 @@ impl ChangePubKeyAuth {
     }
 }
 
-/// The 28 bytes an EIP-191 approval signs.
+/// The 28 bytes an EIP-191 approval signs: `pubkey_hash ‖ nonce (4, BE) ‖ account_id (4, BE)`.
 pub fn eip191_change_pubkey_message(pkh: &PubKeyHash, nonce: Nonce, account: AccountId) -> Vec<u8> {
     let mut m = pkh.0.to_vec();
     m.extend_from_slice(&nonce.to_be_bytes());
@@ -81,7 +114,8 @@ fn word_u64(v: u64) -> [u8; 32] {
     w
 }
 
-/// `keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(ChangePubKey))`.
+/// `keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(ChangePubKey))`, with the domain and type
+/// strings of the module docs.
 pub fn eip712_change_pubkey_digest(domain: &L1Domain, pkh: &PubKeyHash, nonce: Nonce, account: AccountId) -> [u8; 32] {
     use crate::params::{EIP712_DOMAIN_NAME, EIP712_DOMAIN_VERSION};
     let mut d =

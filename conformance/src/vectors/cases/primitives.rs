@@ -124,6 +124,32 @@ pub(super) fn groups() -> Vec<(&'static str, Vec<Case>)> {
     for (n, v) in [("zero", 0u128), ("max_mantissa", 2047), ("2048", 2048), ("2049", 2049), ("u128_max", u128::MAX)] {
         packing.push(case(format!("fee_{n}"), format!("pack the fee {v}"), P::PackFee { value: dec(v) }));
     }
+    // Decade edges: just past `MAX_MANTISSA · 10^e`, `MAX_MANTISSA · 10^(e−1)` beats
+    // `⌊v / 10^e⌋ · 10^e` (zkSync Lite's closest packable value).
+    let fee_edges: [(&str, u128); 6] = [
+        ("20469", 20_469),
+        ("20470", 20_470),
+        ("20480", 20_480),
+        ("20499", 20_499),
+        ("20500", 20_500),
+        ("2048e31", 2048 * 10u128.pow(31)),
+    ];
+    for (n, v) in fee_edges {
+        packing.push(case(format!("closest_fee_{n}"), format!("pack the fee {v}"), P::PackFee { value: dec(v) }));
+    }
+    let amount_edges: [(&str, u128); 4] = [
+        ("max_mantissa_e1_minus_one", max_m * 10 - 1),
+        ("max_mantissa_plus_one_e1", (max_m + 1) * 10),
+        ("max_mantissa_plus_one_e1_plus_one", (max_m + 1) * 10 + 1),
+        ("max_mantissa_plus_one_e27", (max_m + 1) * 10u128.pow(27)),
+    ];
+    for (n, v) in amount_edges {
+        packing.push(case(
+            format!("closest_amount_{n}"),
+            format!("pack the amount {v}"),
+            P::PackAmount { value: dec(v) },
+        ));
+    }
     packing.push(case("unpack_amount_1000", "0x0000007d00 is 1000", P::UnpackAmount { bytes: "0x0000007d00".into() }));
     packing.push(case("unpack_fee_max", "0xffff is 2047·10^31", P::UnpackFee { bytes: "0xffff".into() }));
     packing.push(Case::new(
