@@ -37,9 +37,10 @@ use crate::op::Op;
 use crate::params::{BLOCK_CHUNK_SIZES, CHUNK_BYTES, FEE_TOKENS_PER_BLOCK};
 use crate::primitives::field::fr_to_be_bytes;
 use crate::primitives::Fr;
-use crate::rules::{ensure, Rejection, Rule};
+use crate::checks::{Checker, Checks, InputKind};
+use crate::rules::{Rejection, Rule};
 use crate::state::{State, TokenId};
-use crate::transition::{apply_priority_op, apply_tx, BlockContext, PriorityOp};
+use crate::transition::{apply_priority_op_with, apply_tx_with, BlockContext, PriorityOp};
 use crate::tx::Tx;
 use ark_ff::PrimeField;
 
@@ -72,7 +73,19 @@ pub struct Block {
 
 /// Applies `inputs` as one block. On rejection the state is unchanged.
 pub fn apply_block(state: &mut State, params: &BlockParams, inputs: &[BlockInput]) -> Result<Block, Rejection> {
-    ensure(BLOCK_CHUNK_SIZES.contains(&params.chunks), Rule::BlockUnsupportedSize, || {
+    apply_block_with(state, params, inputs, &Checks::ALL)
+}
+
+/// [`apply_block`] with some checks switched off, the inputs' included ([`crate::checks`]: for
+/// testing the order).
+pub fn apply_block_with(
+    state: &mut State,
+    params: &BlockParams,
+    inputs: &[BlockInput],
+    checks: &Checks,
+) -> Result<Block, Rejection> {
+    let c = &mut Checker::new(InputKind::Block, checks);
+    c.check(BLOCK_CHUNK_SIZES.contains(&params.chunks), Rule::BlockUnsupportedSize, || {
         format!("{} chunks; supported: {BLOCK_CHUNK_SIZES:?}", params.chunks)
     })?;
     let old_root = state.root();
@@ -84,41 +97,47 @@ pub fn apply_block(state: &mut State, params: &BlockParams, inputs: &[BlockInput
     for input in inputs {
         let op = match input {
             BlockInput::Tx(tx) => {
-                let applied = apply_tx(&mut next, tx, ctx)?;
+                let applied = apply_tx_with(&mut next, tx, ctx, checks)?;
                 if let Some(fee) = applied.fee.filter(|f| f.amount > 0) {
                     // At most 32 fees per block (64 chunks, 2 per tx) of at most 2047·10^31 each: no overflow.
                     *fees.entry(fee.token).or_default() += fee.amount;
                 }
                 applied.op
             }
-            BlockInput::Priority(p) => apply_priority_op(&mut next, p)?,
+            BlockInput::Priority(p) => apply_priority_op_with(&mut next, p, checks)?,
         };
         used += op.chunks();
-        ensure(used <= params.chunks, Rule::BlockTooManyChunks, || {
+        c.next_input();
+        c.check(used <= params.chunks, Rule::BlockTooManyChunks, || {
             format!("{} needs chunks up to {used}, the block has {}", op.name(), params.chunks)
         })?;
         ops.push(op);
     }
-    collect_fees(&mut next, ctx, &fees)?;
+    collect_fees(c, &mut next, ctx, &fees)?;
     let new_root = next.root();
     *state = next;
     Ok(Block { params: *params, ops, fees, old_root, new_root })
 }
 
 /// Credits the block's fees to its fee account.
-fn collect_fees(state: &mut State, ctx: &BlockContext, fees: &BTreeMap<TokenId, u128>) -> Result<(), Rejection> {
+fn collect_fees(
+    c: &mut Checker,
+    state: &mut State,
+    ctx: &BlockContext,
+    fees: &BTreeMap<TokenId, u128>,
+) -> Result<(), Rejection> {
     let fee_account = ctx.fee_account;
-    let account = state
-        .account_mut(fee_account)
-        .ok_or_else(|| Rejection::new(Rule::BlockFeeAccountMissing, format!("no account {fee_account}")))?;
-    ensure(fees.len() <= FEE_TOKENS_PER_BLOCK, Rule::BlockTooManyFeeTokens, || {
+    let account =
+        c.found(state.account_mut(fee_account), Rule::BlockFeeAccountMissing, || format!("no account {fee_account}"))?;
+    c.check(fees.len() <= FEE_TOKENS_PER_BLOCK, Rule::BlockTooManyFeeTokens, || {
         format!("fees in {} tokens, at most {FEE_TOKENS_PER_BLOCK}", fees.len())
     })?;
+    let overflowing = fees.iter().find(|(&token, &amount)| account.balance(token).checked_add(amount).is_none());
+    c.check(overflowing.is_none(), Rule::BlockFeeBalanceOverflow, || {
+        format!("fee account's token {} balance overflows", overflowing.map_or(0, |(t, _)| *t))
+    })?;
     for (&token, &amount) in fees {
-        let sum = account.balance(token).checked_add(amount).ok_or_else(|| {
-            Rejection::new(Rule::BlockFeeBalanceOverflow, format!("fee account's token {token} balance overflows"))
-        })?;
-        account.set_balance(token, sum);
+        account.set_balance(token, account.balance(token).saturating_add(amount));
     }
     Ok(())
 }

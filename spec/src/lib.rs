@@ -12,7 +12,8 @@
 //! 4. [`tx`]: signed L2 transactions, their bytes and signing messages, and ChangePubKey's L1
 //!    authorisations.
 //! 5. [`op`]: operations as they appear in a block, and their pubdata.
-//! 6. [`transition`]: the rules applying a transaction or priority operation to the state.
+//! 6. [`transition`]: the rules applying a transaction or priority operation to the state, in
+//!    the order [`checks`] states as data.
 //! 7. [`block`]: blocks, fee collection, the commitment and the public input.
 //! 8. [`l1`]: the L1 contract's rules as a pure state machine.
 //! 9. [`exit`]: what an exodus exit proof states.
@@ -29,6 +30,7 @@
 
 pub mod params;
 pub mod rules;
+pub mod checks;
 
 pub mod block;
 pub mod exit;

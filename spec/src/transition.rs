@@ -5,7 +5,8 @@
 //! records (and for a transaction, the fee the block collects), or fails with the first rule it
 //! breaks, leaving the state untouched.
 //!
-//! Checks run in the order written here; implementations must report the same first failure.
+//! Checks run in the order written here, which [`crate::checks`] states as data and the code
+//! below follows through a [`Checker`]; implementations must report the same first failure.
 //!
 //! **Every signed transaction** (the signing account is the fee payer):
 //! 1. `tx.account_id_out_of_range`, 2. `tx.account_missing`,
@@ -18,12 +19,13 @@
 //! Fees are not credited at once: the block gathers them and credits its fee account at the end
 //! ([`crate::block`]), as its circuit does.
 
+use crate::checks::{Checker, Checks, InputKind};
 use crate::op::*;
 use crate::params::MAX_ACCOUNT_ID;
 use crate::primitives::eddsa::verify;
 use crate::primitives::keys::pubkey_hash;
 use crate::primitives::{Address, PubKeyHash};
-use crate::rules::{ensure, Rejection, Rule};
+use crate::rules::{Rejection, Rule};
 use crate::state::{Account, AccountId, State, TokenId};
 use crate::tx::*;
 
@@ -75,14 +77,40 @@ pub struct Applied {
     pub fee: Option<Fee>,
 }
 
+impl InputKind {
+    /// The kind of a signed transaction.
+    pub fn of_tx(tx: &Tx) -> InputKind {
+        match tx {
+            Tx::Transfer(_) => InputKind::Transfer,
+            Tx::Withdraw(_) => InputKind::Withdraw,
+            Tx::ChangePubKey(_) => InputKind::ChangePubKey,
+            Tx::ForcedExit(_) => InputKind::ForcedExit,
+        }
+    }
+
+    /// The kind of a priority operation.
+    pub fn of_priority(op: &PriorityOp) -> InputKind {
+        match op {
+            PriorityOp::Deposit(_) => InputKind::Deposit,
+            PriorityOp::FullExit(_) => InputKind::FullExit,
+        }
+    }
+}
+
 /// Applies a signed transaction. On rejection the state is unchanged.
 pub fn apply_tx(state: &mut State, tx: &Tx, ctx: &BlockContext) -> Result<Applied, Rejection> {
+    apply_tx_with(state, tx, ctx, &Checks::ALL)
+}
+
+/// [`apply_tx`] with some checks switched off ([`crate::checks`]: for testing the order).
+pub fn apply_tx_with(state: &mut State, tx: &Tx, ctx: &BlockContext, checks: &Checks) -> Result<Applied, Rejection> {
     let mut next = state.clone();
+    let c = &mut Checker::new(InputKind::of_tx(tx), checks);
     let applied = match tx {
-        Tx::Transfer(t) => transfer(&mut next, tx, t, ctx)?,
-        Tx::Withdraw(t) => withdraw(&mut next, tx, t, ctx)?,
-        Tx::ChangePubKey(t) => change_pubkey(&mut next, tx, t, ctx)?,
-        Tx::ForcedExit(t) => forced_exit(&mut next, tx, t, ctx)?,
+        Tx::Transfer(t) => transfer(c, &mut next, tx, t, ctx)?,
+        Tx::Withdraw(t) => withdraw(c, &mut next, tx, t, ctx)?,
+        Tx::ChangePubKey(t) => change_pubkey(c, &mut next, tx, t, ctx)?,
+        Tx::ForcedExit(t) => forced_exit(c, &mut next, tx, t, ctx)?,
     };
     *state = next;
     Ok(applied)
@@ -90,10 +118,16 @@ pub fn apply_tx(state: &mut State, tx: &Tx, ctx: &BlockContext) -> Result<Applie
 
 /// Applies a priority operation. On rejection the state is unchanged.
 pub fn apply_priority_op(state: &mut State, op: &PriorityOp) -> Result<Op, Rejection> {
+    apply_priority_op_with(state, op, &Checks::ALL)
+}
+
+/// [`apply_priority_op`] with some checks switched off ([`crate::checks`]).
+pub fn apply_priority_op_with(state: &mut State, op: &PriorityOp, checks: &Checks) -> Result<Op, Rejection> {
     let mut next = state.clone();
+    let c = &mut Checker::new(InputKind::of_priority(op), checks);
     let op = match op {
-        PriorityOp::Deposit(d) => deposit(&mut next, d)?,
-        PriorityOp::FullExit(f) => full_exit(&mut next, f)?,
+        PriorityOp::Deposit(d) => deposit(c, &mut next, d)?,
+        PriorityOp::FullExit(f) => full_exit(c, &mut next, f)?,
     };
     *state = next;
     Ok(op)
@@ -102,36 +136,38 @@ pub fn apply_priority_op(state: &mut State, op: &PriorityOp) -> Result<Op, Rejec
 /// The envelope checks 1–8, then raises the nonce. `expected_key` is the pubkey hash the
 /// signer must have: the account's, or for ChangePubKey the new one.
 fn check_envelope(
+    c: &mut Checker,
     state: &mut State,
     tx: &Tx,
     expected_key: Option<PubKeyHash>,
     ctx: &BlockContext,
 ) -> Result<(), Rejection> {
     let id = tx.account_id();
-    ensure(id <= MAX_ACCOUNT_ID, Rule::TxAccountIdOutOfRange, || format!("account id {id}"))?;
-    let account =
-        state.account(id).ok_or_else(|| Rejection::new(Rule::TxAccountMissing, format!("no account {id}")))?;
+    c.check(id <= MAX_ACCOUNT_ID, Rule::TxAccountIdOutOfRange, || format!("account id {id}"))?;
+    let account = c.found(state.account(id), Rule::TxAccountMissing, || format!("no account {id}"))?;
     let sig = tx.signature();
     let signer = pubkey_hash(&sig.pub_key);
     let expected = expected_key.unwrap_or(account.pubkey_hash);
-    ensure(!expected.is_zero() && signer == expected, Rule::TxSignerNotAccountKey, || {
+    c.check(!expected.is_zero() && signer == expected, Rule::TxSignerNotAccountKey, || {
         format!("signer key hashes to {signer}, expected {expected}")
     })?;
-    ensure(verify(&sig.pub_key, tx.signing_message(), &sig.signature), Rule::TxBadSignature, || {
+    c.check(verify(&sig.pub_key, tx.signing_message(), &sig.signature), Rule::TxBadSignature, || {
         format!("{} signature does not verify", tx.name())
     })?;
-    ensure(tx.nonce() == account.nonce, Rule::TxNonceMismatch, || {
+    c.check(tx.nonce() == account.nonce, Rule::TxNonceMismatch, || {
         format!("tx nonce {}, account nonce {}", tx.nonce(), account.nonce)
     })?;
-    ensure(account.nonce < u32::MAX, Rule::TxNonceOverflow, || "account nonce is 2^32 - 1".into())?;
+    c.check(account.nonce < u32::MAX, Rule::TxNonceOverflow, || "account nonce is 2^32 - 1".into())?;
     let time = tx.time();
-    ensure(ctx.timestamp >= time.valid_from, Rule::TxNotYetValid, || {
+    c.check(ctx.timestamp >= time.valid_from, Rule::TxNotYetValid, || {
         format!("block time {} before valid_from {}", ctx.timestamp, time.valid_from)
     })?;
-    ensure(ctx.timestamp <= time.valid_until, Rule::TxExpired, || {
+    c.check(ctx.timestamp <= time.valid_until, Rule::TxExpired, || {
         format!("block time {} after valid_until {}", ctx.timestamp, time.valid_until)
     })?;
-    state.account_mut(id).expect("checked above").nonce += 1;
+    let a = state.account_mut(id).expect("checked above");
+    // Switched off (for testing the order), the overflow check lets the nonce wrap.
+    a.nonce = a.nonce.wrapping_add(1);
     Ok(())
 }
 
@@ -139,23 +175,42 @@ fn account_mut(state: &mut State, id: AccountId) -> &mut Account {
     state.account_mut(id).expect("existence checked by the caller")
 }
 
-/// Debits `amount` of `token` from `id`, failing with `rule` when the balance is short.
-fn debit(state: &mut State, id: AccountId, token: TokenId, amount: u128, rule: Rule) -> Result<(), Rejection> {
+/// Debits `amount` (`None`: more than 2^128 - 1) of `token` from `id`, failing with `rule` when
+/// the balance is short. (With the check switched off, the balance stops at zero.)
+fn debit(
+    c: &mut Checker,
+    state: &mut State,
+    id: AccountId,
+    token: TokenId,
+    amount: Option<u128>,
+    rule: Rule,
+) -> Result<(), Rejection> {
     let a = account_mut(state, id);
     let have = a.balance(token);
-    ensure(have >= amount, rule, || format!("account {id} has {have} of token {token}, needs {amount}"))?;
-    a.set_balance(token, have - amount);
+    c.check(amount.is_some_and(|v| have >= v), rule, || match amount {
+        Some(v) => format!("account {id} has {have} of token {token}, needs {v}"),
+        None => "amount + fee exceeds 2^128".into(),
+    })?;
+    a.set_balance(token, have.saturating_sub(amount.unwrap_or(u128::MAX)));
     Ok(())
 }
 
-/// Credits `amount` of `token` to `id`, failing with `rule` on overflow.
-fn credit(state: &mut State, id: AccountId, token: TokenId, amount: u128, rule: Rule) -> Result<(), Rejection> {
+/// Credits `amount` of `token` to `id`, failing with `rule` on overflow. (With the check
+/// switched off, the balance stops at 2^128 - 1.)
+fn credit(
+    c: &mut Checker,
+    state: &mut State,
+    id: AccountId,
+    token: TokenId,
+    amount: u128,
+    rule: Rule,
+) -> Result<(), Rejection> {
     let a = account_mut(state, id);
     let have = a.balance(token);
-    let sum = have
-        .checked_add(amount)
-        .ok_or_else(|| Rejection::new(rule, format!("account {id}: {have} + {amount} of token {token} overflows")))?;
-    a.set_balance(token, sum);
+    c.check(have.checked_add(amount).is_some(), rule, || {
+        format!("account {id}: {have} + {amount} of token {token} overflows")
+    })?;
+    a.set_balance(token, have.saturating_add(amount));
     Ok(())
 }
 
@@ -163,20 +218,20 @@ fn credit(state: &mut State, id: AccountId, token: TokenId, amount: u128, rule: 
 /// the next id (`transfer.account_tree_full`) and the op is a TransferToNew;
 /// `transfer.insufficient_balance` (amount + fee); `transfer.recipient_balance_overflow`.
 /// The sender is debited before the recipient is credited, so a self-transfer only pays the fee.
-fn transfer(state: &mut State, tx: &Tx, t: &Transfer, ctx: &BlockContext) -> Result<Applied, Rejection> {
-    check_envelope(state, tx, None, ctx)?;
-    ensure(!t.to.is_zero(), Rule::TransferToZeroAddress, || "recipient is the zero address".into())?;
+fn transfer(c: &mut Checker, state: &mut State, tx: &Tx, t: &Transfer, ctx: &BlockContext) -> Result<Applied, Rejection> {
+    check_envelope(c, state, tx, None, ctx)?;
+    c.check(!t.to.is_zero(), Rule::TransferToZeroAddress, || "recipient is the zero address".into())?;
     let existing = state.id_of(&t.to);
-    ensure(existing.is_some() || !state.is_full(), Rule::TransferAccountTreeFull, || "no account id left".into())?;
+    if existing.is_none() {
+        c.check(!state.is_full(), Rule::TransferAccountTreeFull, || "no account id left".into())?;
+    }
     let (amount, fee) = (t.amount.value(), t.fee.value());
-    let total = amount.checked_add(fee);
-    ensure(total.is_some(), Rule::TransferInsufficientBalance, || "amount + fee exceeds 2^128".into())?;
-    debit(state, t.account_id, t.token, total.expect("checked"), Rule::TransferInsufficientBalance)?;
+    debit(c, state, t.account_id, t.token, amount.checked_add(fee), Rule::TransferInsufficientBalance)?;
     let to = match existing {
         Some(id) => id,
         None => state.open_account(t.to),
     };
-    credit(state, to, t.token, amount, Rule::TransferRecipientBalanceOverflow)?;
+    credit(c, state, to, t.token, amount, Rule::TransferRecipientBalanceOverflow)?;
     let op = match existing {
         Some(_) => Op::Transfer(TransferOp { from: t.account_id, token: t.token, to, amount: t.amount, fee: t.fee }),
         None => Op::TransferToNew(TransferToNewOp {
@@ -193,12 +248,10 @@ fn transfer(state: &mut State, tx: &Tx, t: &Transfer, ctx: &BlockContext) -> Res
 
 /// **Withdraw**: `withdraw.insufficient_balance` (amount + fee). The amount leaves L2; the
 /// contract credits it to `to`'s pending balance when the block is executed.
-fn withdraw(state: &mut State, tx: &Tx, t: &Withdraw, ctx: &BlockContext) -> Result<Applied, Rejection> {
-    check_envelope(state, tx, None, ctx)?;
+fn withdraw(c: &mut Checker, state: &mut State, tx: &Tx, t: &Withdraw, ctx: &BlockContext) -> Result<Applied, Rejection> {
+    check_envelope(c, state, tx, None, ctx)?;
     let fee = t.fee.value();
-    let total = t.amount.checked_add(fee);
-    ensure(total.is_some(), Rule::WithdrawInsufficientBalance, || "amount + fee exceeds 2^128".into())?;
-    debit(state, t.account_id, t.token, total.expect("checked"), Rule::WithdrawInsufficientBalance)?;
+    debit(c, state, t.account_id, t.token, t.amount.checked_add(fee), Rule::WithdrawInsufficientBalance)?;
     let op =
         Op::Withdraw(WithdrawOp { account_id: t.account_id, token: t.token, amount: t.amount, fee: t.fee, to: t.to });
     Ok(Applied { op, fee: Some(Fee { token: t.token, amount: fee }) })
@@ -207,10 +260,16 @@ fn withdraw(state: &mut State, tx: &Tx, t: &Withdraw, ctx: &BlockContext) -> Res
 /// **ChangePubKey**: signed by the new key (envelope check 3 against `new_pubkey_hash`);
 /// `change_pubkey.insufficient_fee_balance`. Sets the account's pubkey hash. The L1 owner's
 /// authorisation is the contract's to check (`l1.change_pubkey_unauthorised`).
-fn change_pubkey(state: &mut State, tx: &Tx, t: &ChangePubKey, ctx: &BlockContext) -> Result<Applied, Rejection> {
-    check_envelope(state, tx, Some(t.new_pubkey_hash), ctx)?;
+fn change_pubkey(
+    c: &mut Checker,
+    state: &mut State,
+    tx: &Tx,
+    t: &ChangePubKey,
+    ctx: &BlockContext,
+) -> Result<Applied, Rejection> {
+    check_envelope(c, state, tx, Some(t.new_pubkey_hash), ctx)?;
     let fee = t.fee.value();
-    debit(state, t.account_id, t.fee_token, fee, Rule::ChangePubKeyInsufficientFeeBalance)?;
+    debit(c, state, t.account_id, t.fee_token, Some(fee), Rule::ChangePubKeyInsufficientFeeBalance)?;
     let a = account_mut(state, t.account_id);
     a.pubkey_hash = t.new_pubkey_hash;
     let op = Op::ChangePubKey(ChangePubKeyOp {
@@ -227,15 +286,20 @@ fn change_pubkey(state: &mut State, tx: &Tx, t: &ChangePubKey, ctx: &BlockContex
 /// **ForcedExit**: `forced_exit.target_missing`, `forced_exit.target_has_key`,
 /// `forced_exit.insufficient_fee_balance` (the initiator pays the fee in the exited token).
 /// The target's whole balance of the token (possibly zero) goes to the target's own L1 address.
-fn forced_exit(state: &mut State, tx: &Tx, t: &ForcedExit, ctx: &BlockContext) -> Result<Applied, Rejection> {
-    check_envelope(state, tx, None, ctx)?;
-    let target = state
-        .id_of(&t.target)
-        .ok_or_else(|| Rejection::new(Rule::ForcedExitTargetMissing, format!("no account for {}", t.target)))?;
+fn forced_exit(
+    c: &mut Checker,
+    state: &mut State,
+    tx: &Tx,
+    t: &ForcedExit,
+    ctx: &BlockContext,
+) -> Result<Applied, Rejection> {
+    check_envelope(c, state, tx, None, ctx)?;
+    let target =
+        c.found(state.id_of(&t.target), Rule::ForcedExitTargetMissing, || format!("no account for {}", t.target))?;
     let target_key = state.account(target).expect("found by id_of").pubkey_hash;
-    ensure(target_key.is_zero(), Rule::ForcedExitTargetHasKey, || format!("account {target} has key {target_key}"))?;
+    c.check(target_key.is_zero(), Rule::ForcedExitTargetHasKey, || format!("account {target} has key {target_key}"))?;
     let fee = t.fee.value();
-    debit(state, t.account_id, t.token, fee, Rule::ForcedExitInsufficientFeeBalance)?;
+    debit(c, state, t.account_id, t.token, Some(fee), Rule::ForcedExitInsufficientFeeBalance)?;
     let ta = account_mut(state, target);
     let amount = ta.balance(t.token);
     ta.set_balance(t.token, 0);
@@ -252,24 +316,24 @@ fn forced_exit(state: &mut State, tx: &Tx, t: &ForcedExit, ctx: &BlockContext) -
 
 /// **Deposit**: `deposit.zero_address`; a new address gets the next id
 /// (`deposit.account_tree_full`); `deposit.balance_overflow`.
-fn deposit(state: &mut State, d: &DepositRequest) -> Result<Op, Rejection> {
-    ensure(!d.to.is_zero(), Rule::DepositZeroAddress, || "deposit to the zero address".into())?;
+fn deposit(c: &mut Checker, state: &mut State, d: &DepositRequest) -> Result<Op, Rejection> {
+    c.check(!d.to.is_zero(), Rule::DepositZeroAddress, || "deposit to the zero address".into())?;
     let id = match state.id_of(&d.to) {
         Some(id) => id,
         None => {
-            ensure(!state.is_full(), Rule::DepositAccountTreeFull, || "no account id left".into())?;
+            c.check(!state.is_full(), Rule::DepositAccountTreeFull, || "no account id left".into())?;
             state.open_account(d.to)
         }
     };
-    credit(state, id, d.token, d.amount, Rule::DepositBalanceOverflow)?;
+    credit(c, state, id, d.token, d.amount, Rule::DepositBalanceOverflow)?;
     Ok(Op::Deposit(DepositOp { account_id: id, token: d.token, amount: d.amount, address: d.to }))
 }
 
 /// **FullExit**: `full_exit.account_id_out_of_range`. If the account exists and `owner` owns
 /// it, its whole balance of the token is withdrawn; otherwise the op still executes, with amount
 /// zero, so that the priority queue always advances.
-fn full_exit(state: &mut State, f: &FullExitRequest) -> Result<Op, Rejection> {
-    ensure(f.account_id <= MAX_ACCOUNT_ID, Rule::FullExitAccountIdOutOfRange, || {
+fn full_exit(c: &mut Checker, state: &mut State, f: &FullExitRequest) -> Result<Op, Rejection> {
+    c.check(f.account_id <= MAX_ACCOUNT_ID, Rule::FullExitAccountIdOutOfRange, || {
         format!("account id {}", f.account_id)
     })?;
     let amount = match state.account_mut(f.account_id) {

@@ -1,0 +1,231 @@
+//! # Check order
+//!
+//! An input may break several rules at once; implementations must report the same *first*
+//! failure. This section is that order, as data: for every kind of input, its rules in the
+//! order they are checked. The transition and block rules ([`crate::transition`],
+//! [`crate::block`]) make every check through a [`Checker`] that holds its kind's list and
+//! panics when a check runs out of its place, so the lists and the code cannot drift apart.
+//!
+//! Not every check runs for every input: a transfer to an existing account has no
+//! `transfer.account_tree_full` check, and a check after a failing one never runs. A rule may
+//! be checked at most once per input, and only after every rule before it in the list that is
+//! checked at all.
+//!
+//! **Switching checks off.** To show that a conformance vector really breaks two rules, the
+//! vector generator runs it again with the first rule switched off and expects the second
+//! ([`Checks::without`]). Switching a rule off makes its check pass without looking. The
+//! checks that find the thing every later check reads — the signing account, a forced exit's
+//! target, the block's fee account — cannot be switched off ([`Checks::switchable`]).
+
+use std::collections::BTreeSet;
+
+use crate::rules::{Rejection, Rule};
+
+/// What a list of checks belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum InputKind {
+    /// A signed Transfer.
+    Transfer,
+    /// A signed Withdraw.
+    Withdraw,
+    /// A signed ChangePubKey.
+    ChangePubKey,
+    /// A signed ForcedExit.
+    ForcedExit,
+    /// A Deposit requested on L1.
+    Deposit,
+    /// A FullExit requested on L1.
+    FullExit,
+    /// A block: its own checks, around those of its inputs.
+    Block,
+}
+
+/// The envelope every signed transaction passes first, in order.
+pub const ENVELOPE: &[Rule] = &[
+    Rule::TxAccountIdOutOfRange,
+    Rule::TxAccountMissing,
+    Rule::TxSignerNotAccountKey,
+    Rule::TxBadSignature,
+    Rule::TxNonceMismatch,
+    Rule::TxNonceOverflow,
+    Rule::TxNotYetValid,
+    Rule::TxExpired,
+];
+
+/// A block's own checks. `block.unsupported_size` comes first; then each input in turn, its
+/// own checks followed by `block.too_many_chunks` (the chunks used so far, that input's
+/// included, fit the block); then fee collection.
+pub const BLOCK: &[Rule] = &[
+    Rule::BlockUnsupportedSize,
+    Rule::BlockTooManyChunks,
+    Rule::BlockFeeAccountMissing,
+    Rule::BlockTooManyFeeTokens,
+    Rule::BlockFeeBalanceOverflow,
+];
+
+impl InputKind {
+    /// Every kind, in the order of this specification.
+    pub const ALL: [InputKind; 7] = [
+        InputKind::Transfer,
+        InputKind::Withdraw,
+        InputKind::ChangePubKey,
+        InputKind::ForcedExit,
+        InputKind::Deposit,
+        InputKind::FullExit,
+        InputKind::Block,
+    ];
+
+    /// Whether inputs of this kind are signed transactions (and pass the [`ENVELOPE`] first).
+    pub fn is_tx(self) -> bool {
+        matches!(self, InputKind::Transfer | InputKind::Withdraw | InputKind::ChangePubKey | InputKind::ForcedExit)
+    }
+
+    /// The checks of this kind after the envelope (for transactions) or on their own.
+    pub fn own_checks(self) -> &'static [Rule] {
+        match self {
+            InputKind::Transfer => &[
+                Rule::TransferToZeroAddress,
+                Rule::TransferAccountTreeFull,
+                Rule::TransferInsufficientBalance,
+                Rule::TransferRecipientBalanceOverflow,
+            ],
+            InputKind::Withdraw => &[Rule::WithdrawInsufficientBalance],
+            InputKind::ChangePubKey => &[Rule::ChangePubKeyInsufficientFeeBalance],
+            InputKind::ForcedExit => &[
+                Rule::ForcedExitTargetMissing,
+                Rule::ForcedExitTargetHasKey,
+                Rule::ForcedExitInsufficientFeeBalance,
+            ],
+            InputKind::Deposit => {
+                &[Rule::DepositZeroAddress, Rule::DepositAccountTreeFull, Rule::DepositBalanceOverflow]
+            }
+            InputKind::FullExit => &[Rule::FullExitAccountIdOutOfRange],
+            InputKind::Block => BLOCK,
+        }
+    }
+
+    /// The whole list: the envelope, then the kind's own checks.
+    pub fn order(self) -> Vec<Rule> {
+        let envelope = if self.is_tx() { ENVELOPE } else { &[] };
+        envelope.iter().chain(self.own_checks()).copied().collect()
+    }
+}
+
+/// Which checks run: all of them ([`Checks::ALL`]), or all but some switched off, for testing
+/// the order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Checks {
+    off: BTreeSet<Rule>,
+}
+
+impl Checks {
+    /// Every check runs.
+    pub const ALL: Checks = Checks { off: BTreeSet::new() };
+
+    /// Every check runs except those of `off`. `None` if one of them cannot be switched off.
+    pub fn without(off: &[Rule]) -> Option<Checks> {
+        off.iter().all(|r| Checks::switchable(*r)).then(|| Checks { off: off.iter().copied().collect() })
+    }
+
+    /// Whether `rule`'s check can be switched off: not the checks that find what every later
+    /// check reads.
+    pub fn switchable(rule: Rule) -> bool {
+        !matches!(rule, Rule::TxAccountMissing | Rule::ForcedExitTargetMissing | Rule::BlockFeeAccountMissing)
+    }
+
+    /// Whether `rule`'s check runs.
+    pub fn is_on(&self, rule: Rule) -> bool {
+        !self.off.contains(&rule)
+    }
+}
+
+/// Makes one input's checks in its kind's order.
+#[derive(Debug)]
+pub struct Checker<'a> {
+    kind: InputKind,
+    order: Vec<Rule>,
+    next: usize,
+    checks: &'a Checks,
+}
+
+impl<'a> Checker<'a> {
+    /// A checker for one input of `kind`.
+    pub fn new(kind: InputKind, checks: &'a Checks) -> Self {
+        Checker { kind, order: kind.order(), next: 0, checks }
+    }
+
+    /// The checks this checker runs, for the inputs it hands on to (a block's inputs).
+    pub fn checks(&self) -> &'a Checks {
+        self.checks
+    }
+
+    /// Moves past `rule` in the order; a spec bug (a panic) if `rule` is not ahead.
+    fn advance(&mut self, rule: Rule) {
+        let Some(at) = self.order[self.next..].iter().position(|r| *r == rule) else {
+            panic!("spec bug: {rule} checked out of the order declared for {:?}", self.kind)
+        };
+        self.next += at + 1;
+    }
+
+    /// `Err` with `rule` unless `holds` (or the check is switched off); the detail is built
+    /// only on failure.
+    pub fn check(&mut self, holds: bool, rule: Rule, detail: impl FnOnce() -> String) -> Result<(), Rejection> {
+        self.advance(rule);
+        if holds || !self.checks.is_on(rule) {
+            Ok(())
+        } else {
+            Err(Rejection::new(rule, detail()))
+        }
+    }
+
+    /// The found value, or `Err` with `rule` (an existence check: never switched off).
+    pub fn found<T>(&mut self, found: Option<T>, rule: Rule, detail: impl FnOnce() -> String) -> Result<T, Rejection> {
+        self.advance(rule);
+        found.ok_or_else(|| Rejection::new(rule, detail()))
+    }
+
+    /// For `block.too_many_chunks`, checked once per input: starts the order again after the
+    /// block's first check.
+    pub fn next_input(&mut self) {
+        debug_assert_eq!(self.kind, InputKind::Block);
+        self.next = 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_circuit_rule_has_one_place() {
+        use crate::rules::Enforcer;
+        let mut placed = BTreeSet::new();
+        for kind in InputKind::ALL {
+            for r in kind.own_checks() {
+                assert!(placed.insert(*r), "{r} listed twice");
+            }
+        }
+        placed.extend(ENVELOPE.iter().copied());
+        for r in Rule::ALL.iter().filter(|r| r.enforcer() == Enforcer::Circuit) {
+            assert!(placed.contains(r), "{r} has no place in any check order");
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "out of the order")]
+    fn a_check_out_of_order_is_a_spec_bug() {
+        let all = Checks::ALL;
+        let mut c = Checker::new(InputKind::Withdraw, &all);
+        c.check(true, Rule::TxNonceMismatch, String::new).unwrap();
+        c.check(true, Rule::TxBadSignature, String::new).unwrap();
+    }
+
+    #[test]
+    fn existence_checks_cannot_be_switched_off() {
+        assert_eq!(Checks::without(&[Rule::TxAccountMissing]), None);
+        let off = Checks::without(&[Rule::TxExpired]).unwrap();
+        let mut c = Checker::new(InputKind::Withdraw, &off);
+        assert!(c.check(false, Rule::TxExpired, String::new).is_ok());
+        assert!(c.check(false, Rule::WithdrawInsufficientBalance, String::new).is_err());
+    }
+}
