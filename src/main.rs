@@ -148,6 +148,17 @@ fn vectors_command(action: VectorsAction, dir: &std::path::Path) -> Result<(), S
             for (op, n) in &cov.accepting_by_op {
                 println!("{op:<44} {n:>7}");
             }
+            use zkrollup_conformance::vectors::cases::order::PairCoverage;
+            let covered = cov.pairs.iter().filter(|p| matches!(p.status, PairCoverage::Covered(_))).count();
+            println!("\npairs of checks one input breaks together ({covered} of {} covered):", cov.pairs.len());
+            for p in &cov.pairs {
+                let status = match &p.status {
+                    PairCoverage::Covered(n) => format!("{n} vector{}", if *n == 1 { "" } else { "s" }),
+                    PairCoverage::Apart(why) => format!("apart: {why}"),
+                    PairCoverage::Missing => "MISSING".into(),
+                };
+                println!("  {:<14} {:<42} {:<42} {status}", p.kind, p.earlier, p.later);
+            }
             println!("\n{} vectors in {} files", cov.vectors, files.len());
             let problems = cov.problems();
             if problems.is_empty() {

@@ -33,11 +33,11 @@ use std::collections::BTreeMap;
 
 use sha2::{Digest, Sha256};
 
+use crate::checks::{Checker, Checks, InputKind};
 use crate::op::Op;
 use crate::params::{BLOCK_CHUNK_SIZES, CHUNK_BYTES, FEE_TOKENS_PER_BLOCK};
 use crate::primitives::field::fr_to_be_bytes;
 use crate::primitives::Fr;
-use crate::checks::{Checker, Checks, InputKind};
 use crate::rules::{Rejection, Rule};
 use crate::state::{State, TokenId};
 use crate::transition::{apply_priority_op_with, apply_tx_with, BlockContext, PriorityOp};

@@ -91,11 +91,9 @@ impl InputKind {
             ],
             InputKind::Withdraw => &[Rule::WithdrawInsufficientBalance],
             InputKind::ChangePubKey => &[Rule::ChangePubKeyInsufficientFeeBalance],
-            InputKind::ForcedExit => &[
-                Rule::ForcedExitTargetMissing,
-                Rule::ForcedExitTargetHasKey,
-                Rule::ForcedExitInsufficientFeeBalance,
-            ],
+            InputKind::ForcedExit => {
+                &[Rule::ForcedExitTargetMissing, Rule::ForcedExitTargetHasKey, Rule::ForcedExitInsufficientFeeBalance]
+            }
             InputKind::Deposit => {
                 &[Rule::DepositZeroAddress, Rule::DepositAccountTreeFull, Rule::DepositBalanceOverflow]
             }
@@ -109,6 +107,14 @@ impl InputKind {
         let envelope = if self.is_tx() { ENVELOPE } else { &[] };
         envelope.iter().chain(self.own_checks()).copied().collect()
     }
+}
+
+/// Where `rule` stands in the order of the input kind that checks it (the envelope's rules
+/// count for every transaction kind). Of two rules one input breaks, the lower rank reports.
+/// Rules outside every list (the codec's and the contract's) rank last.
+pub fn rank(rule: Rule) -> usize {
+    let mut all = ENVELOPE.iter().chain(InputKind::ALL.iter().flat_map(|k| k.own_checks()));
+    all.position(|r| *r == rule).unwrap_or(usize::MAX)
 }
 
 /// Which checks run: all of them ([`Checks::ALL`]), or all but some switched off, for testing
@@ -182,6 +188,18 @@ impl<'a> Checker<'a> {
     pub fn found<T>(&mut self, found: Option<T>, rule: Rule, detail: impl FnOnce() -> String) -> Result<T, Rejection> {
         self.advance(rule);
         found.ok_or_else(|| Rejection::new(rule, detail()))
+    }
+
+    /// Where a switched-off check guarded something the input now needs (an account for the
+    /// zero address, an id in a full tree), the rule holds after all: `Err` with `rule` unless
+    /// `holds`, whether switched off or not, without moving through the order. With every
+    /// check on, a guard never fails: its check ran and passed before.
+    pub fn guard(&self, holds: bool, rule: Rule, detail: impl FnOnce() -> String) -> Result<(), Rejection> {
+        if holds {
+            Ok(())
+        } else {
+            Err(Rejection::new(rule, detail()))
+        }
     }
 
     /// For `block.too_many_chunks`, checked once per input: starts the order again after the

@@ -28,9 +28,9 @@
 // The spec favours plain data over compact layouts: transactions are stored inline in enums.
 #![allow(clippy::large_enum_variant)]
 
+pub mod checks;
 pub mod params;
 pub mod rules;
-pub mod checks;
 
 pub mod block;
 pub mod exit;

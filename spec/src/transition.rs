@@ -218,7 +218,13 @@ fn credit(
 /// the next id (`transfer.account_tree_full`) and the op is a TransferToNew;
 /// `transfer.insufficient_balance` (amount + fee); `transfer.recipient_balance_overflow`.
 /// The sender is debited before the recipient is credited, so a self-transfer only pays the fee.
-fn transfer(c: &mut Checker, state: &mut State, tx: &Tx, t: &Transfer, ctx: &BlockContext) -> Result<Applied, Rejection> {
+fn transfer(
+    c: &mut Checker,
+    state: &mut State,
+    tx: &Tx,
+    t: &Transfer,
+    ctx: &BlockContext,
+) -> Result<Applied, Rejection> {
     check_envelope(c, state, tx, None, ctx)?;
     c.check(!t.to.is_zero(), Rule::TransferToZeroAddress, || "recipient is the zero address".into())?;
     let existing = state.id_of(&t.to);
@@ -229,7 +235,11 @@ fn transfer(c: &mut Checker, state: &mut State, tx: &Tx, t: &Transfer, ctx: &Blo
     debit(c, state, t.account_id, t.token, amount.checked_add(fee), Rule::TransferInsufficientBalance)?;
     let to = match existing {
         Some(id) => id,
-        None => state.open_account(t.to),
+        None => {
+            c.guard(!t.to.is_zero(), Rule::TransferToZeroAddress, || "no account opens for the zero address".into())?;
+            c.guard(!state.is_full(), Rule::TransferAccountTreeFull, || "no account id left".into())?;
+            state.open_account(t.to)
+        }
     };
     credit(c, state, to, t.token, amount, Rule::TransferRecipientBalanceOverflow)?;
     let op = match existing {
@@ -248,7 +258,13 @@ fn transfer(c: &mut Checker, state: &mut State, tx: &Tx, t: &Transfer, ctx: &Blo
 
 /// **Withdraw**: `withdraw.insufficient_balance` (amount + fee). The amount leaves L2; the
 /// contract credits it to `to`'s pending balance when the block is executed.
-fn withdraw(c: &mut Checker, state: &mut State, tx: &Tx, t: &Withdraw, ctx: &BlockContext) -> Result<Applied, Rejection> {
+fn withdraw(
+    c: &mut Checker,
+    state: &mut State,
+    tx: &Tx,
+    t: &Withdraw,
+    ctx: &BlockContext,
+) -> Result<Applied, Rejection> {
     check_envelope(c, state, tx, None, ctx)?;
     let fee = t.fee.value();
     debit(c, state, t.account_id, t.token, t.amount.checked_add(fee), Rule::WithdrawInsufficientBalance)?;
@@ -322,6 +338,8 @@ fn deposit(c: &mut Checker, state: &mut State, d: &DepositRequest) -> Result<Op,
         Some(id) => id,
         None => {
             c.check(!state.is_full(), Rule::DepositAccountTreeFull, || "no account id left".into())?;
+            c.guard(!d.to.is_zero(), Rule::DepositZeroAddress, || "no account opens for the zero address".into())?;
+            c.guard(!state.is_full(), Rule::DepositAccountTreeFull, || "no account id left".into())?;
             state.open_account(d.to)
         }
     };

@@ -34,40 +34,12 @@ impl Tag {
         }
     }
 
-    /// Where the spec checks this rule among an op's checks (the order `transition` documents),
+    /// Where the spec checks this rule among an op's checks ([`zkrollup_spec::checks::rank`]),
     /// so that of several failures the one the spec reports comes first.
     fn rank(&self) -> usize {
-        use Rule::*;
-        const ORDER: &[Rule] = &[
-            TxAccountIdOutOfRange,
-            TxAccountMissing,
-            TxSignerNotAccountKey,
-            TxBadSignature,
-            TxNonceMismatch,
-            TxNonceOverflow,
-            TxNotYetValid,
-            TxExpired,
-            TransferToZeroAddress,
-            TransferAccountTreeFull,
-            TransferInsufficientBalance,
-            TransferRecipientBalanceOverflow,
-            WithdrawInsufficientBalance,
-            ChangePubKeyInsufficientFeeBalance,
-            ForcedExitTargetMissing,
-            ForcedExitTargetHasKey,
-            ForcedExitInsufficientFeeBalance,
-            DepositZeroAddress,
-            DepositAccountTreeFull,
-            DepositBalanceOverflow,
-            FullExitAccountIdOutOfRange,
-            BlockTooManyChunks,
-            BlockFeeAccountMissing,
-            BlockTooManyFeeTokens,
-            BlockFeeBalanceOverflow,
-        ];
         match self {
-            Tag::Rule(r) => ORDER.iter().position(|x| x == r).unwrap_or(ORDER.len()),
-            Tag::Witness(_) => ORDER.len() + 1,
+            Tag::Rule(r) => zkrollup_spec::checks::rank(*r),
+            Tag::Witness(_) => usize::MAX,
         }
     }
 }
@@ -120,6 +92,11 @@ impl Checks {
     pub fn range(&mut self, tag: Tag, x: &FpVar<Fr>, n: usize) -> Result<Vec<Boolean<Fr>>, SynthesisError> {
         self.record(tag, x.value().ok().map(|v| v.into_bigint().num_bits() as usize <= n));
         to_bits(x, n)
+    }
+
+    /// Every failed check, in the order recorded.
+    pub fn failures(&self) -> Vec<Tag> {
+        self.records.iter().filter(|r| r.held == Some(false)).map(|r| r.tag).collect()
     }
 
     /// The first failed check in the spec's order: by op position, then by rule order.

@@ -31,6 +31,8 @@ pub struct Verdict {
     pub satisfied: bool,
     /// The first failed rule-tagged check, in the spec's order (None if satisfied).
     pub failure: Option<Tag>,
+    /// Every failed rule-tagged check (empty if satisfied).
+    pub failures: Vec<Tag>,
     pub constraints: usize,
     pub public_input: Fr,
     pub old_root: Fr,
@@ -54,6 +56,7 @@ pub fn check(circuit: &BlockCircuit) -> Result<Verdict, SynthesisError> {
     Ok(Verdict {
         satisfied,
         failure,
+        failures: if satisfied { Vec::new() } else { out.checks.failures() },
         constraints: cs.num_constraints(),
         public_input: out.public_input.value()?,
         old_root: out.old_root.value()?,

@@ -222,6 +222,8 @@ pub struct Coverage {
     pub by_rule: BTreeMap<&'static str, usize>,
     pub accepting_by_op: BTreeMap<String, usize>,
     pub vectors: usize,
+    /// Every pair of checks in the declared orders, and the vectors breaking both.
+    pub pairs: Vec<cases::order::Pair>,
 }
 
 /// Ops every op kind must be accepted in at least this many vectors.
@@ -262,7 +264,7 @@ pub fn coverage(files: &[VectorFile]) -> Coverage {
             *accepting_by_op.entry(name).or_default() += 1;
         }
     }
-    Coverage { by_rule, accepting_by_op, vectors }
+    Coverage { by_rule, accepting_by_op, vectors, pairs: cases::order::pair_coverage(files) }
 }
 
 fn op_name(op: &wire::Op) -> String {
@@ -279,6 +281,12 @@ impl Coverage {
                 .iter()
                 .filter(|(_, &n)| n < MIN_ACCEPTING_PER_OP)
                 .map(|(op, n)| format!("op {op} is accepted in {n} vectors, fewer than {MIN_ACCEPTING_PER_OP}")),
+        );
+        out.extend(
+            self.pairs
+                .iter()
+                .filter(|p| p.status == cases::order::PairCoverage::Missing)
+                .map(|p| format!("{}: no vector breaks {} and {}", p.kind, p.earlier, p.later)),
         );
         out
     }

@@ -4,6 +4,7 @@
 mod block;
 mod codec;
 mod l1;
+pub mod order;
 mod primitives;
 mod transition;
 
@@ -16,7 +17,9 @@ pub fn all() -> Vec<(Kind, &'static str, Vec<Case>)> {
     out.extend(primitives::groups().into_iter().map(|(g, c)| (Kind::Primitives, g, c)));
     out.extend(codec::groups().into_iter().map(|(g, c)| (Kind::Codec, g, c)));
     out.extend(transition::groups().into_iter().map(|(g, c)| (Kind::Transition, g, c)));
+    out.extend(order::transition_groups().into_iter().map(|(g, c)| (Kind::Transition, g, c)));
     out.extend(block::groups().into_iter().map(|(g, c)| (Kind::Block, g, c)));
+    out.extend(order::block_groups().into_iter().map(|(g, c)| (Kind::Block, g, c)));
     out.extend(l1::groups().into_iter().map(|(g, c)| (Kind::L1, g, c)));
     out
 }
