@@ -58,7 +58,7 @@ pub fn run_reference(input: &VectorInput) -> Result<Outcome, WireError> {
             let verdict = match apply_block(&mut ex, &ctx, b.chunks as usize, &inputs) {
                 Ok(s) => Verdict::Accepted(w::BlockAccepted {
                     ops: s.ops.iter().map(op).collect(),
-                    fees: s.fees.iter().map(|(&token, &v)| w::Fee { token, amount: dec(v) }).collect(),
+                    fees: s.fees.iter().map(|(&token, &v)| w::FeeJson { token, amount: dec(v) }).collect(),
                     post_root: fr_dec(&s.new_root),
                     pubdata: hex_of(&s.pubdata()),
                     onchain_flags: hex_of(&s.onchain_flags()),

@@ -127,7 +127,7 @@ pub fn schemas() -> Vec<(String, String)> {
         ("primitives", schema_for!(wire::PrimitivesInput), schema_for!(wire::PrimitivesOutcome)),
         ("codec", schema_for!(wire::CodecInput), schema_for!(wire::CodecOutcome)),
         ("transition", schema_for!(wire::TransitionInput), schema_for!(wire::TransitionOutcome)),
-        ("block", schema_for!(wire::BlockInput), schema_for!(wire::BlockOutcome)),
+        ("block", schema_for!(wire::BlockInputJson), schema_for!(wire::BlockOutcome)),
         ("l1", schema_for!(wire::L1Input), schema_for!(wire::L1Outcome)),
     ];
     for (kind, input, outcome) in per_kind {
@@ -241,7 +241,7 @@ pub fn coverage(files: &[VectorFile]) -> Coverage {
                 *by_rule.get_mut(rule.id()).expect("every rule listed") += 1;
             }
         }
-        let ops: Vec<&wire::Op> = match &v.expected {
+        let ops: Vec<&wire::OpJson> = match &v.expected {
             Outcome::Transition(t) => match &t.verdict {
                 Verdict::Accepted(a) => vec![&a.op],
                 _ => vec![],
@@ -265,7 +265,7 @@ pub fn coverage(files: &[VectorFile]) -> Coverage {
     Coverage { by_rule, accepting_by_op, vectors }
 }
 
-fn op_name(op: &wire::Op) -> String {
+fn op_name(op: &wire::OpJson) -> String {
     serde_json::to_value(op).ok().and_then(|v| v["type"].as_str().map(String::from)).unwrap_or_default()
 }
 

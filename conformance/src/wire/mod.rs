@@ -21,7 +21,7 @@ pub type Hex = String;
 
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct Point {
+pub struct PointJson {
     pub x: Dec,
     pub y: Dec,
 }
@@ -37,9 +37,9 @@ pub struct Packed {
 /// The signer's public key and an EdDSA-Poseidon signature `(R8, S)`.
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct Signature {
-    pub pub_key: Point,
-    pub r8: Point,
+pub struct SignatureJson {
+    pub pub_key: PointJson,
+    pub r8: PointJson,
     pub s: Dec,
 }
 
@@ -52,7 +52,7 @@ pub struct Balance {
 
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct Account {
+pub struct AccountJson {
     pub id: u32,
     pub nonce: u32,
     pub pubkey_hash: Hex,
@@ -64,14 +64,14 @@ pub struct Account {
 /// An L2 state: the non-empty accounts and the id counter.
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct State {
+pub struct StateJson {
     pub next_account_id: u32,
-    pub accounts: Vec<Account>,
+    pub accounts: Vec<AccountJson>,
 }
 
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct BlockContext {
+pub struct BlockContextJson {
     pub block_number: u32,
     pub fee_account: u32,
     pub timestamp: Dec,
@@ -89,7 +89,7 @@ pub enum Auth {
 /// A signed L2 transaction.
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
 #[serde(tag = "type", deny_unknown_fields)]
-pub enum Tx {
+pub enum TxJson {
     Transfer {
         account_id: u32,
         to: Hex,
@@ -99,7 +99,7 @@ pub enum Tx {
         nonce: u32,
         valid_from: Dec,
         valid_until: Dec,
-        signature: Signature,
+        signature: SignatureJson,
     },
     Withdraw {
         account_id: u32,
@@ -110,7 +110,7 @@ pub enum Tx {
         nonce: u32,
         valid_from: Dec,
         valid_until: Dec,
-        signature: Signature,
+        signature: SignatureJson,
     },
     ChangePubKey {
         account_id: u32,
@@ -120,7 +120,7 @@ pub enum Tx {
         nonce: u32,
         valid_from: Dec,
         valid_until: Dec,
-        signature: Signature,
+        signature: SignatureJson,
         auth: Auth,
     },
     ForcedExit {
@@ -131,14 +131,14 @@ pub enum Tx {
         nonce: u32,
         valid_from: Dec,
         valid_until: Dec,
-        signature: Signature,
+        signature: SignatureJson,
     },
 }
 
 /// A priority operation requested on L1.
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
 #[serde(tag = "type", deny_unknown_fields)]
-pub enum PriorityOp {
+pub enum PriorityOpJson {
     Deposit { from: Hex, to: Hex, token: u16, amount: Dec },
     FullExit { account_id: u32, owner: Hex, token: u16 },
 }
@@ -147,14 +147,14 @@ pub enum PriorityOp {
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
 #[serde(tag = "input", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Input {
-    Tx { tx: Tx },
-    Priority { op: PriorityOp },
+    Tx { tx: TxJson },
+    Priority { op: PriorityOpJson },
 }
 
 /// An operation as a block records it.
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
 #[serde(tag = "type", deny_unknown_fields)]
-pub enum Op {
+pub enum OpJson {
     Noop,
     Deposit { account_id: u32, token: u16, amount: Dec, address: Hex },
     TransferToNew { from: u32, token: u16, amount: Packed, to_address: Hex, to: u32, fee: Packed },
@@ -167,7 +167,7 @@ pub enum Op {
 
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct Fee {
+pub struct FeeJson {
     pub token: u16,
     pub amount: Dec,
 }
@@ -213,7 +213,7 @@ pub enum VectorInput {
     Primitives(PrimitivesInput),
     Codec(CodecInput),
     Transition(TransitionInput),
-    Block(BlockInput),
+    Block(BlockInputJson),
     L1(L1Input),
 }
 
@@ -230,16 +230,16 @@ pub struct CodecInput {
 /// One input applied to a state under a block context.
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
 pub struct TransitionInput {
-    pub pre_state: State,
-    pub context: BlockContext,
+    pub pre_state: StateJson,
+    pub context: BlockContextJson,
     pub input: Input,
 }
 
 /// Ordered inputs applied as one block of `chunks` chunks.
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
-pub struct BlockInput {
-    pub pre_state: State,
-    pub context: BlockContext,
+pub struct BlockInputJson {
+    pub pre_state: StateJson,
+    pub context: BlockContextJson,
     pub chunks: u32,
     pub inputs: Vec<Input>,
 }
@@ -247,7 +247,7 @@ pub struct BlockInput {
 /// A sequence of calls on a freshly deployed contract.
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
 pub struct L1Input {
-    pub config: L1Config,
+    pub config: L1ConfigJson,
     pub start_time: Dec,
     pub calls: Vec<L1Call>,
 }
@@ -335,8 +335,8 @@ pub enum PrimitivesCase {
     Poseidon { inputs: Vec<Dec> },
     EddsaPublicKey { private_key: Hex },
     EddsaSign { private_key: Hex, message: Dec },
-    EddsaVerify { public_key: Point, message: Dec, r8: Point, s: Dec },
-    PubkeyHash { public_key: Point },
+    EddsaVerify { public_key: PointJson, message: Dec, r8: PointJson, s: Dec },
+    PubkeyHash { public_key: PointJson },
     L2KeyFromL1 { l1_secret: Hex },
     PackAmount { value: Dec },
     PackFee { value: Dec },
@@ -351,10 +351,10 @@ pub enum PrimitivesResult {
         value: Dec,
     },
     PublicKey {
-        public_key: Point,
+        public_key: PointJson,
     },
     Signature {
-        r8: Point,
+        r8: PointJson,
         s: Dec,
     },
     Valid {
@@ -366,7 +366,7 @@ pub enum PrimitivesResult {
     L2Key {
         address: Hex,
         l2_private_key: Hex,
-        public_key: Point,
+        public_key: PointJson,
         pubkey_hash: Hex,
     },
     /// `closest`: the largest packable value not above the input, and its bytes.
@@ -391,9 +391,9 @@ pub struct UnpackedValue {
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
 #[serde(tag = "case", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CodecCase {
-    EncodeTx { tx: Tx },
+    EncodeTx { tx: TxJson },
     DecodeTx { bytes: Hex },
-    EncodeOp { op: Op },
+    EncodeOp { op: OpJson },
     DecodePubdata { pubdata: Hex },
 }
 
@@ -409,32 +409,32 @@ pub enum CodecResult {
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct DecodedTx {
-    pub tx: Tx,
+    pub tx: TxJson,
 }
 
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct DecodedOps {
-    pub ops: Vec<Op>,
+    pub ops: Vec<OpJson>,
 }
 
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct TransitionAccepted {
-    pub op: Op,
+    pub op: OpJson,
     pub pubdata: Hex,
     /// The fee the block collects (transactions only).
-    pub fee: Option<Fee>,
+    pub fee: Option<FeeJson>,
     pub post_root: Dec,
     /// Every account whose leaf changed, as it is afterwards (new accounts included).
-    pub changed_accounts: Vec<Account>,
+    pub changed_accounts: Vec<AccountJson>,
 }
 
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct BlockAccepted {
-    pub ops: Vec<Op>,
-    pub fees: Vec<Fee>,
+    pub ops: Vec<OpJson>,
+    pub fees: Vec<FeeJson>,
     pub post_root: Dec,
     pub pubdata: Hex,
     pub onchain_flags: Hex,
@@ -444,7 +444,7 @@ pub struct BlockAccepted {
 
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct L1Config {
+pub struct L1ConfigJson {
     pub chain_id: Dec,
     pub contract: Hex,
     pub validators: Vec<Hex>,
@@ -455,7 +455,7 @@ pub struct L1Config {
 
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct StoredBlock {
+pub struct StoredBlockJson {
     pub block_number: u32,
     pub priority_ops: Dec,
     pub pending_onchain_ops_hash: Hex,
@@ -466,25 +466,25 @@ pub struct StoredBlock {
 
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct OnchainOpMeta {
+pub struct OnchainOpMetaJson {
     pub offset: u32,
     pub auth: Option<Auth>,
 }
 
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct CommitBlock {
+pub struct CommitBlockJson {
     pub block_number: u32,
     pub fee_account: u32,
     pub timestamp: Dec,
     pub new_state_root: Dec,
     pub pubdata: Hex,
-    pub onchain_ops: Vec<OnchainOpMeta>,
+    pub onchain_ops: Vec<OnchainOpMetaJson>,
 }
 
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct ExitClaim {
+pub struct ExitClaimJson {
     pub root: Dec,
     pub account_id: u32,
     pub owner: Hex,
@@ -502,13 +502,13 @@ pub enum L1Call {
     Deposit { from: Hex, to: Hex, token: u16, amount: Dec },
     RequestFullExit { owner: Hex, account_id: u32, token: u16 },
     SetAuthPubkeyHash { sender: Hex, pubkey_hash: Hex, nonce: u32 },
-    CommitBlock { sender: Hex, parent: StoredBlock, block: CommitBlock },
-    ProveBlock { sender: Hex, block: StoredBlock, proof: Hex },
-    ExecuteBlock { sender: Hex, block: StoredBlock, pending_ops: Vec<Hex> },
+    CommitBlock { sender: Hex, parent: StoredBlockJson, block: CommitBlockJson },
+    ProveBlock { sender: Hex, block: StoredBlockJson, proof: Hex },
+    ExecuteBlock { sender: Hex, block: StoredBlockJson, pending_ops: Vec<Hex> },
     WithdrawPendingBalance { owner: Hex, token: u16, amount: Dec },
-    RevertBlocks { sender: Hex, blocks: Vec<StoredBlock> },
+    RevertBlocks { sender: Hex, blocks: Vec<StoredBlockJson> },
     ActivateExodusMode,
-    PerformExodus { block: StoredBlock, claim: ExitClaim, proof: Hex },
+    PerformExodus { block: StoredBlockJson, claim: ExitClaimJson, proof: Hex },
     CancelOutstandingDeposits { n: Dec },
 }
 
@@ -516,7 +516,7 @@ pub enum L1Call {
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct CallAccepted {
-    pub stored_block: Option<StoredBlock>,
+    pub stored_block: Option<StoredBlockJson>,
 }
 
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
@@ -538,7 +538,7 @@ pub struct L1Summary {
     pub first_open_request: Dec,
     pub total_requests: Dec,
     pub exodus_mode: bool,
-    pub last_committed_block: StoredBlock,
+    pub last_committed_block: StoredBlockJson,
     pub pending_balances: Vec<PendingBalance>,
     pub held: Vec<Balance>,
 }
