@@ -26,6 +26,7 @@
 #![doc = include_str!(concat!(env!("OUT_DIR"), "/rules.md"))]
 // The spec favours plain data over compact layouts: transactions are stored inline in enums.
 #![allow(clippy::large_enum_variant)]
+#![warn(missing_docs)]
 
 pub mod params;
 pub mod rules;
