@@ -1,5 +1,9 @@
 //! Conversions between the wire format and the spec's types. Parsing never panics: a malformed
 //! field is a [`WireError`] naming the field.
+//!
+//! Naming: `thing(&spec) -> wire` renders a spec value, `thing_of(&wire) -> Result<spec>` parses
+//! one. Parsing refuses leading zeros in decimals, field elements and scalars at or above their
+//! modulus, and byte strings of the wrong length.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -32,10 +36,12 @@ fn err<T>(what: &str, value: &str) -> R<T> {
 
 // --- scalars ----------------------------------------------------------------------------
 
+/// `v` as a decimal string.
 pub fn dec<T: ToString>(v: T) -> w::Dec {
     v.to_string()
 }
 
+/// Parses a decimal integer below 2^128 (leading zeros refused, `0` itself allowed).
 pub fn u128_of(s: &str) -> R<u128> {
     if s.is_empty() || (s.len() > 1 && s.starts_with('0')) {
         return err("integer", s);
@@ -43,47 +49,58 @@ pub fn u128_of(s: &str) -> R<u128> {
     s.parse().or_else(|_| err("integer", s))
 }
 
+/// Parses a decimal integer below 2^64, as [`u128_of`].
 pub fn u64_of(s: &str) -> R<u64> {
     u128_of(s)?.try_into().or_else(|_| err("64-bit integer", s))
 }
 
+/// Parses a canonical decimal field element (below the BN254 scalar modulus, no leading zeros).
 pub fn fr_of(s: &str) -> R<Fr> {
     fr_from_decimal(s).map_or_else(|| err("field element", s), Ok)
 }
 
+/// A field element as a decimal string.
 pub fn fr_dec(x: &Fr) -> w::Dec {
     fr_to_decimal(x)
 }
 
+/// Bytes as `0x`-prefixed lowercase hex.
 pub fn hex_of(bytes: &[u8]) -> w::Hex {
     format!("0x{}", hex::encode(bytes))
 }
 
+/// Parses `0x`-prefixed hex (of any even length, `0x` alone being empty).
 pub fn bytes_of(s: &str) -> R<Vec<u8>> {
     let h = s.strip_prefix("0x").ok_or_else(|| WireError(format!("bytes: {s:?} lacks 0x")))?;
     hex::decode(h).or_else(|_| err("hex bytes", s))
 }
 
+/// Parses `0x`-hex of exactly `N` bytes.
 pub fn array_of<const N: usize>(s: &str) -> R<[u8; N]> {
     bytes_of(s)?.try_into().or_else(|_| err(&format!("{N} bytes"), s))
 }
 
+/// Parses a 20-byte `0x`-hex address.
 pub fn address_of(s: &str) -> R<Address> {
     Ok(Address(array_of(s)?))
 }
 
+/// Parses a 20-byte `0x`-hex pubkey hash.
 pub fn pkh_of(s: &str) -> R<PubKeyHash> {
     Ok(PubKeyHash(array_of(s)?))
 }
 
+/// Parses a point's two decimal coordinates (not checked to be on the curve).
 pub fn point_of(p: &w::PointJson) -> R<Point> {
     Ok(Point { x: fr_of(&p.x)?, y: fr_of(&p.y)? })
 }
 
+/// A point as its two decimal coordinates.
 pub fn point(p: &Point) -> w::PointJson {
     w::PointJson { x: fr_dec(&p.x), y: fr_dec(&p.y) }
 }
 
+/// Parses a decimal scalar below the BabyJubjub subgroup order `l` (not reduced).
 pub fn scalar_of(s: &str) -> R<Scalar> {
     let v = u128_digits_ok(s)?;
     let x: Scalar = v.parse().or_else(|_| err("subgroup scalar", s))?;
@@ -100,10 +117,12 @@ fn u128_digits_ok(s: &str) -> R<&str> {
     }
 }
 
+/// A packed float as its `(mantissa, exponent)`.
 pub fn packed<const M: u32, const E: u32>(p: &PackedFloat<M, E>) -> w::Packed {
     w::Packed { mantissa: p.mantissa(), exponent: p.exponent() }
 }
 
+/// Parses a packed float; the mantissa and exponent must fit their bits and the value 128 bits.
 pub fn packed_of<const M: u32, const E: u32>(p: &w::Packed) -> R<PackedFloat<M, E>> {
     PackedFloat::new(p.mantissa, p.exponent)
         .ok_or_else(|| WireError(format!("packed {}e{} does not fit its bits or 128 bits", p.mantissa, p.exponent)))
@@ -111,6 +130,7 @@ pub fn packed_of<const M: u32, const E: u32>(p: &w::Packed) -> R<PackedFloat<M, 
 
 // --- state ------------------------------------------------------------------------------
 
+/// Account `id` in wire form (non-zero balances by increasing token id).
 pub fn account(id: u32, a: &Account) -> w::AccountJson {
     w::AccountJson {
         id,
@@ -121,6 +141,7 @@ pub fn account(id: u32, a: &Account) -> w::AccountJson {
     }
 }
 
+/// Parses an account (its id is the caller's to place).
 pub fn account_of(a: &w::AccountJson) -> R<Account> {
     let mut out = Account::new(address_of(&a.address)?);
     out.nonce = a.nonce;
@@ -131,6 +152,7 @@ pub fn account_of(a: &w::AccountJson) -> R<Account> {
     Ok(out)
 }
 
+/// A state as its stored (non-empty) accounts, by increasing id, and its id counter.
 pub fn state(s: &State) -> w::StateJson {
     w::StateJson {
         next_account_id: s.next_account_id(),
@@ -138,6 +160,7 @@ pub fn state(s: &State) -> w::StateJson {
     }
 }
 
+/// Parses a state; ids must be distinct and below `next_account_id`, addresses distinct.
 pub fn state_of(s: &w::StateJson) -> R<State> {
     let mut map = BTreeMap::new();
     for a in &s.accounts {
@@ -148,10 +171,12 @@ pub fn state_of(s: &w::StateJson) -> R<State> {
     State::from_parts(map, s.next_account_id).map_err(|e| WireError(format!("pre-state: {e}")))
 }
 
+/// A block context in wire form.
 pub fn context(c: &BlockContext) -> w::BlockContextJson {
     w::BlockContextJson { block_number: c.block_number, fee_account: c.fee_account, timestamp: dec(c.timestamp) }
 }
 
+/// Parses a block context.
 pub fn context_of(c: &w::BlockContextJson) -> R<BlockContext> {
     Ok(BlockContext { block_number: c.block_number, fee_account: c.fee_account, timestamp: u64_of(&c.timestamp)? })
 }
@@ -173,6 +198,7 @@ fn signature_of(s: &w::SignatureJson) -> R<TxSignature> {
     })
 }
 
+/// A ChangePubKey authorisation in wire form.
 pub fn auth(a: &ChangePubKeyAuth) -> w::Auth {
     match a {
         ChangePubKeyAuth::Onchain => w::Auth::Onchain,
@@ -181,6 +207,7 @@ pub fn auth(a: &ChangePubKeyAuth) -> w::Auth {
     }
 }
 
+/// Parses a ChangePubKey authorisation (signatures are 65 bytes).
 pub fn auth_of(a: &w::Auth) -> R<ChangePubKeyAuth> {
     Ok(match a {
         w::Auth::Onchain => ChangePubKeyAuth::Onchain,
@@ -193,6 +220,7 @@ fn time_of(from: &str, until: &str) -> R<TimeWindow> {
     Ok(TimeWindow { valid_from: u64_of(from)?, valid_until: u64_of(until)? })
 }
 
+/// A signed transaction in wire form.
 pub fn tx(t: &Tx) -> w::TxJson {
     let time = t.time();
     let (valid_from, valid_until) = (dec(time.valid_from), dec(time.valid_until));
@@ -243,6 +271,7 @@ pub fn tx(t: &Tx) -> w::TxJson {
     }
 }
 
+/// Parses a signed transaction (signature points are not checked to be on the curve).
 pub fn tx_of(t: &w::TxJson) -> R<Tx> {
     Ok(match t {
         w::TxJson::Transfer { account_id, to, token, amount, fee, nonce, valid_from, valid_until, signature } => {
@@ -303,6 +332,7 @@ pub fn tx_of(t: &w::TxJson) -> R<Tx> {
     })
 }
 
+/// A priority operation in wire form.
 pub fn priority(p: &PriorityOp) -> w::PriorityOpJson {
     match p {
         PriorityOp::Deposit(d) => w::PriorityOpJson::Deposit {
@@ -317,6 +347,7 @@ pub fn priority(p: &PriorityOp) -> w::PriorityOpJson {
     }
 }
 
+/// Parses a priority operation.
 pub fn priority_of(p: &w::PriorityOpJson) -> R<PriorityOp> {
     Ok(match p {
         w::PriorityOpJson::Deposit { from, to, token, amount } => PriorityOp::Deposit(DepositRequest {
@@ -331,6 +362,7 @@ pub fn priority_of(p: &w::PriorityOpJson) -> R<PriorityOp> {
     })
 }
 
+/// A block input (transaction or priority operation) in wire form.
 pub fn input(i: &BlockInput) -> w::Input {
     match i {
         BlockInput::Tx(t) => w::Input::Tx { tx: tx(t) },
@@ -338,6 +370,7 @@ pub fn input(i: &BlockInput) -> w::Input {
     }
 }
 
+/// Parses a block input.
 pub fn input_of(i: &w::Input) -> R<BlockInput> {
     Ok(match i {
         w::Input::Tx { tx } => BlockInput::Tx(tx_of(tx)?),
@@ -345,12 +378,14 @@ pub fn input_of(i: &w::Input) -> R<BlockInput> {
     })
 }
 
+/// A collected fee in wire form.
 pub fn fee(f: &Fee) -> w::FeeJson {
     w::FeeJson { token: f.token, amount: dec(f.amount) }
 }
 
 // --- operations -------------------------------------------------------------------------
 
+/// An operation in wire form.
 pub fn op(o: &Op) -> w::OpJson {
     match o {
         Op::Noop => w::OpJson::Noop,
@@ -407,6 +442,7 @@ pub fn op(o: &Op) -> w::OpJson {
     }
 }
 
+/// Parses an operation (ids are not checked to fit the 3 bytes pubdata gives them).
 pub fn op_of(o: &w::OpJson) -> R<Op> {
     Ok(match o {
         w::OpJson::Noop => Op::Noop,
@@ -471,6 +507,7 @@ pub fn op_of(o: &w::OpJson) -> R<Op> {
 
 // --- L1 ---------------------------------------------------------------------------------
 
+/// L1 deployment parameters in wire form.
 pub fn l1_config(c: &l1::L1Config) -> w::L1ConfigJson {
     w::L1ConfigJson {
         chain_id: dec(c.domain.chain_id),
@@ -481,6 +518,7 @@ pub fn l1_config(c: &l1::L1Config) -> w::L1ConfigJson {
     }
 }
 
+/// Parses L1 deployment parameters.
 pub fn l1_config_of(c: &w::L1ConfigJson) -> R<l1::L1Config> {
     Ok(l1::L1Config {
         domain: L1Domain { chain_id: u64_of(&c.chain_id)?, contract: address_of(&c.contract)? },
@@ -490,6 +528,7 @@ pub fn l1_config_of(c: &w::L1ConfigJson) -> R<l1::L1Config> {
     })
 }
 
+/// A stored block in wire form.
 pub fn stored(b: &l1::StoredBlock) -> w::StoredBlockJson {
     w::StoredBlockJson {
         block_number: b.block_number,
@@ -501,6 +540,7 @@ pub fn stored(b: &l1::StoredBlock) -> w::StoredBlockJson {
     }
 }
 
+/// Parses a stored block.
 pub fn stored_of(b: &w::StoredBlockJson) -> R<l1::StoredBlock> {
     Ok(l1::StoredBlock {
         block_number: b.block_number,
@@ -512,6 +552,7 @@ pub fn stored_of(b: &w::StoredBlockJson) -> R<l1::StoredBlock> {
     })
 }
 
+/// A block commit in wire form.
 pub fn commit(c: &l1::CommitBlock) -> w::CommitBlockJson {
     w::CommitBlockJson {
         block_number: c.block_number,
@@ -527,6 +568,7 @@ pub fn commit(c: &l1::CommitBlock) -> w::CommitBlockJson {
     }
 }
 
+/// Parses a block commit.
 pub fn commit_of(c: &w::CommitBlockJson) -> R<l1::CommitBlock> {
     Ok(l1::CommitBlock {
         block_number: c.block_number,
@@ -544,6 +586,7 @@ pub fn commit_of(c: &w::CommitBlockJson) -> R<l1::CommitBlock> {
     })
 }
 
+/// An exit claim in wire form.
 pub fn claim(c: &ExitClaim) -> w::ExitClaimJson {
     w::ExitClaimJson {
         root: fr_dec(&c.root),
@@ -554,6 +597,7 @@ pub fn claim(c: &ExitClaim) -> w::ExitClaimJson {
     }
 }
 
+/// Parses an exit claim.
 pub fn claim_of(c: &w::ExitClaimJson) -> R<ExitClaim> {
     Ok(ExitClaim {
         root: fr_of(&c.root)?,
@@ -564,10 +608,12 @@ pub fn claim_of(c: &w::ExitClaimJson) -> R<ExitClaim> {
     })
 }
 
+/// A packed amount as its `(mantissa, exponent)` ([`packed`] without the generic parameters).
 pub fn packed_amount(p: &PackedAmount) -> w::Packed {
     packed(p)
 }
 
+/// A packed fee as its `(mantissa, exponent)` ([`packed`] without the generic parameters).
 pub fn packed_fee(p: &PackedFee) -> w::Packed {
     packed(p)
 }
