@@ -10,6 +10,7 @@ use super::Implementation;
 use crate::wire::convert::*;
 use crate::wire::{self as w, Kind, Outcome, VectorInput, Verdict};
 
+/// The reference implementation (`zkrollup-reference`) as an adapter, for transition and block vectors.
 pub struct ReferenceImplementation;
 
 impl Implementation for ReferenceImplementation {
@@ -26,6 +27,7 @@ impl Implementation for ReferenceImplementation {
     }
 }
 
+/// The reference's outcome for a transition or block input.
 pub fn run_reference(input: &VectorInput) -> Result<Outcome, WireError> {
     match input {
         VectorInput::Transition(t) => {
