@@ -199,7 +199,7 @@ impl Script {
     }
 }
 
-fn claim_w(c: &zkrollup_spec::exit::ExitClaim) -> w::ExitClaim {
+fn claim_w(c: &zkrollup_spec::exit::ExitClaim) -> w::ExitClaimJson {
     claim(c)
 }
 

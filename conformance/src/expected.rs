@@ -42,7 +42,7 @@ pub fn outcome(input: &VectorInput) -> Result<Outcome, WireError> {
             };
             Outcome::Transition(w::TransitionOutcome { pre_root: fr_dec(&pre.root()), verdict })
         }
-        VectorInput::Block(w::BlockInput { pre_state, context: ctx, chunks, inputs }) => {
+        VectorInput::Block(w::BlockInputJson { pre_state, context: ctx, chunks, inputs }) => {
             let pre = state_of(pre_state)?;
             let params = BlockParams { context: context_of(ctx)?, chunks: *chunks as usize };
             let inputs: Vec<BlockInput> = inputs.iter().map(input_of).collect::<Result<_, _>>()?;
@@ -50,7 +50,7 @@ pub fn outcome(input: &VectorInput) -> Result<Outcome, WireError> {
             let verdict = match apply_block(&mut post, &params, &inputs) {
                 Ok(b) => Verdict::Accepted(w::BlockAccepted {
                     ops: b.ops.iter().map(op).collect(),
-                    fees: b.fees.iter().map(|(&token, &v)| w::Fee { token, amount: dec(v) }).collect(),
+                    fees: b.fees.iter().map(|(&token, &v)| w::FeeJson { token, amount: dec(v) }).collect(),
                     post_root: fr_dec(&b.new_root),
                     pubdata: hex_of(&b.pubdata()),
                     onchain_flags: hex_of(&b.onchain_flags()),
@@ -174,7 +174,7 @@ fn codec(case: &w::CodecCase) -> Result<w::CodecResult, WireError> {
     })
 }
 
-type CallResult = Result<Option<w::StoredBlock>, Rejection>;
+type CallResult = Result<Option<w::StoredBlockJson>, Rejection>;
 
 fn l1_call(l1: &mut L1, call: &w::L1Call) -> Result<CallResult, WireError> {
     use w::L1Call as C;

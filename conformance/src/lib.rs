@@ -20,6 +20,7 @@
 //! Data flows one way: case builders → wire inputs → [`expected::outcome`] → vector files; then
 //! vector files → any adapter → outcomes → the runner's comparison with the expected ones. No
 //! generation step reads an adapter, and no adapter reads another's internals.
+#![warn(missing_docs)]
 
 pub mod expected;
 pub mod fuzzing;

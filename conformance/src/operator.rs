@@ -47,16 +47,22 @@ impl<E: core::fmt::Display> core::fmt::Display for BlockError<E> {
 pub trait L1Backend {
     /// The spec's view of the L1 state.
     fn state(&self) -> &L1;
+    /// [`L1::set_time`].
     fn set_time(&mut self, now: u64);
+    /// [`L1::deposit`].
     fn deposit(&mut self, from: Address, to: Address, token: TokenId, amount: u128) -> Result<(), Rejection>;
+    /// [`L1::request_full_exit`].
     fn request_full_exit(&mut self, owner: Address, account_id: AccountId, token: TokenId) -> Result<(), Rejection>;
+    /// [`L1::set_auth_pubkey_hash`].
     fn set_auth_pubkey_hash(&mut self, sender: Address, pkh: PubKeyHash, nonce: Nonce) -> Result<(), Rejection>;
+    /// [`L1::commit_block`].
     fn commit_block(
         &mut self,
         sender: Address,
         parent: &StoredBlock,
         block: &CommitBlock,
     ) -> Result<StoredBlock, Rejection>;
+    /// [`L1::prove_block`].
     fn prove_block(
         &mut self,
         sender: Address,
@@ -64,10 +70,14 @@ pub trait L1Backend {
         proof: &[u8],
         verifier: &dyn ProofVerifier,
     ) -> Result<(), Rejection>;
+    /// [`L1::execute_block`].
     fn execute_block(&mut self, sender: Address, block: &StoredBlock, pending_ops: &[Vec<u8>])
         -> Result<(), Rejection>;
+    /// [`L1::withdraw_pending_balance`].
     fn withdraw_pending_balance(&mut self, owner: Address, token: TokenId, amount: u128) -> Result<(), Rejection>;
+    /// [`L1::activate_exodus_mode`].
     fn activate_exodus_mode(&mut self) -> Result<(), Rejection>;
+    /// [`L1::perform_exodus`].
     fn perform_exodus(
         &mut self,
         last_executed: &StoredBlock,
@@ -75,6 +85,7 @@ pub trait L1Backend {
         proof: &[u8],
         verifier: &dyn ProofVerifier,
     ) -> Result<(), Rejection>;
+    /// [`L1::cancel_outstanding_deposits`].
     fn cancel_outstanding_deposits(&mut self, n: u64) -> Result<(), Rejection>;
 }
 
@@ -142,8 +153,11 @@ impl L1Backend for L1 {
 /// A rollup run on the spec alone: the L1 state machine, the L2 state, and an honest operator
 /// that includes every open priority request, proves symbolically and executes at once.
 pub struct SpecRollup<B: L1Backend = L1> {
+    /// The L1 the rollup runs against.
     pub l1: B,
+    /// The L2 state after the last executed block.
     pub l2: State,
+    /// The validator address every block call is sent from.
     pub operator: Address,
     /// Paid out of the contract, per token.
     paid_out: BTreeMap<TokenId, u128>,
@@ -248,9 +262,9 @@ impl<B: L1Backend> SpecRollup<B> {
         }
     }
 
-    /// What the contract holds = L2 balances + pending balances + deposits not yet in L2.
-    /// Checks that value reconciles for every token ever deposited: what the contract holds
-    /// is the L2 balances, pending balances and queued deposits; held plus paid out is deposited.
+    /// Checks that value reconciles for every token ever deposited: what the contract holds is
+    /// the L2 balances plus the pending balances plus the deposits not yet in a block (not checked
+    /// in exodus mode), and what it holds plus what was paid out is what was deposited.
     pub fn reconcile(&self) -> Result<(), String> {
         for &token in self.l1.state().total_deposited.keys() {
             let queued: u128 = self.l1.state().open_requests()[self.l1.state().committed_requests as usize..]

@@ -114,7 +114,7 @@ static REJECTED: AtomicUsize = AtomicUsize::new(0);
 
 /// Saves a block vector (the inputs applied as one block to `pre`) for a failing case.
 fn save_failure(pre: &State, inputs: &[BlockInput]) -> String {
-    let input = wire::VectorInput::Block(wire::BlockInput {
+    let input = wire::VectorInput::Block(wire::BlockInputJson {
         pre_state: convert::state(pre),
         context: convert::context(&context()),
         chunks: 64,

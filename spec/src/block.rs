@@ -47,13 +47,16 @@ use ark_ff::PrimeField;
 /// One input of a block.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BlockInput {
+    /// A signed L2 transaction.
     Tx(Tx),
+    /// A priority operation from L1.
     Priority(PriorityOp),
 }
 
 /// The header fields a block is committed with, and its size.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BlockParams {
+    /// The block's number, fee account and timestamp.
     pub context: BlockContext,
     /// The block's chunk count (one of [`BLOCK_CHUNK_SIZES`]).
     pub chunks: usize,
@@ -62,12 +65,15 @@ pub struct BlockParams {
 /// An applied block.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Block {
+    /// The block's header fields and size.
     pub params: BlockParams,
     /// The ops of the inputs, without padding.
     pub ops: Vec<Op>,
     /// Collected fees, by token (non-zero totals only).
     pub fees: BTreeMap<TokenId, u128>,
+    /// The state root before the block.
     pub old_root: Fr,
+    /// The state root after the block, fees credited.
     pub new_root: Fr,
 }
 
@@ -157,10 +163,12 @@ impl Block {
         onchain_flags(&self.ops, self.params.chunks)
     }
 
+    /// The block commitment (module docs).
     pub fn commitment(&self) -> [u8; 32] {
         commitment(&self.params.context, &self.old_root, &self.new_root, &self.pubdata(), &self.onchain_flags())
     }
 
+    /// The block proof's public input: the commitment's low 253 bits.
     pub fn public_input(&self) -> Fr {
         public_input(&self.commitment())
     }

@@ -23,24 +23,35 @@ use crate::state::{state_root, Account, AccountId, MerkleProof, Nonce, State, To
 /// What an exit proof states.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExitClaim {
+    /// The state root the claim is about (on L1: the last executed block's).
     pub root: Fr,
+    /// The account exited.
     pub account_id: AccountId,
+    /// The account's L1 address, who receives the amount.
     pub owner: Address,
+    /// The token exited.
     pub token: TokenId,
+    /// The account's whole balance of `token` in that state.
     pub amount: u128,
 }
 
 /// The private part of an exit proof.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExitWitness {
+    /// The account's nonce (a leaf input the claim does not state).
     pub nonce: Nonce,
+    /// The account's pubkey hash (likewise).
     pub pubkey_hash: PubKeyHash,
+    /// The id counter committed in the state root.
     pub next_account_id: AccountId,
+    /// The account leaf's path in the account tree.
     pub account_proof: MerkleProof,
+    /// The token's path in the account's balance tree.
     pub balance_proof: MerkleProof,
 }
 
 impl ExitClaim {
+    /// `sha256(root (32) ‖ account_id (4) ‖ owner (20) ‖ token (2) ‖ amount (16))`, big-endian.
     pub fn commitment(&self) -> [u8; 32] {
         let mut h = Sha256::new();
         h.update(fr_to_be_bytes(&self.root));
@@ -51,6 +62,7 @@ impl ExitClaim {
         h.finalize().into()
     }
 
+    /// The proof's public input: the commitment's low 253 bits ([`public_input`]).
     pub fn public_input(&self) -> Fr {
         public_input(&self.commitment())
     }

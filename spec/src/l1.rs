@@ -144,7 +144,9 @@ use crate::tx::auth::{onchain_auth_fact, ChangePubKeyAuth, L1Domain};
 
 /// Checks block and exit proofs.
 pub trait ProofVerifier {
+    /// Whether `proof` proves a block whose public input is `public_input`.
     fn verify_block(&self, public_input: &Fr, proof: &[u8]) -> bool;
+    /// Whether `proof` proves an exit claim whose public input is `public_input`.
     fn verify_exit(&self, public_input: &Fr, proof: &[u8]) -> bool;
 }
 
@@ -153,6 +155,7 @@ pub trait ProofVerifier {
 pub struct SymbolicVerifier;
 
 impl SymbolicVerifier {
+    /// The symbolic proof of `public_input`: its 32 big-endian bytes.
     pub fn proof_of(public_input: &Fr) -> Vec<u8> {
         fr_to_be_bytes(public_input).to_vec()
     }
@@ -170,6 +173,7 @@ impl ProofVerifier for SymbolicVerifier {
 /// Deployment parameters.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct L1Config {
+    /// The chain id and contract address, the EIP-712 domain of ChangePubKey approvals.
     pub domain: L1Domain,
     /// Addresses allowed to commit, prove, execute and revert blocks.
     pub validators: Vec<Address>,
@@ -183,13 +187,18 @@ pub struct L1Config {
 /// contract checks it against the one it stored.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct StoredBlock {
+    /// The block's number (genesis is 0).
     pub block_number: u32,
     /// Priority requests the block serves.
     pub priority_ops: u64,
     /// The keccak chain over the pubdata of the ops execution pays out.
     pub pending_onchain_ops_hash: [u8; 32],
+    /// The block's timestamp (L1 seconds), as committed.
     pub timestamp: u64,
+    /// The state root after the block.
     pub state_root: Fr,
+    /// The block commitment ([`crate::block::commitment`]); the proof's public input is its low 253
+    /// bits. Zero for genesis.
     pub commitment: [u8; 32],
 }
 
@@ -197,25 +206,36 @@ pub struct StoredBlock {
 /// authorisation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OnchainOpMeta {
+    /// The byte offset of the op's first chunk in the block's pubdata.
     pub offset: usize,
+    /// For a ChangePubKey, how its owner approved it (`None` is read as on-chain); ignored for
+    /// other ops.
     pub auth: Option<ChangePubKeyAuth>,
 }
 
 /// A block as the operator commits it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CommitBlock {
+    /// The block's number: the parent's plus one.
     pub block_number: u32,
+    /// The account the block's fees were credited to (committed, not checked, by the contract).
     pub fee_account: AccountId,
+    /// The block's timestamp: between the parent's and the L1 clock.
     pub timestamp: u64,
+    /// The state root after the block (committed; the proof binds it).
     pub new_state_root: Fr,
+    /// The block's pubdata: whole chunks, as many as one of [`BLOCK_CHUNK_SIZES`].
     pub pubdata: Vec<u8>,
+    /// The on-chain ops the contract acts on, by increasing offset.
     pub onchain_ops: Vec<OnchainOpMeta>,
 }
 
 /// A queued priority request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QueuedRequest {
+    /// The request.
     pub op: PriorityOp,
+    /// When it expires unserved: the request time plus [`PRIORITY_EXPIRATION_SECONDS`].
     pub expires_at: u64,
 }
 
@@ -228,13 +248,17 @@ pub fn empty_ops_hash() -> [u8; 32] {
 /// The contract's state.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct L1 {
+    /// The deployment parameters.
     pub config: L1Config,
     /// The L1 clock (block timestamp), moved by [`L1::set_time`].
     pub now: u64,
     /// `blocks[n]` is block `n`; `blocks[0]` is genesis. Holds committed blocks.
     pub blocks: Vec<StoredBlock>,
+    /// The number of committed blocks (the last is `blocks[blocks_committed]`).
     pub blocks_committed: u32,
+    /// The number of committed blocks that are proven.
     pub blocks_proven: u32,
+    /// The number of proven blocks that are executed.
     pub blocks_executed: u32,
     /// Every priority request ever made; id = index.
     pub requests: Vec<QueuedRequest>,
@@ -242,9 +266,14 @@ pub struct L1 {
     pub first_open_request: u64,
     /// Open requests already served by committed, unexecuted blocks.
     pub committed_requests: u64,
+    /// Amounts owed to L1 addresses per token (from executed blocks, exodus exits and cancelled
+    /// deposits), until withdrawn.
     pub pending_balances: BTreeMap<(Address, TokenId), u128>,
+    /// On-chain ChangePubKey approvals: `keccak256(pubkey_hash)` by (owner, nonce).
     pub auth_facts: BTreeMap<(Address, Nonce), [u8; 32]>,
+    /// Whether exodus mode is active (it never turns off).
     pub exodus_mode: bool,
+    /// The (account, token) pairs already paid out by an exodus exit.
     pub exited: BTreeSet<(AccountId, TokenId)>,
     /// Total ever deposited per token (capped below 2^128, so no L2 balance can overflow).
     pub total_deposited: BTreeMap<TokenId, u128>,
@@ -287,6 +316,7 @@ impl L1 {
         self.now = self.now.max(now);
     }
 
+    /// The pending balance of (`owner`, `token`), zero if none.
     pub fn pending_balance(&self, owner: &Address, token: TokenId) -> u128 {
         self.pending_balances.get(&(*owner, token)).copied().unwrap_or(0)
     }
@@ -296,6 +326,7 @@ impl L1 {
         &self.requests[self.first_open_request as usize..]
     }
 
+    /// The last executed block (genesis if none).
     pub fn last_executed(&self) -> &StoredBlock {
         &self.blocks[self.blocks_executed as usize]
     }

@@ -27,6 +27,7 @@
 #![doc = include_str!(concat!(env!("OUT_DIR"), "/rules.md"))]
 // The spec favours plain data over compact layouts: transactions are stored inline in enums.
 #![allow(clippy::large_enum_variant)]
+#![warn(missing_docs)]
 
 pub mod checks;
 pub mod params;

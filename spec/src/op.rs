@@ -29,92 +29,151 @@ use crate::state::{AccountId, Nonce, TokenId};
 
 /// Op codes (the first pubdata byte of each op).
 pub mod op_code {
+    /// [`Op::Noop`](super::Op::Noop): block padding.
     pub const NOOP: u8 = 0;
+    /// [`Op::Deposit`](super::Op::Deposit).
     pub const DEPOSIT: u8 = 1;
+    /// [`Op::TransferToNew`](super::Op::TransferToNew).
     pub const TRANSFER_TO_NEW: u8 = 2;
+    /// [`Op::Withdraw`](super::Op::Withdraw).
     pub const WITHDRAW: u8 = 3;
+    /// [`Op::Transfer`](super::Op::Transfer) (4 is unused).
     pub const TRANSFER: u8 = 5;
+    /// [`Op::FullExit`](super::Op::FullExit).
     pub const FULL_EXIT: u8 = 6;
+    /// [`Op::ChangePubKey`](super::Op::ChangePubKey).
     pub const CHANGE_PUBKEY: u8 = 7;
+    /// [`Op::ForcedExit`](super::Op::ForcedExit).
     pub const FORCED_EXIT: u8 = 8;
 }
 
+/// A deposit credited: `amount` of `token` to account `account_id`, owned by `address`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct DepositOp {
+    /// The credited account (newly opened if `address` had none).
     pub account_id: AccountId,
+    /// The token deposited.
     pub token: TokenId,
+    /// The amount credited, in the token's smallest unit (the request's amount, unrounded).
     pub amount: u128,
+    /// The recipient's L1 address (the request's `to`), the owner of `account_id`.
     pub address: Address,
 }
 
+/// A transfer to an address that had no account: it opens account `to` for `to_address`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct TransferToNewOp {
+    /// The sender (and fee payer).
     pub from: AccountId,
+    /// The token transferred; the fee is paid in it too.
     pub token: TokenId,
+    /// The amount the recipient receives.
     pub amount: PackedAmount,
+    /// The recipient's address, recorded so the new account's owner is available on L1.
     pub to_address: Address,
+    /// The id opened for the recipient (the state's `next_account_id` before the op).
     pub to: AccountId,
+    /// The fee, debited from `from` on top of `amount`.
     pub fee: PackedFee,
 }
 
+/// A withdrawal from L2: `amount` leaves `account_id` and is paid to `to` on L1 at execution.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct WithdrawOp {
+    /// The account withdrawn from (and fee payer).
     pub account_id: AccountId,
+    /// The token withdrawn; the fee is paid in it too.
     pub token: TokenId,
+    /// The amount paid out on L1, in the token's smallest unit (not packed).
     pub amount: u128,
+    /// The fee, debited on top of `amount`.
     pub fee: PackedFee,
+    /// The L1 address credited with `amount`.
     pub to: Address,
 }
 
+/// A transfer between existing accounts.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct TransferOp {
+    /// The sender (and fee payer).
     pub from: AccountId,
+    /// The token transferred; the fee is paid in it too.
     pub token: TokenId,
+    /// The recipient (may equal `from`: a self-transfer only pays the fee).
     pub to: AccountId,
+    /// The amount the recipient receives.
     pub amount: PackedAmount,
+    /// The fee, debited from `from` on top of `amount`.
     pub fee: PackedFee,
 }
 
+/// A full exit requested on L1, executed: the account's whole balance of `token` is paid to
+/// `owner` on L1.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct FullExitOp {
+    /// The account the request names.
     pub account_id: AccountId,
+    /// The L1 address that requested the exit (and is paid, if it owns the account).
     pub owner: Address,
+    /// The token exited.
     pub token: TokenId,
     /// The balance withdrawn: the whole balance if `owner` owns the account, else zero.
     pub amount: u128,
 }
 
+/// An account's L2 key set or replaced.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ChangePubKeyOp {
+    /// The account whose key changes (and fee payer).
     pub account_id: AccountId,
+    /// The hash of the account's new L2 key.
     pub new_pubkey_hash: PubKeyHash,
     /// The account's L1 address: who must have authorised the change.
     pub owner: Address,
+    /// The transaction's nonce (the account's before the change), which the authorisation signs.
     pub nonce: Nonce,
+    /// The token the fee is paid in.
     pub fee_token: TokenId,
+    /// The fee.
     pub fee: PackedFee,
 }
 
+/// A forced exit: a keyless account's whole balance of `token` paid to its own L1 address, at the
+/// request (and fee) of another account.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ForcedExitOp {
+    /// The account that signed the ForcedExit and pays the fee.
     pub initiator: AccountId,
+    /// The exited account (it has no L2 key).
     pub target: AccountId,
+    /// The token exited; the initiator's fee is paid in it too.
     pub token: TokenId,
+    /// The initiator's fee.
     pub fee: PackedFee,
+    /// The target's whole balance of `token`, paid out on L1 (possibly zero).
     pub amount: u128,
+    /// The target's L1 address, who receives `amount`.
     pub target_address: Address,
 }
 
 /// An operation in a block.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Op {
+    /// Padding: fills the block's unused chunks.
     Noop,
+    /// A deposit (priority op).
     Deposit(DepositOp),
+    /// A transfer that opened the recipient's account.
     TransferToNew(TransferToNewOp),
+    /// A withdrawal to L1.
     Withdraw(WithdrawOp),
+    /// A transfer between existing accounts.
     Transfer(TransferOp),
+    /// A full exit (priority op).
     FullExit(FullExitOp),
+    /// A key change.
     ChangePubKey(ChangePubKeyOp),
+    /// A forced exit of a keyless account.
     ForcedExit(ForcedExitOp),
 }
 
@@ -138,6 +197,7 @@ fn put_id(out: &mut Vec<u8>, id: AccountId) {
 }
 
 impl Op {
+    /// The op code ([`op_code`]), the first byte of its pubdata.
     pub fn code(&self) -> u8 {
         match self {
             Op::Noop => op_code::NOOP,
@@ -151,6 +211,7 @@ impl Op {
         }
     }
 
+    /// The variant's name, for messages and coverage reports.
     pub fn name(&self) -> &'static str {
         match self {
             Op::Noop => "Noop",
@@ -164,6 +225,7 @@ impl Op {
         }
     }
 
+    /// The chunks the op occupies in a block ([`chunks_of`] its code).
     pub fn chunks(&self) -> usize {
         chunks_of(self.code()).expect("every Op has a known code")
     }

@@ -19,19 +19,25 @@ pub const BALANCE_TREE_DEPTH: usize = 8;
 
 /// Account ids are 24 bits (3 bytes in pubdata).
 pub const ACCOUNT_ID_BITS: u32 = 24;
+/// The largest account id, `2^24 − 1`.
 pub const MAX_ACCOUNT_ID: u32 = (1 << ACCOUNT_ID_BITS) - 1;
 
-/// Token ids are 16 bits; token 0 is ETH.
+/// The largest token id: token ids are 16 bits (2 bytes in pubdata).
 pub const MAX_TOKEN_ID: u16 = u16::MAX;
+/// ETH's token id; tokens `1..` are the ERC-20 tokens listed on L1.
 pub const ETH_TOKEN_ID: u16 = 0;
 
 /// Packed amount: `mantissa · 10^exponent`, 35-bit mantissa, 5-bit exponent (5 bytes).
 pub const AMOUNT_MANTISSA_BITS: u32 = 35;
+/// Bits of a packed amount's decimal exponent.
 pub const AMOUNT_EXPONENT_BITS: u32 = 5;
 /// Packed fee: 11-bit mantissa, 5-bit exponent (2 bytes).
 pub const FEE_MANTISSA_BITS: u32 = 11;
+/// Bits of a packed fee's decimal exponent.
 pub const FEE_EXPONENT_BITS: u32 = 5;
+/// Bytes of a packed amount in pubdata and in transaction bytes (35 + 5 bits).
 pub const AMOUNT_PACKED_BYTES: usize = 5;
+/// Bytes of a packed fee in pubdata and in transaction bytes (11 + 5 bits).
 pub const FEE_PACKED_BYTES: usize = 2;
 
 /// A block credits collected fees to its fee account at the end, one leaf update per distinct
@@ -48,8 +54,9 @@ pub const PUBLIC_INPUT_BITS: u32 = 253;
 /// The message whose L1 (secp256k1, EIP-191) signature seeds an account's L2 key.
 pub const L2_KEY_SEED_MESSAGE: &str = "Access zkrollup account.\n\nOnly sign this message for a trusted client!";
 
-/// EIP-712 domain of the ChangePubKey authorisation.
+/// EIP-712 domain name of the ChangePubKey authorisation.
 pub const EIP712_DOMAIN_NAME: &str = "zkrollup";
+/// EIP-712 domain version of the ChangePubKey authorisation.
 pub const EIP712_DOMAIN_VERSION: &str = "1";
 
 /// Block sizes (in chunks) for which circuits and verifying keys exist. Small ones keep tests

@@ -223,11 +223,14 @@ impl Rule {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{rule}: {detail}")]
 pub struct Rejection {
+    /// The rule broken.
     pub rule: Rule,
+    /// What was seen, for people (conformance compares only the rule).
     pub detail: String,
 }
 
 impl Rejection {
+    /// A rejection by `rule`, with `detail`.
     pub fn new(rule: Rule, detail: impl Into<String>) -> Self {
         Rejection { rule, detail: detail.into() }
     }

@@ -12,9 +12,13 @@ use crate::tx::*;
 /// A user: an L1 key and the L2 key derived from it.
 #[derive(Clone, Debug)]
 pub struct User {
+    /// The L1 key, from a fixed seed.
     pub l1: L1Key,
+    /// The L2 key derived from `l1` ([`L1Key::derive_l2_key`]).
     pub l2: PrivateKey,
+    /// `l1`'s address.
     pub address: Address,
+    /// The hash of `l2`'s public key.
     pub pubkey_hash: PubKeyHash,
 }
 
@@ -51,10 +55,12 @@ pub fn context() -> BlockContext {
     BlockContext { block_number: 1, fee_account: 0, timestamp: 1_000_000 }
 }
 
+/// `v` packed as an amount; panics unless exactly packable.
 pub fn amount(v: u128) -> PackedAmount {
     PackedAmount::pack_exact(v).expect("test amounts are packable")
 }
 
+/// `v` packed as a fee; panics unless exactly packable.
 pub fn fee(v: u128) -> PackedFee {
     PackedFee::pack_exact(v).expect("test fees are packable")
 }

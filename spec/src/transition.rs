@@ -32,8 +32,11 @@ use crate::tx::*;
 /// What a block's inputs are checked against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BlockContext {
+    /// The block's number (it enters only the block commitment).
     pub block_number: u32,
+    /// The account the block credits its fees to.
     pub fee_account: AccountId,
+    /// The block's timestamp (L1 seconds); transactions must be valid at it.
     pub timestamp: u64,
 }
 
@@ -41,9 +44,13 @@ pub struct BlockContext {
 /// to the L2 account of `to` (opened if new).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct DepositRequest {
+    /// The depositor's L1 address (refunded if the request is cancelled in exodus mode).
     pub from: Address,
+    /// The L1 address whose L2 account is credited.
     pub to: Address,
+    /// The token deposited.
     pub token: TokenId,
+    /// The amount, in the token's smallest unit.
     pub amount: u128,
 }
 
@@ -51,29 +58,38 @@ pub struct DepositRequest {
 /// if `owner` owns it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct FullExitRequest {
+    /// The account to exit.
     pub account_id: AccountId,
+    /// The requester; the exit pays out only if this is the account's address.
     pub owner: Address,
+    /// The token to exit.
     pub token: TokenId,
 }
 
 /// A priority operation: requested on L1, which the operator must include in order.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PriorityOp {
+    /// A deposit.
     Deposit(DepositRequest),
+    /// A full exit.
     FullExit(FullExitRequest),
 }
 
 /// A fee to be collected by the block.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Fee {
+    /// The token the fee is paid in.
     pub token: TokenId,
+    /// The fee's value (unpacked), in the token's smallest unit.
     pub amount: u128,
 }
 
 /// An accepted input: the op recorded and the fee owed to the block (zero for priority ops).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Applied {
+    /// The op the block records.
     pub op: Op,
+    /// The fee the block collects; `Some` for every transaction, possibly zero.
     pub fee: Option<Fee>,
 }
 

@@ -53,7 +53,7 @@ fn ops_of(pubdata: &[u8]) -> Result<Vec<Op>, String> {
     Ok(ops)
 }
 
-fn run_block(b: &w::BlockInput) -> Result<Outcome, String> {
+fn run_block(b: &w::BlockInputJson) -> Result<Outcome, String> {
     let pre = state_of(&b.pre_state).map_err(|e| e.to_string())?;
     let ctx = context_of(&b.context).map_err(|e| e.to_string())?;
     let inputs: Vec<BlockInput> = b.inputs.iter().map(input_of).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
@@ -79,7 +79,7 @@ fn run_block(b: &w::BlockInput) -> Result<Outcome, String> {
         }
         Verdict::Accepted(w::BlockAccepted {
             ops: ops_of(&v.pubdata)?.iter().map(op).collect(),
-            fees: fees.iter().map(|(&token, &v)| w::Fee { token, amount: dec(v) }).collect(),
+            fees: fees.iter().map(|(&token, &v)| w::FeeJson { token, amount: dec(v) }).collect(),
             post_root: fr_dec(&v.new_root),
             pubdata: hex_of(&v.pubdata),
             onchain_flags: hex_of(&v.onchain_flags),

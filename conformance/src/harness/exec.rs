@@ -25,11 +25,24 @@ struct Request<'a> {
 #[derive(Serialize, Deserialize, Debug)]
 #[serde(untagged)]
 pub enum Response {
-    Outcome { outcome: Outcome },
-    Unsupported { unsupported: bool },
-    Error { error: String },
+    /// `{"outcome": …}`: the implementation's answer.
+    Outcome {
+        /// The outcome, shaped as the vector's expected one.
+        outcome: Outcome,
+    },
+    /// `{"unsupported": true}`: the implementation does not take this vector's kind.
+    Unsupported {
+        /// `true` (any boolean is read as unsupported).
+        unsupported: bool,
+    },
+    /// `{"error": "…"}`: the implementation could not answer.
+    Error {
+        /// Why.
+        error: String,
+    },
 }
 
+/// An outside implementation run as a child process speaking the JSON-lines protocol above.
 pub struct ExecImplementation {
     command: String,
     child: Child,
@@ -39,6 +52,7 @@ pub struct ExecImplementation {
 }
 
 impl ExecImplementation {
+    /// Starts `command` through `sh -c`, with its stdin and stdout piped.
     pub fn spawn(command: &str) -> Result<Self, String> {
         let mut child = Command::new("sh")
             .arg("-c")

@@ -10,6 +10,7 @@ use super::Implementation;
 use crate::wire::convert::*;
 use crate::wire::{self as w, Kind, Outcome, VectorInput, Verdict};
 
+/// The reference implementation (`zkrollup-reference`) as an adapter, for transition and block vectors.
 pub struct ReferenceImplementation;
 
 impl Implementation for ReferenceImplementation {
@@ -26,6 +27,7 @@ impl Implementation for ReferenceImplementation {
     }
 }
 
+/// The reference's outcome for a transition or block input.
 pub fn run_reference(input: &VectorInput) -> Result<Outcome, WireError> {
     match input {
         VectorInput::Transition(t) => {
@@ -58,7 +60,7 @@ pub fn run_reference(input: &VectorInput) -> Result<Outcome, WireError> {
             let verdict = match apply_block(&mut ex, &ctx, b.chunks as usize, &inputs) {
                 Ok(s) => Verdict::Accepted(w::BlockAccepted {
                     ops: s.ops.iter().map(op).collect(),
-                    fees: s.fees.iter().map(|(&token, &v)| w::Fee { token, amount: dec(v) }).collect(),
+                    fees: s.fees.iter().map(|(&token, &v)| w::FeeJson { token, amount: dec(v) }).collect(),
                     post_root: fr_dec(&s.new_root),
                     pubdata: hex_of(&s.pubdata()),
                     onchain_flags: hex_of(&s.onchain_flags()),

@@ -11,6 +11,7 @@ use crate::wire::Vector;
 /// How one vector went.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Status {
+    /// The outcome equals the expected one.
     Pass,
     /// The outcome differs; the first difference.
     Fail(Difference),
@@ -25,38 +26,52 @@ pub enum Status {
 pub struct Difference {
     /// A JSON path such as `$.verdict.post_root` or `$.results[3].rule`.
     pub path: String,
+    /// The expected value there, as JSON (cut at 200 bytes), or `(absent)`.
     pub expected: String,
+    /// The actual value there, likewise, or `(missing)`.
     pub actual: String,
 }
 
+/// How one vector went.
 #[derive(Clone, Debug)]
 pub struct VectorReport {
+    /// The vector's name.
     pub name: String,
+    /// Its status.
     pub status: Status,
 }
 
+/// The result of a run: a status per vector.
 #[derive(Clone, Debug, Default)]
 pub struct Report {
+    /// The implementation's name.
     pub implementation: String,
+    /// The vectors run, in order.
     pub vectors: Vec<VectorReport>,
 }
 
 impl Report {
+    /// The vectors whose status satisfies `f`.
     pub fn count(&self, f: impl Fn(&Status) -> bool) -> usize {
         self.vectors.iter().filter(|v| f(&v.status)).count()
     }
+    /// Vectors that passed.
     pub fn passed(&self) -> usize {
         self.count(|s| *s == Status::Pass)
     }
+    /// Vectors whose outcome differed.
     pub fn failed(&self) -> usize {
         self.count(|s| matches!(s, Status::Fail(_)))
     }
+    /// Vectors the implementation could not answer.
     pub fn errors(&self) -> usize {
         self.count(|s| matches!(s, Status::Error(_)))
     }
+    /// Vectors of kinds the implementation does not support.
     pub fn skipped(&self) -> usize {
         self.count(|s| *s == Status::Skip)
     }
+    /// Whether nothing failed and nothing errored (skips are fine).
     pub fn ok(&self) -> bool {
         self.failed() == 0 && self.errors() == 0
     }

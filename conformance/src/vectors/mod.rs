@@ -28,19 +28,25 @@ pub enum Expect {
 
 /// A case before its outcome is computed.
 pub struct Case {
+    /// The case's name: the last part of the vector's `kind/group/case`.
     pub name: String,
+    /// What the case shows.
     pub description: String,
     /// Rules the case exercises besides its rejecting rule.
     pub rules: Vec<Rule>,
+    /// What the spec must answer.
     pub expect: Expect,
+    /// The vector's input.
     pub input: VectorInput,
 }
 
 impl Case {
+    /// A case exercising no rule besides its rejecting one.
     pub fn new(name: impl Into<String>, description: impl Into<String>, expect: Expect, input: VectorInput) -> Case {
         Case { name: name.into(), description: description.into(), rules: Vec::new(), expect, input }
     }
 
+    /// Adds rules the case exercises (at their edge, for an accepted input).
     pub fn with_rules(mut self, rules: &[Rule]) -> Case {
         self.rules.extend_from_slice(rules);
         self
@@ -52,6 +58,7 @@ impl Case {
 pub struct VectorFile {
     /// Relative to the suite's root, e.g. `v1/transition/transfer.json`.
     pub path: String,
+    /// The file's vectors, in order.
     pub vectors: Vec<Vector>,
 }
 
@@ -127,7 +134,7 @@ pub fn schemas() -> Vec<(String, String)> {
         ("primitives", schema_for!(wire::PrimitivesInput), schema_for!(wire::PrimitivesOutcome)),
         ("codec", schema_for!(wire::CodecInput), schema_for!(wire::CodecOutcome)),
         ("transition", schema_for!(wire::TransitionInput), schema_for!(wire::TransitionOutcome)),
-        ("block", schema_for!(wire::BlockInput), schema_for!(wire::BlockOutcome)),
+        ("block", schema_for!(wire::BlockInputJson), schema_for!(wire::BlockOutcome)),
         ("l1", schema_for!(wire::L1Input), schema_for!(wire::L1Outcome)),
     ];
     for (kind, input, outcome) in per_kind {
@@ -219,8 +226,11 @@ pub fn check(dir: &Path) -> Result<Vec<String>, String> {
 
 /// Rule and op coverage of a suite.
 pub struct Coverage {
+    /// Vectors per rule id (those listing it in `rules`).
     pub by_rule: BTreeMap<&'static str, usize>,
+    /// Accepted transition and block vectors per op name (every accepted block counts for Noop).
     pub accepting_by_op: BTreeMap<String, usize>,
+    /// Vectors counted.
     pub vectors: usize,
     /// Every pair of checks in the declared orders, and the vectors breaking both.
     pub pairs: Vec<cases::order::Pair>,
@@ -229,6 +239,7 @@ pub struct Coverage {
 /// Ops every op kind must be accepted in at least this many vectors.
 pub const MIN_ACCEPTING_PER_OP: usize = 5;
 
+/// Counts, over `files`, the vectors per rule id and the accepting vectors per op.
 pub fn coverage(files: &[VectorFile]) -> Coverage {
     let mut by_rule: BTreeMap<&'static str, usize> = Rule::ALL.iter().map(|r| (r.id(), 0)).collect();
     let mut accepting_by_op: BTreeMap<String, usize> = BTreeMap::new();
@@ -243,7 +254,7 @@ pub fn coverage(files: &[VectorFile]) -> Coverage {
                 *by_rule.get_mut(rule.id()).expect("every rule listed") += 1;
             }
         }
-        let ops: Vec<&wire::Op> = match &v.expected {
+        let ops: Vec<&wire::OpJson> = match &v.expected {
             Outcome::Transition(t) => match &t.verdict {
                 Verdict::Accepted(a) => vec![&a.op],
                 _ => vec![],
@@ -267,7 +278,7 @@ pub fn coverage(files: &[VectorFile]) -> Coverage {
     Coverage { by_rule, accepting_by_op, vectors, pairs: cases::order::pair_coverage(files) }
 }
 
-fn op_name(op: &wire::Op) -> String {
+fn op_name(op: &wire::OpJson) -> String {
     serde_json::to_value(op).ok().and_then(|v| v["type"].as_str().map(String::from)).unwrap_or_default()
 }
 

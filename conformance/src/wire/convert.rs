@@ -1,5 +1,9 @@
 //! Conversions between the wire format and the spec's types. Parsing never panics: a malformed
 //! field is a [`WireError`] naming the field.
+//!
+//! Naming: `thing(&spec) -> wire` renders a spec value, `thing_of(&wire) -> Result<spec>` parses
+//! one. Parsing refuses leading zeros in decimals, field elements and scalars at or above their
+//! modulus, and byte strings of the wrong length.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -32,10 +36,12 @@ fn err<T>(what: &str, value: &str) -> R<T> {
 
 // --- scalars ----------------------------------------------------------------------------
 
+/// `v` as a decimal string.
 pub fn dec<T: ToString>(v: T) -> w::Dec {
     v.to_string()
 }
 
+/// Parses a decimal integer below 2^128 (leading zeros refused, `0` itself allowed).
 pub fn u128_of(s: &str) -> R<u128> {
     if s.is_empty() || (s.len() > 1 && s.starts_with('0')) {
         return err("integer", s);
@@ -43,47 +49,58 @@ pub fn u128_of(s: &str) -> R<u128> {
     s.parse().or_else(|_| err("integer", s))
 }
 
+/// Parses a decimal integer below 2^64, as [`u128_of`].
 pub fn u64_of(s: &str) -> R<u64> {
     u128_of(s)?.try_into().or_else(|_| err("64-bit integer", s))
 }
 
+/// Parses a canonical decimal field element (below the BN254 scalar modulus, no leading zeros).
 pub fn fr_of(s: &str) -> R<Fr> {
     fr_from_decimal(s).map_or_else(|| err("field element", s), Ok)
 }
 
+/// A field element as a decimal string.
 pub fn fr_dec(x: &Fr) -> w::Dec {
     fr_to_decimal(x)
 }
 
+/// Bytes as `0x`-prefixed lowercase hex.
 pub fn hex_of(bytes: &[u8]) -> w::Hex {
     format!("0x{}", hex::encode(bytes))
 }
 
+/// Parses `0x`-prefixed hex (of any even length, `0x` alone being empty).
 pub fn bytes_of(s: &str) -> R<Vec<u8>> {
     let h = s.strip_prefix("0x").ok_or_else(|| WireError(format!("bytes: {s:?} lacks 0x")))?;
     hex::decode(h).or_else(|_| err("hex bytes", s))
 }
 
+/// Parses `0x`-hex of exactly `N` bytes.
 pub fn array_of<const N: usize>(s: &str) -> R<[u8; N]> {
     bytes_of(s)?.try_into().or_else(|_| err(&format!("{N} bytes"), s))
 }
 
+/// Parses a 20-byte `0x`-hex address.
 pub fn address_of(s: &str) -> R<Address> {
     Ok(Address(array_of(s)?))
 }
 
+/// Parses a 20-byte `0x`-hex pubkey hash.
 pub fn pkh_of(s: &str) -> R<PubKeyHash> {
     Ok(PubKeyHash(array_of(s)?))
 }
 
-pub fn point_of(p: &w::Point) -> R<Point> {
+/// Parses a point's two decimal coordinates (not checked to be on the curve).
+pub fn point_of(p: &w::PointJson) -> R<Point> {
     Ok(Point { x: fr_of(&p.x)?, y: fr_of(&p.y)? })
 }
 
-pub fn point(p: &Point) -> w::Point {
-    w::Point { x: fr_dec(&p.x), y: fr_dec(&p.y) }
+/// A point as its two decimal coordinates.
+pub fn point(p: &Point) -> w::PointJson {
+    w::PointJson { x: fr_dec(&p.x), y: fr_dec(&p.y) }
 }
 
+/// Parses a decimal scalar below the BabyJubjub subgroup order `l` (not reduced).
 pub fn scalar_of(s: &str) -> R<Scalar> {
     let v = u128_digits_ok(s)?;
     let x: Scalar = v.parse().or_else(|_| err("subgroup scalar", s))?;
@@ -100,10 +117,12 @@ fn u128_digits_ok(s: &str) -> R<&str> {
     }
 }
 
+/// A packed float as its `(mantissa, exponent)`.
 pub fn packed<const M: u32, const E: u32>(p: &PackedFloat<M, E>) -> w::Packed {
     w::Packed { mantissa: p.mantissa(), exponent: p.exponent() }
 }
 
+/// Parses a packed float; the mantissa and exponent must fit their bits and the value 128 bits.
 pub fn packed_of<const M: u32, const E: u32>(p: &w::Packed) -> R<PackedFloat<M, E>> {
     PackedFloat::new(p.mantissa, p.exponent)
         .ok_or_else(|| WireError(format!("packed {}e{} does not fit its bits or 128 bits", p.mantissa, p.exponent)))
@@ -111,8 +130,9 @@ pub fn packed_of<const M: u32, const E: u32>(p: &w::Packed) -> R<PackedFloat<M, 
 
 // --- state ------------------------------------------------------------------------------
 
-pub fn account(id: u32, a: &Account) -> w::Account {
-    w::Account {
+/// Account `id` in wire form (non-zero balances by increasing token id).
+pub fn account(id: u32, a: &Account) -> w::AccountJson {
+    w::AccountJson {
         id,
         nonce: a.nonce,
         pubkey_hash: a.pubkey_hash.to_string(),
@@ -121,7 +141,8 @@ pub fn account(id: u32, a: &Account) -> w::Account {
     }
 }
 
-pub fn account_of(a: &w::Account) -> R<Account> {
+/// Parses an account (its id is the caller's to place).
+pub fn account_of(a: &w::AccountJson) -> R<Account> {
     let mut out = Account::new(address_of(&a.address)?);
     out.nonce = a.nonce;
     out.pubkey_hash = pkh_of(&a.pubkey_hash)?;
@@ -131,11 +152,16 @@ pub fn account_of(a: &w::Account) -> R<Account> {
     Ok(out)
 }
 
-pub fn state(s: &State) -> w::State {
-    w::State { next_account_id: s.next_account_id(), accounts: s.accounts().map(|(id, a)| account(id, a)).collect() }
+/// A state as its stored (non-empty) accounts, by increasing id, and its id counter.
+pub fn state(s: &State) -> w::StateJson {
+    w::StateJson {
+        next_account_id: s.next_account_id(),
+        accounts: s.accounts().map(|(id, a)| account(id, a)).collect(),
+    }
 }
 
-pub fn state_of(s: &w::State) -> R<State> {
+/// Parses a state; ids must be distinct and below `next_account_id`, addresses distinct.
+pub fn state_of(s: &w::StateJson) -> R<State> {
     let mut map = BTreeMap::new();
     for a in &s.accounts {
         if map.insert(a.id, account_of(a)?).is_some() {
@@ -145,31 +171,34 @@ pub fn state_of(s: &w::State) -> R<State> {
     State::from_parts(map, s.next_account_id).map_err(|e| WireError(format!("pre-state: {e}")))
 }
 
-pub fn context(c: &BlockContext) -> w::BlockContext {
-    w::BlockContext { block_number: c.block_number, fee_account: c.fee_account, timestamp: dec(c.timestamp) }
+/// A block context in wire form.
+pub fn context(c: &BlockContext) -> w::BlockContextJson {
+    w::BlockContextJson { block_number: c.block_number, fee_account: c.fee_account, timestamp: dec(c.timestamp) }
 }
 
-pub fn context_of(c: &w::BlockContext) -> R<BlockContext> {
+/// Parses a block context.
+pub fn context_of(c: &w::BlockContextJson) -> R<BlockContext> {
     Ok(BlockContext { block_number: c.block_number, fee_account: c.fee_account, timestamp: u64_of(&c.timestamp)? })
 }
 
 // --- transactions -----------------------------------------------------------------------
 
-fn signature(s: &TxSignature) -> w::Signature {
-    w::Signature {
+fn signature(s: &TxSignature) -> w::SignatureJson {
+    w::SignatureJson {
         pub_key: point(&s.pub_key.0),
         r8: point(&s.signature.r8),
         s: s.signature.s.into_bigint().to_string(),
     }
 }
 
-fn signature_of(s: &w::Signature) -> R<TxSignature> {
+fn signature_of(s: &w::SignatureJson) -> R<TxSignature> {
     Ok(TxSignature {
         pub_key: PublicKey(point_of(&s.pub_key)?),
         signature: Signature { r8: point_of(&s.r8)?, s: scalar_of(&s.s)? },
     })
 }
 
+/// A ChangePubKey authorisation in wire form.
 pub fn auth(a: &ChangePubKeyAuth) -> w::Auth {
     match a {
         ChangePubKeyAuth::Onchain => w::Auth::Onchain,
@@ -178,6 +207,7 @@ pub fn auth(a: &ChangePubKeyAuth) -> w::Auth {
     }
 }
 
+/// Parses a ChangePubKey authorisation (signatures are 65 bytes).
 pub fn auth_of(a: &w::Auth) -> R<ChangePubKeyAuth> {
     Ok(match a {
         w::Auth::Onchain => ChangePubKeyAuth::Onchain,
@@ -190,11 +220,12 @@ fn time_of(from: &str, until: &str) -> R<TimeWindow> {
     Ok(TimeWindow { valid_from: u64_of(from)?, valid_until: u64_of(until)? })
 }
 
-pub fn tx(t: &Tx) -> w::Tx {
+/// A signed transaction in wire form.
+pub fn tx(t: &Tx) -> w::TxJson {
     let time = t.time();
     let (valid_from, valid_until) = (dec(time.valid_from), dec(time.valid_until));
     match t {
-        Tx::Transfer(t) => w::Tx::Transfer {
+        Tx::Transfer(t) => w::TxJson::Transfer {
             account_id: t.account_id,
             to: t.to.to_string(),
             token: t.token,
@@ -205,7 +236,7 @@ pub fn tx(t: &Tx) -> w::Tx {
             valid_until,
             signature: signature(&t.signature),
         },
-        Tx::Withdraw(t) => w::Tx::Withdraw {
+        Tx::Withdraw(t) => w::TxJson::Withdraw {
             account_id: t.account_id,
             to: t.to.to_string(),
             token: t.token,
@@ -216,7 +247,7 @@ pub fn tx(t: &Tx) -> w::Tx {
             valid_until,
             signature: signature(&t.signature),
         },
-        Tx::ChangePubKey(t) => w::Tx::ChangePubKey {
+        Tx::ChangePubKey(t) => w::TxJson::ChangePubKey {
             account_id: t.account_id,
             new_pubkey_hash: t.new_pubkey_hash.to_string(),
             fee_token: t.fee_token,
@@ -227,7 +258,7 @@ pub fn tx(t: &Tx) -> w::Tx {
             signature: signature(&t.signature),
             auth: auth(&t.auth),
         },
-        Tx::ForcedExit(t) => w::Tx::ForcedExit {
+        Tx::ForcedExit(t) => w::TxJson::ForcedExit {
             account_id: t.account_id,
             target: t.target.to_string(),
             token: t.token,
@@ -240,9 +271,10 @@ pub fn tx(t: &Tx) -> w::Tx {
     }
 }
 
-pub fn tx_of(t: &w::Tx) -> R<Tx> {
+/// Parses a signed transaction (signature points are not checked to be on the curve).
+pub fn tx_of(t: &w::TxJson) -> R<Tx> {
     Ok(match t {
-        w::Tx::Transfer { account_id, to, token, amount, fee, nonce, valid_from, valid_until, signature } => {
+        w::TxJson::Transfer { account_id, to, token, amount, fee, nonce, valid_from, valid_until, signature } => {
             Tx::Transfer(stx::Transfer {
                 account_id: *account_id,
                 to: address_of(to)?,
@@ -254,7 +286,7 @@ pub fn tx_of(t: &w::Tx) -> R<Tx> {
                 signature: signature_of(signature)?,
             })
         }
-        w::Tx::Withdraw { account_id, to, token, amount, fee, nonce, valid_from, valid_until, signature } => {
+        w::TxJson::Withdraw { account_id, to, token, amount, fee, nonce, valid_from, valid_until, signature } => {
             Tx::Withdraw(stx::Withdraw {
                 account_id: *account_id,
                 to: address_of(to)?,
@@ -266,7 +298,7 @@ pub fn tx_of(t: &w::Tx) -> R<Tx> {
                 signature: signature_of(signature)?,
             })
         }
-        w::Tx::ChangePubKey {
+        w::TxJson::ChangePubKey {
             account_id,
             new_pubkey_hash,
             fee_token,
@@ -286,7 +318,7 @@ pub fn tx_of(t: &w::Tx) -> R<Tx> {
             signature: signature_of(signature)?,
             auth: auth_of(auth)?,
         }),
-        w::Tx::ForcedExit { account_id, target, token, fee, nonce, valid_from, valid_until, signature } => {
+        w::TxJson::ForcedExit { account_id, target, token, fee, nonce, valid_from, valid_until, signature } => {
             Tx::ForcedExit(stx::ForcedExit {
                 account_id: *account_id,
                 target: address_of(target)?,
@@ -300,34 +332,37 @@ pub fn tx_of(t: &w::Tx) -> R<Tx> {
     })
 }
 
-pub fn priority(p: &PriorityOp) -> w::PriorityOp {
+/// A priority operation in wire form.
+pub fn priority(p: &PriorityOp) -> w::PriorityOpJson {
     match p {
-        PriorityOp::Deposit(d) => w::PriorityOp::Deposit {
+        PriorityOp::Deposit(d) => w::PriorityOpJson::Deposit {
             from: d.from.to_string(),
             to: d.to.to_string(),
             token: d.token,
             amount: dec(d.amount),
         },
         PriorityOp::FullExit(f) => {
-            w::PriorityOp::FullExit { account_id: f.account_id, owner: f.owner.to_string(), token: f.token }
+            w::PriorityOpJson::FullExit { account_id: f.account_id, owner: f.owner.to_string(), token: f.token }
         }
     }
 }
 
-pub fn priority_of(p: &w::PriorityOp) -> R<PriorityOp> {
+/// Parses a priority operation.
+pub fn priority_of(p: &w::PriorityOpJson) -> R<PriorityOp> {
     Ok(match p {
-        w::PriorityOp::Deposit { from, to, token, amount } => PriorityOp::Deposit(DepositRequest {
+        w::PriorityOpJson::Deposit { from, to, token, amount } => PriorityOp::Deposit(DepositRequest {
             from: address_of(from)?,
             to: address_of(to)?,
             token: *token,
             amount: u128_of(amount)?,
         }),
-        w::PriorityOp::FullExit { account_id, owner, token } => {
+        w::PriorityOpJson::FullExit { account_id, owner, token } => {
             PriorityOp::FullExit(FullExitRequest { account_id: *account_id, owner: address_of(owner)?, token: *token })
         }
     })
 }
 
+/// A block input (transaction or priority operation) in wire form.
 pub fn input(i: &BlockInput) -> w::Input {
     match i {
         BlockInput::Tx(t) => w::Input::Tx { tx: tx(t) },
@@ -335,6 +370,7 @@ pub fn input(i: &BlockInput) -> w::Input {
     }
 }
 
+/// Parses a block input.
 pub fn input_of(i: &w::Input) -> R<BlockInput> {
     Ok(match i {
         w::Input::Tx { tx } => BlockInput::Tx(tx_of(tx)?),
@@ -342,22 +378,24 @@ pub fn input_of(i: &w::Input) -> R<BlockInput> {
     })
 }
 
-pub fn fee(f: &Fee) -> w::Fee {
-    w::Fee { token: f.token, amount: dec(f.amount) }
+/// A collected fee in wire form.
+pub fn fee(f: &Fee) -> w::FeeJson {
+    w::FeeJson { token: f.token, amount: dec(f.amount) }
 }
 
 // --- operations -------------------------------------------------------------------------
 
-pub fn op(o: &Op) -> w::Op {
+/// An operation in wire form.
+pub fn op(o: &Op) -> w::OpJson {
     match o {
-        Op::Noop => w::Op::Noop,
-        Op::Deposit(d) => w::Op::Deposit {
+        Op::Noop => w::OpJson::Noop,
+        Op::Deposit(d) => w::OpJson::Deposit {
             account_id: d.account_id,
             token: d.token,
             amount: dec(d.amount),
             address: d.address.to_string(),
         },
-        Op::TransferToNew(t) => w::Op::TransferToNew {
+        Op::TransferToNew(t) => w::OpJson::TransferToNew {
             from: t.from,
             token: t.token,
             amount: packed(&t.amount),
@@ -365,23 +403,27 @@ pub fn op(o: &Op) -> w::Op {
             to: t.to,
             fee: packed(&t.fee),
         },
-        Op::Withdraw(x) => w::Op::Withdraw {
+        Op::Withdraw(x) => w::OpJson::Withdraw {
             account_id: x.account_id,
             token: x.token,
             amount: dec(x.amount),
             fee: packed(&x.fee),
             to: x.to.to_string(),
         },
-        Op::Transfer(t) => {
-            w::Op::Transfer { from: t.from, token: t.token, to: t.to, amount: packed(&t.amount), fee: packed(&t.fee) }
-        }
-        Op::FullExit(f) => w::Op::FullExit {
+        Op::Transfer(t) => w::OpJson::Transfer {
+            from: t.from,
+            token: t.token,
+            to: t.to,
+            amount: packed(&t.amount),
+            fee: packed(&t.fee),
+        },
+        Op::FullExit(f) => w::OpJson::FullExit {
             account_id: f.account_id,
             owner: f.owner.to_string(),
             token: f.token,
             amount: dec(f.amount),
         },
-        Op::ChangePubKey(c) => w::Op::ChangePubKey {
+        Op::ChangePubKey(c) => w::OpJson::ChangePubKey {
             account_id: c.account_id,
             new_pubkey_hash: c.new_pubkey_hash.to_string(),
             owner: c.owner.to_string(),
@@ -389,7 +431,7 @@ pub fn op(o: &Op) -> w::Op {
             fee_token: c.fee_token,
             fee: packed(&c.fee),
         },
-        Op::ForcedExit(f) => w::Op::ForcedExit {
+        Op::ForcedExit(f) => w::OpJson::ForcedExit {
             initiator: f.initiator,
             target: f.target,
             token: f.token,
@@ -400,44 +442,47 @@ pub fn op(o: &Op) -> w::Op {
     }
 }
 
-pub fn op_of(o: &w::Op) -> R<Op> {
+/// Parses an operation (ids are not checked to fit the 3 bytes pubdata gives them).
+pub fn op_of(o: &w::OpJson) -> R<Op> {
     Ok(match o {
-        w::Op::Noop => Op::Noop,
-        w::Op::Deposit { account_id, token, amount, address } => Op::Deposit(sop::DepositOp {
+        w::OpJson::Noop => Op::Noop,
+        w::OpJson::Deposit { account_id, token, amount, address } => Op::Deposit(sop::DepositOp {
             account_id: *account_id,
             token: *token,
             amount: u128_of(amount)?,
             address: address_of(address)?,
         }),
-        w::Op::TransferToNew { from, token, amount, to_address, to, fee } => Op::TransferToNew(sop::TransferToNewOp {
-            from: *from,
-            token: *token,
-            amount: packed_of(amount)?,
-            to_address: address_of(to_address)?,
-            to: *to,
-            fee: packed_of(fee)?,
-        }),
-        w::Op::Withdraw { account_id, token, amount, fee, to } => Op::Withdraw(sop::WithdrawOp {
+        w::OpJson::TransferToNew { from, token, amount, to_address, to, fee } => {
+            Op::TransferToNew(sop::TransferToNewOp {
+                from: *from,
+                token: *token,
+                amount: packed_of(amount)?,
+                to_address: address_of(to_address)?,
+                to: *to,
+                fee: packed_of(fee)?,
+            })
+        }
+        w::OpJson::Withdraw { account_id, token, amount, fee, to } => Op::Withdraw(sop::WithdrawOp {
             account_id: *account_id,
             token: *token,
             amount: u128_of(amount)?,
             fee: packed_of(fee)?,
             to: address_of(to)?,
         }),
-        w::Op::Transfer { from, token, to, amount, fee } => Op::Transfer(sop::TransferOp {
+        w::OpJson::Transfer { from, token, to, amount, fee } => Op::Transfer(sop::TransferOp {
             from: *from,
             token: *token,
             to: *to,
             amount: packed_of(amount)?,
             fee: packed_of(fee)?,
         }),
-        w::Op::FullExit { account_id, owner, token, amount } => Op::FullExit(sop::FullExitOp {
+        w::OpJson::FullExit { account_id, owner, token, amount } => Op::FullExit(sop::FullExitOp {
             account_id: *account_id,
             owner: address_of(owner)?,
             token: *token,
             amount: u128_of(amount)?,
         }),
-        w::Op::ChangePubKey { account_id, new_pubkey_hash, owner, nonce, fee_token, fee } => {
+        w::OpJson::ChangePubKey { account_id, new_pubkey_hash, owner, nonce, fee_token, fee } => {
             Op::ChangePubKey(sop::ChangePubKeyOp {
                 account_id: *account_id,
                 new_pubkey_hash: pkh_of(new_pubkey_hash)?,
@@ -447,7 +492,7 @@ pub fn op_of(o: &w::Op) -> R<Op> {
                 fee: packed_of(fee)?,
             })
         }
-        w::Op::ForcedExit { initiator, target, token, fee, amount, target_address } => {
+        w::OpJson::ForcedExit { initiator, target, token, fee, amount, target_address } => {
             Op::ForcedExit(sop::ForcedExitOp {
                 initiator: *initiator,
                 target: *target,
@@ -462,8 +507,9 @@ pub fn op_of(o: &w::Op) -> R<Op> {
 
 // --- L1 ---------------------------------------------------------------------------------
 
-pub fn l1_config(c: &l1::L1Config) -> w::L1Config {
-    w::L1Config {
+/// L1 deployment parameters in wire form.
+pub fn l1_config(c: &l1::L1Config) -> w::L1ConfigJson {
+    w::L1ConfigJson {
         chain_id: dec(c.domain.chain_id),
         contract: c.domain.contract.to_string(),
         validators: c.validators.iter().map(Address::to_string).collect(),
@@ -472,7 +518,8 @@ pub fn l1_config(c: &l1::L1Config) -> w::L1Config {
     }
 }
 
-pub fn l1_config_of(c: &w::L1Config) -> R<l1::L1Config> {
+/// Parses L1 deployment parameters.
+pub fn l1_config_of(c: &w::L1ConfigJson) -> R<l1::L1Config> {
     Ok(l1::L1Config {
         domain: L1Domain { chain_id: u64_of(&c.chain_id)?, contract: address_of(&c.contract)? },
         validators: c.validators.iter().map(|v| address_of(v)).collect::<R<_>>()?,
@@ -481,8 +528,9 @@ pub fn l1_config_of(c: &w::L1Config) -> R<l1::L1Config> {
     })
 }
 
-pub fn stored(b: &l1::StoredBlock) -> w::StoredBlock {
-    w::StoredBlock {
+/// A stored block in wire form.
+pub fn stored(b: &l1::StoredBlock) -> w::StoredBlockJson {
+    w::StoredBlockJson {
         block_number: b.block_number,
         priority_ops: dec(b.priority_ops),
         pending_onchain_ops_hash: hex_of(&b.pending_onchain_ops_hash),
@@ -492,7 +540,8 @@ pub fn stored(b: &l1::StoredBlock) -> w::StoredBlock {
     }
 }
 
-pub fn stored_of(b: &w::StoredBlock) -> R<l1::StoredBlock> {
+/// Parses a stored block.
+pub fn stored_of(b: &w::StoredBlockJson) -> R<l1::StoredBlock> {
     Ok(l1::StoredBlock {
         block_number: b.block_number,
         priority_ops: u64_of(&b.priority_ops)?,
@@ -503,8 +552,9 @@ pub fn stored_of(b: &w::StoredBlock) -> R<l1::StoredBlock> {
     })
 }
 
-pub fn commit(c: &l1::CommitBlock) -> w::CommitBlock {
-    w::CommitBlock {
+/// A block commit in wire form.
+pub fn commit(c: &l1::CommitBlock) -> w::CommitBlockJson {
+    w::CommitBlockJson {
         block_number: c.block_number,
         fee_account: c.fee_account,
         timestamp: dec(c.timestamp),
@@ -513,12 +563,13 @@ pub fn commit(c: &l1::CommitBlock) -> w::CommitBlock {
         onchain_ops: c
             .onchain_ops
             .iter()
-            .map(|m| w::OnchainOpMeta { offset: m.offset as u32, auth: m.auth.as_ref().map(auth) })
+            .map(|m| w::OnchainOpMetaJson { offset: m.offset as u32, auth: m.auth.as_ref().map(auth) })
             .collect(),
     }
 }
 
-pub fn commit_of(c: &w::CommitBlock) -> R<l1::CommitBlock> {
+/// Parses a block commit.
+pub fn commit_of(c: &w::CommitBlockJson) -> R<l1::CommitBlock> {
     Ok(l1::CommitBlock {
         block_number: c.block_number,
         fee_account: c.fee_account,
@@ -535,8 +586,9 @@ pub fn commit_of(c: &w::CommitBlock) -> R<l1::CommitBlock> {
     })
 }
 
-pub fn claim(c: &ExitClaim) -> w::ExitClaim {
-    w::ExitClaim {
+/// An exit claim in wire form.
+pub fn claim(c: &ExitClaim) -> w::ExitClaimJson {
+    w::ExitClaimJson {
         root: fr_dec(&c.root),
         account_id: c.account_id,
         owner: c.owner.to_string(),
@@ -545,7 +597,8 @@ pub fn claim(c: &ExitClaim) -> w::ExitClaim {
     }
 }
 
-pub fn claim_of(c: &w::ExitClaim) -> R<ExitClaim> {
+/// Parses an exit claim.
+pub fn claim_of(c: &w::ExitClaimJson) -> R<ExitClaim> {
     Ok(ExitClaim {
         root: fr_of(&c.root)?,
         account_id: c.account_id,
@@ -555,16 +608,18 @@ pub fn claim_of(c: &w::ExitClaim) -> R<ExitClaim> {
     })
 }
 
+/// A packed amount as its `(mantissa, exponent)` ([`packed`] without the generic parameters).
 pub fn packed_amount(p: &PackedAmount) -> w::Packed {
     packed(p)
 }
 
+/// A packed fee as its `(mantissa, exponent)` ([`packed`] without the generic parameters).
 pub fn packed_fee(p: &PackedFee) -> w::Packed {
     packed(p)
 }
 
 /// Accounts whose contents differ between `pre` and `post`, as in `post`.
-pub fn changed_accounts(pre: &State, post: &State) -> Vec<w::Account> {
+pub fn changed_accounts(pre: &State, post: &State) -> Vec<w::AccountJson> {
     let ids: BTreeSet<u32> = pre.accounts().chain(post.accounts()).map(|(id, _)| id).collect();
     let new_ids = pre.next_account_id()..post.next_account_id();
     ids.into_iter()

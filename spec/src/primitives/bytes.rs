@@ -6,6 +6,8 @@ use crate::primitives::field::{fr_from_canonical_be, fr_to_be_bytes, Address, Pu
 use crate::rules::{Rejection, Rule};
 use ark_ff::{BigInteger, PrimeField};
 
+/// A cursor over a byte string being decoded. Every read either returns exactly the bytes asked
+/// for or fails with `codec.truncated`; [`Reader::finish`] rejects leftovers.
 pub struct Reader<'a> {
     data: &'a [u8],
     pos: usize,
@@ -18,10 +20,12 @@ impl<'a> Reader<'a> {
         Reader { data, pos: 0, what }
     }
 
+    /// Bytes read so far (the offset of the next read).
     pub fn position(&self) -> usize {
         self.pos
     }
 
+    /// The next `n` bytes; `codec.truncated` if fewer are left.
     pub fn take(&mut self, n: usize) -> Result<&'a [u8], Rejection> {
         if self.data.len() - self.pos < n {
             return Err(Rejection::new(
@@ -34,6 +38,7 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
+    /// The next `N` bytes as an array.
     pub fn array<const N: usize>(&mut self) -> Result<[u8; N], Rejection> {
         Ok(self.take(N)?.try_into().expect("length taken"))
     }
@@ -43,24 +48,31 @@ impl<'a> Reader<'a> {
         Ok(self.take(n)?.iter().fold(0u128, |acc, b| (acc << 8) | *b as u128))
     }
 
+    /// One byte.
     pub fn u8(&mut self) -> Result<u8, Rejection> {
         Ok(self.uint(1)? as u8)
     }
+    /// A 2-byte big-endian integer.
     pub fn u16(&mut self) -> Result<u16, Rejection> {
         Ok(self.uint(2)? as u16)
     }
+    /// A 4-byte big-endian integer.
     pub fn u32(&mut self) -> Result<u32, Rejection> {
         Ok(self.uint(4)? as u32)
     }
+    /// An 8-byte big-endian integer.
     pub fn u64(&mut self) -> Result<u64, Rejection> {
         Ok(self.uint(8)? as u64)
     }
+    /// A 16-byte big-endian integer.
     pub fn u128(&mut self) -> Result<u128, Rejection> {
         self.uint(16)
     }
+    /// A 20-byte L1 address.
     pub fn address(&mut self) -> Result<Address, Rejection> {
         Ok(Address(self.array()?))
     }
+    /// A 20-byte pubkey hash.
     pub fn pubkey_hash(&mut self) -> Result<PubKeyHash, Rejection> {
         Ok(PubKeyHash(self.array()?))
     }
@@ -101,7 +113,7 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// `A ‖ R8 ‖ S` as written by [`Reader::signature`].
+/// `A ‖ R8 ‖ S` (160 bytes, every value 32 bytes big-endian), as [`Reader::signature`] reads it.
 pub fn signature_bytes(a: &PublicKey, sig: &Signature) -> Vec<u8> {
     let mut out = Vec::with_capacity(160);
     for c in [a.0.x, a.0.y, sig.r8.x, sig.r8.y] {

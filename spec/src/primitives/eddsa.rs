@@ -30,7 +30,9 @@ pub type Scalar = SubgroupScalar;
 /// [`Point::is_on_curve`] decide.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Point {
+    /// The x coordinate (circomlib's).
     pub x: Fr,
+    /// The y coordinate.
     pub y: Fr,
 }
 
@@ -100,7 +102,9 @@ pub struct PublicKey(pub Point);
 /// A signature `(R8, S)`; `S` is reduced modulo `l` by construction (decoders reject `S ≥ l`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Signature {
+    /// The point `R8 = B8·r`.
     pub r8: Point,
+    /// The scalar `S = (r + hm·s) mod l`.
     pub s: Scalar,
 }
 
@@ -136,6 +140,7 @@ impl PrivateKey {
         (h, s)
     }
 
+    /// The public key `A = B8·(s >> 3)`, `s` the pruned scalar.
     pub fn public_key(&self) -> PublicKey {
         let (_, s) = self.expand();
         let s = s >> 3;

@@ -54,8 +54,10 @@ macro_rules! bytes20 {
         pub struct $name(pub [u8; 20]);
 
         impl $name {
+            /// All twenty bytes zero.
             pub const ZERO: $name = $name([0u8; 20]);
 
+            /// Whether all twenty bytes are zero.
             pub fn is_zero(&self) -> bool {
                 self.0 == [0u8; 20]
             }

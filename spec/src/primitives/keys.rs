@@ -51,6 +51,7 @@ impl L1Key {
         SigningKey::from_slice(secret).ok().map(L1Key)
     }
 
+    /// The key's Ethereum address: the low 20 bytes of `keccak256` of the uncompressed public key.
     pub fn address(&self) -> Address {
         address_of(self.0.verifying_key())
     }

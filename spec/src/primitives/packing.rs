@@ -44,12 +44,15 @@ impl<const MANT: u32, const EXP: u32> PackedFloat<MANT, EXP> {
         p.checked_value().map(|_| p)
     }
 
+    /// Zero, written `(0, 0)`.
     pub const ZERO: Self = PackedFloat { mantissa: 0, exponent: 0 };
 
+    /// The mantissa (below `2^MANT`).
     pub fn mantissa(&self) -> u64 {
         self.mantissa
     }
 
+    /// The decimal exponent (below `2^EXP`).
     pub fn exponent(&self) -> u8 {
         self.exponent
     }

@@ -13,16 +13,23 @@ use super::tree::{empty_subtrees, SparseMerkleTree};
 use crate::params::{ACCOUNT_TREE_DEPTH, BALANCE_TREE_DEPTH};
 use crate::primitives::{poseidon::poseidon, Address, Fr, PubKeyHash};
 
+/// An account's index in the account tree (24 bits used, see [`MAX_ACCOUNT_ID`](crate::params::MAX_ACCOUNT_ID)).
 pub type AccountId = u32;
+/// A token's index in the balance tree; 0 is ETH.
 pub type TokenId = u16;
+/// The number of transactions an account has had accepted; the next must carry this value.
 pub type Nonce = u32;
 
 /// An account. `balances` holds non-zero balances only.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Account {
+    /// The nonce the account's next transaction must carry.
     pub nonce: Nonce,
+    /// The hash of the L2 key that signs for the account; zero until its first ChangePubKey.
     pub pubkey_hash: PubKeyHash,
+    /// The L1 address that owns the account (authorises ChangePubKey, receives full exits).
     pub address: Address,
+    /// Balance per token, in the token's smallest unit; zero balances are absent.
     pub balances: BTreeMap<TokenId, u128>,
 }
 
@@ -49,10 +56,12 @@ impl Account {
         Account { address, ..Default::default() }
     }
 
+    /// The balance of `token` (0 if absent).
     pub fn balance(&self, token: TokenId) -> u128 {
         self.balances.get(&token).copied().unwrap_or(0)
     }
 
+    /// Sets the balance of `token`, removing the entry when `value` is zero.
     pub fn set_balance(&mut self, token: TokenId, value: u128) {
         if value == 0 {
             self.balances.remove(&token);
@@ -61,6 +70,7 @@ impl Account {
         }
     }
 
+    /// The balance tree: leaf `t` is the balance of token `t`, empty leaf 0.
     pub fn balance_tree(&self) -> SparseMerkleTree {
         let mut t = SparseMerkleTree::new(BALANCE_TREE_DEPTH, Fr::from(0u8));
         for (&token, &v) in &self.balances {
@@ -69,6 +79,7 @@ impl Account {
         t
     }
 
+    /// The balance tree's root.
     pub fn balance_root(&self) -> Fr {
         if self.balances.is_empty() {
             return empty_balance_root();
@@ -81,6 +92,8 @@ impl Account {
         Self::leaf_from_parts(self.nonce, &self.pubkey_hash, &self.address, self.balance_root())
     }
 
+    /// `Poseidon(nonce, pubkey_hash, address, balance_root)` from the parts, for callers that hold
+    /// a balance root, as an exit proof's witness does.
     pub fn leaf_from_parts(nonce: Nonce, pkh: &PubKeyHash, address: &Address, balance_root: Fr) -> Fr {
         poseidon(&[Fr::from(nonce), pkh.to_fr(), address.to_fr(), balance_root])
     }

@@ -23,10 +23,13 @@ use crate::primitives::{poseidon::poseidon, Address, Fr};
 /// Why a set of accounts is not a valid state.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum StateError {
+    /// Two accounts (by id) have the same non-zero address.
     #[error("accounts {0} and {1} share the address {2}")]
     DuplicateAddress(AccountId, AccountId, Address),
+    /// An account is listed at an id at or above the id counter.
     #[error("account {0} is not below next_account_id {1}")]
     IdNotBelowNext(AccountId, AccountId),
+    /// The id counter is above `2^24`, the number of account slots.
     #[error("next_account_id {0} exceeds 2^24")]
     TooManyAccounts(u64),
 }
@@ -143,6 +146,8 @@ impl State {
         id
     }
 
+    /// The account tree: leaf `id` is account `id`'s [`Account::leaf`], unused slots the
+    /// [empty account's leaf](account::empty_account_leaf).
     pub fn account_tree(&self) -> SparseMerkleTree {
         let mut t = SparseMerkleTree::new(ACCOUNT_TREE_DEPTH, account::empty_account_leaf());
         for (&id, a) in &self.accounts {

@@ -31,6 +31,7 @@ pub fn empty_subtrees(empty_leaf: Fr, depth: usize) -> Vec<Fr> {
 /// child order (the path node's own slot omitted).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MerkleProof {
+    /// One entry per height, leaves first: the three sibling nodes in child order.
     pub siblings: Vec<[Fr; TREE_ARITY - 1]>,
 }
 
@@ -70,14 +71,17 @@ pub struct SparseMerkleTree {
 }
 
 impl SparseMerkleTree {
+    /// A tree of `depth` levels whose every leaf is `empty_leaf`.
     pub fn new(depth: usize, empty_leaf: Fr) -> Self {
         SparseMerkleTree { depth, empty: empty_subtrees(empty_leaf, depth), leaves: BTreeMap::new() }
     }
 
+    /// The number of levels.
     pub fn depth(&self) -> usize {
         self.depth
     }
 
+    /// The number of leaves, `4^depth`.
     pub fn capacity(&self) -> u64 {
         1u64 << (2 * self.depth)
     }
@@ -92,6 +96,7 @@ impl SparseMerkleTree {
         }
     }
 
+    /// The leaf at `index` (the empty leaf if never set).
     pub fn get(&self, index: u64) -> Fr {
         self.leaves.get(&index).copied().unwrap_or(self.empty[0])
     }
@@ -109,10 +114,12 @@ impl SparseMerkleTree {
         levels
     }
 
+    /// The root, computed from the set leaves.
     pub fn root(&self) -> Fr {
         self.levels()[self.depth].get(&0).copied().unwrap_or(self.empty[self.depth])
     }
 
+    /// The Merkle proof of the leaf at `index`.
     pub fn proof(&self, index: u64) -> MerkleProof {
         let levels = self.levels();
         let siblings = (0..self.depth)

@@ -52,7 +52,9 @@ use crate::state::{AccountId, Nonce};
 /// Which L1 deployment an EIP-712 approval is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct L1Domain {
+    /// The L1 chain id (EIP-155).
     pub chain_id: u64,
+    /// The rollup contract's address (EIP-712 `verifyingContract`).
     pub contract: Address,
 }
 

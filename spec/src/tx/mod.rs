@@ -33,20 +33,27 @@ pub use auth::ChangePubKeyAuth;
 
 /// Transaction type bytes (equal to the op codes of the operations they become).
 pub mod tx_type {
+    /// [`Withdraw`](super::Withdraw).
     pub const WITHDRAW: u8 = 3;
+    /// [`Transfer`](super::Transfer) (its op is a Transfer or a TransferToNew).
     pub const TRANSFER: u8 = 5;
+    /// [`ChangePubKey`](super::ChangePubKey).
     pub const CHANGE_PUBKEY: u8 = 7;
+    /// [`ForcedExit`](super::ForcedExit).
     pub const FORCED_EXIT: u8 = 8;
 }
 
 /// `valid_from ≤ block timestamp ≤ valid_until` (seconds).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct TimeWindow {
+    /// The earliest block timestamp the transaction is valid in (inclusive).
     pub valid_from: u64,
+    /// The latest block timestamp the transaction is valid in (inclusive).
     pub valid_until: u64,
 }
 
 impl TimeWindow {
+    /// Valid at every timestamp: `0..=u64::MAX`.
     pub const ALWAYS: TimeWindow = TimeWindow { valid_from: 0, valid_until: u64::MAX };
 }
 
@@ -59,7 +66,10 @@ impl Default for TimeWindow {
 /// The signer's public key and the signature.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct TxSignature {
+    /// The public key `A` that signed; its [pubkey hash](crate::primitives::keys::pubkey_hash)
+    /// must be the account's (for ChangePubKey, the new one).
     pub pub_key: PublicKey,
+    /// The EdDSA-Poseidon signature `(R8, S)` of the [signing message](Tx::signing_message).
     pub signature: Signature,
 }
 
@@ -73,37 +83,62 @@ impl Default for TxSignature {
     }
 }
 
+/// Moves `amount` of `token` to the account of address `to`, opening it if there is none.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Transfer {
+    /// The sender, who signs and pays the fee.
     pub account_id: AccountId,
+    /// The recipient's address (not an id, so a transfer can open an account).
     pub to: Address,
+    /// The token transferred; the fee is paid in it too.
     pub token: TokenId,
+    /// The amount the recipient receives (packed, as the pubdata holds it).
     pub amount: PackedAmount,
+    /// The fee, debited on top of `amount`.
     pub fee: PackedFee,
+    /// The sender's current nonce.
     pub nonce: Nonce,
+    /// The block timestamps the transaction is valid in.
     pub time: TimeWindow,
+    /// The sender's signature.
     pub signature: TxSignature,
 }
 
+/// Moves `amount` of `token` out of L2, to be paid to the L1 address `to` when the block executes.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Withdraw {
+    /// The account withdrawn from, which signs and pays the fee.
     pub account_id: AccountId,
+    /// The L1 address credited on L1 (any address, not necessarily the account's owner).
     pub to: Address,
+    /// The token withdrawn; the fee is paid in it too.
     pub token: TokenId,
+    /// The amount, in the token's smallest unit (full width, not packed).
     pub amount: u128,
+    /// The fee, debited on top of `amount`.
     pub fee: PackedFee,
+    /// The account's current nonce.
     pub nonce: Nonce,
+    /// The block timestamps the transaction is valid in.
     pub time: TimeWindow,
+    /// The account's signature.
     pub signature: TxSignature,
 }
 
+/// Sets the account's L2 key to the one hashing to `new_pubkey_hash`, with its L1 owner's approval.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChangePubKey {
+    /// The account whose key changes, which pays the fee.
     pub account_id: AccountId,
+    /// The hash of the new L2 key.
     pub new_pubkey_hash: PubKeyHash,
+    /// The token the fee is paid in.
     pub fee_token: TokenId,
+    /// The fee.
     pub fee: PackedFee,
+    /// The account's current nonce (also bound into the L1 authorisation).
     pub nonce: Nonce,
+    /// The block timestamps the transaction is valid in.
     pub time: TimeWindow,
     /// Signed by the *new* key: proves the account will control it.
     pub signature: TxSignature,
@@ -126,29 +161,41 @@ impl Default for ChangePubKey {
     }
 }
 
+/// Withdraws a keyless account's whole balance of a token to its own L1 address, on behalf of
+/// its owner, who cannot sign on L2; the initiator pays the fee.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct ForcedExit {
     /// The account that signs and pays the fee.
     pub account_id: AccountId,
     /// The keyless account whose whole balance of `token` goes to its own L1 address.
     pub target: Address,
+    /// The token exited; the initiator's fee is paid in it too.
     pub token: TokenId,
+    /// The initiator's fee.
     pub fee: PackedFee,
+    /// The initiator's current nonce.
     pub nonce: Nonce,
+    /// The block timestamps the transaction is valid in.
     pub time: TimeWindow,
+    /// The initiator's signature.
     pub signature: TxSignature,
 }
 
 /// A signed L2 transaction.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Tx {
+    /// An L2 transfer.
     Transfer(Transfer),
+    /// A withdrawal to L1.
     Withdraw(Withdraw),
+    /// A key change.
     ChangePubKey(ChangePubKey),
+    /// A forced exit of a keyless account.
     ForcedExit(ForcedExit),
 }
 
 impl Tx {
+    /// The type byte ([`tx_type`]), the first byte of the body.
     pub fn tx_type(&self) -> u8 {
         match self {
             Tx::Transfer(_) => tx_type::TRANSFER,
@@ -158,6 +205,7 @@ impl Tx {
         }
     }
 
+    /// The variant's name, for messages.
     pub fn name(&self) -> &'static str {
         match self {
             Tx::Transfer(_) => "Transfer",
@@ -177,6 +225,7 @@ impl Tx {
         }
     }
 
+    /// The nonce the transaction carries.
     pub fn nonce(&self) -> Nonce {
         match self {
             Tx::Transfer(t) => t.nonce,
@@ -186,6 +235,7 @@ impl Tx {
         }
     }
 
+    /// The validity window.
     pub fn time(&self) -> TimeWindow {
         match self {
             Tx::Transfer(t) => t.time,
@@ -205,6 +255,7 @@ impl Tx {
         }
     }
 
+    /// The signer's key and signature.
     pub fn signature(&self) -> &TxSignature {
         match self {
             Tx::Transfer(t) => &t.signature,

@@ -10,7 +10,7 @@ use zkrollup_spec::tx::ChangePubKeyAuth;
 
 use crate::vectors::{Case, Expect};
 use crate::wire::convert::{context as wctx, input as winput, state as wstate};
-use crate::wire::{BlockInput as WBlock, VectorInput};
+use crate::wire::{BlockInputJson as WBlock, VectorInput};
 
 use Expect::{Ok as Accept, Reject};
 

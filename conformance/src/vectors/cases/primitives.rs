@@ -82,7 +82,7 @@ pub(super) fn groups() -> Vec<(&'static str, Vec<Case>)> {
         let s_plus =
             ark_ff::PrimeField::into_bigint(sig.s + zkrollup_spec::primitives::eddsa::Scalar::from(1u8)).to_string();
         eddsa.push(verify("wrong_s", "S changed by one does not verify", msg, point(&sig.r8), s_plus));
-        let off = crate::wire::Point { x: "1".into(), y: "1".into() };
+        let off = crate::wire::PointJson { x: "1".into(), y: "1".into() };
         eddsa.push(verify("r8_off_curve", "an R8 off the curve does not verify", msg, off, s));
     }
 
