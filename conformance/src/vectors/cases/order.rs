@@ -24,7 +24,7 @@ use zkrollup_spec::tx::{ChangePubKey, ChangePubKeyAuth, ForcedExit, TimeWindow, 
 
 use crate::vectors::{Case, Expect};
 use crate::wire::convert::{context as wctx, input as winput, state as wstate};
-use crate::wire::{BlockInput as WBlock, TransitionInput, VectorInput};
+use crate::wire::{BlockInputJson, TransitionInput, VectorInput};
 
 /// Pairs (earlier, later) of one kind that no input breaks so as to be shown both ways.
 /// `None` as the later rule stands for every later rule of the kind.
@@ -388,7 +388,7 @@ fn block_pair(
         format!("block/{name}"),
         format!("breaks {earlier} and {later}: the earlier check reports"),
         Expect::Reject(earlier),
-        VectorInput::Block(WBlock {
+        VectorInput::Block(BlockInputJson {
             pre_state: wstate(state),
             context: wctx(&params.context),
             chunks: params.chunks as u32,
