@@ -6,11 +6,11 @@ use zkrollup_spec::block::BlockInput;
 use zkrollup_spec::block::{apply_block, BlockParams};
 use zkrollup_spec::l1::{SymbolicVerifier, L1};
 use zkrollup_spec::op::decode_pubdata;
-use zkrollup_spec::primitives::eddsa::{verify, PrivateKey, PublicKey, Signature};
+use zkrollup_spec::primitives::eddsa::{verify_unreduced, PrivateKey, PublicKey};
 use zkrollup_spec::primitives::keys::{pubkey_hash, L1Key};
 use zkrollup_spec::primitives::packing::PackedFloat;
 use zkrollup_spec::primitives::poseidon::{poseidon, MAX_INPUTS};
-use zkrollup_spec::rules::Rejection;
+use zkrollup_spec::rules::{Rejection, Rule};
 use zkrollup_spec::transition::{apply_priority_op, apply_tx};
 use zkrollup_spec::tx::Tx;
 
@@ -90,10 +90,11 @@ fn unpacking<const M: u32, const E: u32>(bytes: &str) -> Result<w::PrimitivesRes
     let b = bytes_of(bytes)?;
     let verdict = match PackedFloat::<M, E>::from_bytes(&b) {
         Some(p) => Verdict::Accepted(w::UnpackedValue { packed: packed(&p), value: dec(p.value()) }),
-        None if b.len() != PackedFloat::<M, E>::BYTES => {
-            Verdict::Rejected { rule: zkrollup_spec::rules::Rule::CodecTruncated.id().into() }
+        None if b.len() < PackedFloat::<M, E>::BYTES => Verdict::Rejected { rule: Rule::CodecTruncated.id().into() },
+        None if b.len() > PackedFloat::<M, E>::BYTES => {
+            Verdict::Rejected { rule: Rule::CodecTrailingBytes.id().into() }
         }
-        None => Verdict::Rejected { rule: zkrollup_spec::rules::Rule::CodecAmountTooLarge.id().into() },
+        None => Verdict::Rejected { rule: Rule::CodecAmountTooLarge.id().into() },
     };
     Ok(w::PrimitivesResult::Unpacked { verdict })
 }
@@ -116,10 +117,14 @@ fn primitives(case: &w::PrimitivesCase) -> Result<w::PrimitivesResult, WireError
             let sig = PrivateKey(array_of(private_key)?).sign(fr_of(message)?);
             P::Signature { r8: point(&sig.r8), s: ark_ff::PrimeField::into_bigint(sig.s).to_string() }
         }
-        C::EddsaVerify { public_key, message, r8, s } => {
-            let sig = Signature { r8: point_of(r8)?, s: scalar_of(s)? };
-            P::Valid { valid: verify(&PublicKey(point_of(public_key)?), fr_of(message)?, &sig) }
-        }
+        C::EddsaVerify { public_key, message, r8, s } => P::Valid {
+            valid: verify_unreduced(
+                &PublicKey(point_of(public_key)?),
+                fr_of(message)?,
+                &point_of(r8)?,
+                &uint256_of(s)?,
+            ),
+        },
         C::PubkeyHash { public_key } => {
             P::PubkeyHash { pubkey_hash: pubkey_hash(&PublicKey(point_of(public_key)?)).to_string() }
         }

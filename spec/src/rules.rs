@@ -72,7 +72,7 @@ rules! {
     CodecBadSignature = "codec.bad_signature", Codec,
         "A signature's points lie on BabyJubjub and its scalar S is below the subgroup order.";
     CodecBadAuth = "codec.bad_auth", Codec,
-        "A ChangePubKey authorisation has a known kind and a well-formed ECDSA signature.";
+        "A ChangePubKey authorisation has a known kind (0 on-chain, 1 EIP-191, 2 EIP-712), with 65 signature bytes for 1 and 2 (whether they recover the owner is the contract's check).";
 
     // --- tx: the envelope every signed L2 transaction must satisfy ----------------------
     TxAccountIdOutOfRange = "tx.account_id_out_of_range", Circuit,

@@ -108,6 +108,11 @@ pub fn scalar_of(s: &str) -> R<Scalar> {
     (x.into_bigint().to_string() == s).then_some(x).map_or_else(|| err("subgroup scalar below l", s), Ok)
 }
 
+/// Parses a decimal integer below 2^256, unreduced (a signature's `S` as a verifier receives it).
+pub fn uint256_of(s: &str) -> R<ark_ff::BigInteger256> {
+    u128_digits_ok(s)?.parse().or_else(|_| err("integer below 2^256", s))
+}
+
 fn u128_digits_ok(s: &str) -> R<&str> {
     let ok = !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'));
     if ok {

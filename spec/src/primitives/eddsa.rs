@@ -180,6 +180,13 @@ pub fn verify(a: &PublicKey, msg: Fr, sig: &Signature) -> bool {
     left == right
 }
 
+/// [`verify`] for a signature whose `S` arrives as a 256-bit integer, as decoders and the
+/// circuit receive it. `S` at or above the subgroup order `l` never verifies: reduced, it would
+/// let anyone turn one valid signature into another (`S + l`).
+pub fn verify_unreduced(a: &PublicKey, msg: Fr, r8: &Point, s: &BigInteger256) -> bool {
+    Scalar::from_bigint(*s).is_some_and(|s| verify(a, msg, &Signature { r8: *r8, s }))
+}
+
 /// Whether `p` lies in the prime-order subgroup: `p·l` is the identity.
 pub fn in_prime_subgroup(p: &Point) -> bool {
     p.is_on_curve() && p.to_ark().mul_bigint(Scalar::MODULUS).is_zero()
@@ -193,6 +200,19 @@ pub fn circom_to_ark_x_factor() -> Fr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unreduced_s_at_or_above_l_never_verifies() {
+        let key = PrivateKey([3; 32]);
+        let msg = Fr::from(42u8);
+        let sig = key.sign(msg);
+        let s = sig.s.into_bigint();
+        assert!(verify_unreduced(&key.public_key(), msg, &sig.r8, &s));
+        let mut s_plus_l = s;
+        s_plus_l.add_with_carry(&Scalar::MODULUS);
+        assert!(!verify_unreduced(&key.public_key(), msg, &sig.r8, &s_plus_l));
+        assert!(!verify_unreduced(&key.public_key(), msg, &sig.r8, &Scalar::MODULUS));
+    }
 
     #[test]
     fn base8_generates_the_prime_subgroup() {

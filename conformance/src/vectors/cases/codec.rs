@@ -135,6 +135,44 @@ pub(super) fn groups() -> Vec<(&'static str, Vec<Case>)> {
         Expect::Reject(Rule::CodecBadSignature),
         C::DecodeTx { bytes: hex_of(&off_curve) },
     ));
+    // A coordinate plus the field modulus p: the same value mod p, so a decoder reducing
+    // field elements would read a valid point.
+    for (name, at) in [("key_x", 160), ("key_y", 128), ("r8_x", 96), ("r8_y", 64)] {
+        let start = t.len() - at;
+        let mut bad = t.clone();
+        let p = <zkrollup_spec::primitives::Fr as ark_ff::PrimeField>::MODULUS;
+        bad[start..start + 32].copy_from_slice(&plus(&t[start..start + 32], p));
+        txs.push(case(
+            format!("decode_{name}_not_canonical"),
+            format!("{name} plus the field modulus: field elements are below p, never reduced"),
+            Expect::Reject(Rule::CodecBadSignature),
+            C::DecodeTx { bytes: hex_of(&bad) },
+        ));
+    }
+    let start = t.len() - 32;
+    let mut malleated = t.clone();
+    let l = <zkrollup_spec::primitives::eddsa::Scalar as ark_ff::PrimeField>::MODULUS;
+    malleated[start..].copy_from_slice(&plus(&t[start..], l));
+    txs.push(case(
+        "decode_s_plus_l",
+        "S + l: the same S modulo l, refused (S is below l, never reduced)",
+        Expect::Reject(Rule::CodecBadSignature),
+        C::DecodeTx { bytes: hex_of(&malleated) },
+    ));
+    txs.push(case(
+        "decode_unknown_type_short",
+        "three bytes with an unknown type byte: the type byte and the account id are read before the type is examined",
+        Expect::Reject(Rule::CodecTruncated),
+        C::DecodeTx { bytes: "0x090000".into() },
+    ));
+    let mut v_zero = change_pubkey(&user(0), 0, 0, 0, 0, ChangePubKeyAuth::Eip191([7; 65])).to_bytes();
+    *v_zero.last_mut().unwrap() = 0;
+    txs.push(case(
+        "decode_ecdsa_auth_v_zero",
+        "an EIP-191 authorisation with v = 0 decodes: whether it recovers the owner is the contract's check",
+        Expect::Ok,
+        C::DecodeTx { bytes: hex_of(&v_zero) },
+    ));
     let mut unknown = t.clone();
     unknown[0] = 4;
     txs.push(case(
@@ -230,4 +268,13 @@ pub(super) fn groups() -> Vec<(&'static str, Vec<Case>)> {
         C::DecodePubdata { pubdata: hex_of(&big) },
     ));
     vec![("tx", txs), ("pubdata", pubdata)]
+}
+
+/// The 32 big-endian bytes of `be + m` (below 2^256 for the moduli used here).
+fn plus(be: &[u8], m: ark_ff::BigInteger256) -> Vec<u8> {
+    use ark_ff::BigInteger;
+    let bits: Vec<bool> = be.iter().flat_map(|b| (0..8).rev().map(move |i| b >> i & 1 == 1)).collect();
+    let mut v = ark_ff::BigInteger256::from_bits_be(&bits);
+    assert!(!v.add_with_carry(&m), "no carry out of 256 bits");
+    v.to_bytes_be()
 }

@@ -82,8 +82,28 @@ pub(super) fn groups() -> Vec<(&'static str, Vec<Case>)> {
         let s_plus =
             ark_ff::PrimeField::into_bigint(sig.s + zkrollup_spec::primitives::eddsa::Scalar::from(1u8)).to_string();
         eddsa.push(verify("wrong_s", "S changed by one does not verify", msg, point(&sig.r8), s_plus));
+        // S + l: the same S modulo l, so a verifier reducing S would accept it.
+        let mut s_plus_l = ark_ff::PrimeField::into_bigint(sig.s);
+        ark_ff::BigInteger::add_with_carry(
+            &mut s_plus_l,
+            &<zkrollup_spec::primitives::eddsa::Scalar as ark_ff::PrimeField>::MODULUS,
+        );
+        eddsa.push(verify(
+            "s_plus_l",
+            "S + l (S unreduced, at or above the subgroup order) does not verify",
+            msg,
+            point(&sig.r8),
+            s_plus_l.to_string(),
+        ));
         let off = crate::wire::PointJson { x: "1".into(), y: "1".into() };
-        eddsa.push(verify("r8_off_curve", "an R8 off the curve does not verify", msg, off, s));
+        eddsa.push(verify("r8_off_curve", "an R8 off the curve does not verify", msg, off, s.clone()));
+        let key_off =
+            crate::wire::PointJson { x: pk.x.clone(), y: fr_to_decimal(&(key.public_key().0.y + Fr::from(1u8))) };
+        eddsa.push(case(
+            format!("verify_{kname}_key_off_curve"),
+            "a public key off the curve does not verify, whatever the signature",
+            P::EddsaVerify { public_key: key_off, message: fr_to_decimal(&msg), r8: point(&sig.r8), s },
+        ));
     }
 
     let mut keys_group = Vec::new();
@@ -157,6 +177,12 @@ pub(super) fn groups() -> Vec<(&'static str, Vec<Case>)> {
         "2^35-1 · 10^31 exceeds 128 bits",
         Expect::Reject(Rule::CodecAmountTooLarge),
         VectorInput::Primitives(PrimitivesInput { case: P::UnpackAmount { bytes: "0xffffffffff".into() } }),
+    ));
+    packing.push(Case::new(
+        "unpack_amount_too_long",
+        "an amount is exactly five bytes: a sixth is trailing",
+        Expect::Reject(Rule::CodecTrailingBytes),
+        VectorInput::Primitives(PrimitivesInput { case: P::UnpackAmount { bytes: "0x0000007d0000".into() } }),
     ));
     packing.push(Case::new(
         "unpack_fee_wrong_length",
