@@ -27,11 +27,6 @@ fn all_vectors(files: &[VectorFile]) -> Vec<Vector> {
 }
 
 #[test]
-fn every_vector_passes_on_the_spec() {
-    suite::run_everything(&mut SpecImplementation);
-}
-
-#[test]
 fn every_transition_and_block_vector_passes_on_the_reference() {
     suite::run_everything(&mut zkrollup_conformance::harness::reference_impl::ReferenceImplementation);
 }
