@@ -6,7 +6,7 @@ use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolCall;
 use zkrollup_circuits::exit::ExitCircuit;
 use zkrollup_circuits::groth16::{dev_setup, prove, verify};
-use zkrollup_contracts::artifacts::{bytecode, IGroth16Verifier, GROTH16_VERIFIER};
+use zkrollup_contracts::artifacts::{bytecode, Groth16Verifier, GROTH16_VERIFIER};
 use zkrollup_contracts::evm::L1Evm;
 use zkrollup_contracts::verifier::{constructor_args, fr_word, proof_words};
 use zkrollup_spec::exit::exit_witness;
@@ -16,9 +16,9 @@ use zkrollup_spec::state::{Account, State};
 const DEPLOYER: Address = Address::new([0xd0; 20]);
 
 fn call_verify(evm: &mut L1Evm, at: Address, proof: [U256; 8], input: U256) -> (bool, u64) {
-    let data = IGroth16Verifier::verifyProofCall { proof, input }.abi_encode();
+    let data = Groth16Verifier::verifyProofCall { proof, input }.abi_encode();
     let out = evm.call(DEPLOYER, at, data).expect("verifyProof never reverts");
-    let ok = IGroth16Verifier::verifyProofCall::abi_decode_returns(&out.output).expect("a bool");
+    let ok = Groth16Verifier::verifyProofCall::abi_decode_returns(&out.output).expect("a bool");
     (ok, out.gas_used)
 }
 

@@ -315,11 +315,11 @@ impl RollupOnL1 {
     }
 
     pub fn pending_balance(&mut self, owner: &Address, token: TokenId) -> u128 {
-        self.view(Rollup::pendingBalanceCall { owner: evm_address(owner), token })
+        self.view(Rollup::pendingBalanceCall { _0: evm_address(owner), _1: token })
     }
 
     pub fn total_deposited(&mut self, token: TokenId) -> u128 {
-        self.view(Rollup::totalDepositedCall { token })
+        self.view(Rollup::totalDepositedCall(token))
     }
 
     /// What the contract holds of `token` (its ETH balance, or its ERC-20 balance).
@@ -329,7 +329,7 @@ impl RollupOnL1 {
         }
         let Some(&t) = self.tokens.get(token as usize - 1) else { return U256::ZERO };
         let out =
-            self.evm.call(DEPLOYER, t, TestToken::balanceOfCall { a: self.rollup }.abi_encode()).expect("balanceOf");
+            self.evm.call(DEPLOYER, t, TestToken::balanceOfCall(self.rollup).abi_encode()).expect("balanceOf");
         TestToken::balanceOfCall::abi_decode_returns(&out.output).expect("a uint256")
     }
 }
