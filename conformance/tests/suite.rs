@@ -118,9 +118,14 @@ fn reports_are_pinned() {
     insta::assert_snapshot!("mutant_report", bad.render(false));
 }
 
+/// A filter selects whole name segments: the name itself, or the names under it.
 #[test]
 fn filters_select_by_name() {
     let vectors = all_vectors(&suite());
-    let r = runner::run(&mut SpecImplementation, &vectors, Some("primitives/poseidon/"));
-    assert_eq!(r.vectors.len(), 14);
+    let count = |f: &str| runner::run(&mut SpecImplementation, &vectors, Some(f)).vectors.len();
+    assert_eq!(count("primitives/poseidon/"), 14);
+    assert_eq!(count("primitives/poseidon"), 14);
+    assert_eq!(count("primitives/poseidon/arity_1"), 1, "arity_1 must not select arity_10, arity_11, arity_12");
+    assert_eq!(count("primitives/pos"), 0);
+    assert_eq!(count("arity_1"), 0);
 }

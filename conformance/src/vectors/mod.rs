@@ -150,7 +150,6 @@ pub fn generated_files() -> Vec<(String, String)> {
 /// else is ever deleted.
 pub fn write(dir: &Path) -> Result<usize, String> {
     let v1 = dir.join("v1");
-    let files = generated_files();
     let mut existing = Vec::new();
     if fs::symlink_metadata(&v1).is_ok() {
         let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()).display().to_string();
@@ -192,6 +191,7 @@ pub fn write(dir: &Path) -> Result<usize, String> {
             }
         }
     }
+    let files = generated_files();
     for (path, text) in &files {
         let p = dir.join(path);
         fs::create_dir_all(p.parent().expect("files live in folders")).map_err(|e| format!("{}: {e}", p.display()))?;
