@@ -109,7 +109,7 @@ impl Report {
             let names: Vec<&str> = unsupported.iter().map(|k| k.as_str()).collect();
             writeln!(out, "skipped as unsupported: {} ({})", names.join(", "), vectors(self.skipped())).unwrap();
         }
-        if let Some(stop) = &self.stopped {
+        if let Some(stop) = self.stopped.as_ref().filter(|s| s.not_run > 0) {
             writeln!(out, "not run: {} (the implementation stopped answering at {})", vectors(stop.not_run), stop.at)
                 .unwrap();
         }
