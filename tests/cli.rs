@@ -290,7 +290,10 @@ fn a_missing_suite_folder_is_named_with_its_absolute_path() {
         assert_eq!(o.status.code(), Some(1), "{with_dir:?}");
         let e = stderr(&o);
         assert!(
-            e.contains(&format!("{} has no v1/ folder, so it is not a conformance suite folder", abs.join("empty").display())),
+            e.contains(&format!(
+                "{} has no v1/ folder, so it is not a conformance suite folder",
+                abs.join("empty").display()
+            )),
             "{with_dir:?}: {e}"
         );
         assert!(!e.contains("missing") && !e.contains("generate"), "{with_dir:?}: {e}");

@@ -25,10 +25,7 @@ fn all_vectors() -> Vec<Vector> {
 /// The named vectors, in the order given.
 fn named(names: &[&str]) -> Vec<Vector> {
     let all = all_vectors();
-    names
-        .iter()
-        .map(|n| all.iter().find(|v| v.name == *n).unwrap_or_else(|| panic!("no vector {n}")).clone())
-        .collect()
+    names.iter().map(|n| all.iter().find(|v| v.name == *n).unwrap_or_else(|| panic!("no vector {n}")).clone()).collect()
 }
 
 /// A fresh, empty temporary folder.
@@ -211,8 +208,7 @@ exit 3"#,
 
 #[test]
 fn a_command_that_does_not_exist_reports_the_shell_s_complaint() {
-    let report =
-        run_exec("no-such-implementation-anywhere", options(5000), &named(&THREE), Duration::from_secs(3));
+    let report = run_exec("no-such-implementation-anywhere", options(5000), &named(&THREE), Duration::from_secs(3));
     let e = error_of(&report, 0);
     assert!(e.contains("exited with status 127"), "{e}");
     assert!(e.contains("not found"), "{e}");
@@ -382,7 +378,10 @@ fn answer_shape_errors_name_the_json_path() {
             "$.outcome.verdict.rule: missing field `rule`",
         ),
         (json!({"outcome": with(&|v| v["kind"] = json!("nope"))}), "$.outcome.kind: unknown variant \"nope\""),
-        (json!({"outcome": with(&|v| drop(v.as_object_mut().unwrap().remove("kind")))}), "$.outcome.kind: missing field"),
+        (
+            json!({"outcome": with(&|v| drop(v.as_object_mut().unwrap().remove("kind")))}),
+            "$.outcome.kind: missing field",
+        ),
         (
             json!({"outcome": good, "error": "x"}),
             "$: an answer has exactly one of `outcome`, `unsupported`, `error`; found `outcome` and `error`",
@@ -450,8 +449,7 @@ fn results_are_observed_as_they_come() {
         runner::Event::Finished(r) => seen.push(format!("done {} {:?}", r.name, r.status)),
     });
     assert!(report.ok());
-    let want: Vec<String> =
-        THREE.iter().flat_map(|n| [format!("start {n}"), format!("done {n} Pass")]).collect();
+    let want: Vec<String> = THREE.iter().flat_map(|n| [format!("start {n}"), format!("done {n} Pass")]).collect();
     assert_eq!(seen, want);
     assert_eq!(exec.name(), format!("exec:{SPEC_EXEC}"));
 }

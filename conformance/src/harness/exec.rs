@@ -180,10 +180,9 @@ impl ExecImplementation {
                     Err(Problem::Shape(m)) => Ok(Err(format!("malformed answer: {m}"))),
                 }
             }
-            Event::TooLong => Err(format!(
-                "unreadable answer: a line longer than {} without a newline",
-                bytes(self.options.max_line)
-            )),
+            Event::TooLong => {
+                Err(format!("unreadable answer: a line longer than {} without a newline", bytes(self.options.max_line)))
+            }
             Event::Eof => Err("the process closed its stdout (did it exit?)".into()),
             Event::ReadFailed(e) => Err(format!("reading from the process: {e}")),
             Event::WriteFailed(e) => Err(format!("writing to the process: {e}")),
@@ -271,7 +270,10 @@ impl Implementation for ExecImplementation {
 
     fn answer(&mut self, input: &VectorInput) -> Answer {
         if let Some(why) = &self.broken {
-            return Answer::Broken(format!("the process stopped answering earlier: {}", why.lines().next().unwrap_or("")));
+            return Answer::Broken(format!(
+                "the process stopped answering earlier: {}",
+                why.lines().next().unwrap_or("")
+            ));
         }
         match self.ask(input) {
             Ok(Ok(Response::Outcome { outcome })) => Answer::Outcome(outcome),
@@ -305,7 +307,8 @@ fn spawn_thread(name: &str, f: impl FnOnce() + Send + 'static) -> Result<(), Str
 
 fn write_requests(mut stdin: ChildStdin, requests: Receiver<String>, events: SyncSender<Event>) {
     for line in requests {
-        if let Err(e) = stdin.write_all(line.as_bytes()).and_then(|_| stdin.write_all(b"\n")).and_then(|_| stdin.flush())
+        if let Err(e) =
+            stdin.write_all(line.as_bytes()).and_then(|_| stdin.write_all(b"\n")).and_then(|_| stdin.flush())
         {
             let _ = events.send(Event::WriteFailed(e));
             return;
@@ -387,7 +390,7 @@ fn seconds(d: Duration) -> String {
 }
 
 fn bytes(n: usize) -> String {
-    if n >= 1 << 20 && n % (1 << 20) == 0 {
+    if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
         format!("{} MiB", n >> 20)
     } else {
         format!("{n} bytes")

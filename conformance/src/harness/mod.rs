@@ -7,8 +7,8 @@
 //! vector kinds they implement; the others are skipped, not failed.
 
 pub mod exec;
-pub mod response;
 pub mod reference_impl;
+pub mod response;
 pub mod runner;
 pub mod spec_impl;
 

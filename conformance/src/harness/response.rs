@@ -76,7 +76,9 @@ pub fn parse(line: &str) -> Result<Response, Problem> {
             Value::String(error) => Ok(Response::Error { error: error.clone() }),
             other => Err(Problem::Shape(format!("$.error: expected a string (the message), found {}", shown(other)))),
         },
-        [] => Err(Problem::Shape("$: an answer has exactly one of `outcome`, `unsupported`, `error`; found none".into())),
+        [] => {
+            Err(Problem::Shape("$: an answer has exactly one of `outcome`, `unsupported`, `error`; found none".into()))
+        }
         many => {
             let names: Vec<String> = many.iter().map(|f| format!("`{f}`")).collect();
             Err(Problem::Shape(format!(
@@ -257,7 +259,11 @@ impl<'s> Walker<'s> {
         lo = bound("minimum").or(lo);
         hi = bound("maximum").or(hi);
         if lo.is_some_and(|lo| n < lo) || hi.is_some_and(|hi| n > hi) {
-            let range = format!("{}..={}", lo.map_or(String::new(), |x| x.to_string()), hi.map_or(String::new(), |x| x.to_string()));
+            let range = format!(
+                "{}..={}",
+                lo.map_or(String::new(), |x| x.to_string()),
+                hi.map_or(String::new(), |x| x.to_string())
+            );
             return Err((path.into(), format!("expected an integer in {range}, found {n}")));
         }
         Ok(())
@@ -281,7 +287,10 @@ impl<'s> Walker<'s> {
                 Some(i) => self.check(v, &branches[i], path),
                 None => {
                     let names: Vec<String> = tags.iter().flatten().map(|(_, c)| c.to_string()).collect();
-                    Err((format!("{path}.{tag}"), format!("unknown variant {}, expected one of {}", shown(given), names.join(", "))))
+                    Err((
+                        format!("{path}.{tag}"),
+                        format!("unknown variant {}, expected one of {}", shown(given), names.join(", ")),
+                    ))
                 }
             };
         }

@@ -182,8 +182,8 @@ pub fn write(dir: &Path) -> Result<usize, String> {
             }
             for file in entries(&p)? {
                 let f = file.path();
-                let is_json_file = fs::symlink_metadata(&f).is_ok_and(|m| m.is_file())
-                    && f.extension().is_some_and(|x| x == "json");
+                let is_json_file =
+                    fs::symlink_metadata(&f).is_ok_and(|m| m.is_file()) && f.extension().is_some_and(|x| x == "json");
                 if !is_json_file {
                     return Err(refuse(&f, "is not a .json file"));
                 }
