@@ -85,6 +85,33 @@ struct StderrTail {
 
 type SharedTail = Arc<(Mutex<StderrTail>, Condvar)>;
 
+/// A transport failure, and how long the child may take to exit by itself: a moment when its
+/// pipes broke (it is probably exiting; its own exit status says most), none when it is alive
+/// and of no further use.
+struct Failure {
+    reason: String,
+    grace: Duration,
+}
+
+impl Failure {
+    fn exiting(reason: String) -> Self {
+        Failure { reason, grace: EXIT_GRACE }
+    }
+    fn alive(reason: String) -> Self {
+        Failure { reason, grace: Duration::ZERO }
+    }
+}
+
+/// How the child ended.
+#[derive(Clone, Copy, Debug)]
+enum Ending {
+    /// By itself (an exit, or a signal other than the harness's).
+    Exited(ExitStatus),
+    /// Killed by the harness, still running when it gave up on it.
+    Killed,
+    Unknown,
+}
+
 pub struct ExecImplementation {
     command: String,
     options: Options,
@@ -97,7 +124,7 @@ pub struct ExecImplementation {
     /// Set once the conversation has failed: why.
     broken: Option<String>,
     /// Set once the child has been reaped.
-    status: Option<ExitStatus>,
+    ending: Option<Ending>,
 }
 
 impl ExecImplementation {
@@ -141,7 +168,7 @@ impl ExecImplementation {
             stderr: tail,
             unsupported: Vec::new(),
             broken: None,
-            status: None,
+            ending: None,
         })
     }
 
@@ -150,9 +177,9 @@ impl ExecImplementation {
         self.child.id()
     }
 
-    /// One request, one answer line: the answer, or the transport failure that ended the
-    /// conversation.
-    fn ask(&mut self, input: &VectorInput) -> Result<Result<Response, String>, String> {
+    /// One request, one answer line: the answer (or why the line is not one), or the transport
+    /// failure that ended the conversation.
+    fn ask(&mut self, input: &VectorInput) -> Result<Result<Response, String>, Failure> {
         let line = serde_json::to_string(&Request { input }).expect("inputs serialise");
         let sent = self.requests.as_ref().is_some_and(|r| r.send(line).is_ok());
         let deadline = Instant::now() + self.options.timeout;
@@ -160,10 +187,10 @@ impl ExecImplementation {
             match self.events.recv_timeout(self.options.timeout) {
                 Ok(e) => e,
                 Err(RecvTimeoutError::Timeout) => {
-                    return Err(format!(
-                        "no answer within {} (--timeout); the harness killed the process",
+                    return Err(Failure::alive(format!(
+                        "no answer within {} (--timeout)",
                         seconds(self.options.timeout)
-                    ))
+                    )))
                 }
                 Err(RecvTimeoutError::Disconnected) => Event::Eof,
             }
@@ -173,36 +200,41 @@ impl ExecImplementation {
         };
         match event {
             Event::Line(bytes) => {
-                let text = String::from_utf8(bytes).map_err(|_| "unreadable answer: not UTF-8".to_string())?;
+                let text =
+                    String::from_utf8(bytes).map_err(|_| Failure::alive("unreadable answer: not UTF-8".into()))?;
                 match response::parse(&text) {
                     Ok(r) => Ok(Ok(r)),
-                    Err(Problem::NotJson(m)) => Err(format!("unreadable answer: {m}")),
+                    Err(Problem::NotJson(m)) => Err(Failure::alive(format!("unreadable answer: {m}"))),
                     Err(Problem::Shape(m)) => Ok(Err(format!("malformed answer: {m}"))),
                 }
             }
-            Event::TooLong => {
-                Err(format!("unreadable answer: a line longer than {} without a newline", bytes(self.options.max_line)))
-            }
-            Event::Eof => Err("the process closed its stdout (did it exit?)".into()),
-            Event::ReadFailed(e) => Err(format!("reading from the process: {e}")),
-            Event::WriteFailed(e) => Err(format!("writing to the process: {e}")),
+            Event::TooLong => Err(Failure::alive(format!(
+                "unreadable answer: a line longer than {} without a newline",
+                bytes(self.options.max_line)
+            ))),
+            Event::Eof => Err(Failure::exiting("the process closed its stdout (did it exit?)".into())),
+            Event::ReadFailed(e) => Err(Failure::exiting(format!("reading from the process: {e}"))),
+            Event::WriteFailed(e) => Err(Failure::exiting(format!("writing to the process: {e}"))),
         }
     }
 
     /// Ends the conversation: closes stdin, lets the child exit within `grace`, kills its
     /// process group, reaps it. Returns how it ended.
-    fn stop(&mut self, grace: Duration) -> Option<ExitStatus> {
-        if self.status.is_some() {
-            return self.status;
+    fn stop(&mut self, grace: Duration) -> Ending {
+        if let Some(e) = self.ending {
+            return e;
         }
         drop(self.requests.take());
         let until = Instant::now() + grace;
         let mut status = None;
-        while status.is_none() && Instant::now() < until {
+        loop {
             match self.child.try_wait() {
-                Ok(Some(s)) => status = Some(s),
-                Ok(None) => thread::sleep(Duration::from_millis(5)),
-                Err(_) => break,
+                Ok(Some(s)) => {
+                    status = Some(s);
+                    break;
+                }
+                Ok(None) if Instant::now() < until => thread::sleep(Duration::from_millis(5)),
+                _ => break,
             }
         }
         // The whole group: `sh -c` may have forked the implementation rather than exec'd it.
@@ -211,20 +243,25 @@ impl ExecImplementation {
             let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
         }
         let _ = self.child.kill();
-        if status.is_none() {
-            status = self.child.wait().ok();
-        }
-        self.status = status;
-        status
+        let ending = match status {
+            Some(s) => Ending::Exited(s),
+            None => match self.child.wait() {
+                Ok(s) if killed_by_sigkill(s) => Ending::Killed,
+                Ok(s) => Ending::Exited(s),
+                Err(_) => Ending::Unknown,
+            },
+        };
+        self.ending = Some(ending);
+        ending
     }
 
     /// Why the conversation failed, with how the process ended and its last stderr lines.
     fn diagnose(&mut self, reason: String, grace: Duration) -> String {
-        let status = self.stop(grace);
         let mut out = reason;
-        match status {
-            Some(s) => out.push_str(&format!("\nthe process {}", describe(s))),
-            None => out.push_str("\nthe process's exit status is unknown"),
+        match self.stop(grace) {
+            Ending::Exited(s) => out.push_str(&format!("\nthe process {}", describe(s))),
+            Ending::Killed => out.push_str("\nthe process was still running: the harness killed it"),
+            Ending::Unknown => out.push_str("\nthe process's exit status is unknown"),
         }
         // Let the stderr thread take in what the process wrote last (not forever: a grandchild
         // outside the group may still hold the pipe).
@@ -283,11 +320,8 @@ impl Implementation for ExecImplementation {
             }
             Ok(Ok(Response::Error { error })) => Answer::Error(format!("the implementation's error: {error}")),
             Ok(Err(malformed)) => Answer::Error(malformed),
-            Err(reason) => {
-                // At end of output the process is probably exiting: give it a moment, for its
-                // own exit status. Otherwise it is alive and of no further use.
-                let ended = reason.starts_with("the process closed") || reason.starts_with("writing");
-                let why = self.diagnose(reason, if ended { EXIT_GRACE } else { Duration::ZERO });
+            Err(Failure { reason, grace }) => {
+                let why = self.diagnose(reason, grace);
                 self.broken = Some(why.clone());
                 Answer::Broken(why)
             }
@@ -362,7 +396,20 @@ fn read_stderr(stderr: ChildStderr, tail: SharedTail) {
     tail.1.notify_all();
 }
 
-/// `exited with status 3`, `was killed by signal 9 (SIGKILL)`.
+fn killed_by_sigkill(status: ExitStatus) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        status.signal() == Some(9)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = status;
+        true
+    }
+}
+
+/// `exited with status 3`, `was killed by signal 11 (SIGSEGV)`.
 fn describe(status: ExitStatus) -> String {
     if let Some(code) = status.code() {
         return format!("exited with status {code}");
