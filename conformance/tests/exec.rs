@@ -13,7 +13,7 @@ use zkrollup_conformance::harness::response::{self, Problem, Response};
 use zkrollup_conformance::harness::runner::{self, Report, Status};
 use zkrollup_conformance::harness::Implementation;
 use zkrollup_conformance::vectors;
-use zkrollup_conformance::wire::{Kind, Vector};
+use zkrollup_conformance::wire::{Kind, Vector, VectorInput};
 
 const SPEC_EXEC: &str = env!("CARGO_BIN_EXE_zkrollup-spec-exec");
 
@@ -112,6 +112,24 @@ fn a_child_that_never_answers_is_timed_out_and_killed() {
     assert!(e.contains("\nthe process was still running: the harness killed it"), "{e}");
     assert!(!group_alive(pgid), "the child still runs after the timeout");
     assert_eq!(report.not_run(), 2);
+}
+
+#[test]
+fn a_request_larger_than_the_pipe_does_not_block_the_harness() {
+    // A child that never reads: writing 1 MiB blocks once the pipe is full; the deadline must
+    // still hold (the writing happens off the harness's thread).
+    let mut big = all_vectors()
+        .into_iter()
+        .find(|v| matches!(&v.input, VectorInput::Block(b) if !b.inputs.is_empty()))
+        .expect("a block vector with inputs");
+    let VectorInput::Block(b) = &mut big.input else { unreachable!() };
+    let one = b.inputs.clone();
+    while serde_json::to_string(&b.inputs).unwrap().len() < 1 << 20 {
+        b.inputs.extend(one.iter().cloned());
+    }
+    let report = run_exec("sleep 1000", options(300), &[big.clone(), big], Duration::from_secs(2));
+    assert!(error_of(&report, 0).starts_with("no answer within 0.3 s"), "{}", error_of(&report, 0));
+    assert_eq!(report.not_run(), 1);
 }
 
 #[test]
