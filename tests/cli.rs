@@ -15,8 +15,29 @@ fn suite_dir() -> PathBuf {
     zkrollup_conformance::committed_suite_dir()
 }
 
-/// A fresh, empty temporary folder.
-fn temp_dir() -> PathBuf {
+/// A fresh, empty temporary folder, removed when dropped.
+struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for TempDir {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn temp_dir() -> TempDir {
     static N: AtomicUsize = AtomicUsize::new(0);
     let d = std::env::temp_dir().join(format!(
         "zkrollup-cli-test-{}-{}",
@@ -25,7 +46,7 @@ fn temp_dir() -> PathBuf {
     ));
     let _ = fs::remove_dir_all(&d);
     fs::create_dir_all(&d).unwrap();
-    d
+    TempDir(d)
 }
 
 /// Runs the binary in `cwd` (the repository's top if `None`), asserting it ends within `limit`.

@@ -28,8 +28,29 @@ fn named(names: &[&str]) -> Vec<Vector> {
     names.iter().map(|n| all.iter().find(|v| v.name == *n).unwrap_or_else(|| panic!("no vector {n}")).clone()).collect()
 }
 
-/// A fresh, empty temporary folder.
-fn temp_dir() -> PathBuf {
+/// A fresh, empty temporary folder, removed when dropped.
+struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for TempDir {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn temp_dir() -> TempDir {
     static N: AtomicUsize = AtomicUsize::new(0);
     let d = std::env::temp_dir().join(format!(
         "zkrollup-exec-test-{}-{}",
@@ -38,7 +59,7 @@ fn temp_dir() -> PathBuf {
     ));
     let _ = fs::remove_dir_all(&d);
     fs::create_dir_all(&d).unwrap();
-    d
+    TempDir(d)
 }
 
 /// Writes an executable shell script and returns the command that runs it.
