@@ -6,11 +6,14 @@ mod bench_circuits;
 mod bench_l1;
 mod demo;
 
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use zkrollup_conformance::harness::runner;
+use zkrollup_conformance::harness::exec::{self, ExecImplementation};
+use zkrollup_conformance::harness::runner::{self, Event};
+use zkrollup_conformance::harness::Implementation;
 use zkrollup_conformance::vectors;
 
 use clap::{Parser, Subcommand};
@@ -36,6 +39,36 @@ enum VectorsAction {
     Coverage,
 }
 
+#[derive(clap::Args)]
+struct ConformanceArgs {
+    #[arg(long = "impl", value_name = "NAME", default_value = "spec", help = impl_help())]
+    implementation: String,
+    /// Only the vectors under this name: equal to it, or continuing it with `/`
+    /// (`transition/transfer` selects `transition/transfer/basic`, not
+    /// `transition/transfer_to_new/…`; `primitives/` selects every primitives vector).
+    /// Repeatable; a filter that selects nothing is an error.
+    #[arg(long, value_name = "NAME")]
+    filter: Vec<String>,
+    /// For exec: implementations: how long to wait for each answer before killing the process
+    /// and stopping the run.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    timeout: f64,
+    /// List passing vectors too.
+    #[arg(long)]
+    verbose: bool,
+    /// The suite's root folder, which holds v1/ (relative to the current directory).
+    #[arg(long, default_value = "conformance-vectors")]
+    dir: PathBuf,
+}
+
+fn impl_help() -> String {
+    format!(
+        "The implementation to check: one of {}. exec:<command> runs <command> through `sh -c` and \
+         speaks the JSON-lines protocol of conformance-vectors/README.md",
+        zkrollup::IMPLEMENTATIONS
+    )
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the end-to-end demo on embedded defaults.
@@ -44,26 +77,16 @@ enum Command {
     Vectors {
         #[command(subcommand)]
         action: VectorsAction,
-        /// The suite's root folder.
+        /// The suite's root folder, which holds v1/ (relative to the current directory).
         #[arg(long, default_value = "conformance-vectors", global = true)]
         dir: PathBuf,
     },
     /// Run the conformance vectors against an implementation.
-    Conformance {
-        /// `spec`, `reference`, or `exec:<command>` for an outside implementation speaking the JSON-lines
-        /// protocol of conformance-vectors/README.md.
-        #[arg(long = "impl", default_value = "spec")]
-        implementation: String,
-        /// Only vectors whose name contains this text.
-        #[arg(long)]
-        filter: Option<String>,
-        /// List passing vectors too.
-        #[arg(long)]
-        verbose: bool,
-        /// The suite's root folder.
-        #[arg(long, default_value = "conformance-vectors")]
-        dir: PathBuf,
-    },
+    ///
+    /// Results stream as they come (a progress bar on a terminal); the last line is
+    /// `<impl>: N passed, N failed, N skipped`, and the exit code is non-zero unless every vector
+    /// that ran passed.
+    Conformance(ConformanceArgs),
     /// Measure throughput, each figure beside the spec's in the same run.
     Bench(bench::BenchArgs),
     /// Print every protocol rule id, who enforces it, and what it demands.
@@ -80,9 +103,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::run(&args),
         Command::Bench(args) => bench::run(&args),
         Command::Vectors { action, dir } => vectors_command(action, &dir),
-        Command::Conformance { implementation, filter, verbose, dir } => {
-            conformance(&implementation, filter.as_deref(), verbose, &dir)
-        }
+        Command::Conformance(args) => conformance(&args),
         Command::Rules { markdown } => {
             print_rules(markdown);
             Ok(())
@@ -109,6 +130,23 @@ fn print_rules(markdown: bool) {
     println!("\n{} rules", Rule::ALL.len());
 }
 
+/// Fails, naming the absolute path tried, unless `dir` holds a suite's `v1/`.
+fn suite_folder(dir: &Path) -> Result<(), String> {
+    if dir.join("v1").is_dir() {
+        return Ok(());
+    }
+    let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let what = if dir.is_dir() {
+        format!("{} has no v1/ folder, so it is not a conformance suite folder", abs.display())
+    } else {
+        format!("the suite folder {} does not exist", abs.display())
+    };
+    Err(format!(
+        "{what}; pass --dir with the folder that holds the suite's v1/ (relative paths are taken from the \
+         current directory; the default is conformance-vectors at the repository's top)"
+    ))
+}
+
 fn vectors_command(action: VectorsAction, dir: &std::path::Path) -> Result<(), String> {
     match action {
         VectorsAction::Generate => {
@@ -123,6 +161,7 @@ fn vectors_command(action: VectorsAction, dir: &std::path::Path) -> Result<(), S
             Ok(())
         }
         VectorsAction::Check => {
+            suite_folder(dir)?;
             let problems = vectors::check(dir)?;
             if problems.is_empty() {
                 println!("conformance vectors under {} match the spec", dir.display());
@@ -138,6 +177,7 @@ fn vectors_command(action: VectorsAction, dir: &std::path::Path) -> Result<(), S
             }
         }
         VectorsAction::Coverage => {
+            suite_folder(dir)?;
             let files = vectors::read(dir)?;
             let cov = vectors::coverage(&files);
             println!("{:<44} {:>7}", "rule id", "vectors");
@@ -173,15 +213,48 @@ fn vectors_command(action: VectorsAction, dir: &std::path::Path) -> Result<(), S
     }
 }
 
-fn conformance(implementation: &str, filter: Option<&str>, verbose: bool, dir: &std::path::Path) -> Result<(), String> {
-    let files = vectors::read(dir)?;
+fn conformance(args: &ConformanceArgs) -> Result<(), String> {
+    suite_folder(&args.dir)?;
+    let files = vectors::read(&args.dir)?;
     let all: Vec<_> = files.into_iter().flat_map(|f| f.vectors).collect();
-    let mut subject = zkrollup::by_name(implementation)?;
-    let report = runner::run(subject.as_mut(), &all, filter);
-    print!("{}", report.render(verbose));
+    let chosen = runner::select(&all, &args.filter)?;
+    let timeout = Duration::try_from_secs_f64(args.timeout)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| format!("--timeout {}: expected a positive number of seconds", args.timeout))?;
+    let mut subject: Box<dyn Implementation> = match args.implementation.strip_prefix("exec:") {
+        Some(cmd) => {
+            Box::new(ExecImplementation::spawn_with(cmd, exec::Options { timeout, ..exec::Options::default() })?)
+        }
+        None => zkrollup::by_name(&args.implementation)?,
+    };
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(chosen.len() as u64);
+        let style = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {elapsed} {wide_msg}")
+            .expect("a valid template");
+        bar.set_style(style);
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let report = runner::run_observed(subject.as_mut(), &chosen, |event| match event {
+        Event::Started(v) => bar.set_message(v.name.clone()),
+        Event::Finished(v) => {
+            let text = runner::render_vector(v, args.verbose);
+            if !text.is_empty() {
+                bar.suspend(|| print!("{text}"));
+            }
+            bar.inc(1);
+        }
+    });
+    bar.finish_and_clear();
+    drop(subject); // an exec: child is stopped and reaped here
+    print!("{}", report.render_summary());
     if report.ok() {
         Ok(())
+    } else if let Some(stop) = &report.stopped {
+        Err(format!("{} stopped answering at {}; {} vectors not run", args.implementation, stop.at, stop.not_run))
     } else {
-        Err(format!("{} vectors did not pass on {implementation}", report.failed() + report.errors()))
+        Err(format!("{} vectors did not pass on {}", report.failed() + report.errors(), args.implementation))
     }
 }

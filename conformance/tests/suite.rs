@@ -113,9 +113,27 @@ fn reports_are_pinned() {
     insta::assert_snapshot!("mutant_report", bad.render(false));
 }
 
+/// A filter selects whole name segments: the name itself, or the names under it.
 #[test]
 fn filters_select_by_name() {
     let vectors = all_vectors(&suite());
-    let r = runner::run(&mut SpecImplementation, &vectors, Some("primitives/poseidon/"));
-    assert_eq!(r.vectors.len(), 14);
+    let count = |f: &str| runner::run(&mut SpecImplementation, &vectors, Some(f)).vectors.len();
+    assert_eq!(count("primitives/poseidon/"), 14);
+    assert_eq!(count("primitives/poseidon"), 14);
+    assert_eq!(count("primitives/poseidon/arity_1"), 1, "arity_1 must not select arity_10, arity_11, arity_12");
+    assert_eq!(count("primitives/pos"), 0);
+    assert_eq!(count("arity_1"), 0);
+}
+
+/// A folder without `v1/` is not a suite: `check` says so rather than listing every file as
+/// missing.
+#[test]
+fn a_folder_without_v1_is_not_a_suite() {
+    let dir = std::env::temp_dir().join(format!("zkrollup-not-a-suite-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for e in [vectors::check(&dir).unwrap_err(), vectors::read(&dir).unwrap_err()] {
+        assert!(e.contains("v1 does not exist: not a conformance suite folder"), "{e}");
+        assert!(e.starts_with('/'), "not an absolute path: {e}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -8,6 +8,7 @@
 
 pub mod exec;
 pub mod reference_impl;
+pub mod response;
 pub mod runner;
 pub mod spec_impl;
 
@@ -24,11 +25,38 @@ pub trait Implementation {
     /// The outcome of `input`. `Err` means the implementation could not answer at all (a crash,
     /// malformed output), which the runner reports as an error, distinct from a wrong answer.
     fn run(&mut self, input: &VectorInput) -> Result<Outcome, String>;
+
+    /// The answer to `input`, as the runner asks it. The default is [`Implementation::run`]'s
+    /// outcome or error; an adapter that can also decline a kind at run time, or stop
+    /// answering altogether (a child process that exited or hung), overrides it.
+    fn answer(&mut self, input: &VectorInput) -> Answer {
+        match self.run(input) {
+            Ok(outcome) => Answer::Outcome(outcome),
+            Err(e) => Answer::Error(e),
+        }
+    }
+}
+
+/// What an implementation answered for one vector.
+#[allow(clippy::large_enum_variant)] // one at a time, never stored
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// Its outcome, to compare with the vector's expected one.
+    Outcome(Outcome),
+    /// It does not implement this vector's kind: the vector is skipped, and so is every later
+    /// vector of that kind ([`Implementation::supports`] says no from then on).
+    Unsupported,
+    /// It could not answer this vector (reported as an error; the run goes on).
+    Error(String),
+    /// It can answer nothing more (its process exited, hung, or wrote something that is not an
+    /// answer): this vector is an error, the run stops, and the remaining vectors are not run.
+    Broken(String),
 }
 
 /// The implementations this crate holds, by the name the command line gives them: `spec`,
 /// `reference`, or `exec:<command>`. `None` for any other name (the CLI adds `circuit` and
-/// `contract`, which need the circuits and revm).
+/// `contract`, which need the circuits and revm). An `exec:` implementation gets the default
+/// [`exec::Options`]; [`exec::ExecImplementation::spawn_with`] takes others.
 pub fn by_name(name: &str) -> Option<Result<Box<dyn Implementation>, String>> {
     if let Some(cmd) = name.strip_prefix("exec:") {
         return Some(exec::ExecImplementation::spawn(cmd).map(|e| Box::new(e) as Box<dyn Implementation>));

@@ -1,12 +1,18 @@
 //! Runs vectors through an implementation and reports, per vector, pass, fail (with the first
 //! difference), skip or error, then a summary.
+//!
+//! Results can be observed as they come ([`run_observed`]), so a long run streams its failures
+//! instead of printing everything at the end. A run stops at the first answer the
+//! implementation can no longer give ([`Answer::Broken`]: its process exited, hung or wrote
+//! garbage); the vectors after it are marked [`Status::NotRun`].
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use super::Implementation;
-use crate::wire::Vector;
+use super::{Answer, Implementation};
+use crate::wire::{Kind, Vector};
 
 /// How one vector went.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,6 +25,8 @@ pub enum Status {
     Skip,
     /// The implementation could not answer.
     Error(String),
+    /// Not run: the implementation had stopped answering at an earlier vector.
+    NotRun,
 }
 
 /// The first place two JSON values differ.
@@ -26,40 +34,53 @@ pub enum Status {
 pub struct Difference {
     /// A JSON path such as `$.verdict.post_root` or `$.results[3].rule`.
     pub path: String,
-    /// The expected value there, as JSON (cut at 200 bytes), or `(absent)`.
+    /// The expected value there, shortened.
     pub expected: String,
-    /// The actual value there, likewise, or `(missing)`.
+    /// The implementation's value there, shortened (`(missing)` if absent).
     pub actual: String,
 }
 
-/// How one vector went.
+/// How one vector went, by name.
 #[derive(Clone, Debug)]
 pub struct VectorReport {
     /// The vector's name.
     pub name: String,
-    /// Its status.
+    /// The vector's kind.
+    pub kind: Kind,
+    /// Pass, fail, skip, error or not run.
     pub status: Status,
 }
 
-/// The result of a run: a status per vector.
+/// Where and why a run stopped before its last vector.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stop {
+    /// The vector the implementation failed to answer (reported as an error).
+    pub at: String,
+    /// How many vectors after it were not run.
+    pub not_run: usize,
+}
+
+/// A whole run: every vector's status, in order.
 #[derive(Clone, Debug, Default)]
 pub struct Report {
     /// The implementation's name.
     pub implementation: String,
-    /// The vectors run, in order.
+    /// Every selected vector, in order.
     pub vectors: Vec<VectorReport>,
+    /// Set when the implementation stopped answering before the last vector.
+    pub stopped: Option<Stop>,
 }
 
 impl Report {
-    /// The vectors whose status satisfies `f`.
+    /// Vectors whose status satisfies `f`.
     pub fn count(&self, f: impl Fn(&Status) -> bool) -> usize {
         self.vectors.iter().filter(|v| f(&v.status)).count()
     }
-    /// Vectors that passed.
+    /// Vectors passed.
     pub fn passed(&self) -> usize {
         self.count(|s| *s == Status::Pass)
     }
-    /// Vectors whose outcome differed.
+    /// Vectors answered wrongly.
     pub fn failed(&self) -> usize {
         self.count(|s| matches!(s, Status::Fail(_)))
     }
@@ -71,51 +92,154 @@ impl Report {
     pub fn skipped(&self) -> usize {
         self.count(|s| *s == Status::Skip)
     }
-    /// Whether nothing failed and nothing errored (skips are fine).
+    /// Vectors not run because the implementation had stopped answering.
+    pub fn not_run(&self) -> usize {
+        self.count(|s| *s == Status::NotRun)
+    }
+    /// No failure, no error, no stop.
     pub fn ok(&self) -> bool {
-        self.failed() == 0 && self.errors() == 0
+        self.failed() == 0 && self.errors() == 0 && self.stopped.is_none()
+    }
+
+    /// The kinds whose vectors were skipped because the implementation does not support them.
+    pub fn unsupported_kinds(&self) -> Vec<Kind> {
+        let kinds: BTreeSet<Kind> = self.vectors.iter().filter(|v| v.status == Status::Skip).map(|v| v.kind).collect();
+        kinds.into_iter().collect()
     }
 
     /// The human-readable report: a line per vector (failures with their difference), then
-    /// the summary line `N passed, N failed, N skipped`.
+    /// [`Report::render_summary`]. Equal to what a run observed with [`render_vector`] prints,
+    /// followed by the summary.
     pub fn render(&self, verbose: bool) -> String {
+        let mut out: String = self.vectors.iter().map(|v| render_vector(v, verbose)).collect();
+        out.push_str(&self.render_summary());
+        out
+    }
+
+    /// The closing lines: kinds skipped as unsupported, where the run stopped, how many errors,
+    /// and last, alone on its line, `<implementation>: N passed, N failed, N skipped` (errors
+    /// count as failed).
+    pub fn render_summary(&self) -> String {
         let mut out = String::new();
-        for v in &self.vectors {
-            match &v.status {
-                Status::Pass if verbose => writeln!(out, "pass  {}", v.name).unwrap(),
-                Status::Pass | Status::Skip => {}
-                Status::Fail(d) => {
-                    writeln!(out, "FAIL  {}", v.name).unwrap();
-                    writeln!(out, "      first difference at {}", d.path).unwrap();
-                    writeln!(out, "        expected: {}", d.expected).unwrap();
-                    writeln!(out, "        actual:   {}", d.actual).unwrap();
-                }
-                Status::Error(e) => writeln!(out, "ERROR {}: {e}", v.name).unwrap(),
-            }
+        let unsupported = self.unsupported_kinds();
+        if !unsupported.is_empty() {
+            let names: Vec<&str> = unsupported.iter().map(|k| k.as_str()).collect();
+            writeln!(out, "skipped as unsupported: {} ({})", names.join(", "), vectors(self.skipped())).unwrap();
+        }
+        if let Some(stop) = self.stopped.as_ref().filter(|s| s.not_run > 0) {
+            writeln!(out, "not run: {} (the implementation stopped answering at {})", vectors(stop.not_run), stop.at)
+                .unwrap();
+        }
+        match self.errors() {
+            0 => {}
+            1 => writeln!(out, "1 error (the implementation could not answer; counted as failed)").unwrap(),
+            n => writeln!(out, "{n} errors (the implementation could not answer; counted as failed)").unwrap(),
         }
         writeln!(
             out,
-            "{}: {} passed, {} failed, {} skipped{}",
+            "{}: {} passed, {} failed, {} skipped",
             self.implementation,
             self.passed(),
             self.failed() + self.errors(),
             self.skipped(),
-            if self.errors() > 0 { format!(" ({} errors)", self.errors()) } else { String::new() }
         )
         .unwrap();
         out
     }
 }
 
-/// Runs every vector whose name contains `filter` through `implementation`.
+fn vectors(n: usize) -> String {
+    if n == 1 {
+        "1 vector".into()
+    } else {
+        format!("{n} vectors")
+    }
+}
+
+/// One vector's lines in a report: nothing for a skip, a pass (unless `verbose`) or a vector
+/// not run; a `FAIL` with its first difference; an `ERROR` with its message (continuation
+/// lines indented).
+pub fn render_vector(v: &VectorReport, verbose: bool) -> String {
+    let mut out = String::new();
+    match &v.status {
+        Status::Pass if verbose => writeln!(out, "pass  {}", v.name).unwrap(),
+        Status::Pass | Status::Skip | Status::NotRun => {}
+        Status::Fail(d) => {
+            writeln!(out, "FAIL  {}", v.name).unwrap();
+            writeln!(out, "      first difference at {}", d.path).unwrap();
+            writeln!(out, "        expected: {}", d.expected).unwrap();
+            writeln!(out, "        actual:   {}", d.actual).unwrap();
+        }
+        Status::Error(e) => {
+            let mut lines = e.lines();
+            writeln!(out, "ERROR {}: {}", v.name, lines.next().unwrap_or("")).unwrap();
+            for line in lines {
+                writeln!(out, "      {line}").unwrap();
+            }
+        }
+    }
+    out
+}
+
+/// Whether `filter` selects the vector `name`: the name equals it, or continues it with `/`
+/// (`transition/transfer` selects `transition/transfer/basic`, not
+/// `transition/transfer_to_new/…`); a filter ending in `/` selects every name under it.
+pub fn selects(filter: &str, name: &str) -> bool {
+    if filter.ends_with('/') {
+        name.starts_with(filter)
+    } else {
+        name.strip_prefix(filter).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    }
+}
+
+/// The vectors at least one of `filters` selects (all of them if `filters` is empty), in
+/// order; an error naming every filter that selects nothing.
+pub fn select<'a>(vectors: &'a [Vector], filters: &[String]) -> Result<Vec<&'a Vector>, String> {
+    let unmatched: Vec<&String> = filters.iter().filter(|f| !vectors.iter().any(|v| selects(f, &v.name))).collect();
+    if !unmatched.is_empty() {
+        let quoted: Vec<String> = unmatched.iter().map(|f| format!("{f:?}")).collect();
+        return Err(format!(
+            "--filter {} selects no vector (a filter selects the names equal to it or under it, as in \
+             `transition/transfer` or `primitives/`)",
+            quoted.join(", ")
+        ));
+    }
+    Ok(vectors.iter().filter(|v| filters.is_empty() || filters.iter().any(|f| selects(f, &v.name))).collect())
+}
+
+/// What a run tells its observer, as it happens.
+pub enum Event<'a> {
+    /// The vector is about to be given to the implementation (or skipped).
+    Started(&'a Vector),
+    /// The vector's result.
+    Finished(&'a VectorReport),
+}
+
+/// Runs every vector `filter` selects (see [`selects`]; all of them for `None`) through
+/// `implementation`.
 pub fn run(implementation: &mut dyn Implementation, vectors: &[Vector], filter: Option<&str>) -> Report {
-    let mut report = Report { implementation: implementation.name(), vectors: Vec::new() };
-    for v in vectors.iter().filter(|v| filter.is_none_or(|f| v.name.contains(f))) {
-        let status = if !implementation.supports(v.input.kind()) {
+    let chosen: Vec<&Vector> = vectors.iter().filter(|v| filter.is_none_or(|f| selects(f, &v.name))).collect();
+    run_observed(implementation, &chosen, |_| {})
+}
+
+/// Runs `vectors` in order through `implementation`, telling `observe` of each vector as it
+/// starts and finishes. Stops at the first [`Answer::Broken`]: that vector is an error, and
+/// the ones after it are [`Status::NotRun`] (not given to the observer).
+pub fn run_observed(
+    implementation: &mut dyn Implementation,
+    vectors: &[&Vector],
+    mut observe: impl FnMut(Event<'_>),
+) -> Report {
+    let mut report = Report { implementation: implementation.name(), vectors: Vec::new(), stopped: None };
+    for (i, v) in vectors.iter().enumerate() {
+        observe(Event::Started(v));
+        let kind = v.input.kind();
+        let mut broken = false;
+        let status = if !implementation.supports(kind) {
             Status::Skip
         } else {
-            match implementation.run(&v.input) {
-                Ok(outcome) => {
+            match implementation.answer(&v.input) {
+                Answer::Outcome(outcome) => {
                     let expected = serde_json::to_value(&v.expected).expect("outcomes serialise");
                     let actual = serde_json::to_value(&outcome).expect("outcomes serialise");
                     match first_difference(&expected, &actual, "$") {
@@ -123,27 +247,79 @@ pub fn run(implementation: &mut dyn Implementation, vectors: &[Vector], filter: 
                         Some(d) => Status::Fail(d),
                     }
                 }
-                Err(e) => Status::Error(e),
+                Answer::Unsupported => Status::Skip,
+                Answer::Error(e) => Status::Error(e),
+                Answer::Broken(e) => {
+                    broken = true;
+                    Status::Error(e)
+                }
             }
         };
-        report.vectors.push(VectorReport { name: v.name.clone(), status });
+        report.vectors.push(VectorReport { name: v.name.clone(), kind, status });
+        observe(Event::Finished(report.vectors.last().expect("just pushed")));
+        if broken {
+            let rest = &vectors[i + 1..];
+            report.vectors.extend(rest.iter().map(|v| VectorReport {
+                name: v.name.clone(),
+                kind: v.input.kind(),
+                status: Status::NotRun,
+            }));
+            report.stopped = Some(Stop { at: v.name.clone(), not_run: rest.len() });
+            break;
+        }
     }
     report
 }
 
-fn short(v: &Value) -> String {
-    let s = v.to_string();
-    if s.len() > 200 {
-        format!("{}…", &s[..200])
-    } else {
-        s
+/// At most `max` bytes of `s`, cut on a character boundary, with `…` if anything was cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
     }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
+fn short(v: &Value) -> String {
+    truncate(&v.to_string(), 200)
+}
+
+/// The fields that carry an enum's variant (see the README's encodings), `result` (verdicts)
+/// first.
+const TAGS: [&str; 6] = ["result", "type", "kind", "case", "call", "input"];
+
+/// An object shown tag first (`{"result":"accepted","op":…}`), so that a shortened display
+/// still says which variant it is.
+fn short_tagged(tag: &str, v: &serde_json::Map<String, Value>) -> String {
+    let mut s = format!("{{{}:{}", Value::from(tag), v[tag]);
+    for (k, x) in v.iter().filter(|(k, _)| *k != tag) {
+        write!(s, ",{}:{x}", Value::from(k.as_str())).unwrap();
+    }
+    s.push('}');
+    truncate(&s, 200)
 }
 
 /// The first path (depth-first, in the expected value's field order) where `a` and `b` differ.
+/// Two objects of different variants (their tag field, such as a verdict's `result`, differs)
+/// differ at the object itself, shown whole (tag first), not at the first field one of them
+/// lacks.
 pub fn first_difference(a: &Value, b: &Value, path: &str) -> Option<Difference> {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
+            let differing_tag = TAGS.into_iter().find(|t| match (x.get(*t), y.get(*t)) {
+                (Some(Value::String(p)), Some(Value::String(q))) => p != q,
+                _ => false,
+            });
+            if let Some(tag) = differing_tag {
+                return Some(Difference {
+                    path: path.into(),
+                    expected: short_tagged(tag, x),
+                    actual: short_tagged(tag, y),
+                });
+            }
             for (k, va) in x {
                 let p = format!("{path}.{k}");
                 match y.get(k) {

@@ -151,11 +151,52 @@ pub fn generated_files() -> Vec<(String, String)> {
     files
 }
 
-/// Writes the suite under `dir`, replacing the `v1` tree.
+/// Writes the suite under `dir` (creating it if need be) and removes the stale `.json` files
+/// of an earlier suite there. Refuses, changing nothing, if `dir/v1` holds anything but the
+/// suite's own layout: the kind folders and `schema/`, each of `.json` files only. Nothing
+/// else is ever deleted.
 pub fn write(dir: &Path) -> Result<usize, String> {
     let v1 = dir.join("v1");
-    if v1.exists() {
-        fs::remove_dir_all(&v1).map_err(|e| format!("removing {}: {e}", v1.display()))?;
+    let mut existing = Vec::new();
+    if fs::symlink_metadata(&v1).is_ok() {
+        let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()).display().to_string();
+        let refuse = |p: &Path, what: &str| {
+            format!(
+                "refusing to generate into {}: {} {what}, which is not the suite's layout (v1/ holds only the \
+                 folders {} and schema/, of .json files); nothing was changed: move it away or choose another folder",
+                abs(&v1),
+                abs(p),
+                Kind::ALL.map(Kind::as_str).join(", ")
+            )
+        };
+        if !fs::symlink_metadata(&v1).is_ok_and(|m| m.is_dir()) {
+            return Err(refuse(&v1, "is not a folder"));
+        }
+        let own: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).chain(["schema"]).collect();
+        let entries = |at: &Path| -> Result<Vec<fs::DirEntry>, String> {
+            let mut out: Vec<fs::DirEntry> = fs::read_dir(at)
+                .and_then(|d| d.collect::<Result<_, _>>())
+                .map_err(|e| format!("reading {}: {e}", at.display()))?;
+            out.sort_by_key(|e| e.file_name());
+            Ok(out)
+        };
+        for folder in entries(&v1)? {
+            let p = folder.path();
+            let name = folder.file_name().to_string_lossy().to_string();
+            let is_dir = fs::symlink_metadata(&p).is_ok_and(|m| m.is_dir());
+            if !is_dir || !own.contains(&name.as_str()) {
+                return Err(refuse(&p, if is_dir { "is a folder of its own" } else { "is there" }));
+            }
+            for file in entries(&p)? {
+                let f = file.path();
+                let is_json_file =
+                    fs::symlink_metadata(&f).is_ok_and(|m| m.is_file()) && f.extension().is_some_and(|x| x == "json");
+                if !is_json_file {
+                    return Err(refuse(&f, "is not a .json file"));
+                }
+                existing.push(format!("v1/{name}/{}", file.file_name().to_string_lossy()));
+            }
+        }
     }
     let files = generated_files();
     for (path, text) in &files {
@@ -163,10 +204,15 @@ pub fn write(dir: &Path) -> Result<usize, String> {
         fs::create_dir_all(p.parent().expect("files live in folders")).map_err(|e| format!("{}: {e}", p.display()))?;
         fs::write(&p, text).map_err(|e| format!("writing {}: {e}", p.display()))?;
     }
+    for stale in existing.iter().filter(|p| !files.iter().any(|(q, _)| q == *p)) {
+        let p = dir.join(stale);
+        fs::remove_file(&p).map_err(|e| format!("removing the stale {}: {e}", p.display()))?;
+    }
     Ok(files.len())
 }
 
-/// Lists the `.json` files under `dir/v1` (relative paths, sorted).
+/// Lists the `.json` files under `dir/v1` (relative paths, sorted); an error if `dir/v1` is not
+/// a folder.
 pub fn list_files(dir: &Path) -> Result<Vec<String>, String> {
     fn walk(base: &Path, at: &Path, out: &mut Vec<String>) -> Result<(), String> {
         let entries = fs::read_dir(at).map_err(|e| format!("reading {}: {e}", at.display()))?;
@@ -180,8 +226,13 @@ pub fn list_files(dir: &Path) -> Result<Vec<String>, String> {
         }
         Ok(())
     }
+    let v1 = dir.join("v1");
+    if !v1.is_dir() {
+        let abs = std::path::absolute(&v1).unwrap_or(v1);
+        return Err(format!("{} does not exist: not a conformance suite folder", abs.display()));
+    }
     let mut out = Vec::new();
-    walk(dir, &dir.join("v1"), &mut out)?;
+    walk(dir, &v1, &mut out)?;
     out.sort();
     Ok(out)
 }
@@ -204,9 +255,10 @@ pub fn read(dir: &Path) -> Result<Vec<VectorFile>, String> {
 }
 
 /// Regenerates in memory and lists every file that differs from, is missing from, or is extra
-/// in `dir`.
+/// in `dir`; an error if `dir` holds no `v1/` (not a suite folder, rather than one missing
+/// every file).
 pub fn check(dir: &Path) -> Result<Vec<String>, String> {
-    let committed = list_files(dir).unwrap_or_default();
+    let committed = list_files(dir)?;
     let mut problems = Vec::new();
     let generated = generated_files();
     for (path, text) in &generated {

@@ -328,8 +328,7 @@ impl RollupOnL1 {
             return self.evm.balance(self.rollup);
         }
         let Some(&t) = self.tokens.get(token as usize - 1) else { return U256::ZERO };
-        let out =
-            self.evm.call(DEPLOYER, t, TestToken::balanceOfCall(self.rollup).abi_encode()).expect("balanceOf");
+        let out = self.evm.call(DEPLOYER, t, TestToken::balanceOfCall(self.rollup).abi_encode()).expect("balanceOf");
         TestToken::balanceOfCall::abi_decode_returns(&out.output).expect("a uint256")
     }
 }

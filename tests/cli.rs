@@ -1,0 +1,374 @@
+//! The command line as a user meets it: exit codes, messages and `--help` of `conformance` and
+//! `vectors`, run through the built binary. Every run is bounded in time.
+
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_zkrollup");
+
+fn suite_dir() -> PathBuf {
+    zkrollup_conformance::committed_suite_dir()
+}
+
+/// A fresh, empty temporary folder, removed when dropped.
+struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for TempDir {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn temp_dir() -> TempDir {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let d = std::env::temp_dir().join(format!(
+        "zkrollup-cli-test-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = fs::remove_dir_all(&d);
+    fs::create_dir_all(&d).unwrap();
+    TempDir(d)
+}
+
+/// Runs the binary in `cwd` (the repository's top if `None`), asserting it ends within `limit`.
+fn run_in(cwd: Option<&Path>, args: &[&str], limit: Duration) -> Output {
+    let started = Instant::now();
+    let mut cmd = Command::new(BIN);
+    cmd.args(args).stdin(Stdio::null());
+    if let Some(d) = cwd {
+        cmd.current_dir(d);
+    }
+    let out = cmd.output().expect("the binary runs");
+    assert!(started.elapsed() < limit, "{args:?} took {:?}", started.elapsed());
+    out
+}
+
+fn run(args: &[&str]) -> Output {
+    run_in(None, args, Duration::from_secs(10))
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// `conformance --dir <the committed suite>` plus `args`.
+fn conformance(args: &[&str]) -> Output {
+    let dir = suite_dir();
+    let mut all = vec!["conformance", "--dir", dir.to_str().unwrap()];
+    all.extend_from_slice(args);
+    run(&all)
+}
+
+fn script(dir: &Path, body: &str) -> String {
+    let p = dir.join("impl.sh");
+    fs::write(&p, format!("#!/bin/sh\n{body}\n")).unwrap();
+    format!("exec:sh {}", p.display())
+}
+
+/// The last line of stdout is `<word>: N passed, N failed, N skipped`; returns the numbers.
+fn summary(o: &Output) -> (usize, usize, usize) {
+    let text = stdout(o);
+    let last = text.lines().last().unwrap_or_default().to_string();
+    let (_, counts) = last.rsplit_once(": ").unwrap_or_else(|| panic!("no summary line in:\n{text}"));
+    let n: Vec<usize> = counts
+        .split(", ")
+        .zip(["passed", "failed", "skipped"])
+        .map(|(part, word)| {
+            let (num, w) = part.split_once(' ').unwrap_or_else(|| panic!("bad summary {last:?}"));
+            assert_eq!(w, word, "bad summary {last:?}");
+            num.parse().unwrap()
+        })
+        .collect();
+    assert_eq!(n.len(), 3, "bad summary {last:?}");
+    (n[0], n[1], n[2])
+}
+
+// ---------------------------------------------------------------------------------------------
+// --help
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn conformance_help_lists_every_implementation_and_the_timeout() {
+    let o = run(&["conformance", "--help"]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    for name in zkrollup::IMPLEMENTATIONS.split(", ") {
+        assert!(text.contains(name), "--help does not name {name}:\n{text}");
+    }
+    assert!(text.contains("--timeout <SECONDS>") && text.contains("[default: 30]"), "{text}");
+    assert!(text.contains("--filter <NAME>") && text.contains("Repeatable"), "{text}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// --timeout: a child that never answers, or never reads.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_child_that_never_answers_is_stopped_by_the_timeout() {
+    let o = conformance(&["--impl", "exec:sleep 1000", "--timeout", "0.5"]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    assert!(text.contains("no answer within 0.5 s (--timeout)\n"), "{text}");
+    assert!(text.contains("the process was still running: the harness killed it"), "{text}");
+    assert!(text.contains("not run: 345 vectors"), "{text}");
+    assert_eq!(summary(&o), (0, 1, 0));
+    assert!(stderr(&o).contains("stopped answering"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_child_that_floods_garbage_is_an_unreadable_answer() {
+    let o = conformance(&["--impl", "exec:yes garbage"]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    assert!(text.contains("unreadable answer: not JSON"), "{text}");
+    assert_eq!(text.matches("ERROR").count(), 1, "{text}");
+}
+
+#[test]
+fn the_timeout_must_be_positive() {
+    for bad in ["0", "-1", "soon"] {
+        let o = conformance(&[&format!("--timeout={bad}")]);
+        assert_eq!(o.status.code(), Some(if bad == "soon" { 2 } else { 1 }), "--timeout {bad}");
+        assert!(stderr(&o).contains("--timeout"), "--timeout {bad}: {}", stderr(&o));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A child that exits: its status and stderr once, not a Broken pipe per vector.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_child_that_exits_is_reported_once_with_its_status_and_stderr() {
+    let dir = temp_dir();
+    let imp = script(&dir, "read request; echo 'cannot go on' >&2; exit 7");
+    let o = conformance(&["--impl", &imp]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    assert!(!text.contains("Broken pipe"), "{text}");
+    assert_eq!(text.matches("ERROR").count(), 1, "{text}");
+    assert!(text.contains("the process exited with status 7"), "{text}");
+    assert!(text.contains("| cannot go on"), "{text}");
+    assert_eq!(text.matches("not run: 345 vectors").count(), 1, "{text}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// {"unsupported": true}
+// ---------------------------------------------------------------------------------------------
+
+/// A child answering each request with the next line of `answers` (then nothing).
+fn answering(dir: &Path, answers: &[serde_json::Value]) -> String {
+    let text: String = answers.iter().map(|a| format!("{a}\n")).collect();
+    fs::write(dir.join("answers.jsonl"), text).unwrap();
+    script(
+        dir,
+        &format!(
+            "exec 3< {}\nwhile read -r line; do read -r answer <&3 || exit 0; printf '%s\\n' \"$answer\"; done",
+            dir.join("answers.jsonl").display()
+        ),
+    )
+}
+
+#[test]
+fn unsupported_kinds_are_skipped_and_the_run_passes() {
+    use zkrollup_conformance::harness::runner;
+    let filters = ["codec/tx".to_string(), "primitives/poseidon".to_string()];
+    let files = zkrollup_conformance::vectors::read(&suite_dir()).unwrap();
+    let all: Vec<_> = files.into_iter().flat_map(|f| f.vectors).collect();
+    let chosen = runner::select(&all, &filters).unwrap();
+    // The first codec vector is declined; the harness must not ask for another one, so the
+    // next answers are the poseidon vectors' (codec comes first in the suite).
+    assert!(chosen[0].name.starts_with("codec/") && chosen.last().unwrap().name.starts_with("primitives/"));
+    let mut answers = vec![serde_json::json!({"unsupported": true})];
+    answers.extend(
+        chosen.iter().filter(|v| v.name.starts_with("primitives/")).map(|v| serde_json::json!({"outcome": v.expected})),
+    );
+    let dir = temp_dir();
+    let imp = answering(&dir, &answers);
+    let o = conformance(&["--impl", &imp, "--filter", &filters[0], "--filter", &filters[1]]);
+    assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("skipped as unsupported: codec (45 vectors)"), "{text}");
+    assert_eq!(summary(&o), (14, 0, 45));
+}
+
+// ---------------------------------------------------------------------------------------------
+// --filter
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_filter_that_selects_nothing_is_an_error_naming_it() {
+    let o = conformance(&["--filter", "transition/transfer/basicc"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--filter \"transition/transfer/basicc\" selects no vector"), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+}
+
+#[test]
+fn a_filter_selects_whole_name_segments_and_repeats() {
+    let o = conformance(&["--filter", "primitives/poseidon/arity_1", "--verbose"]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    assert!(text.contains("pass  primitives/poseidon/arity_1\n"), "{text}");
+    assert!(!text.contains("arity_10"), "{text}");
+    assert_eq!(summary(&o), (1, 0, 0));
+    let o = conformance(&["--filter", "primitives/poseidon/arity_1", "--filter", "transition/transfer/"]);
+    assert!(o.status.success());
+    assert_eq!(summary(&o), (16, 0, 0));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Streaming
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn failures_are_printed_as_they_happen() {
+    let dir = temp_dir();
+    // Answers the first request with an error at once, then hangs until the timeout.
+    let imp = script(&dir, "read request; echo '{\"error\": \"first one fails\"}'; sleep 1000");
+    let suite = suite_dir();
+    let started = Instant::now();
+    let mut child = Command::new(BIN)
+        .args(["conformance", "--dir", suite.to_str().unwrap(), "--impl", &imp, "--timeout", "4"])
+        .args(["--filter", "primitives/poseidon/arity_1", "--filter", "primitives/poseidon/arity_2"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = mpsc::channel();
+    let out = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let first = rx.recv_timeout(Duration::from_secs(3)).expect("a line before the run ends");
+    assert_eq!(first, "ERROR primitives/poseidon/arity_1: the implementation's error: first one fails");
+    assert!(child.try_wait().unwrap().is_none(), "the line came only at the end of the run");
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1));
+    assert!(started.elapsed() < Duration::from_secs(8), "took {:?}", started.elapsed());
+    let rest: Vec<String> = rx.iter().collect();
+    assert_eq!(rest.last(), Some(&format!("{imp}: 0 passed, 2 failed, 0 skipped")), "{rest:?}");
+    // Not a terminal: no progress bar on stderr, only the closing error.
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("error: "), "{err}");
+}
+
+#[test]
+fn the_summary_line_closes_the_output() {
+    let o = conformance(&["--filter", "transition/", "--impl", "reference"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert_eq!(text.lines().last(), Some("reference: 109 passed, 0 failed, 0 skipped"), "{text}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// --dir
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_missing_suite_folder_is_named_with_its_absolute_path() {
+    let cwd = temp_dir();
+    fs::create_dir(cwd.join("empty")).unwrap();
+    let abs = fs::canonicalize(&cwd).unwrap();
+    let commands: [&[&str]; 3] = [&["conformance"], &["vectors", "check"], &["vectors", "coverage"]];
+    for args in commands {
+        let o = run_in(Some(&abs), args, Duration::from_secs(10));
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        let e = stderr(&o);
+        let tried = abs.join("conformance-vectors");
+        assert!(e.contains(&format!("the suite folder {} does not exist", tried.display())), "{args:?}: {e}");
+        assert!(e.contains("--dir"), "{args:?}: {e}");
+
+        let mut with_dir = args.to_vec();
+        with_dir.extend(["--dir", "empty"]);
+        let o = run_in(Some(&abs), &with_dir, Duration::from_secs(10));
+        assert_eq!(o.status.code(), Some(1), "{with_dir:?}");
+        let e = stderr(&o);
+        assert!(
+            e.contains(&format!(
+                "{} has no v1/ folder, so it is not a conformance suite folder",
+                abs.join("empty").display()
+            )),
+            "{with_dir:?}: {e}"
+        );
+        assert!(!e.contains("missing") && !e.contains("generate"), "{with_dir:?}: {e}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// vectors generate never deletes what it did not write
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn generate_refuses_a_v1_that_is_not_the_suite_s_layout() {
+    // What is planted, and what the refusal must name.
+    let cases = [
+        ("v1/notes.txt", "v1/notes.txt"),
+        ("v1/mine/data.json", "v1/mine"),
+        ("v1/transition/readme.md", "v1/transition/readme.md"),
+        ("v1/schema/nested/x.json", "v1/schema/nested"),
+    ];
+    for (path, named) in cases {
+        let d = temp_dir();
+        let p = d.join(path);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(&p, "mine").unwrap();
+        fs::create_dir_all(d.join("v1/transition")).unwrap();
+        fs::write(d.join("v1/transition/old.json"), "[]").unwrap();
+        let o = run(&["vectors", "generate", "--dir", d.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{path}: {}", stdout(&o));
+        let e = stderr(&o);
+        assert!(e.contains("refusing to generate into") && e.contains("nothing was changed"), "{path}: {e}");
+        assert!(e.contains(&format!("{}", d.join(named).display())), "{path}: {e} does not name {named}");
+        assert_eq!(fs::read_to_string(&p).unwrap(), "mine", "{path} was touched");
+        assert!(d.join("v1/transition/old.json").exists(), "{path}: a stale file was removed after all");
+        assert!(!d.join("v1/block").exists(), "{path}: something was written");
+    }
+}
+
+#[test]
+fn generate_removes_only_its_own_stale_files() {
+    let d = temp_dir();
+    fs::create_dir_all(d.join("v1/transition")).unwrap();
+    fs::create_dir_all(d.join("v1/schema")).unwrap();
+    fs::write(d.join("v1/transition/renamed_group.json"), "[]").unwrap();
+    fs::write(d.join("v1/schema/old.schema.json"), "{}").unwrap();
+    fs::write(d.join("README.md"), "the suite's own notes").unwrap();
+    fs::create_dir_all(d.join("tools")).unwrap();
+    fs::write(d.join("tools/x.json"), "{}").unwrap();
+    let o = run(&["vectors", "generate", "--dir", d.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!d.join("v1/transition/renamed_group.json").exists());
+    assert!(!d.join("v1/schema/old.schema.json").exists());
+    assert_eq!(fs::read_to_string(d.join("README.md")).unwrap(), "the suite's own notes");
+    assert!(d.join("tools/x.json").exists());
+    let o = run(&["vectors", "check", "--dir", d.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
