@@ -1,7 +1,7 @@
 //! Transaction bytes, signing messages and hashes; pubdata encoding and decoding, including
 //! malformed input of every op.
 
-use zkrollup_spec::op::{self as sop, Op};
+use zkrollup_spec::op::{self as sop, op_code, Op};
 use zkrollup_spec::primitives::packing::{PackedAmount, PackedFee};
 use zkrollup_spec::primitives::Address;
 use zkrollup_spec::rules::Rule;
@@ -267,7 +267,7 @@ pub(super) fn groups() -> Vec<(&'static str, Vec<Case>)> {
         Expect::Reject(Rule::CodecAmountTooLarge),
         C::DecodePubdata { pubdata: hex_of(&big) },
     ));
-    vec![("tx", txs), ("pubdata", pubdata)]
+    vec![("tx", txs), ("pubdata", pubdata), ("read_order", read_order())]
 }
 
 /// The 32 big-endian bytes of `be + m` (below 2^256 for the moduli used here).
@@ -277,4 +277,142 @@ fn plus(be: &[u8], m: ark_ff::BigInteger256) -> Vec<u8> {
     let mut v = ark_ff::BigInteger256::from_bits_be(&bits);
     assert!(!v.add_with_carry(&m), "no carry out of 256 bits");
     v.to_bytes_be()
+}
+
+/// Bytes that break two codec rules at once: decoders read in order (a transaction field by
+/// field, pubdata op by op and each op field by field, its padding last), and report the first
+/// thing they cannot read.
+fn read_order() -> Vec<Case> {
+    let mut out = Vec::new();
+    // `later_only`: the same bytes with the first break undone, which must break `also`, so
+    // the vector really breaks both.
+    let mut push = |name: &str, desc: &str, first: Rule, also: Rule, c: C, later_only: &[u8]| {
+        let rule = match &c {
+            C::DecodeTx { .. } => Tx::from_bytes(later_only).err(),
+            _ => sop::decode_pubdata(later_only).err(),
+        };
+        assert_eq!(rule.map(|e| e.rule), Some(also), "codec pair {name}: the later break alone");
+        out.push(case(name, desc, Expect::Reject(first), c).with_rules(&[also]));
+    };
+    let t = transfer(&user(0), 0, user(1).address, 0, 1000, 1, 0).to_bytes();
+    let amount_at = 7; // type (1), account id (4), token (2)
+    let mut big = t.clone();
+    big[amount_at..amount_at + 5].copy_from_slice(&[0xff; 5]);
+    push(
+        "tx_amount_too_large_then_truncated",
+        "a packed amount above 2^128, and the bytes end right after it: the amount is read first",
+        Rule::CodecAmountTooLarge,
+        Rule::CodecTruncated,
+        C::DecodeTx { bytes: hex_of(&big[..amount_at + 5]) },
+        &t[..amount_at + 5],
+    );
+    let mut big_bad_sig = big.clone();
+    let s_at = big.len() - 32;
+    big_bad_sig[s_at..].copy_from_slice(&[0xff; 32]);
+    let mut bad_sig_only = t.clone();
+    bad_sig_only[s_at..].copy_from_slice(&[0xff; 32]);
+    push(
+        "tx_amount_too_large_then_bad_signature",
+        "a packed amount above 2^128 and S above l: the amount comes first",
+        Rule::CodecAmountTooLarge,
+        Rule::CodecBadSignature,
+        C::DecodeTx { bytes: hex_of(&big_bad_sig) },
+        &bad_sig_only,
+    );
+    let mut bad_sig = t.clone();
+    bad_sig[s_at..].copy_from_slice(&[0xff; 32]);
+    push(
+        "tx_bad_signature_then_trailing",
+        "S above l and a byte too many: the signature is read before the end is checked",
+        Rule::CodecBadSignature,
+        Rule::CodecTrailingBytes,
+        C::DecodeTx { bytes: hex_of(&[bad_sig, vec![0]].concat()) },
+        &[t.clone(), vec![0]].concat(),
+    );
+    let mut unknown = t.clone();
+    unknown[0] = 9;
+    push(
+        "tx_unknown_type_then_trailing",
+        "an unknown type byte on bytes longer than any transaction: the type is examined first",
+        Rule::CodecUnknownTxType,
+        Rule::CodecTrailingBytes,
+        C::DecodeTx { bytes: hex_of(&[unknown, vec![0; 200]].concat()) },
+        &[t.clone(), vec![0; 200]].concat(),
+    );
+    let good_cpk = change_pubkey(&user(0), 0, 0, 0, 0, ChangePubKeyAuth::Onchain).to_bytes();
+    let mut cpk = good_cpk.clone();
+    *cpk.last_mut().unwrap() = 7;
+    push(
+        "tx_bad_auth_then_trailing",
+        "authorisation kind 7 and a byte too many: the kind is read first",
+        Rule::CodecBadAuth,
+        Rule::CodecTrailingBytes,
+        C::DecodeTx { bytes: hex_of(&[cpk.clone(), vec![0]].concat()) },
+        &[good_cpk, vec![0]].concat(),
+    );
+    let mut cpk_bad_sig = cpk.clone();
+    let s_at = cpk.len() - 1 - 32;
+    cpk_bad_sig[s_at..s_at + 32].copy_from_slice(&[0xff; 32]);
+    push(
+        "tx_bad_signature_then_bad_auth",
+        "S above l and authorisation kind 7: the signature comes before the authorisation",
+        Rule::CodecBadSignature,
+        Rule::CodecBadAuth,
+        C::DecodeTx { bytes: hex_of(&cpk_bad_sig) },
+        &cpk,
+    );
+
+    let transfer_op = Op::Transfer(sop::TransferOp { from: 1, token: 2, to: 3, amount: amount(5), fee: fee(1) });
+    let withdraw_op =
+        Op::Withdraw(sop::WithdrawOp { account_id: 4, token: 5, amount: 6, fee: fee(0), to: user(1).address });
+    let mut big_transfer = transfer_op.to_pubdata();
+    big_transfer[9..14].copy_from_slice(&[0xff; 5]); // code (1), from (3), token (2), to (3)
+    let mut dirty_withdraw = withdraw_op.to_pubdata();
+    *dirty_withdraw.last_mut().unwrap() = 1;
+    push(
+        "pubdata_bad_length_then_unknown_op",
+        "9 bytes starting with an unknown op code: the length is checked before any op",
+        Rule::CodecBadLength,
+        Rule::CodecUnknownOp,
+        C::DecodePubdata { pubdata: hex_of(&[0xee; 9]) },
+        &[0xee; 8],
+    );
+    push(
+        "pubdata_amount_too_large_then_unknown_op",
+        "an op with an amount above 2^128, then an unknown op: ops are decoded in order",
+        Rule::CodecAmountTooLarge,
+        Rule::CodecUnknownOp,
+        C::DecodePubdata { pubdata: hex_of(&[big_transfer.clone(), vec![0xee; 8]].concat()) },
+        &[transfer_op.to_pubdata(), vec![0xee; 8]].concat(),
+    );
+    push(
+        "pubdata_nonzero_padding_then_unknown_op",
+        "a withdrawal with non-zero padding, then an unknown op: the first op is finished first",
+        Rule::CodecNonzeroPadding,
+        Rule::CodecUnknownOp,
+        C::DecodePubdata { pubdata: hex_of(&[dirty_withdraw.clone(), vec![0xee; 8]].concat()) },
+        &[withdraw_op.to_pubdata(), vec![0xee; 8]].concat(),
+    );
+    let to_new = Op::TransferToNew(sop::TransferToNewOp {
+        from: 1,
+        token: 2,
+        amount: amount(5),
+        to_address: user(1).address,
+        to: 3,
+        fee: fee(1),
+    });
+    let mut big_and_dirty = to_new.to_pubdata();
+    big_and_dirty[6..11].copy_from_slice(&[0xff; 5]); // code (1), from (3), token (2): the amount
+    *big_and_dirty.last_mut().unwrap() = 1;
+    let mut dirty_to_new = to_new.to_pubdata();
+    *dirty_to_new.last_mut().unwrap() = 1;
+    push(
+        "pubdata_amount_too_large_then_nonzero_padding",
+        "a transfer to a new account whose amount decodes above 2^128 and whose padding is not zero: fields come before padding",
+        Rule::CodecAmountTooLarge,
+        Rule::CodecNonzeroPadding,
+        C::DecodePubdata { pubdata: hex_of(&big_and_dirty) },
+        &dirty_to_new,
+    );
+    out
 }
