@@ -1,7 +1,7 @@
 //! Transaction bytes, signing messages and hashes; pubdata encoding and decoding, including
 //! malformed input of every op.
 
-use zkrollup_spec::op::{self as sop, op_code, Op};
+use zkrollup_spec::op::{self as sop, Op};
 use zkrollup_spec::primitives::packing::{PackedAmount, PackedFee};
 use zkrollup_spec::primitives::Address;
 use zkrollup_spec::rules::Rule;
