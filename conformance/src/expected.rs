@@ -182,45 +182,7 @@ fn codec(case: &w::CodecCase) -> Result<w::CodecResult, WireError> {
 type CallResult = Result<Option<w::StoredBlockJson>, Rejection>;
 
 fn l1_call(l1: &mut L1, call: &w::L1Call) -> Result<CallResult, WireError> {
-    use w::L1Call as C;
-    let v = &SymbolicVerifier;
-    Ok(match call {
-        C::SetTime { now } => {
-            l1.set_time(u64_of(now)?);
-            Ok(None)
-        }
-        C::Deposit { from, to, token, amount } => {
-            l1.deposit(address_of(from)?, address_of(to)?, *token, u128_of(amount)?).map(|_| None)
-        }
-        C::RequestFullExit { owner, account_id, token } => {
-            l1.request_full_exit(address_of(owner)?, *account_id, *token).map(|_| None)
-        }
-        C::SetAuthPubkeyHash { sender, pubkey_hash, nonce } => {
-            l1.set_auth_pubkey_hash(address_of(sender)?, pkh_of(pubkey_hash)?, *nonce).map(|_| None)
-        }
-        C::CommitBlock { sender, parent, block } => {
-            l1.commit_block(address_of(sender)?, &stored_of(parent)?, &commit_of(block)?).map(|b| Some(stored(&b)))
-        }
-        C::ProveBlock { sender, block, proof } => {
-            l1.prove_block(address_of(sender)?, &stored_of(block)?, &bytes_of(proof)?, v).map(|_| None)
-        }
-        C::ExecuteBlock { sender, block, pending_ops } => {
-            let ops: Vec<Vec<u8>> = pending_ops.iter().map(|o| bytes_of(o)).collect::<Result<_, _>>()?;
-            l1.execute_block(address_of(sender)?, &stored_of(block)?, &ops).map(|_| None)
-        }
-        C::WithdrawPendingBalance { owner, token, amount } => {
-            l1.withdraw_pending_balance(address_of(owner)?, *token, u128_of(amount)?).map(|_| None)
-        }
-        C::RevertBlocks { sender, blocks } => {
-            let blocks: Vec<_> = blocks.iter().map(stored_of).collect::<Result<_, _>>()?;
-            l1.revert_blocks(address_of(sender)?, &blocks).map(|_| None)
-        }
-        C::ActivateExodusMode => l1.activate_exodus_mode().map(|_| None),
-        C::PerformExodus { block, claim: c, proof } => {
-            l1.perform_exodus(&stored_of(block)?, &claim_of(c)?, &bytes_of(proof)?, v).map(|_| None)
-        }
-        C::CancelOutstandingDeposits { n } => l1.cancel_outstanding_deposits(u64_of(n)?).map(|_| None),
-    })
+    Ok(l1.call(&l1_call_of(call)?, &SymbolicVerifier).map(|b| b.as_ref().map(stored)))
 }
 
 fn summary(l1: &L1) -> w::L1Summary {

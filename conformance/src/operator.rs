@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use zkrollup_spec::block::{apply_block, Block, BlockInput, BlockParams};
 use zkrollup_spec::exit::ExitClaim;
 use zkrollup_spec::l1::{
-    commit_info, pending_ops, CommitBlock, L1Config, ProofVerifier, StoredBlock, SymbolicVerifier, L1,
+    commit_info, pending_ops, Call, CommitBlock, L1Config, ProofVerifier, StoredBlock, SymbolicVerifier, L1,
 };
 use zkrollup_spec::op::Op;
 use zkrollup_spec::primitives::{Address, PubKeyHash};
@@ -47,21 +47,41 @@ impl<E: core::fmt::Display> core::fmt::Display for BlockError<E> {
 pub trait L1Backend {
     /// The spec's view of the L1 state.
     fn state(&self) -> &L1;
-    /// [`L1::set_time`].
-    fn set_time(&mut self, now: u64);
+
+    /// Makes one call of the contract's list ([`Call`]); a commit answers the stored block.
+    fn call(&mut self, call: &Call, verifier: &dyn ProofVerifier) -> Result<Option<StoredBlock>, Rejection>;
+
+    /// L1 time moves on.
+    fn set_time(&mut self, now: u64) {
+        self.call(&Call::SetTime { now }, &SymbolicVerifier).expect("setting the time never fails");
+    }
+
     /// [`L1::deposit`].
-    fn deposit(&mut self, from: Address, to: Address, token: TokenId, amount: u128) -> Result<(), Rejection>;
+    fn deposit(&mut self, from: Address, to: Address, token: TokenId, amount: u128) -> Result<(), Rejection> {
+        self.call(&Call::Deposit { from, to, token, amount }, &SymbolicVerifier).map(drop)
+    }
+
     /// [`L1::request_full_exit`].
-    fn request_full_exit(&mut self, owner: Address, account_id: AccountId, token: TokenId) -> Result<(), Rejection>;
+    fn request_full_exit(&mut self, owner: Address, account_id: AccountId, token: TokenId) -> Result<(), Rejection> {
+        self.call(&Call::RequestFullExit { owner, account_id, token }, &SymbolicVerifier).map(drop)
+    }
+
     /// [`L1::set_auth_pubkey_hash`].
-    fn set_auth_pubkey_hash(&mut self, sender: Address, pkh: PubKeyHash, nonce: Nonce) -> Result<(), Rejection>;
+    fn set_auth_pubkey_hash(&mut self, sender: Address, pkh: PubKeyHash, nonce: Nonce) -> Result<(), Rejection> {
+        self.call(&Call::SetAuthPubkeyHash { sender, pubkey_hash: pkh, nonce }, &SymbolicVerifier).map(drop)
+    }
+
     /// [`L1::commit_block`].
     fn commit_block(
         &mut self,
         sender: Address,
         parent: &StoredBlock,
         block: &CommitBlock,
-    ) -> Result<StoredBlock, Rejection>;
+    ) -> Result<StoredBlock, Rejection> {
+        let call = Call::CommitBlock { sender, parent: parent.clone(), block: block.clone() };
+        self.call(&call, &SymbolicVerifier).map(|b| b.expect("a commit answers the stored block"))
+    }
+
     /// [`L1::prove_block`].
     fn prove_block(
         &mut self,
@@ -69,14 +89,31 @@ pub trait L1Backend {
         block: &StoredBlock,
         proof: &[u8],
         verifier: &dyn ProofVerifier,
-    ) -> Result<(), Rejection>;
+    ) -> Result<(), Rejection> {
+        self.call(&Call::ProveBlock { sender, block: block.clone(), proof: proof.to_vec() }, verifier).map(drop)
+    }
+
     /// [`L1::execute_block`].
-    fn execute_block(&mut self, sender: Address, block: &StoredBlock, pending_ops: &[Vec<u8>])
-        -> Result<(), Rejection>;
+    fn execute_block(
+        &mut self,
+        sender: Address,
+        block: &StoredBlock,
+        pending_ops: &[Vec<u8>],
+    ) -> Result<(), Rejection> {
+        let call = Call::ExecuteBlock { sender, block: block.clone(), pending_ops: pending_ops.to_vec() };
+        self.call(&call, &SymbolicVerifier).map(drop)
+    }
+
     /// [`L1::withdraw_pending_balance`].
-    fn withdraw_pending_balance(&mut self, owner: Address, token: TokenId, amount: u128) -> Result<(), Rejection>;
+    fn withdraw_pending_balance(&mut self, owner: Address, token: TokenId, amount: u128) -> Result<(), Rejection> {
+        self.call(&Call::WithdrawPendingBalance { owner, token, amount }, &SymbolicVerifier).map(drop)
+    }
+
     /// [`L1::activate_exodus_mode`].
-    fn activate_exodus_mode(&mut self) -> Result<(), Rejection>;
+    fn activate_exodus_mode(&mut self) -> Result<(), Rejection> {
+        self.call(&Call::ActivateExodusMode, &SymbolicVerifier).map(drop)
+    }
+
     /// [`L1::perform_exodus`].
     fn perform_exodus(
         &mut self,
@@ -84,69 +121,24 @@ pub trait L1Backend {
         claim: &ExitClaim,
         proof: &[u8],
         verifier: &dyn ProofVerifier,
-    ) -> Result<(), Rejection>;
+    ) -> Result<(), Rejection> {
+        let call = Call::PerformExodus { block: last_executed.clone(), claim: claim.clone(), proof: proof.to_vec() };
+        self.call(&call, verifier).map(drop)
+    }
+
     /// [`L1::cancel_outstanding_deposits`].
-    fn cancel_outstanding_deposits(&mut self, n: u64) -> Result<(), Rejection>;
+    fn cancel_outstanding_deposits(&mut self, n: u64) -> Result<(), Rejection> {
+        self.call(&Call::CancelOutstandingDeposits { n }, &SymbolicVerifier).map(drop)
+    }
 }
 
 impl L1Backend for L1 {
     fn state(&self) -> &L1 {
         self
     }
-    fn set_time(&mut self, now: u64) {
-        L1::set_time(self, now)
-    }
-    fn deposit(&mut self, from: Address, to: Address, token: TokenId, amount: u128) -> Result<(), Rejection> {
-        L1::deposit(self, from, to, token, amount)
-    }
-    fn request_full_exit(&mut self, owner: Address, account_id: AccountId, token: TokenId) -> Result<(), Rejection> {
-        L1::request_full_exit(self, owner, account_id, token)
-    }
-    fn set_auth_pubkey_hash(&mut self, sender: Address, pkh: PubKeyHash, nonce: Nonce) -> Result<(), Rejection> {
-        L1::set_auth_pubkey_hash(self, sender, pkh, nonce)
-    }
-    fn commit_block(
-        &mut self,
-        sender: Address,
-        parent: &StoredBlock,
-        block: &CommitBlock,
-    ) -> Result<StoredBlock, Rejection> {
-        L1::commit_block(self, sender, parent, block)
-    }
-    fn prove_block(
-        &mut self,
-        sender: Address,
-        block: &StoredBlock,
-        proof: &[u8],
-        verifier: &dyn ProofVerifier,
-    ) -> Result<(), Rejection> {
-        L1::prove_block(self, sender, block, proof, verifier)
-    }
-    fn execute_block(
-        &mut self,
-        sender: Address,
-        block: &StoredBlock,
-        pending_ops: &[Vec<u8>],
-    ) -> Result<(), Rejection> {
-        L1::execute_block(self, sender, block, pending_ops)
-    }
-    fn withdraw_pending_balance(&mut self, owner: Address, token: TokenId, amount: u128) -> Result<(), Rejection> {
-        L1::withdraw_pending_balance(self, owner, token, amount)
-    }
-    fn activate_exodus_mode(&mut self) -> Result<(), Rejection> {
-        L1::activate_exodus_mode(self)
-    }
-    fn perform_exodus(
-        &mut self,
-        last_executed: &StoredBlock,
-        claim: &ExitClaim,
-        proof: &[u8],
-        verifier: &dyn ProofVerifier,
-    ) -> Result<(), Rejection> {
-        L1::perform_exodus(self, last_executed, claim, proof, verifier)
-    }
-    fn cancel_outstanding_deposits(&mut self, n: u64) -> Result<(), Rejection> {
-        L1::cancel_outstanding_deposits(self, n)
+
+    fn call(&mut self, call: &Call, verifier: &dyn ProofVerifier) -> Result<Option<StoredBlock>, Rejection> {
+        L1::call(self, call, verifier)
     }
 }
 

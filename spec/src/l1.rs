@@ -823,6 +823,156 @@ impl L1 {
     }
 }
 
+/// Every call the contract takes, as data: the one list the spec, the Solidity contract's
+/// driver and the conformance vectors (`l1` kind) all answer. [`L1::call`] dispatches one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Call {
+    /// L1 time moves on (never back).
+    SetTime {
+        /// The new L1 time, in seconds.
+        now: u64,
+    },
+    /// [`L1::deposit`].
+    Deposit {
+        /// Who pays on L1.
+        from: Address,
+        /// The L2 owner credited.
+        to: Address,
+        /// The token.
+        token: TokenId,
+        /// The amount.
+        amount: u128,
+    },
+    /// [`L1::request_full_exit`].
+    RequestFullExit {
+        /// Who asks (the account's owner, if the exit is to pay anything).
+        owner: Address,
+        /// The account to exit.
+        account_id: AccountId,
+        /// The token to exit.
+        token: TokenId,
+    },
+    /// [`L1::set_auth_pubkey_hash`].
+    SetAuthPubkeyHash {
+        /// The L1 address authorising.
+        sender: Address,
+        /// The L2 key it authorises.
+        pubkey_hash: PubKeyHash,
+        /// The account nonce the authorisation is for.
+        nonce: Nonce,
+    },
+    /// [`L1::commit_block`].
+    CommitBlock {
+        /// The validator.
+        sender: Address,
+        /// The last committed block, as stored.
+        parent: StoredBlock,
+        /// The new block.
+        block: CommitBlock,
+    },
+    /// [`L1::prove_block`].
+    ProveBlock {
+        /// The validator.
+        sender: Address,
+        /// The block to prove, as stored.
+        block: StoredBlock,
+        /// The proof.
+        proof: Vec<u8>,
+    },
+    /// [`L1::execute_block`].
+    ExecuteBlock {
+        /// The validator.
+        sender: Address,
+        /// The block to execute, as stored.
+        block: StoredBlock,
+        /// The pubdata of its on-chain ops, in order.
+        pending_ops: Vec<Vec<u8>>,
+    },
+    /// [`L1::withdraw_pending_balance`].
+    WithdrawPendingBalance {
+        /// Whose pending balance pays out.
+        owner: Address,
+        /// The token.
+        token: TokenId,
+        /// The amount.
+        amount: u128,
+    },
+    /// [`L1::revert_blocks`].
+    RevertBlocks {
+        /// The validator.
+        sender: Address,
+        /// The blocks to revert, newest first.
+        blocks: Vec<StoredBlock>,
+    },
+    /// [`L1::activate_exodus_mode`].
+    ActivateExodusMode,
+    /// [`L1::perform_exodus`].
+    PerformExodus {
+        /// The last executed block, as stored.
+        block: StoredBlock,
+        /// What the exit proof states.
+        claim: ExitClaim,
+        /// The exit proof.
+        proof: Vec<u8>,
+    },
+    /// [`L1::cancel_outstanding_deposits`].
+    CancelOutstandingDeposits {
+        /// How many open requests to go through at most.
+        n: u64,
+    },
+}
+
+impl Call {
+    /// The contract function's name (deposits: `depositETH` for token 0, else `depositERC20`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Call::SetTime { .. } => "setTime",
+            Call::Deposit { token: 0, .. } => "depositETH",
+            Call::Deposit { .. } => "depositERC20",
+            Call::RequestFullExit { .. } => "requestFullExit",
+            Call::SetAuthPubkeyHash { .. } => "setAuthPubkeyHash",
+            Call::CommitBlock { .. } => "commitBlock",
+            Call::ProveBlock { .. } => "proveBlock",
+            Call::ExecuteBlock { .. } => "executeBlock",
+            Call::WithdrawPendingBalance { .. } => "withdrawPendingBalance",
+            Call::RevertBlocks { .. } => "revertBlocks",
+            Call::ActivateExodusMode => "activateExodusMode",
+            Call::PerformExodus { .. } => "performExodus",
+            Call::CancelOutstandingDeposits { .. } => "cancelOutstandingDepositsForExodusMode",
+        }
+    }
+}
+
+impl L1 {
+    /// Makes one call; a commit answers the block it stored. Proofs are checked by `verifier`.
+    pub fn call(&mut self, call: &Call, verifier: &dyn ProofVerifier) -> Result<Option<StoredBlock>, Rejection> {
+        let done = |r: Result<(), Rejection>| r.map(|()| None);
+        match call {
+            Call::SetTime { now } => {
+                self.set_time(*now);
+                Ok(None)
+            }
+            Call::Deposit { from, to, token, amount } => done(self.deposit(*from, *to, *token, *amount)),
+            Call::RequestFullExit { owner, account_id, token } => {
+                done(self.request_full_exit(*owner, *account_id, *token))
+            }
+            Call::SetAuthPubkeyHash { sender, pubkey_hash, nonce } => {
+                done(self.set_auth_pubkey_hash(*sender, *pubkey_hash, *nonce))
+            }
+            Call::CommitBlock { sender, parent, block } => self.commit_block(*sender, parent, block).map(Some),
+            Call::ProveBlock { sender, block, proof } => done(self.prove_block(*sender, block, proof, verifier)),
+            Call::ExecuteBlock { sender, block, pending_ops } => done(self.execute_block(*sender, block, pending_ops)),
+            Call::WithdrawPendingBalance { owner, token, amount } => {
+                done(self.withdraw_pending_balance(*owner, *token, *amount))
+            }
+            Call::RevertBlocks { sender, blocks } => done(self.revert_blocks(*sender, blocks)),
+            Call::ActivateExodusMode => done(self.activate_exodus_mode()),
+            Call::PerformExodus { block, claim, proof } => done(self.perform_exodus(block, claim, proof, verifier)),
+            Call::CancelOutstandingDeposits { n } => done(self.cancel_outstanding_deposits(*n)),
+        }
+    }
+}
+
 /// What the operator sends to commit `block`, whose inputs were `inputs`: the pubdata and, for
 /// each on-chain op, in block order, its offset and (for ChangePubKey) the authorisation from
 /// the transaction.

@@ -7,11 +7,12 @@
 
 use std::collections::BTreeMap;
 
-use zkrollup_circuits::block::{self, fr_to_u128, BlockCircuit};
+use zkrollup_circuits::block::{self, fr_to_u128, BlockCircuit, Tag};
 use zkrollup_reference::state::RefState;
 use zkrollup_spec::block::BlockInput;
 use zkrollup_spec::op::{chunks_of, Op};
-use zkrollup_spec::params::CHUNK_BYTES;
+use zkrollup_spec::params::{BLOCK_CHUNK_SIZES, CHUNK_BYTES};
+use zkrollup_spec::rules::Rule;
 
 use zkrollup_conformance::harness::Implementation;
 use zkrollup_conformance::wire::convert::*;
@@ -53,6 +54,28 @@ fn ops_of(pubdata: &[u8]) -> Result<Vec<Op>, String> {
     Ok(ops)
 }
 
+/// For a block whose ops overflow its `chunks`: the spec checks each input before counting its
+/// chunks, so an input that breaks a rule at or before the overflowing one reports first. The
+/// circuit of the largest size computes those rules: the first input-level failure among the
+/// ops starting within `chunks` (an op starting later comes after the overflow).
+fn first_rule_within(
+    pre: &zkrollup_spec::state::State,
+    ctx: &zkrollup_spec::transition::BlockContext,
+    chunks: usize,
+    inputs: &[BlockInput],
+) -> Result<Option<Rule>, String> {
+    let largest = *BLOCK_CHUNK_SIZES.iter().max().expect("block sizes");
+    if chunks >= largest {
+        return Ok(None);
+    }
+    let Ok(witness) = block::build(&mut RefState::from_spec(pre), ctx, largest, inputs) else { return Ok(None) };
+    let v = block::check(&BlockCircuit::new(witness)).map_err(|e| format!("synthesis: {e}"))?;
+    Ok(v.failures.iter().find_map(|(position, tag)| match tag {
+        Tag::Rule(r) if *position <= chunks && !zkrollup_spec::checks::BLOCK.contains(r) => Some(*r),
+        _ => None,
+    }))
+}
+
 fn run_block(b: &w::BlockInputJson) -> Result<Outcome, String> {
     let pre = state_of(&b.pre_state).map_err(|e| e.to_string())?;
     let ctx = context_of(&b.context).map_err(|e| e.to_string())?;
@@ -62,10 +85,15 @@ fn run_block(b: &w::BlockInputJson) -> Result<Outcome, String> {
     let witness = match block::build(&mut state, &ctx, b.chunks as usize, &inputs) {
         Ok(w) => w,
         Err(e) => {
-            return Ok(Outcome::Block(w::BlockOutcome {
-                pre_root: fr_dec(&pre_root),
-                verdict: Verdict::rejected(&e.0),
-            }))
+            let rule = match e.0.rule {
+                Rule::BlockTooManyChunks => first_rule_within(&pre, &ctx, b.chunks as usize, &inputs)?,
+                _ => None,
+            };
+            let verdict = match rule {
+                Some(r) => Verdict::Rejected { rule: r.id().into() },
+                None => Verdict::rejected(&e.0),
+            };
+            return Ok(Outcome::Block(w::BlockOutcome { pre_root: fr_dec(&pre_root), verdict }));
         }
     };
     let v = block::check(&BlockCircuit::new(witness)).map_err(|e| format!("synthesis: {e}"))?;

@@ -79,66 +79,30 @@ fn run_l1(input: &w::L1Input) -> Result<Outcome, String> {
 type CallResult = Result<Option<StoredBlock>, CallError>;
 
 fn call_contract(c: &mut RollupOnL1, call: &w::L1Call, seen: &mut Seen) -> Result<CallResult, WireError> {
-    use w::L1Call as C;
-    let mut note = |a: Address| {
-        seen.addresses.insert(a);
-        a
+    use zkrollup_spec::l1::Call;
+    let call = l1_call_of(call)?;
+    // Everyone a call names, or an executed op pays, may hold a pending balance afterwards.
+    let named: Vec<Address> = match &call {
+        Call::Deposit { from, to, .. } => vec![*from, *to],
+        Call::RequestFullExit { owner, .. } | Call::WithdrawPendingBalance { owner, .. } => vec![*owner],
+        Call::PerformExodus { claim, .. } => vec![claim.owner],
+        Call::ExecuteBlock { pending_ops, .. } => pending_ops
+            .iter()
+            .filter_map(|o| match Op::from_pubdata(o).ok()? {
+                Op::Withdraw(o) => Some(o.to),
+                Op::ForcedExit(o) => Some(o.target_address),
+                Op::FullExit(o) => Some(o.owner),
+                _ => None,
+            })
+            .collect(),
+        _ => vec![],
     };
-    Ok(match call {
-        C::SetTime { now } => {
-            c.set_time(u64_of(now)?);
-            Ok(None)
-        }
-        C::Deposit { from, to, token, amount } => {
-            let (from, to) = (note(address_of(from)?), note(address_of(to)?));
-            c.deposit(&from, &to, *token, u128_of(amount)?).map(|_| None)
-        }
-        C::RequestFullExit { owner, account_id, token } => {
-            let owner = note(address_of(owner)?);
-            c.request_full_exit(&owner, *account_id, *token).map(|_| None)
-        }
-        C::SetAuthPubkeyHash { sender, pubkey_hash, nonce } => {
-            c.set_auth_pubkey_hash(&address_of(sender)?, &pkh_of(pubkey_hash)?, *nonce).map(|_| None)
-        }
-        C::CommitBlock { sender, parent, block } => {
-            let r = c.commit_block(&address_of(sender)?, &stored_of(parent)?, &commit_of(block)?);
-            if let Ok((b, _)) = &r {
-                seen.blocks.insert(b.block_number, b.clone());
-            }
-            r.map(|(b, _)| Some(b))
-        }
-        C::ProveBlock { sender, block, proof } => {
-            c.prove_block(&address_of(sender)?, &stored_of(block)?, &bytes_of(proof)?).map(|_| None)
-        }
-        C::ExecuteBlock { sender, block, pending_ops } => {
-            let ops: Vec<Vec<u8>> = pending_ops.iter().map(|o| bytes_of(o)).collect::<Result<_, _>>()?;
-            // Whoever an op pays may hold a pending balance afterwards.
-            for op in ops.iter().filter_map(|o| Op::from_pubdata(o).ok()) {
-                match op {
-                    Op::Withdraw(o) => note(o.to),
-                    Op::ForcedExit(o) => note(o.target_address),
-                    Op::FullExit(o) => note(o.owner),
-                    _ => continue,
-                };
-            }
-            c.execute_block(&address_of(sender)?, &stored_of(block)?, &ops).map(|_| None)
-        }
-        C::WithdrawPendingBalance { owner, token, amount } => {
-            let owner = note(address_of(owner)?);
-            c.withdraw_pending_balance(&owner, *token, u128_of(amount)?).map(|_| None)
-        }
-        C::RevertBlocks { sender, blocks } => {
-            let blocks: Vec<_> = blocks.iter().map(stored_of).collect::<Result<_, _>>()?;
-            c.revert_blocks(&address_of(sender)?, &blocks).map(|_| None)
-        }
-        C::ActivateExodusMode => c.activate_exodus_mode().map(|_| None),
-        C::PerformExodus { block, claim, proof } => {
-            let claim = claim_of(claim)?;
-            note(claim.owner);
-            c.perform_exodus(&stored_of(block)?, &claim, &bytes_of(proof)?).map(|_| None)
-        }
-        C::CancelOutstandingDeposits { n } => c.cancel_outstanding_deposits(u64_of(n)?).map(|_| None),
-    })
+    seen.addresses.extend(named);
+    let result = c.call(&call);
+    if let Ok((Some(b), _)) = &result {
+        seen.blocks.insert(b.block_number, b.clone());
+    }
+    Ok(result.map(|(b, _)| b))
 }
 
 fn summary(c: &mut RollupOnL1, seen: &Seen, listed: usize) -> Result<w::L1Summary, String> {

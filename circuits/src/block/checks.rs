@@ -94,9 +94,13 @@ impl Checks {
         to_bits(x, n)
     }
 
-    /// Every failed check, in the order recorded.
-    pub fn failures(&self) -> Vec<Tag> {
-        self.records.iter().filter(|r| r.held == Some(false)).map(|r| r.tag).collect()
+    /// Every failed check with the chunk its op starts at, in the spec's order: by op position,
+    /// then by rule order.
+    pub fn failures(&self) -> Vec<(usize, Tag)> {
+        let mut out: Vec<(usize, Tag)> =
+            self.records.iter().filter(|r| r.held == Some(false)).map(|r| (r.position, r.tag)).collect();
+        out.sort_by_key(|(position, tag)| (*position, tag.rank()));
+        out
     }
 
     /// The first failed check in the spec's order: by op position, then by rule order.

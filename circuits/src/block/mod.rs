@@ -31,8 +31,9 @@ pub struct Verdict {
     pub satisfied: bool,
     /// The first failed rule-tagged check, in the spec's order (None if satisfied).
     pub failure: Option<Tag>,
-    /// Every failed rule-tagged check (empty if satisfied).
-    pub failures: Vec<Tag>,
+    /// Every failed rule-tagged check with the chunk its op starts at (the block's end for
+    /// block-level checks), in the spec's order (empty if satisfied).
+    pub failures: Vec<(usize, Tag)>,
     pub constraints: usize,
     pub public_input: Fr,
     pub old_root: Fr,

@@ -635,3 +635,43 @@ pub fn changed_accounts(pre: &State, post: &State) -> Vec<w::AccountJson> {
         .filter_map(|id| post.account(id).map(|a| account(id, a)))
         .collect()
 }
+
+/// An L1 call in the spec's types.
+pub fn l1_call_of(call: &w::L1Call) -> R<l1::Call> {
+    use l1::Call;
+    use w::L1Call as C;
+    Ok(match call {
+        C::SetTime { now } => Call::SetTime { now: u64_of(now)? },
+        C::Deposit { from, to, token, amount } => {
+            Call::Deposit { from: address_of(from)?, to: address_of(to)?, token: *token, amount: u128_of(amount)? }
+        }
+        C::RequestFullExit { owner, account_id, token } => {
+            Call::RequestFullExit { owner: address_of(owner)?, account_id: *account_id, token: *token }
+        }
+        C::SetAuthPubkeyHash { sender, pubkey_hash, nonce } => {
+            Call::SetAuthPubkeyHash { sender: address_of(sender)?, pubkey_hash: pkh_of(pubkey_hash)?, nonce: *nonce }
+        }
+        C::CommitBlock { sender, parent, block } => {
+            Call::CommitBlock { sender: address_of(sender)?, parent: stored_of(parent)?, block: commit_of(block)? }
+        }
+        C::ProveBlock { sender, block, proof } => {
+            Call::ProveBlock { sender: address_of(sender)?, block: stored_of(block)?, proof: bytes_of(proof)? }
+        }
+        C::ExecuteBlock { sender, block, pending_ops } => Call::ExecuteBlock {
+            sender: address_of(sender)?,
+            block: stored_of(block)?,
+            pending_ops: pending_ops.iter().map(|o| bytes_of(o)).collect::<R<_>>()?,
+        },
+        C::WithdrawPendingBalance { owner, token, amount } => {
+            Call::WithdrawPendingBalance { owner: address_of(owner)?, token: *token, amount: u128_of(amount)? }
+        }
+        C::RevertBlocks { sender, blocks } => {
+            Call::RevertBlocks { sender: address_of(sender)?, blocks: blocks.iter().map(stored_of).collect::<R<_>>()? }
+        }
+        C::ActivateExodusMode => Call::ActivateExodusMode,
+        C::PerformExodus { block, claim: c, proof } => {
+            Call::PerformExodus { block: stored_of(block)?, claim: claim_of(c)?, proof: bytes_of(proof)? }
+        }
+        C::CancelOutstandingDeposits { n } => Call::CancelOutstandingDeposits { n: u64_of(n)? },
+    })
+}

@@ -12,11 +12,9 @@ use crate::verifier::{constructor_args, proof_from_words};
 use alloy_primitives::U256;
 use zkrollup_circuits::groth16::{verify, Vk};
 use zkrollup_conformance::operator::L1Backend;
-use zkrollup_spec::exit::ExitClaim;
-use zkrollup_spec::l1::{CommitBlock, L1Config, ProofVerifier, StoredBlock, L1};
-use zkrollup_spec::primitives::{Address, Fr, PubKeyHash};
+use zkrollup_spec::l1::{Call, L1Config, ProofVerifier, StoredBlock, L1};
+use zkrollup_spec::primitives::Fr;
 use zkrollup_spec::rules::Rejection;
-use zkrollup_spec::state::{AccountId, Nonce, TokenId};
 
 use crate::rollup::{proof_words, CallError, RollupOnL1, DEPLOYER};
 
@@ -86,21 +84,6 @@ impl DualL1 {
             deploy_gas: vec![],
         })
     }
-
-    /// Compares the two answers; returns the spec's.
-    fn agree<T: PartialEq + std::fmt::Debug>(
-        &mut self,
-        kind: &'static str,
-        spec: Result<T, Rejection>,
-        contract: Result<(T, u64), CallError>,
-    ) -> Result<T, Rejection> {
-        match (&spec, contract) {
-            (Ok(s), Ok((c, gas))) if *s == c => self.gas.entry(kind).or_default().push(gas),
-            (Err(s), Err(CallError::Rejected(rule))) if s.rule.id() == rule => {}
-            (s, c) => self.mismatches.push(format!("{kind}: spec {s:?}, contract {c:?}")),
-        }
-        spec
-    }
 }
 
 impl L1Backend for DualL1 {
@@ -108,90 +91,16 @@ impl L1Backend for DualL1 {
         &self.spec
     }
 
-    fn set_time(&mut self, now: u64) {
-        self.spec.set_time(now);
-        self.contract.set_time(now);
-    }
-
-    fn deposit(&mut self, from: Address, to: Address, token: TokenId, amount: u128) -> Result<(), Rejection> {
-        let s = self.spec.deposit(from, to, token, amount);
-        let c = self.contract.deposit(&from, &to, token, amount).map(|g| ((), g));
-        self.agree(if token == 0 { "depositETH" } else { "depositERC20" }, s, c)
-    }
-
-    fn request_full_exit(&mut self, owner: Address, account_id: AccountId, token: TokenId) -> Result<(), Rejection> {
-        let s = self.spec.request_full_exit(owner, account_id, token);
-        let c = self.contract.request_full_exit(&owner, account_id, token).map(|g| ((), g));
-        self.agree("requestFullExit", s, c)
-    }
-
-    fn set_auth_pubkey_hash(&mut self, sender: Address, pkh: PubKeyHash, nonce: Nonce) -> Result<(), Rejection> {
-        let s = self.spec.set_auth_pubkey_hash(sender, pkh, nonce);
-        let c = self.contract.set_auth_pubkey_hash(&sender, &pkh, nonce).map(|g| ((), g));
-        self.agree("setAuthPubkeyHash", s, c)
-    }
-
-    fn commit_block(
-        &mut self,
-        sender: Address,
-        parent: &StoredBlock,
-        block: &CommitBlock,
-    ) -> Result<StoredBlock, Rejection> {
-        let s = self.spec.commit_block(sender, parent, block);
-        let c = self.contract.commit_block(&sender, parent, block);
-        self.agree("commitBlock", s, c)
-    }
-
-    fn prove_block(
-        &mut self,
-        sender: Address,
-        block: &StoredBlock,
-        proof: &[u8],
-        verifier: &dyn ProofVerifier,
-    ) -> Result<(), Rejection> {
-        let s = self.spec.prove_block(sender, block, proof, verifier);
-        let c = self.contract.prove_block(&sender, block, proof).map(|g| ((), g));
-        self.agree("proveBlock", s, c)
-    }
-
-    fn execute_block(
-        &mut self,
-        sender: Address,
-        block: &StoredBlock,
-        pending_ops: &[Vec<u8>],
-    ) -> Result<(), Rejection> {
-        let s = self.spec.execute_block(sender, block, pending_ops);
-        let c = self.contract.execute_block(&sender, block, pending_ops).map(|g| ((), g));
-        self.agree("executeBlock", s, c)
-    }
-
-    fn withdraw_pending_balance(&mut self, owner: Address, token: TokenId, amount: u128) -> Result<(), Rejection> {
-        let s = self.spec.withdraw_pending_balance(owner, token, amount);
-        let c = self.contract.withdraw_pending_balance(&owner, token, amount).map(|g| ((), g));
-        self.agree("withdrawPendingBalance", s, c)
-    }
-
-    fn activate_exodus_mode(&mut self) -> Result<(), Rejection> {
-        let s = self.spec.activate_exodus_mode();
-        let c = self.contract.activate_exodus_mode().map(|g| ((), g));
-        self.agree("activateExodusMode", s, c)
-    }
-
-    fn perform_exodus(
-        &mut self,
-        last_executed: &StoredBlock,
-        claim: &ExitClaim,
-        proof: &[u8],
-        verifier: &dyn ProofVerifier,
-    ) -> Result<(), Rejection> {
-        let s = self.spec.perform_exodus(last_executed, claim, proof, verifier);
-        let c = self.contract.perform_exodus(last_executed, claim, proof).map(|g| ((), g));
-        self.agree("performExodus", s, c)
-    }
-
-    fn cancel_outstanding_deposits(&mut self, n: u64) -> Result<(), Rejection> {
-        let s = self.spec.cancel_outstanding_deposits(n);
-        let c = self.contract.cancel_outstanding_deposits(n).map(|g| ((), g));
-        self.agree("cancelOutstandingDeposits", s, c)
+    /// Makes the call on both; records the contract's gas when they agree, else the mismatch;
+    /// answers the spec's result.
+    fn call(&mut self, call: &Call, verifier: &dyn ProofVerifier) -> Result<Option<StoredBlock>, Rejection> {
+        let spec = self.spec.call(call, verifier);
+        match (&spec, self.contract.call(call)) {
+            (_, _) if matches!(call, Call::SetTime { .. }) => {}
+            (Ok(s), Ok((c, gas))) if *s == c => self.gas.entry(call.name()).or_default().push(gas),
+            (Err(s), Err(CallError::Rejected(rule))) if s.rule.id() == rule => {}
+            (s, c) => self.mismatches.push(format!("{}: spec {s:?}, contract {c:?}", call.name())),
+        }
+        spec
     }
 }

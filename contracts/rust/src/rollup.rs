@@ -7,7 +7,7 @@ use crate::evm::{CallOutcome, EvmError, L1Evm};
 use alloy_primitives::{Address as EvmAddress, Bytes, FixedBytes, U256};
 use alloy_sol_types::{SolCall, SolConstructor};
 use zkrollup_spec::exit::ExitClaim;
-use zkrollup_spec::l1::{CommitBlock, L1Config, StoredBlock};
+use zkrollup_spec::l1::{Call, CommitBlock, L1Config, StoredBlock};
 use zkrollup_spec::primitives::field::fr_to_be_bytes;
 use zkrollup_spec::primitives::{Address, Fr, PubKeyHash};
 use zkrollup_spec::state::{AccountId, Nonce, TokenId};
@@ -297,6 +297,37 @@ impl RollupOnL1 {
     }
 
     // Views.
+
+    /// Makes one call of the spec's list on the contract: the stored block for a commit, and the
+    /// gas used (none for setting the time, which is not a transaction).
+    pub fn call(&mut self, call: &Call) -> Result<(Option<StoredBlock>, u64), CallError> {
+        let gas = |r: Result<u64, CallError>| r.map(|g| (None, g));
+        match call {
+            Call::SetTime { now } => {
+                self.set_time(*now);
+                Ok((None, 0))
+            }
+            Call::Deposit { from, to, token, amount } => gas(self.deposit(from, to, *token, *amount)),
+            Call::RequestFullExit { owner, account_id, token } => {
+                gas(self.request_full_exit(owner, *account_id, *token))
+            }
+            Call::SetAuthPubkeyHash { sender, pubkey_hash, nonce } => {
+                gas(self.set_auth_pubkey_hash(sender, pubkey_hash, *nonce))
+            }
+            Call::CommitBlock { sender, parent, block } => {
+                self.commit_block(sender, parent, block).map(|(b, g)| (Some(b), g))
+            }
+            Call::ProveBlock { sender, block, proof } => gas(self.prove_block(sender, block, proof)),
+            Call::ExecuteBlock { sender, block, pending_ops } => gas(self.execute_block(sender, block, pending_ops)),
+            Call::WithdrawPendingBalance { owner, token, amount } => {
+                gas(self.withdraw_pending_balance(owner, *token, *amount))
+            }
+            Call::RevertBlocks { sender, blocks } => gas(self.revert_blocks(sender, blocks)),
+            Call::ActivateExodusMode => gas(self.activate_exodus_mode()),
+            Call::PerformExodus { block, claim, proof } => gas(self.perform_exodus(block, claim, proof)),
+            Call::CancelOutstandingDeposits { n } => gas(self.cancel_outstanding_deposits(*n)),
+        }
+    }
 
     pub fn blocks(&mut self) -> (u32, u32, u32) {
         (
