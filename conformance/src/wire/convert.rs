@@ -43,10 +43,8 @@ pub fn dec<T: ToString>(v: T) -> w::Dec {
 
 /// Parses a decimal integer below 2^128 (leading zeros refused, `0` itself allowed).
 pub fn u128_of(s: &str) -> R<u128> {
-    if s.is_empty() || (s.len() > 1 && s.starts_with('0')) {
-        return err("integer", s);
-    }
-    s.parse().or_else(|_| err("integer", s))
+    // Digits only: Rust's parser would also take a leading `+`, which the format does not.
+    u128_digits_ok(s)?.parse().or_else(|_| err("integer", s))
 }
 
 /// Parses a decimal integer below 2^64, as [`u128_of`].
@@ -72,6 +70,10 @@ pub fn hex_of(bytes: &[u8]) -> w::Hex {
 /// Parses `0x`-prefixed hex (of any even length, `0x` alone being empty).
 pub fn bytes_of(s: &str) -> R<Vec<u8>> {
     let h = s.strip_prefix("0x").ok_or_else(|| WireError(format!("bytes: {s:?} lacks 0x")))?;
+    // Lowercase only, as the format says (`hex` alone would also take uppercase digits).
+    if h.bytes().any(|b| b.is_ascii_uppercase()) {
+        return err("lowercase hex bytes", s);
+    }
     hex::decode(h).or_else(|_| err("hex bytes", s))
 }
 
@@ -674,4 +676,35 @@ pub fn l1_call_of(call: &w::L1Call) -> R<l1::Call> {
         }
         C::CancelOutstandingDeposits { n } => Call::CancelOutstandingDeposits { n: u64_of(n)? },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_are_plain_decimal_digits() {
+        assert_eq!(u128_of("5"), Ok(5));
+        assert_eq!(u128_of("0"), Ok(0));
+        for bad in ["+5", "-5", "05", "", " 5", "5 ", "1e3", "0x10"] {
+            assert!(u128_of(bad).is_err(), "{bad:?} parsed");
+        }
+        assert!(u64_of("18446744073709551616").is_err());
+    }
+
+    #[test]
+    fn bytes_are_lowercase_hex_with_0x() {
+        assert_eq!(bytes_of("0xab01"), Ok(vec![0xab, 1]));
+        for bad in ["0xAB", "ab", "0xabc", "0xzz", "0XAB"] {
+            assert!(bytes_of(bad).is_err(), "{bad:?} parsed");
+        }
+    }
+
+    #[test]
+    fn an_unreduced_integer_parses_up_to_2_pow_256() {
+        let max = "115792089237316195423570985008687907853269984665640564039457584007913129639935";
+        assert!(uint256_of(max).is_ok());
+        assert!(uint256_of("115792089237316195423570985008687907853269984665640564039457584007913129639936").is_err());
+        assert!(uint256_of("+1").is_err());
+    }
 }
