@@ -215,6 +215,9 @@ impl ExecImplementation {
             ))),
             Event::Eof => Err(Failure::exiting("the process closed its stdout (did it exit?)".into())),
             Event::ReadFailed(e) => Err(Failure::exiting(format!("reading from the process: {e}"))),
+            Event::WriteFailed(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                Err(Failure::exiting("the process stopped reading its stdin (it closed it, or exited)".into()))
+            }
             Event::WriteFailed(e) => Err(Failure::exiting(format!("writing to the process: {e}"))),
         }
     }
@@ -268,9 +271,8 @@ impl ExecImplementation {
         // outside the group may still hold the pipe).
         let (lock, ended) = &*self.stderr;
         let guard = lock.lock().unwrap_or_else(|e| e.into_inner());
-        let (tail, _) = ended
-            .wait_timeout_while(guard, Duration::from_millis(500), |t| !t.ended)
-            .unwrap_or_else(|e| e.into_inner());
+        let (tail, _) =
+            ended.wait_timeout_while(guard, Duration::from_secs(2), |t| !t.ended).unwrap_or_else(|e| e.into_inner());
         if tail.lines.is_empty() {
             out.push_str("\nits stderr was empty");
         } else {
