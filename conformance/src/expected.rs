@@ -4,13 +4,16 @@
 
 use zkrollup_spec::block::BlockInput;
 use zkrollup_spec::block::{apply_block, BlockParams};
+use zkrollup_spec::exit::{check_exit, exit_witness, ExitWitness};
 use zkrollup_spec::l1::{SymbolicVerifier, L1};
 use zkrollup_spec::op::decode_pubdata;
+use zkrollup_spec::params::MAX_ACCOUNT_ID;
 use zkrollup_spec::primitives::eddsa::{verify_unreduced, PrivateKey, PublicKey};
 use zkrollup_spec::primitives::keys::{pubkey_hash, L1Key};
 use zkrollup_spec::primitives::packing::PackedFloat;
 use zkrollup_spec::primitives::poseidon::{poseidon, MAX_INPUTS};
 use zkrollup_spec::rules::{Rejection, Rule};
+use zkrollup_spec::state::{Account, State};
 use zkrollup_spec::transition::{apply_priority_op, apply_tx};
 use zkrollup_spec::tx::Tx;
 
@@ -144,6 +147,33 @@ fn primitives(case: &w::PrimitivesCase) -> Result<w::PrimitivesResult, WireError
         C::PackFee { value } => packing::<11, 5>(value)?,
         C::UnpackAmount { bytes } => unpacking::<35, 5>(bytes)?,
         C::UnpackFee { bytes } => unpacking::<11, 5>(bytes)?,
+        C::ExitClaim { state, account_id, token } => {
+            let found = exit_witness(&state_of(state)?, *account_id, *token).map(|(c, _)| c);
+            P::Exit { claim: found.as_ref().map(claim), public_input: found.map(|c| fr_dec(&c.public_input())) }
+        }
+        C::CheckExit { state, claim: c } => {
+            let (state, c) = (state_of(state)?, claim_of(c)?);
+            P::Valid { valid: check_exit(&c, &witness_for(&state, c.account_id, c.token)?) }
+        }
+    })
+}
+
+/// The exit witness a state gives (`account_id`, `token`): the account's, or, at an id with no
+/// account, an empty account's with its paths (so that a claim about it can be checked too).
+fn witness_for(state: &State, account_id: u32, token: u16) -> Result<ExitWitness, WireError> {
+    if account_id > MAX_ACCOUNT_ID {
+        return Err(WireError(format!("account id {account_id} is beyond the account tree")));
+    }
+    if let Some((_, w)) = exit_witness(state, account_id, token) {
+        return Ok(w);
+    }
+    let empty = Account::default();
+    Ok(ExitWitness {
+        nonce: empty.nonce,
+        pubkey_hash: empty.pubkey_hash,
+        next_account_id: state.next_account_id(),
+        account_proof: state.account_tree().proof(account_id as u64),
+        balance_proof: empty.balance_tree().proof(token as u64),
     })
 }
 

@@ -634,13 +634,32 @@ pub enum PrimitivesCase {
     },
     /// Decodes a packed amount; answered by `unpacked`.
     UnpackAmount {
-        /// The packed bytes, `0x`-hex (5 bytes, else `codec.truncated`).
+        /// The packed bytes, `0x`-hex (5 bytes, else `codec.truncated`, more is `codec.trailing_bytes`).
         bytes: Hex,
     },
     /// Decodes a packed fee; answered by `unpacked`.
     UnpackFee {
-        /// The packed bytes, `0x`-hex (2 bytes, else `codec.truncated`).
+        /// The packed bytes, `0x`-hex (2 bytes, else `codec.truncated`, more is `codec.trailing_bytes`).
         bytes: Hex,
+    },
+    /// The exit claim a state gives an account and token (the spec's `exit_witness`); answered
+    /// by `exit`.
+    ExitClaim {
+        /// The state (the last executed block's).
+        state: StateJson,
+        /// The account.
+        account_id: u32,
+        /// The token.
+        token: u16,
+    },
+    /// Whether a claim holds in a state (the spec's `check_exit`, the relation the exit circuit
+    /// proves), with the witness read from the state: the account's fields and its Merkle paths,
+    /// or an empty account's at an id with none; answered by `valid`.
+    CheckExit {
+        /// The state.
+        state: StateJson,
+        /// The claim.
+        claim: ExitClaimJson,
     },
 }
 
@@ -696,6 +715,13 @@ pub enum PrimitivesResult {
         bytes: Hex,
         /// Whether the input itself is packable (`closest_value` equals it).
         exact: bool,
+    },
+    /// An exit claim and its public input (both null where the account does not exist).
+    Exit {
+        /// The claim.
+        claim: Option<ExitClaimJson>,
+        /// Its 253-bit public input, decimal string.
+        public_input: Option<Dec>,
     },
     /// A decoded packed value.
     Unpacked {

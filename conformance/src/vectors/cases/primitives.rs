@@ -191,5 +191,82 @@ pub(super) fn groups() -> Vec<(&'static str, Vec<Case>)> {
         VectorInput::Primitives(PrimitivesInput { case: P::UnpackFee { bytes: "0xff".into() } }),
     ));
 
-    vec![("poseidon", poseidon), ("eddsa", eddsa), ("keys", keys_group), ("packing", packing)]
+    vec![("poseidon", poseidon), ("eddsa", eddsa), ("keys", keys_group), ("packing", packing), ("exit", exit())]
+}
+
+/// Exit claims and the exit relation (`exit_witness`, `check_exit`): what the exit circuit
+/// proves, checked here without a proof. Each `check_exit` case says whether it should hold,
+/// and the builder checks that the spec agrees before it becomes a vector.
+fn exit() -> Vec<Case> {
+    use zkrollup_spec::exit::ExitClaim;
+    use zkrollup_spec::primitives::Address;
+    use zkrollup_spec::state::{Account, State};
+    use zkrollup_spec::testkit::{keyed_account, user};
+
+    let mut keyless = Account::new(user(1).address);
+    keyless.set_balance(3, 9);
+    let state =
+        State::from_accounts(vec![keyed_account(&user(0), 4, &[(0, 500), (3, 7)]), keyless]).expect("distinct users");
+    let ws = crate::wire::convert::state(&state);
+    let mut out = Vec::new();
+    for (name, id, token) in [
+        ("keyed_eth", 0, 0),
+        ("keyed_token", 0, 3),
+        ("keyed_zero_balance", 0, 5),
+        ("keyless", 1, 3),
+        ("no_account", 2, 0),
+    ] {
+        out.push(case(
+            format!("claim_{name}"),
+            "the claim a state gives an account and token (null where there is no account)",
+            P::ExitClaim { state: ws.clone(), account_id: id, token },
+        ));
+    }
+    let honest = ExitClaim { root: state.root(), account_id: 0, owner: user(0).address, token: 0, amount: 500 };
+    let at_counter = ExitClaim { account_id: 2, owner: Address::ZERO, amount: 0, ..honest.clone() };
+    let checks = [
+        ("honest", "the state's own claim holds", honest.clone(), true),
+        (
+            "honest_keyless",
+            "a keyless account's claim holds",
+            ExitClaim { account_id: 1, owner: user(1).address, token: 3, amount: 9, ..honest.clone() },
+            true,
+        ),
+        (
+            "amount_plus_one",
+            "one more than the balance does not hold",
+            ExitClaim { amount: 501, ..honest.clone() },
+            false,
+        ),
+        ("other_owner", "another owner does not hold", ExitClaim { owner: user(1).address, ..honest.clone() }, false),
+        (
+            "other_token",
+            "the same amount of another token does not hold",
+            ExitClaim { token: 3, ..honest.clone() },
+            false,
+        ),
+        (
+            "other_root",
+            "another root does not hold",
+            ExitClaim { root: honest.root + Fr::from(1u8), ..honest.clone() },
+            false,
+        ),
+        ("other_account", "another account's id does not hold", ExitClaim { account_id: 1, ..honest.clone() }, false),
+        (
+            "empty_leaf_at_counter",
+            "an empty leaf at the id counter matches the tree but is no account: does not hold",
+            at_counter,
+            false,
+        ),
+    ];
+    for (name, desc, c, holds) in checks {
+        let input = P::CheckExit { state: ws.clone(), claim: crate::wire::convert::claim(&c) };
+        let got = crate::expected::outcome(&VectorInput::Primitives(PrimitivesInput { case: input.clone() }));
+        assert!(
+            matches!(got, Ok(crate::wire::Outcome::Primitives(crate::wire::PrimitivesOutcome { result: crate::wire::PrimitivesResult::Valid { valid } })) if valid == holds),
+            "exit case {name}: the spec answers otherwise than intended"
+        );
+        out.push(case(format!("check_{name}"), desc, input));
+    }
+    out
 }
