@@ -5,7 +5,6 @@ use std::fs;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -13,28 +12,6 @@ const BIN: &str = env!("CARGO_BIN_EXE_zkrollup");
 
 fn suite_dir() -> PathBuf {
     zkrollup_conformance::committed_suite_dir()
-}
-
-/// A fresh, empty temporary folder, removed when dropped.
-struct TempDir(PathBuf);
-
-impl std::ops::Deref for TempDir {
-    type Target = Path;
-    fn deref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl AsRef<Path> for TempDir {
-    fn as_ref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
 }
 
 /// How many committed vectors the filters select (the suite grows: counts are never written in).
@@ -48,16 +25,9 @@ fn selected(filters: &[&str]) -> usize {
     zkrollup_conformance::harness::runner::select(&all, &filters).unwrap().len()
 }
 
-fn temp_dir() -> TempDir {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let d = std::env::temp_dir().join(format!(
-        "zkrollup-cli-test-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = fs::remove_dir_all(&d);
-    fs::create_dir_all(&d).unwrap();
-    TempDir(d)
+/// A fresh, empty temporary folder, removed when dropped.
+fn temp_dir() -> tempfile::TempDir {
+    tempfile::Builder::new().prefix("zkrollup-test-").tempdir().expect("a temporary folder")
 }
 
 /// Runs the binary in `cwd` (the repository's top if `None`), asserting it ends within `limit`.
@@ -174,7 +144,7 @@ fn the_timeout_must_be_positive() {
 #[test]
 fn a_child_that_exits_is_reported_once_with_its_status_and_stderr() {
     let dir = temp_dir();
-    let imp = script(&dir, "read request; echo 'cannot go on' >&2; exit 7");
+    let imp = script(dir.path(), "read request; echo 'cannot go on' >&2; exit 7");
     let o = conformance(&["--impl", &imp]);
     assert_eq!(o.status.code(), Some(1));
     let text = stdout(&o);
@@ -217,7 +187,7 @@ fn unsupported_kinds_are_skipped_and_the_run_passes() {
         chosen.iter().filter(|v| v.name.starts_with("primitives/")).map(|v| serde_json::json!({"outcome": v.expected})),
     );
     let dir = temp_dir();
-    let imp = answering(&dir, &answers);
+    let imp = answering(dir.path(), &answers);
     let o = conformance(&["--impl", &imp, "--filter", &filters[0], "--filter", &filters[1]]);
     assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
     let text = stdout(&o);
@@ -259,7 +229,7 @@ fn a_filter_selects_whole_name_segments_and_repeats() {
 fn failures_are_printed_as_they_happen() {
     let dir = temp_dir();
     // Answers the first request with an error at once, then hangs until the timeout.
-    let imp = script(&dir, "read request; echo '{\"error\": \"first one fails\"}'; sleep 1000");
+    let imp = script(dir.path(), "read request; echo '{\"error\": \"first one fails\"}'; sleep 1000");
     let suite = suite_dir();
     let started = Instant::now();
     let mut child = Command::new(BIN)
@@ -308,8 +278,9 @@ fn the_summary_line_closes_the_output() {
 #[test]
 fn a_missing_suite_folder_is_named_with_its_absolute_path() {
     let cwd = temp_dir();
+    let cwd = cwd.path();
     fs::create_dir(cwd.join("empty")).unwrap();
-    let abs = fs::canonicalize(&cwd).unwrap();
+    let abs = fs::canonicalize(cwd).unwrap();
     let commands: [&[&str]; 3] = [&["conformance"], &["vectors", "check"], &["vectors", "coverage"]];
     for args in commands {
         let o = run_in(Some(&abs), args, Duration::from_secs(10));
@@ -350,6 +321,7 @@ fn generate_refuses_a_v1_that_is_not_the_suite_s_layout() {
     ];
     for (path, named) in cases {
         let d = temp_dir();
+        let d = d.path();
         let p = d.join(path);
         fs::create_dir_all(p.parent().unwrap()).unwrap();
         fs::write(&p, "mine").unwrap();
@@ -369,6 +341,7 @@ fn generate_refuses_a_v1_that_is_not_the_suite_s_layout() {
 #[test]
 fn generate_removes_only_its_own_stale_files() {
     let d = temp_dir();
+    let d = d.path();
     fs::create_dir_all(d.join("v1/transition")).unwrap();
     fs::create_dir_all(d.join("v1/schema")).unwrap();
     fs::write(d.join("v1/transition/renamed_group.json"), "[]").unwrap();

@@ -3,8 +3,7 @@
 //! bounded in time (a short `--timeout`, and an assertion on how long the run took).
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -29,37 +28,8 @@ fn named(names: &[&str]) -> Vec<Vector> {
 }
 
 /// A fresh, empty temporary folder, removed when dropped.
-struct TempDir(PathBuf);
-
-impl std::ops::Deref for TempDir {
-    type Target = Path;
-    fn deref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl AsRef<Path> for TempDir {
-    fn as_ref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
-
-fn temp_dir() -> TempDir {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let d = std::env::temp_dir().join(format!(
-        "zkrollup-exec-test-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = fs::remove_dir_all(&d);
-    fs::create_dir_all(&d).unwrap();
-    TempDir(d)
+fn temp_dir() -> tempfile::TempDir {
+    tempfile::Builder::new().prefix("zkrollup-test-").tempdir().expect("a temporary folder")
 }
 
 /// Writes an executable shell script and returns the command that runs it.
@@ -157,7 +127,7 @@ fn a_request_larger_than_the_pipe_does_not_block_the_harness() {
 fn a_forked_child_that_never_reads_is_killed_with_its_process_group() {
     // Not a simple command, so `sh` forks: killing `sh` alone would leave the sleeps.
     let dir = temp_dir();
-    let cmd = script(&dir, "sleep 1000 & sleep 1000; echo never");
+    let cmd = script(dir.path(), "sleep 1000 & sleep 1000; echo never");
     let mut exec = ExecImplementation::spawn_with(&cmd, options(300)).unwrap();
     let pgid = exec.id();
     assert!(wait_until(Duration::from_secs(2), || group_alive(pgid)));
@@ -174,7 +144,7 @@ fn a_forked_child_that_never_reads_is_killed_with_its_process_group() {
 fn dropping_the_harness_kills_a_child_that_ignores_the_end_of_its_input() {
     let dir = temp_dir();
     // Answers one request correctly, then ignores stdin's end and never exits by itself.
-    let cmd = script(&dir, &format!("head -n 1 | {SPEC_EXEC}; trap '' TERM; sleep 1000"));
+    let cmd = script(dir.path(), &format!("head -n 1 | {SPEC_EXEC}; trap '' TERM; sleep 1000"));
     let mut exec = ExecImplementation::spawn_with(&cmd, options(5000)).unwrap();
     let pgid = exec.id();
     let vectors = named(&THREE[..1]);
@@ -223,7 +193,7 @@ fn the_default_line_limit_is_64_mib() {
 fn a_child_that_exits_stops_the_run_with_its_status_and_stderr() {
     let dir = temp_dir();
     let cmd = script(
-        &dir,
+        dir.path(),
         r#"read request
 echo '{"error": "cannot do this one"}'
 i=1; while [ $i -le 25 ]; do echo "diagnostic line $i" >&2; i=$((i+1)); done
@@ -262,9 +232,9 @@ fn a_command_that_does_not_exist_reports_the_shell_s_complaint() {
 #[test]
 fn unsupported_kinds_are_skipped_and_never_asked_again() {
     let dir = temp_dir();
-    let count = dir.join("codec-requests");
+    let count = dir.path().join("codec-requests");
     let cmd = script(
-        &dir,
+        dir.path(),
         &format!(
             r#"while read -r line; do
   case "$line" in
@@ -303,8 +273,9 @@ fn a_long_non_ascii_answer_is_shortened_on_a_character_boundary() {
         "pre_root": "é".repeat(150) + "x",
         "verdict": {"result": "rejected", "rule": "x"},
     }});
-    fs::write(dir.join("answer.json"), format!("{answer}\n")).unwrap();
-    let cmd = script(&dir, &format!("while read -r line; do cat {}; done", dir.join("answer.json").display()));
+    fs::write(dir.path().join("answer.json"), format!("{answer}\n")).unwrap();
+    let cmd =
+        script(dir.path(), &format!("while read -r line; do cat {}; done", dir.path().join("answer.json").display()));
     let report = run_exec(&cmd, options(5000), &named(&THREE[..1]), Duration::from_secs(3));
     let Status::Fail(d) = &report.vectors[0].status else { panic!("{}", report.render(false)) };
     assert_eq!(d.path, "$.pre_root");
@@ -352,7 +323,7 @@ fn a_wrong_verdict_is_reported_at_the_verdict_showing_both() {
     // And an acceptance answered as a rejection.
     let mut refused = expected_of("transition/transfer/basic");
     refused["verdict"] = json!({"result": "rejected", "rule": "transfer.insufficient_balance"});
-    let cmd = answering(&dir, &[json!({ "outcome": wrong }), json!({ "outcome": refused })]);
+    let cmd = answering(dir.path(), &[json!({ "outcome": wrong }), json!({ "outcome": refused })]);
     let vectors = named(&["transition/deposit/tree_full", "transition/transfer/basic"]);
     let report = run_exec(&cmd, options(5000), &vectors, Duration::from_secs(3));
     let Status::Fail(d) = &report.vectors[0].status else { panic!("{}", report.render(false)) };
@@ -371,7 +342,7 @@ fn malformed_answers_are_errors_naming_the_field_and_the_run_goes_on() {
     let good = expected_of("transition/transfer/basic");
     let mut bad_type = good.clone();
     bad_type["verdict"]["post_root"] = json!(12);
-    let cmd = answering(&dir, &[json!({ "outcome": bad_type }), json!({ "outcome": good })]);
+    let cmd = answering(dir.path(), &[json!({ "outcome": bad_type }), json!({ "outcome": good })]);
     let vectors = named(&["transition/transfer/basic", "transition/transfer/basic"]);
     let report = run_exec(&cmd, options(5000), &vectors, Duration::from_secs(3));
     assert_eq!(error_of(&report, 0), "malformed answer: $.outcome.verdict.post_root: expected a string, found 12");
