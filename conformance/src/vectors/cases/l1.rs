@@ -231,6 +231,35 @@ fn happy() -> Vec<Case> {
     );
     w.withdraw(&u0, 0, 250);
     out.push(w.case("withdraw_rest", "the rest of it", None, Expect::Ok));
+
+    // A forced exit pays the keyless target's balance to its own L1 address at execution.
+    let u2 = user(2);
+    let mut fx = funded();
+    fx.deposit(&u2, 0, 3_000);
+    fx.settle(vec![]);
+    fx.settle(vec![forced_exit(&u0, 0, u2.address, 0, 1, 1)]);
+    out.push(fx.case(
+        "forced_exit_pending",
+        "an executed forced exit becomes the target's pending balance",
+        None,
+        Expect::Ok,
+    ));
+
+    // Two blocks committed before either is executed: the second serves the request after those
+    // the first one committed (first open + committed + served).
+    let mut two = Script::new();
+    two.deposit(&u0, 0, 1_000);
+    two.time(START + 10);
+    two.commit(vec![]);
+    two.deposit(&u1, 1, 77);
+    two.time(START + 20);
+    two.commit(vec![]);
+    out.push(two.case(
+        "commit_second_before_first_executes",
+        "a second block serves the request after those the first committed",
+        None,
+        Expect::Ok,
+    ));
     // Found by the spec-vs-contract differential test: the spec used to panic here.
     let zero = L1Call::WithdrawPendingBalance { owner: user(5).address.to_string(), token: 1, amount: dec(0u8) };
     out.push(Script::new().case(
