@@ -306,6 +306,23 @@ fn happy() -> Vec<Case> {
     let revert = L1Call::RevertBlocks { sender: sender(validator()), blocks: vec![stored(&b2)] };
     out.push(r.case("revert", "a committed, unexecuted block is reverted", Some(revert), Expect::Ok));
 
+    // A reverted block's requests are served again by the next commit.
+    let mut rc = Script::new();
+    rc.deposit(&u0, 0, 1_000);
+    rc.time(START + 10);
+    let before = rc.l2.clone();
+    let (b1, _) = rc.commit(vec![]);
+    rc.l1.revert_blocks(validator(), std::slice::from_ref(&b1)).expect("revert");
+    rc.ok(L1Call::RevertBlocks { sender: sender(validator()), blocks: vec![stored(&b1)] });
+    rc.l2 = before;
+    rc.commit(vec![]);
+    out.push(rc.case(
+        "revert_then_recommit",
+        "after a revert, the next block serves the reverted block's requests again",
+        None,
+        Expect::Ok,
+    ));
+
     let mut x = funded();
     x.full_exit(&u0, 0, 0);
     x.exodus();
