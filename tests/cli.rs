@@ -64,9 +64,7 @@ fn conformance(args: &[&str]) -> Output {
 }
 
 fn script(dir: &Path, body: &str) -> String {
-    let p = dir.join("impl.sh");
-    fs::write(&p, format!("#!/bin/sh\n{body}\n")).unwrap();
-    format!("exec:sh {}", p.display())
+    format!("exec:{}", zkrollup_conformance::suite::child_script(dir, body))
 }
 
 /// The last line of stdout is `<word>: N passed, N failed, N skipped`; returns the numbers.
@@ -159,17 +157,8 @@ fn a_child_that_exits_is_reported_once_with_its_status_and_stderr() {
 // {"unsupported": true}
 // ---------------------------------------------------------------------------------------------
 
-/// A child answering each request with the next line of `answers` (then nothing).
 fn answering(dir: &Path, answers: &[serde_json::Value]) -> String {
-    let text: String = answers.iter().map(|a| format!("{a}\n")).collect();
-    fs::write(dir.join("answers.jsonl"), text).unwrap();
-    script(
-        dir,
-        &format!(
-            "exec 3< {}\nwhile read -r line; do read -r answer <&3 || exit 0; printf '%s\\n' \"$answer\"; done",
-            dir.join("answers.jsonl").display()
-        ),
-    )
+    format!("exec:{}", zkrollup_conformance::suite::answering_child(dir, answers))
 }
 
 #[test]

@@ -28,3 +28,26 @@ pub fn run_everything(implementation: &mut dyn Implementation) {
         assert!(file.vectors.iter().any(|v| ran.contains(v.name.as_str())), "no vector of {path} ran");
     }
 }
+
+/// A shell script in `dir` with `body`, as the command that runs it (`sh <path>`): a stand-in
+/// implementation for tests of the `exec:` adapter.
+pub fn child_script(dir: &std::path::Path, body: &str) -> String {
+    let p = dir.join("impl.sh");
+    std::fs::write(&p, format!("#!/bin/sh\n{body}\n")).expect("the script is written");
+    format!("sh {}", p.display())
+}
+
+/// A child answering each request with the next line of `answers` (then nothing), as the
+/// command that runs it.
+pub fn answering_child(dir: &std::path::Path, answers: &[serde_json::Value]) -> String {
+    let text: String = answers.iter().map(|a| format!("{a}\n")).collect();
+    let path = dir.join("answers.jsonl");
+    std::fs::write(&path, text).expect("the answers are written");
+    child_script(
+        dir,
+        &format!(
+            "exec 3< {}\nwhile read -r line; do read -r answer <&3 || exit 0; printf '%s\\n' \"$answer\"; done",
+            path.display()
+        ),
+    )
+}

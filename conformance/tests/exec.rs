@@ -11,6 +11,7 @@ use zkrollup_conformance::harness::exec::{ExecImplementation, Options};
 use zkrollup_conformance::harness::response::{self, Problem, Response};
 use zkrollup_conformance::harness::runner::{self, Report, Status};
 use zkrollup_conformance::harness::Implementation;
+use zkrollup_conformance::suite;
 use zkrollup_conformance::vectors;
 use zkrollup_conformance::wire::{Kind, Vector, VectorInput};
 
@@ -34,9 +35,7 @@ fn temp_dir() -> tempfile::TempDir {
 
 /// Writes an executable shell script and returns the command that runs it.
 fn script(dir: &Path, body: &str) -> String {
-    let p = dir.join("impl.sh");
-    fs::write(&p, format!("#!/bin/sh\n{body}\n")).unwrap();
-    format!("sh {}", p.display())
+    suite::child_script(dir, body)
 }
 
 fn options(timeout_ms: u64) -> Options {
@@ -297,17 +296,8 @@ fn truncation_respects_character_boundaries() {
 // 5. Wrong verdicts are shown whole; malformed answers name the bad field.
 // ---------------------------------------------------------------------------------------------
 
-/// A child answering each request with the next line of `answers` (then nothing).
 fn answering(dir: &Path, answers: &[Value]) -> String {
-    let text: String = answers.iter().map(|a| format!("{a}\n")).collect();
-    fs::write(dir.join("answers.jsonl"), text).unwrap();
-    script(
-        dir,
-        &format!(
-            "exec 3< {}\nwhile read -r line; do read -r answer <&3 || exit 0; printf '%s\\n' \"$answer\"; done",
-            dir.join("answers.jsonl").display()
-        ),
-    )
+    suite::answering_child(dir, answers)
 }
 
 fn expected_of(name: &str) -> Value {
