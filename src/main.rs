@@ -197,7 +197,7 @@ fn vectors_command(action: VectorsAction, dir: &std::path::Path) -> Result<(), S
                     PairCoverage::Apart(why) => format!("apart: {why}"),
                     PairCoverage::Missing => "MISSING".into(),
                 };
-                println!("  {:<14} {:<42} {:<42} {status}", p.kind, p.earlier, p.later);
+                println!("  {:<30} {:<34} {:<34} {status}", p.kind, p.earlier, p.later);
             }
             println!("\n{} vectors in {} files", cov.vectors, files.len());
             let problems = cov.problems();

@@ -15,7 +15,12 @@
 //! vector generator runs it again with the first rule switched off and expects the second
 //! ([`Checks::without`]). Switching a rule off makes its check pass without looking. The
 //! checks that find the thing every later check reads — the signing account, a forced exit's
-//! target, the block's fee account — cannot be switched off ([`Checks::switchable`]).
+//! target, the block's fee account — cannot be switched off ([`Checks::switchable`]), and
+//! neither can the codec's rules where a call decodes (they belong to the decoder, whose own
+//! read order the codec vectors pin).
+//!
+//! **The L1 calls** ([`crate::l1`]) declare their checks the same way ([`CallKind::order`]),
+//! and make them through a [`Checker`] too.
 
 use std::collections::BTreeSet;
 
@@ -109,6 +114,135 @@ impl InputKind {
     }
 }
 
+/// An L1 contract call that checks something (`setTime` checks nothing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CallKind {
+    /// `depositETH` / `depositERC20`.
+    Deposit,
+    /// `requestFullExit`.
+    RequestFullExit,
+    /// `setAuthPubkeyHash`.
+    SetAuthPubkeyHash,
+    /// `commitBlocks`, for one block.
+    CommitBlock,
+    /// `proveBlocks`, for one block.
+    ProveBlock,
+    /// `executeBlocks`, for one block.
+    ExecuteBlock,
+    /// `withdrawPendingBalance`.
+    WithdrawPendingBalance,
+    /// `revertBlocks`.
+    RevertBlocks,
+    /// `activateExodusMode`.
+    ActivateExodusMode,
+    /// `performExodus`.
+    PerformExodus,
+    /// `cancelOutstandingDepositsForExodusMode`.
+    CancelOutstandingDeposits,
+}
+
+impl CallKind {
+    /// Every call kind, in the order of [`crate::l1`].
+    pub const ALL: [CallKind; 11] = [
+        CallKind::Deposit,
+        CallKind::RequestFullExit,
+        CallKind::SetAuthPubkeyHash,
+        CallKind::CommitBlock,
+        CallKind::ProveBlock,
+        CallKind::ExecuteBlock,
+        CallKind::WithdrawPendingBalance,
+        CallKind::RevertBlocks,
+        CallKind::ActivateExodusMode,
+        CallKind::PerformExodus,
+        CallKind::CancelOutstandingDeposits,
+    ];
+
+    /// The call's checks in order. A rule may stand twice (two conditions, one rule id). The
+    /// part from [`CallKind::per_item_from`] on runs once per item of the call, in order.
+    pub fn order(self) -> &'static [Rule] {
+        match self {
+            CallKind::Deposit => &[
+                Rule::L1ExodusModeActive,
+                Rule::L1TokenNotListed,
+                Rule::L1DepositZeroAmount,
+                Rule::L1DepositZeroAddress,
+                Rule::L1DepositTotalOverflow,
+            ],
+            CallKind::RequestFullExit => {
+                &[Rule::L1ExodusModeActive, Rule::L1FullExitAccountIdOutOfRange, Rule::L1TokenNotListed]
+            }
+            CallKind::SetAuthPubkeyHash => &[Rule::L1AuthFactExists],
+            CallKind::CommitBlock => &[
+                Rule::L1NotValidator,
+                Rule::L1ExodusModeActive,
+                Rule::L1StoredBlockMismatch,
+                Rule::L1BlockNumberMismatch,
+                Rule::L1BadTimestamp,
+                Rule::L1BadPubdataLength,
+                // Per listed on-chain op:
+                Rule::L1BadOnchainOpOffset,
+                Rule::L1NotOnchainOp,
+                Rule::CodecTruncated,
+                Rule::CodecNonzeroPadding,
+                Rule::L1PriorityOpMismatch,
+                Rule::L1ChangePubKeyUnauthorised,
+            ],
+            CallKind::ProveBlock => &[
+                Rule::L1NotValidator,
+                Rule::L1ExodusModeActive,
+                Rule::L1BlockNotCommitted,
+                Rule::L1BlockNotCommitted,
+                Rule::L1InvalidProof,
+            ],
+            CallKind::ExecuteBlock => &[
+                Rule::L1NotValidator,
+                Rule::L1ExodusModeActive,
+                Rule::L1BlockNotProven,
+                Rule::L1BlockNotProven,
+                Rule::L1BadPendingOps,
+            ],
+            CallKind::WithdrawPendingBalance => &[Rule::L1InsufficientPendingBalance],
+            CallKind::RevertBlocks => &[
+                Rule::L1NotValidator,
+                Rule::L1ExodusModeActive,
+                // Per block:
+                Rule::L1RevertExecuted,
+                Rule::L1StoredBlockMismatch,
+            ],
+            CallKind::ActivateExodusMode => &[Rule::L1ExodusModeActive, Rule::L1ExodusNotDue],
+            CallKind::PerformExodus => &[
+                Rule::L1NotExodusMode,
+                Rule::L1ExodusWrongBlock,
+                Rule::L1ExodusWrongBlock,
+                Rule::L1ExodusAlreadyPerformed,
+                Rule::L1ExodusBadProof,
+            ],
+            CallKind::CancelOutstandingDeposits => &[Rule::L1NotExodusMode, Rule::L1NothingToCancel],
+        }
+    }
+
+    /// Where the checks made once per item start: a commit's listed on-chain ops, a revert's
+    /// blocks. `None` for calls without items.
+    pub fn per_item_from(self) -> Option<usize> {
+        match self {
+            CallKind::CommitBlock => Some(6),
+            CallKind::RevertBlocks => Some(2),
+            _ => None,
+        }
+    }
+
+    /// The call's distinct rules, in order of first appearance.
+    pub fn rules(self) -> Vec<Rule> {
+        let mut out: Vec<Rule> = Vec::new();
+        for r in self.order() {
+            if !out.contains(r) {
+                out.push(*r);
+            }
+        }
+        out
+    }
+}
+
 /// Where `rule` stands in the order of the input kind that checks it (the envelope's rules
 /// count for every transaction kind). Of two rules one input breaks, the lower rank reports.
 /// Rules outside every list (the codec's and the contract's) rank last.
@@ -136,7 +270,14 @@ impl Checks {
     /// Whether `rule`'s check can be switched off: not the checks that find what every later
     /// check reads.
     pub fn switchable(rule: Rule) -> bool {
-        !matches!(rule, Rule::TxAccountMissing | Rule::ForcedExitTargetMissing | Rule::BlockFeeAccountMissing)
+        !matches!(
+            rule,
+            Rule::TxAccountMissing
+                | Rule::ForcedExitTargetMissing
+                | Rule::BlockFeeAccountMissing
+                | Rule::CodecTruncated
+                | Rule::CodecNonzeroPadding
+        )
     }
 
     /// Whether `rule`'s check runs.
@@ -145,11 +286,20 @@ impl Checks {
     }
 }
 
-/// Makes one input's checks in its kind's order.
+/// What a [`Checker`] checks: an L2 input, or an L1 call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Subject {
+    Input(InputKind),
+    Call(CallKind),
+}
+
+/// Makes one input's (or one call's) checks in its kind's order.
 #[derive(Debug)]
 pub struct Checker<'a> {
-    kind: InputKind,
+    subject: Subject,
     order: Vec<Rule>,
+    /// Where each item's checks start again ([`Checker::next_input`]).
+    per_item_from: usize,
     next: usize,
     checks: &'a Checks,
 }
@@ -157,7 +307,14 @@ pub struct Checker<'a> {
 impl<'a> Checker<'a> {
     /// A checker for one input of `kind`.
     pub fn new(kind: InputKind, checks: &'a Checks) -> Self {
-        Checker { kind, order: kind.order(), next: 0, checks }
+        // A block's per-input part is `block.too_many_chunks`, right after its size check.
+        Checker { subject: Subject::Input(kind), order: kind.order(), per_item_from: 1, next: 0, checks }
+    }
+
+    /// A checker for one L1 call of `kind`.
+    pub fn for_call(kind: CallKind, checks: &'a Checks) -> Self {
+        let per_item_from = kind.per_item_from().unwrap_or(0);
+        Checker { subject: Subject::Call(kind), order: kind.order().to_vec(), per_item_from, next: 0, checks }
     }
 
     /// The checks this checker runs, for the inputs it hands on to (a block's inputs).
@@ -168,7 +325,7 @@ impl<'a> Checker<'a> {
     /// Moves past `rule` in the order; a spec bug (a panic) if `rule` is not ahead.
     fn advance(&mut self, rule: Rule) {
         let Some(at) = self.order[self.next..].iter().position(|r| *r == rule) else {
-            panic!("spec bug: {rule} checked out of the order declared for {:?}", self.kind)
+            panic!("spec bug: {rule} checked out of the order declared for {:?}", self.subject)
         };
         self.next += at + 1;
     }
@@ -202,11 +359,28 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// For `block.too_many_chunks`, checked once per input: starts the order again after the
-    /// block's first check.
+    /// The result of a decoder whose rejections are `rules` (in the decoder's read order),
+    /// as a check in this order: not switchable, since what it decodes is what later checks
+    /// read. A rejection outside `rules` is a spec bug.
+    pub fn decoded<T>(&mut self, result: Result<T, Rejection>, rules: &[Rule]) -> Result<T, Rejection> {
+        match result {
+            Ok(v) => {
+                rules.iter().for_each(|r| self.advance(*r));
+                Ok(v)
+            }
+            Err(e) => {
+                assert!(rules.contains(&e.rule), "spec bug: the decoder refused with {}, not one of {rules:?}", e.rule);
+                self.advance(e.rule);
+                Err(e)
+            }
+        }
+    }
+
+    /// The next item's checks: a block's next input (`block.too_many_chunks` is checked once
+    /// per input), a commit's next on-chain op, a revert's next block. Starts the order again
+    /// at its per-item part.
     pub fn next_input(&mut self) {
-        debug_assert_eq!(self.kind, InputKind::Block);
-        self.next = 1;
+        self.next = self.per_item_from;
     }
 }
 

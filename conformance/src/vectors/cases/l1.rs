@@ -19,13 +19,13 @@ use crate::vectors::{Case, Expect};
 use crate::wire::convert::{claim, commit, dec, hex_of, l1_config, stored};
 use crate::wire::{L1Call, L1Input, VectorInput};
 
-const START: u64 = 1_000;
+pub(super) const START: u64 = 1_000;
 
-fn validator() -> Address {
+pub(super) fn validator() -> Address {
     user(99).address
 }
 
-fn config() -> L1Config {
+pub(super) fn config() -> L1Config {
     L1Config {
         domain: L1Domain { chain_id: 31337, contract: Address([0xcc; 20]) },
         validators: vec![validator()],
@@ -35,19 +35,19 @@ fn config() -> L1Config {
 }
 
 /// Records calls while running them on the spec, so later calls can name stored blocks.
-struct Script {
-    l1: L1,
-    l2: State,
+pub(super) struct Script {
+    pub(super) l1: L1,
+    pub(super) l2: State,
     calls: Vec<L1Call>,
 }
 
 impl Script {
-    fn new() -> Script {
+    pub(super) fn new() -> Script {
         Script { l1: L1::new(config(), START), l2: State::new(), calls: Vec::new() }
     }
 
     /// Records `call` and runs it; a call expected to succeed must succeed.
-    fn ok(&mut self, call: L1Call) -> &mut Self {
+    pub(super) fn ok(&mut self, call: L1Call) -> &mut Self {
         let mut probe = self.calls.clone();
         probe.push(call.clone());
         self.calls.push(call);
@@ -55,22 +55,22 @@ impl Script {
         self
     }
 
-    fn time(&mut self, now: u64) -> &mut Self {
+    pub(super) fn time(&mut self, now: u64) -> &mut Self {
         self.l1.set_time(now);
         self.ok(L1Call::SetTime { now: dec(now) })
     }
 
-    fn deposit(&mut self, u: &User, token: TokenId, amount: u128) -> &mut Self {
+    pub(super) fn deposit(&mut self, u: &User, token: TokenId, amount: u128) -> &mut Self {
         self.l1.deposit(u.address, u.address, token, amount).expect("deposit");
         self.ok(L1Call::Deposit { from: u.address.to_string(), to: u.address.to_string(), token, amount: dec(amount) })
     }
 
-    fn full_exit(&mut self, owner: &User, account_id: u32, token: TokenId) -> &mut Self {
+    pub(super) fn full_exit(&mut self, owner: &User, account_id: u32, token: TokenId) -> &mut Self {
         self.l1.request_full_exit(owner.address, account_id, token).expect("request");
         self.ok(L1Call::RequestFullExit { owner: owner.address.to_string(), account_id, token })
     }
 
-    fn set_auth(&mut self, u: &User, pkh: PubKeyHash, nonce: u32) -> &mut Self {
+    pub(super) fn set_auth(&mut self, u: &User, pkh: PubKeyHash, nonce: u32) -> &mut Self {
         self.l1.set_auth_pubkey_hash(u.address, pkh, nonce).expect("auth");
         self.ok(L1Call::SetAuthPubkeyHash { sender: u.address.to_string(), pubkey_hash: pkh.to_string(), nonce })
     }
@@ -78,10 +78,19 @@ impl Script {
     /// Builds the next block from the unserved requests and `txs` (on the spec's L2 state)
     /// and its commit data, without committing.
     fn build(&mut self, txs: Vec<Tx>) -> (StoredBlock, Block, CommitBlock) {
-        let served = self.l1.committed_requests as usize;
-        let mut inputs: Vec<BlockInput> =
-            self.l1.open_requests()[served..].iter().map(|r| BlockInput::Priority(r.op.clone())).collect();
+        let mut inputs = self.unserved();
         inputs.extend(txs.into_iter().map(BlockInput::Tx));
+        self.build_of(inputs)
+    }
+
+    /// The open requests no committed block serves yet, as block inputs.
+    pub(super) fn unserved(&self) -> Vec<BlockInput> {
+        let served = self.l1.committed_requests as usize;
+        self.l1.open_requests()[served..].iter().map(|r| BlockInput::Priority(r.op.clone())).collect()
+    }
+
+    /// Builds the next block of `inputs`, in that order, and its commit data, without committing.
+    pub(super) fn build_of(&mut self, inputs: Vec<BlockInput>) -> (StoredBlock, Block, CommitBlock) {
         let parent = self.l1.blocks[self.l1.blocks_committed as usize].clone();
         let ctx = BlockContext { block_number: parent.block_number + 1, fee_account: 0, timestamp: self.l1.now };
         let block = apply_block(&mut self.l2, &BlockParams { context: ctx, chunks: 64 }, &inputs).expect("valid block");
@@ -90,20 +99,20 @@ impl Script {
     }
 
     /// Commits a block of the unserved requests and `txs`.
-    fn commit(&mut self, txs: Vec<Tx>) -> (StoredBlock, Block) {
+    pub(super) fn commit(&mut self, txs: Vec<Tx>) -> (StoredBlock, Block) {
         let (parent, block, info) = self.build(txs);
         let stored_block = self.l1.commit_block(validator(), &parent, &info).expect("commit");
         self.ok(L1Call::CommitBlock { sender: validator().to_string(), parent: stored(&parent), block: commit(&info) });
         (stored_block, block)
     }
 
-    fn prove(&mut self, b: &StoredBlock, block: &Block) -> &mut Self {
+    pub(super) fn prove(&mut self, b: &StoredBlock, block: &Block) -> &mut Self {
         let proof = SymbolicVerifier::proof_of(&block.public_input());
         self.l1.prove_block(validator(), b, &proof, &SymbolicVerifier).expect("prove");
         self.ok(L1Call::ProveBlock { sender: validator().to_string(), block: stored(b), proof: hex_of(&proof) })
     }
 
-    fn execute(&mut self, b: &StoredBlock, block: &Block) -> &mut Self {
+    pub(super) fn execute(&mut self, b: &StoredBlock, block: &Block) -> &mut Self {
         let ops = pending_ops(block);
         self.l1.execute_block(validator(), b, &ops).expect("execute");
         self.ok(L1Call::ExecuteBlock {
@@ -114,7 +123,7 @@ impl Script {
     }
 
     /// Commit, prove and execute.
-    fn settle(&mut self, txs: Vec<Tx>) -> (StoredBlock, Block) {
+    pub(super) fn settle(&mut self, txs: Vec<Tx>) -> (StoredBlock, Block) {
         self.time(self.l1.now + 10);
         let (b, block) = self.commit(txs);
         self.prove(&b, &block).execute(&b, &block);
@@ -126,20 +135,20 @@ impl Script {
         self.ok(L1Call::WithdrawPendingBalance { owner: owner.address.to_string(), token, amount: dec(amount) })
     }
 
-    fn exodus(&mut self) -> &mut Self {
+    pub(super) fn exodus(&mut self) -> &mut Self {
         let expiry = self.l1.open_requests().first().expect("an open request").expires_at;
         self.time(expiry);
         self.l1.activate_exodus_mode().expect("exodus");
         self.ok(L1Call::ActivateExodusMode)
     }
 
-    fn exit_call(&self, account: u32, token: TokenId) -> L1Call {
+    pub(super) fn exit_call(&self, account: u32, token: TokenId) -> L1Call {
         let (c, _) = exit_witness(&self.l2, account, token).expect("account exists");
         let proof = SymbolicVerifier::proof_of(&c.public_input());
         L1Call::PerformExodus { block: stored(self.l1.last_executed()), claim: claim(&c), proof: hex_of(&proof) }
     }
 
-    fn perform_exit(&mut self, account: u32, token: TokenId) -> &mut Self {
+    pub(super) fn perform_exit(&mut self, account: u32, token: TokenId) -> &mut Self {
         let call = self.exit_call(account, token);
         let (c, _) = exit_witness(&self.l2, account, token).expect("account exists");
         let proof = SymbolicVerifier::proof_of(&c.public_input());
@@ -148,7 +157,7 @@ impl Script {
     }
 
     /// The case: the recorded calls, then `last`.
-    fn case(&self, name: &str, desc: &str, last: Option<L1Call>, expect: Expect) -> Case {
+    pub(super) fn case(&self, name: &str, desc: &str, last: Option<L1Call>, expect: Expect) -> Case {
         let mut calls = self.calls.clone();
         calls.extend(last);
         Case::new(
@@ -160,13 +169,13 @@ impl Script {
     }
 }
 
-fn sender(a: Address) -> String {
+pub(super) fn sender(a: Address) -> String {
     a.to_string()
 }
 
 /// Deposits from users 0 and 1 and their L2 keys (on-chain authorisation, nonce 0) settled in
 /// block 1: accounts 0 and 1, both at nonce 1.
-fn funded() -> Script {
+pub(super) fn funded() -> Script {
     let (u0, u1) = (user(0), user(1));
     let mut s = Script::new();
     s.deposit(&u0, 0, 1_000_000).deposit(&u1, 1, 5_000);

@@ -4,6 +4,7 @@
 mod block;
 mod codec;
 mod l1;
+pub mod l1_order;
 pub mod order;
 mod primitives;
 mod transition;
@@ -21,5 +22,6 @@ pub fn all() -> Vec<(Kind, &'static str, Vec<Case>)> {
     out.extend(block::groups().into_iter().map(|(g, c)| (Kind::Block, g, c)));
     out.extend(order::block_groups().into_iter().map(|(g, c)| (Kind::Block, g, c)));
     out.extend(l1::groups().into_iter().map(|(g, c)| (Kind::L1, g, c)));
+    out.extend(l1_order::groups().into_iter().map(|(g, c)| (Kind::L1, g, c)));
     out
 }

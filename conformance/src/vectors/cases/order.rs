@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use zkrollup_spec::block::{apply_block_with, BlockInput, BlockParams};
-use zkrollup_spec::checks::{Checks, InputKind};
+use zkrollup_spec::checks::{CallKind, Checks, InputKind};
 use zkrollup_spec::params::MAX_ACCOUNT_ID;
 use zkrollup_spec::primitives::Address;
 use zkrollup_spec::rules::{Rejection, Rule};
@@ -594,8 +594,8 @@ pub enum PairCoverage {
 /// One pair of checks in a declared order, and how a suite covers it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pair {
-    /// The input kind (`transfer`, …, `block`).
-    pub kind: &'static str,
+    /// The input kind (`transfer`, …, `block`) or L1 call (`l1 deposit`, …, `l1 commit_block`, …).
+    pub kind: String,
     /// The rule checked first (for blocks, `input` stands for any check of an input).
     pub earlier: &'static str,
     /// The rule checked later.
@@ -636,7 +636,7 @@ pub fn pair_coverage(files: &[crate::vectors::VectorFile]) -> Vec<Pair> {
                     (0, None) => PairCoverage::Missing,
                     (n, _) => PairCoverage::Covered(n),
                 };
-                out.push(Pair { kind: kind_name(kind), earlier: earlier.id(), later: later.id(), status });
+                out.push(Pair { kind: kind_name(kind).into(), earlier: earlier.id(), later: later.id(), status });
             }
         }
     }
@@ -654,7 +654,23 @@ pub fn pair_coverage(files: &[crate::vectors::VectorFile]) -> Vec<Pair> {
                 (n, _) => PairCoverage::Covered(n),
             };
             let label = |r: Option<Rule>| r.map_or("input", Rule::id);
-            out.push(Pair { kind: "block", earlier: label(earlier), later: label(later), status });
+            out.push(Pair { kind: "block".into(), earlier: label(earlier), later: label(later), status });
+        }
+    }
+    // The L1 calls, by their distinct rules.
+    for call in CallKind::ALL {
+        let rules = call.rules();
+        for (i, &earlier) in rules.iter().enumerate() {
+            for &later in &rules[i + 1..] {
+                let name = super::l1_order::call_name(call);
+                let n = count(&format!("l1/order/{name}/"), Some(earlier), Some(later));
+                let status = match (n, super::l1_order::apart_l1(call, earlier, later)) {
+                    (0, Some(why)) => PairCoverage::Apart(why),
+                    (0, None) => PairCoverage::Missing,
+                    (n, _) => PairCoverage::Covered(n),
+                };
+                out.push(Pair { kind: format!("l1 {name}"), earlier: earlier.id(), later: later.id(), status });
+            }
         }
     }
     out
