@@ -21,7 +21,7 @@ use zkrollup_conformance::wire::{self as w, VectorInput};
 use zkrollup_spec::block::{apply_block, BlockInput, BlockParams};
 use zkrollup_spec::exit::exit_witness;
 use zkrollup_spec::l1::{commit_info, pending_ops, SymbolicVerifier, L1};
-use zkrollup_spec::params::PRIORITY_EXPIRATION_SECONDS;
+use zkrollup_spec::params::{COMMIT_TIMESTAMP_WINDOW_SECONDS, PRIORITY_EXPIRATION_SECONDS};
 use zkrollup_spec::primitives::Address;
 use zkrollup_spec::state::State;
 use zkrollup_spec::testkit::user;
@@ -151,7 +151,7 @@ impl Script {
     }
 
     /// Commits the next block: the open requests that fit, applied by the spec; sometimes
-    /// corrupted (wrong sender, stale parent, future timestamp, missing op).
+    /// corrupted (wrong sender, stale parent, future or back-dated timestamp, missing op).
     fn commit(&mut self, r: u64) {
         let parent_n = self.l1.blocks_committed as usize;
         let parent = self.l1.blocks[parent_n].clone();
@@ -170,6 +170,11 @@ impl Script {
             2 => info.timestamp = self.l1.now + 1,
             3 => {
                 info.onchain_ops.pop();
+            }
+            // Back-dated: past the 24-hour window when the parent is old enough, else at its edge.
+            4 => {
+                info.timestamp =
+                    self.l1.now.saturating_sub(COMMIT_TIMESTAMP_WINDOW_SECONDS + r % 2).max(parent.timestamp)
             }
             _ => {}
         }

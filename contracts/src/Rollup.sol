@@ -26,6 +26,7 @@ contract Rollup {
 
     uint256 private constant CHUNK_BYTES = 8;
     uint64 private constant PRIORITY_EXPIRATION = 3 days;
+    uint256 private constant COMMIT_TIMESTAMP_WINDOW = 24 hours;
     uint32 private constant MAX_ACCOUNT_ID = (1 << 24) - 1;
     /// Gas forwarded to a verifier: a failing BN254 precompile burns what it is given.
     uint256 private constant VERIFY_GAS = 400_000;
@@ -248,7 +249,11 @@ contract Rollup {
         requireActive();
         requireStored(blocksCommitted, parent, "l1.stored_block_mismatch");
         reject(b.blockNumber == parent.blockNumber + 1, "l1.block_number_mismatch");
-        reject(b.timestamp >= parent.timestamp && b.timestamp <= block.timestamp, "l1.bad_timestamp");
+        reject(
+            b.timestamp >= parent.timestamp && b.timestamp <= block.timestamp
+                && block.timestamp - b.timestamp <= COMMIT_TIMESTAMP_WINDOW,
+            "l1.bad_timestamp"
+        );
         uint256 len = b.pubdata.length;
         uint256 chunks = len / CHUNK_BYTES;
         reject(

@@ -135,7 +135,9 @@ use crate::block::{commitment, public_input};
 use crate::checks::{CallKind, Checker, Checks};
 use crate::exit::ExitClaim;
 use crate::op::{chunks_of, decode_pubdata, is_onchain_code, Op};
-use crate::params::{BLOCK_CHUNK_SIZES, CHUNK_BYTES, MAX_ACCOUNT_ID, PRIORITY_EXPIRATION_SECONDS};
+use crate::params::{
+    BLOCK_CHUNK_SIZES, CHUNK_BYTES, COMMIT_TIMESTAMP_WINDOW_SECONDS, MAX_ACCOUNT_ID, PRIORITY_EXPIRATION_SECONDS,
+};
 use crate::primitives::field::fr_to_be_bytes;
 use crate::primitives::keys::keccak256;
 use crate::primitives::{Address, Fr, PubKeyHash};
@@ -464,7 +466,8 @@ impl L1 {
     /// 3. `l1.stored_block_mismatch`: `parent` equals `blocks[blocks_committed]`, the last
     ///    committed block (genesis if none).
     /// 4. `l1.block_number_mismatch`: `block.block_number = parent.block_number + 1`.
-    /// 5. `l1.bad_timestamp`: `parent.timestamp ≤ block.timestamp ≤ now`.
+    /// 5. `l1.bad_timestamp`: `parent.timestamp ≤ block.timestamp ≤ now` and `now −
+    ///    block.timestamp ≤ COMMIT_TIMESTAMP_WINDOW_SECONDS` (24 hours).
     /// 6. `l1.bad_pubdata_length`: the pubdata is a whole number of 8-byte chunks, and that number
     ///    is one of [`BLOCK_CHUNK_SIZES`] (8, 16, 32, 64).
     /// 7. Then each entry of `block.onchain_ops`, in the order given, with `next_free` the end of
@@ -509,8 +512,13 @@ impl L1 {
                 Rule::L1BlockNumberMismatch,
                 || format!("block {} after block {}", block.block_number, parent.block_number),
             )?;
-            c.check(block.timestamp >= parent.timestamp && block.timestamp <= s.now, Rule::L1BadTimestamp, || {
-                format!("timestamp {} (parent {}, now {})", block.timestamp, parent.timestamp, s.now)
+            let (t, now) = (block.timestamp, s.now);
+            let in_window = t >= parent.timestamp && t <= now && now - t <= COMMIT_TIMESTAMP_WINDOW_SECONDS;
+            c.check(in_window, Rule::L1BadTimestamp, || {
+                format!(
+                    "timestamp {t} (parent {}, now {now}, at most {COMMIT_TIMESTAMP_WINDOW_SECONDS} s old)",
+                    parent.timestamp
+                )
             })?;
             let chunks = block.pubdata.len() / CHUNK_BYTES;
             c.check(

@@ -48,6 +48,11 @@ pub const FEE_TOKENS_PER_BLOCK: usize = 4;
 /// its submission, or anyone may switch the contract into exodus mode.
 pub const PRIORITY_EXPIRATION_SECONDS: u64 = 3 * 24 * 60 * 60;
 
+/// A committed block's timestamp is at most this many seconds before the L1 time (as zkSync
+/// Lite): an operator cannot stamp a block far in the past to include transactions whose
+/// validity window has closed. Back-dating within the window stays possible.
+pub const COMMIT_TIMESTAMP_WINDOW_SECONDS: u64 = 24 * 60 * 60;
+
 /// The public input is the block commitment with its top three bits cleared (fits BN254's Fr).
 pub const PUBLIC_INPUT_BITS: u32 = 253;
 

@@ -166,7 +166,7 @@ rules! {
     L1BlockNumberMismatch = "l1.block_number_mismatch", Contract,
         "A committed block's number is one more than the last committed block's.";
     L1BadTimestamp = "l1.bad_timestamp", Contract,
-        "A block's timestamp is not before its predecessor's nor after the L1 time.";
+        "A block's timestamp is not before its predecessor's, not after the L1 time, and at most 24 hours before it.";
     L1BadPubdataLength = "l1.bad_pubdata_length", Contract,
         "A committed block's pubdata fills one of the supported chunk counts.";
     L1BadOnchainOpOffset = "l1.bad_onchain_op_offset", Contract,

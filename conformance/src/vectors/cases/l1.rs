@@ -5,7 +5,7 @@ use zkrollup_spec::block::{apply_block, Block, BlockInput, BlockParams};
 use zkrollup_spec::exit::exit_witness;
 use zkrollup_spec::l1::{commit_info, pending_ops, CommitBlock, L1Config, StoredBlock, SymbolicVerifier, L1};
 use zkrollup_spec::op::Op;
-use zkrollup_spec::params::{MAX_ACCOUNT_ID, PRIORITY_EXPIRATION_SECONDS};
+use zkrollup_spec::params::{COMMIT_TIMESTAMP_WINDOW_SECONDS, MAX_ACCOUNT_ID, PRIORITY_EXPIRATION_SECONDS};
 use zkrollup_spec::primitives::field::fr_to_be_bytes;
 use zkrollup_spec::primitives::{Address, PubKeyHash};
 use zkrollup_spec::rules::Rule;
@@ -309,6 +309,16 @@ fn happy() -> Vec<Case> {
         ));
     }
 
+    let mut late = funded();
+    late.time(late.l1.now + COMMIT_TIMESTAMP_WINDOW_SECONDS + 100);
+    let oldest = empty_commit(&late, 2, late.l1.now - COMMIT_TIMESTAMP_WINDOW_SECONDS, 64);
+    out.push(late.case(
+        "commit_timestamp_oldest",
+        "a timestamp exactly 24 hours before the L1 clock is accepted",
+        Some(oldest),
+        Expect::Ok,
+    ));
+
     let mut r = funded();
     r.time(r.l1.now + 10);
     let (b2, _) = r.commit(vec![transfer(&u0, 0, u1.address, 0, 5, 0, 1)]);
@@ -440,6 +450,16 @@ fn rejections() -> Vec<Case> {
         Rule::L1BadTimestamp,
     ));
     out.push(c(&s, "commit_bad_length", "pubdata of 9 chunks", empty_commit(&s, 2, now, 72), Rule::L1BadPubdataLength));
+    let mut late = funded();
+    late.time(late.l1.now + COMMIT_TIMESTAMP_WINDOW_SECONDS + 100);
+    let late_now = late.l1.now;
+    out.push(c(
+        &late,
+        "commit_timestamp_too_old",
+        "a timestamp more than 24 hours before the L1 clock (after the parent's)",
+        empty_commit(&late, 2, late_now - COMMIT_TIMESTAMP_WINDOW_SECONDS - 1, 64),
+        Rule::L1BadTimestamp,
+    ));
     let mut stale = empty_commit(&s, 2, now, 64);
     if let L1Call::CommitBlock { parent, .. } = &mut stale {
         *parent = stored(&s.l1.blocks[0]);
