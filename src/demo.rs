@@ -241,7 +241,7 @@ pub(crate) fn run(args: &DemoArgs) -> Result<(), String> {
         println!("  {kind:<16} {n:>6}");
     }
     println!("\n  {:<8} {:>16} {:>16} {:>10}", "token", "deposited", "paid out", "in contract");
-    let deposited: Vec<(u16, u128)> = w.l1.state().total_deposited.iter().map(|(&t, &v)| (t, v)).collect();
+    let deposited = w.deposited();
     for (token, deposited) in deposited {
         let paid = w.paid_out(token);
         // What the contract really holds: its ETH balance, or its balance of the ERC-20.

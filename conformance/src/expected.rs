@@ -231,6 +231,6 @@ fn summary(l1: &L1) -> w::L1Summary {
             .filter(|(_, &v)| v > 0)
             .map(|(&(owner, token), &v)| w::PendingBalance { owner: owner.to_string(), token, amount: dec(v) })
             .collect(),
-        held: l1.held.iter().map(|(&token, &v)| w::Balance { token, amount: dec(v) }).collect(),
+        held: l1.held.iter().filter(|(_, &v)| v > 0).map(|(&token, &v)| w::Balance { token, amount: dec(v) }).collect(),
     }
 }

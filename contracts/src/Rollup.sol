@@ -110,7 +110,9 @@ contract Rollup {
     mapping(address => mapping(uint32 => bytes32)) public authFacts;
     bool public exodusMode;
     mapping(uint32 => mapping(uint16 => bool)) public exited;
-    mapping(uint16 => uint128) public totalDeposited;
+    /// What the contract holds of each token from deposits: deposited and not yet paid out (the
+    /// spec's `held`). Capped below 2^128; payouts never exceed it.
+    mapping(uint16 => uint128) public heldFromDeposits;
 
     uint256 private unlocked = 1;
 
@@ -220,9 +222,9 @@ contract Rollup {
         requireToken(token);
         reject(amount > 0, "l1.deposit_zero_amount");
         reject(to != address(0), "l1.deposit_zero_address");
-        uint256 total = uint256(totalDeposited[token]) + amount;
+        uint256 total = uint256(heldFromDeposits[token]) + amount;
         reject(total < (1 << 128), "l1.deposit_total_overflow");
-        totalDeposited[token] = uint128(total);
+        heldFromDeposits[token] = uint128(total);
         pushRequest(Request(DEPOSIT, token, 0, 0, msg.sender, to, uint128(amount)));
     }
 
@@ -449,7 +451,10 @@ contract Rollup {
     function withdrawPendingBalance(address owner, uint16 token, uint128 amount) external nonReentrant {
         uint128 have = pendingBalance[owner][token];
         reject(amount <= have, "l1.insufficient_pending_balance");
+        uint128 held = heldFromDeposits[token];
+        reject(amount <= held, "l1.payout_unbacked");
         pendingBalance[owner][token] = have - amount;
+        heldFromDeposits[token] = held - amount;
         if (amount == 0) {
             // Nothing to pay (also for a token never listed, which has no contract to call).
         } else if (token == 0) {

@@ -201,7 +201,7 @@ impl CallKind {
                 Rule::L1BlockNotProven,
                 Rule::L1BadPendingOps,
             ],
-            CallKind::WithdrawPendingBalance => &[Rule::L1InsufficientPendingBalance],
+            CallKind::WithdrawPendingBalance => &[Rule::L1InsufficientPendingBalance, Rule::L1PayoutUnbacked],
             CallKind::RevertBlocks => &[
                 Rule::L1NotValidator,
                 Rule::L1ExodusModeActive,

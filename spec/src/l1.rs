@@ -117,7 +117,7 @@
 //! | [`commit_block`](L1::commit_block) | `l1.not_validator`, `l1.exodus_mode_active`, `l1.stored_block_mismatch`, `l1.block_number_mismatch`, `l1.bad_timestamp`, `l1.bad_pubdata_length`; then per listed on-chain op: `l1.bad_onchain_op_offset`, `l1.not_onchain_op`, the op's decoding (`codec.truncated`, `codec.nonzero_padding`), then by kind `l1.priority_op_mismatch` (Deposit, FullExit) or `l1.change_pubkey_unauthorised` (ChangePubKey) |
 //! | [`prove_block`](L1::prove_block) | `l1.not_validator`, `l1.exodus_mode_active`, `l1.block_not_committed` (twice), `l1.invalid_proof` |
 //! | [`execute_block`](L1::execute_block) | `l1.not_validator`, `l1.exodus_mode_active`, `l1.block_not_proven` (twice), `l1.bad_pending_ops` |
-//! | [`withdraw_pending_balance`](L1::withdraw_pending_balance) | `l1.insufficient_pending_balance` |
+//! | [`withdraw_pending_balance`](L1::withdraw_pending_balance) | `l1.insufficient_pending_balance`, `l1.payout_unbacked` |
 //! | [`revert_blocks`](L1::revert_blocks) | `l1.not_validator`, `l1.exodus_mode_active`; then per block: `l1.revert_executed`, `l1.stored_block_mismatch` |
 //! | [`activate_exodus_mode`](L1::activate_exodus_mode) | `l1.exodus_mode_active`, `l1.exodus_not_due` |
 //! | [`perform_exodus`](L1::perform_exodus) | `l1.not_exodus_mode`, `l1.exodus_wrong_block` (twice), `l1.exodus_already_performed`, `l1.exodus_bad_proof` |
@@ -279,9 +279,9 @@ pub struct L1 {
     pub exodus_mode: bool,
     /// The (account, token) pairs already paid out by an exodus exit.
     pub exited: BTreeSet<(AccountId, TokenId)>,
-    /// Total ever deposited per token (capped below 2^128, so no L2 balance can overflow).
-    pub total_deposited: BTreeMap<TokenId, u128>,
-    /// What the contract holds per token.
+    /// What the contract holds per token: what was deposited and is not yet paid out (capped
+    /// below 2^128, so no L2 balance can overflow; a token cycled through deposit and payout
+    /// does not close).
     pub held: BTreeMap<TokenId, u128>,
     /// Which checks the calls make: all of them, except while [`L1::call_with`] runs a call
     /// with some switched off (the conformance generator showing a check-order pair both ways).
@@ -313,7 +313,6 @@ impl L1 {
             auth_facts: BTreeMap::new(),
             exodus_mode: false,
             exited: BTreeSet::new(),
-            total_deposited: BTreeMap::new(),
             held: BTreeMap::new(),
             checks: Checks::ALL,
         }
@@ -385,11 +384,10 @@ impl L1 {
     /// 2. `l1.token_not_listed`: `token ≤ tokens.len()` (0 is ETH, `i ≥ 1` is `tokens[i − 1]`).
     /// 3. `l1.deposit_zero_amount`: `amount > 0`.
     /// 4. `l1.deposit_zero_address`: `to` is not the zero address (`from` is not checked).
-    /// 5. `l1.deposit_total_overflow`: the total ever deposited of `token`, plus `amount`, fits in
-    ///    128 bits.
+    /// 5. `l1.deposit_total_overflow`: what the contract [`held`](L1::held) of `token` (deposited
+    ///    and not yet paid out), plus `amount`, fits in 128 bits.
     ///
-    /// Effects: the total deposited and the amount [`held`](L1::held) of `token` rise by
-    /// `amount`; the request `Deposit { from, to, token, amount }` is queued with the next
+    /// Effects: [`held`](L1::held) of `token` rises by `amount`; the request `Deposit { from, to, token, amount }` is queued with the next
     /// request id, expiring at `now + PRIORITY_EXPIRATION_SECONDS`.
     pub fn deposit(&mut self, from: Address, to: Address, token: TokenId, amount: u128) -> Result<(), Rejection> {
         self.atomically(CallKind::Deposit, |s, c| {
@@ -397,13 +395,11 @@ impl L1 {
             s.require_token(c, token)?;
             c.check(amount > 0, Rule::L1DepositZeroAmount, || "amount 0".into())?;
             c.check(!to.is_zero(), Rule::L1DepositZeroAddress, || "to the zero address".into())?;
-            let total = s.total_deposited.get(&token).copied().unwrap_or(0).checked_add(amount);
+            let total = s.held.get(&token).copied().unwrap_or(0).checked_add(amount);
             c.check(total.is_some(), Rule::L1DepositTotalOverflow, || {
-                format!("token {token} deposits would exceed 2^128")
+                format!("the contract would hold more than 2^128 - 1 of token {token}")
             })?;
-            let total = total.unwrap_or(u128::MAX); // only with the check switched off
-            s.total_deposited.insert(token, total);
-            *s.held.entry(token).or_default() += amount;
+            s.held.insert(token, total.unwrap_or(u128::MAX)); // MAX only with the check switched off
             s.push_request(PriorityOp::Deposit(DepositRequest { from, to, token, amount }));
             Ok(())
         })
@@ -717,21 +713,30 @@ impl L1 {
 
     /// `withdrawPendingBalance`: pays `amount` of `owner`'s pending `token` balance to `owner`.
     ///
-    /// Checks: `l1.insufficient_pending_balance`: `amount` is at most the pending balance of
-    /// (`owner`, `token`), zero if there is none. Allowed in exodus mode too.
+    /// Checks, in order (allowed in exodus mode too):
+    /// 1. `l1.insufficient_pending_balance`: `amount` is at most the pending balance of
+    ///    (`owner`, `token`), zero if there is none.
+    /// 2. `l1.payout_unbacked`: `amount` is at most what the contract [`held`](L1::held) of
+    ///    `token`. A pending balance is always backed when every accepted proof is sound; a
+    ///    block the verifier should have refused could owe more than was deposited, and the
+    ///    contract pays out no other depositors' funds for it.
     ///
-    /// Effects: the pending balance falls by `amount`, and so does what the contract
-    /// [`held`](L1::held) of `token` (withdrawing zero changes nothing).
+    /// Effects: the pending balance falls by `amount`, and so does [`held`](L1::held) of `token`
+    /// (withdrawing zero changes nothing).
     pub fn withdraw_pending_balance(&mut self, owner: Address, token: TokenId, amount: u128) -> Result<(), Rejection> {
         self.atomically(CallKind::WithdrawPendingBalance, |s, c| {
             let have = s.pending_balance(&owner, token);
             c.check(amount <= have, Rule::L1InsufficientPendingBalance, || {
                 format!("{owner} has {have} pending, asks {amount}")
             })?;
+            let held = s.held.get(&token).copied().unwrap_or(0);
+            c.check(amount <= held, Rule::L1PayoutUnbacked, || {
+                format!("a payout of {amount} of token {token}, the contract holds {held} from deposits")
+            })?;
             s.pending_balances.insert((owner, token), have - amount);
             // Withdrawing zero is a no-op, also for a token never deposited (nothing is held).
             if amount > 0 {
-                *s.held.get_mut(&token).expect("a pending balance is backed by what the contract holds") -= amount;
+                s.held.insert(token, held - amount);
             }
             Ok(())
         })

@@ -235,11 +235,6 @@ impl Op {
         is_onchain_code(self.code())
     }
 
-    /// Whether this op serves a priority request (Deposit, FullExit).
-    pub fn is_priority(&self) -> bool {
-        matches!(self, Op::Deposit(_) | Op::FullExit(_))
-    }
-
     /// The op's pubdata: `chunks() · 8` bytes.
     pub fn to_pubdata(&self) -> Vec<u8> {
         let mut out = vec![self.code()];

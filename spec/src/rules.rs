@@ -156,7 +156,7 @@ rules! {
     L1DepositZeroAddress = "l1.deposit_zero_address", Contract,
         "A deposit credits a non-zero L2 address.";
     L1DepositTotalOverflow = "l1.deposit_total_overflow", Contract,
-        "The total deposited of a token stays below 2^128, so no L2 balance can overflow.";
+        "What the contract holds of a token (deposited and not yet paid out) stays below 2^128, so no L2 balance can overflow.";
     L1FullExitAccountIdOutOfRange = "l1.full_exit_account_id_out_of_range", Contract,
         "A full exit request names an account id below 2^24.";
     L1AuthFactExists = "l1.auth_fact_exists", Contract,
@@ -187,6 +187,8 @@ rules! {
         "Execution is given exactly the on-chain operations recorded at commit.";
     L1InsufficientPendingBalance = "l1.insufficient_pending_balance", Contract,
         "A withdrawal takes at most the owner's pending balance.";
+    L1PayoutUnbacked = "l1.payout_unbacked", Contract,
+        "A payout takes at most what the contract holds of the token from deposits (only a block the verifier should have refused can owe more).";
     L1RevertExecuted = "l1.revert_executed", Contract,
         "Only committed, not yet executed blocks can be reverted, newest first.";
     L1ExodusNotDue = "l1.exodus_not_due", Contract,

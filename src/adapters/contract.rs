@@ -121,8 +121,10 @@ fn summary(c: &mut RollupOnL1, seen: &Seen, listed: usize) -> Result<w::L1Summar
     }
     let mut held = Vec::new();
     for token in tokens {
-        if c.total_deposited(token) > 0 {
-            held.push(w::Balance { token, amount: c.held(token).to_string() });
+        // The contract's real balance: a token that arrived short (fee on transfer) shows here.
+        let balance = c.held(token);
+        if !balance.is_zero() {
+            held.push(w::Balance { token, amount: balance.to_string() });
         }
     }
     Ok(w::L1Summary {

@@ -1083,6 +1083,7 @@ pub struct L1Summary {
     pub last_committed_block: StoredBlockJson,
     /// Every pending balance above zero, by owner address and then token id.
     pub pending_balances: Vec<PendingBalance>,
-    /// What the contract holds, by increasing token id, for every token ever deposited.
+    /// What the contract holds from deposits (deposited, not yet paid out), by increasing
+    /// token id: every token it holds a non-zero amount of.
     pub held: Vec<Balance>,
 }

@@ -349,8 +349,9 @@ impl RollupOnL1 {
         self.view(Rollup::pendingBalanceCall { _0: evm_address(owner), _1: token })
     }
 
-    pub fn total_deposited(&mut self, token: TokenId) -> u128 {
-        self.view(Rollup::totalDepositedCall(token))
+    /// What the contract's books say it holds of `token` from deposits (the spec's `held`).
+    pub fn held_from_deposits(&mut self, token: TokenId) -> u128 {
+        self.view(Rollup::heldFromDepositsCall(token))
     }
 
     /// What the contract holds of `token` (its ETH balance, or its ERC-20 balance).

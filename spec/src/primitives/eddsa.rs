@@ -187,11 +187,6 @@ pub fn verify_unreduced(a: &PublicKey, msg: Fr, r8: &Point, s: &BigInteger256) -
     Scalar::from_bigint(*s).is_some_and(|s| verify(a, msg, &Signature { r8: *r8, s }))
 }
 
-/// Whether `p` lies in the prime-order subgroup: `p·l` is the identity.
-pub fn in_prime_subgroup(p: &Point) -> bool {
-    p.is_on_curve() && p.to_ark().mul_bigint(Scalar::MODULUS).is_zero()
-}
-
 /// `√168700`: multiply circomlib's x by this to get arkworks' u coordinate.
 pub fn circom_to_ark_x_factor() -> Fr {
     curve_consts().2
@@ -217,7 +212,8 @@ mod tests {
     #[test]
     fn base8_generates_the_prime_subgroup() {
         assert!(Point::base8().is_on_curve());
-        assert!(in_prime_subgroup(&Point::base8()));
+        let b8 = Point::base8();
+        assert!(b8.is_on_curve() && b8.to_ark().mul_bigint(Scalar::MODULUS).is_zero(), "B8 has order l");
         assert!(Point::base8().to_ark().into_affine().is_on_curve());
     }
 

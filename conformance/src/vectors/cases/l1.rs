@@ -122,6 +122,37 @@ impl Script {
         })
     }
 
+    /// Commits, proves (symbolically) and executes a block no valid proof could exist for: it
+    /// pays `amount` of `token` to `to` from account 0 without touching the L2 state, as a
+    /// broken verifier would let through.
+    pub(super) fn fabricated_payout(&mut self, to: Address, token: TokenId, amount: u128) -> &mut Self {
+        self.time(self.l1.now + 10);
+        let op = Op::Withdraw(zkrollup_spec::op::WithdrawOp { account_id: 0, token, amount, fee: fee(0), to });
+        let op_bytes = op.to_pubdata();
+        let mut pubdata = vec![0; 8 * zkrollup_spec::params::CHUNK_BYTES];
+        pubdata[..op_bytes.len()].copy_from_slice(&op_bytes);
+        let parent = self.l1.blocks[self.l1.blocks_committed as usize].clone();
+        let info = CommitBlock {
+            block_number: parent.block_number + 1,
+            fee_account: 0,
+            timestamp: self.l1.now,
+            new_state_root: parent.state_root,
+            pubdata,
+            onchain_ops: vec![zkrollup_spec::l1::OnchainOpMeta { offset: 0, auth: None }],
+        };
+        let b = self.l1.commit_block(validator(), &parent, &info).expect("commit");
+        self.ok(L1Call::CommitBlock { sender: validator().to_string(), parent: stored(&parent), block: commit(&info) });
+        let proof = SymbolicVerifier::proof_of(&zkrollup_spec::block::public_input(&b.commitment));
+        self.l1.prove_block(validator(), &b, &proof, &SymbolicVerifier).expect("prove");
+        self.ok(L1Call::ProveBlock { sender: validator().to_string(), block: stored(&b), proof: hex_of(&proof) });
+        self.l1.execute_block(validator(), &b, std::slice::from_ref(&op_bytes)).expect("execute");
+        self.ok(L1Call::ExecuteBlock {
+            sender: validator().to_string(),
+            block: stored(&b),
+            pending_ops: vec![hex_of(&op_bytes)],
+        })
+    }
+
     /// Commit, prove and execute.
     pub(super) fn settle(&mut self, txs: Vec<Tx>) -> (StoredBlock, Block) {
         self.time(self.l1.now + 10);
@@ -308,6 +339,22 @@ fn happy() -> Vec<Case> {
             Expect::Ok,
         ));
     }
+
+    // What is paid out no longer counts against the cap: a token filled to 2^128 - 1, emptied
+    // through a withdrawal, takes deposits again.
+    let mut cycle = Script::new();
+    cycle.deposit(&u0, 1, u128::MAX).set_auth(&u0, u0.pubkey_hash, 0);
+    cycle.settle(vec![change_pubkey(&u0, 0, 0, 0, 0, ChangePubKeyAuth::Onchain)]);
+    cycle.settle(vec![withdraw(&u0, 0, u0.address, 1, u128::MAX, 0, 1)]);
+    cycle.withdraw(&u0, 1, u128::MAX);
+    let again =
+        L1Call::Deposit { from: u0.address.to_string(), to: u0.address.to_string(), token: 1, amount: dec(5u8) };
+    out.push(cycle.case(
+        "deposit_after_payout",
+        "the deposit cap counts what the contract holds: after a full payout the token takes deposits again",
+        Some(again),
+        Expect::Ok,
+    ));
 
     let mut late = funded();
     late.time(late.l1.now + COMMIT_TIMESTAMP_WINDOW_SECONDS + 100);
@@ -653,6 +700,15 @@ fn rejections() -> Vec<Case> {
         "one more than pending",
         L1Call::WithdrawPendingBalance { owner: u0.address.to_string(), token: 0, amount: dec(11u8) },
         Rule::L1InsufficientPendingBalance,
+    ));
+    let mut unbacked = funded();
+    unbacked.fabricated_payout(u0.address, 1, 1_000_000);
+    out.push(c(
+        &unbacked,
+        "withdraw_unbacked",
+        "a pending balance from a block no valid proof exists for: more than the contract holds from deposits",
+        L1Call::WithdrawPendingBalance { owner: u0.address.to_string(), token: 1, amount: dec(1_000_000u32) },
+        Rule::L1PayoutUnbacked,
     ));
     out.push(c(
         &fresh,

@@ -250,7 +250,20 @@ fn build(kind: CallKind, breaks: &[Rule]) -> Option<Built> {
             let n = if has(Rule::L1NothingToCancel) { 0u8 } else { 1 };
             (s, L1Call::CancelOutstandingDeposits { n: dec(n) })
         }
-        CallKind::SetAuthPubkeyHash | CallKind::WithdrawPendingBalance => return None,
+        CallKind::WithdrawPendingBalance => {
+            // 1,000,000 of token 1 pending for user 0, of which the contract holds 5,000.
+            let mut s = funded();
+            s.fabricated_payout(u0.address, 1, 1_000_000);
+            let amount: u32 = if has(Rule::L1InsufficientPendingBalance) {
+                1_000_001
+            } else if has(Rule::L1PayoutUnbacked) {
+                1_000_000
+            } else {
+                100
+            };
+            (s, L1Call::WithdrawPendingBalance { owner: sender(u0.address), token: 1, amount: dec(amount) })
+        }
+        CallKind::SetAuthPubkeyHash => return None,
     };
     Some(Built { script, call })
 }

@@ -1,6 +1,6 @@
 //! Poseidon, EdDSA, pubkey hashes, L2 key derivation and float packing.
 
-use zkrollup_spec::primitives::eddsa::PrivateKey;
+use zkrollup_spec::primitives::eddsa::{Point, PrivateKey};
 use zkrollup_spec::primitives::field::fr_to_decimal;
 use zkrollup_spec::primitives::Fr;
 use zkrollup_spec::rules::Rule;
@@ -105,6 +105,19 @@ pub(super) fn groups() -> Vec<(&'static str, Vec<Case>)> {
             P::EddsaVerify { public_key: key_off, message: fr_to_decimal(&msg), r8: point(&sig.r8), s },
         ));
     }
+
+    // A key off the curve on which the extended-coordinates doubling formula (which assumes a
+    // curve point) degenerates: its 8-multiple has Z = 0. A verifier that skips the key's curve
+    // check computes with it (and may read it as the identity, accepting R8 = B8·S).
+    let degenerate = Point {
+        x: ark_ff::Field::inverse(&zkrollup_spec::primitives::eddsa::circom_to_ark_x_factor()).expect("non-zero"),
+        y: Fr::from(1u8),
+    };
+    eddsa.push(case(
+        "verify_key_off_curve_degenerate",
+        "a key off the curve does not verify, also one the doubling formula degenerates on",
+        P::EddsaVerify { public_key: point(&degenerate), message: "42".into(), r8: point(&Point::base8()), s: "1".into() },
+    ));
 
     let mut keys_group = Vec::new();
     for (kname, k) in keys() {
