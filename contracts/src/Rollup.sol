@@ -473,9 +473,9 @@ contract Rollup {
         bool due = firstOpenRequest < totalRequests && requests[firstOpenRequest].expiresAt <= block.timestamp;
         reject(due, "l1.exodus_not_due");
         exodusMode = true;
-        for (uint32 n = blocksCommitted; n > blocksExecuted; --n) {
-            delete storedBlockHashes[n];
-        }
+        // The unexecuted blocks' hashes stay: once exodus is on, only the last executed block's
+        // is ever read (performExodus), and a loop over them would let a validator that
+        // committed enough junk blocks price activation out of any transaction's gas.
         blocksCommitted = blocksExecuted;
         blocksProven = blocksExecuted;
         committedRequests = 0;
