@@ -200,6 +200,24 @@ impl Script {
     }
 }
 
+/// The other signature of the same signer and digest: `(r, n − s)` with the recovery id's parity
+/// flipped (n the secp256k1 group order). Byte-wise subtraction: one use, no big-integer type.
+fn high_s(sig: &[u8; 65]) -> [u8; 65] {
+    const N: [u8; 32] = [
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe, 0xba, 0xae,
+        0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41,
+    ];
+    let mut out = *sig;
+    let mut borrow = 0i16;
+    for i in (0..32).rev() {
+        let d = N[i] as i16 - sig[32 + i] as i16 - borrow;
+        out[32 + i] = d.rem_euclid(256) as u8;
+        borrow = i16::from(d < 0);
+    }
+    out[64] = if sig[64] == 27 { 28 } else { 27 };
+    out
+}
+
 pub(super) fn sender(a: Address) -> String {
     a.to_string()
 }
@@ -315,7 +333,7 @@ fn happy() -> Vec<Case> {
     out.push(f.case("full_exit", "a full exit pays the whole balance at execution", None, Expect::Ok));
 
     // ChangePubKey authorised three ways.
-    for (name, kind) in [("onchain", 0), ("eip191", 1), ("eip712", 2)] {
+    for (name, kind) in [("onchain", 0), ("eip191", 1), ("eip712", 2), ("eip191_high_s", 3)] {
         let mut c = funded();
         let new = user(10);
         let auth = match kind {
@@ -324,6 +342,12 @@ fn happy() -> Vec<Case> {
                 ChangePubKeyAuth::Onchain
             }
             1 => ChangePubKeyAuth::Eip191(u0.l1.personal_sign(&eip191_change_pubkey_message(&new.pubkey_hash, 1, 0))),
+            // ecrecover (the precompile) takes the high-s twin of a signature as the same signer.
+            3 => ChangePubKeyAuth::Eip191(high_s(&u0.l1.personal_sign(&eip191_change_pubkey_message(
+                &new.pubkey_hash,
+                1,
+                0,
+            )))),
             _ => ChangePubKeyAuth::Eip712(u0.l1.sign_digest(&eip712_change_pubkey_digest(
                 &config().domain,
                 &new.pubkey_hash,
