@@ -116,10 +116,28 @@ contract Rollup {
 
     uint256 private unlocked = 1;
 
-    event BlockCommitted(uint32 indexed blockNumber, bytes32 commitment);
+    // What watchers follow the contract by (the spec's `l1::Event`, in the same order within a
+    // call). Every priority request carries its full data; every pending balance change is logged.
+    event DepositRequested(
+        uint64 indexed id, address indexed from, address to, uint16 token, uint128 amount, uint64 expiresAt
+    );
+    event FullExitRequested(uint64 indexed id, address indexed owner, uint32 accountId, uint16 token, uint64 expiresAt);
+    event AuthFactSet(address indexed owner, uint32 nonce, bytes20 pubkeyHash);
+    event BlockCommitted(
+        uint32 indexed blockNumber,
+        uint64 priorityOps,
+        bytes32 pendingOnchainOpsHash,
+        uint64 timestamp,
+        uint256 stateRoot,
+        bytes32 commitment
+    );
     event BlockProven(uint32 indexed blockNumber);
     event BlockExecuted(uint32 indexed blockNumber);
-    event PriorityRequest(uint64 indexed id, uint8 kind, uint64 expiresAt);
+    event BlockReverted(uint32 indexed blockNumber);
+    event ExodusActivated(uint32 lastExecuted);
+    event ExodusExit(uint32 indexed accountId, uint16 token, address owner, uint128 amount);
+    event RequestCancelled(uint64 indexed id);
+    event PendingCredited(address indexed owner, uint16 token, uint128 amount);
     event Withdrawal(address indexed owner, uint16 token, uint128 amount);
 
     constructor(
@@ -185,6 +203,7 @@ contract Rollup {
     function creditPending(address owner, uint16 token, uint128 amount) private {
         if (amount > 0) {
             pendingBalance[owner][token] += amount;
+            emit PendingCredited(owner, token, amount);
         }
     }
 
@@ -199,7 +218,11 @@ contract Rollup {
     function pushRequest(Request memory r) private {
         r.expiresAt = uint64(block.timestamp) + PRIORITY_EXPIRATION;
         requests[totalRequests] = r;
-        emit PriorityRequest(totalRequests, r.kind, r.expiresAt);
+        if (r.kind == DEPOSIT) {
+            emit DepositRequested(totalRequests, r.from, r.to, r.token, r.amount, r.expiresAt);
+        } else {
+            emit FullExitRequested(totalRequests, r.to, r.accountId, r.token, r.expiresAt);
+        }
         totalRequests += 1;
     }
 
@@ -239,6 +262,7 @@ contract Rollup {
     function setAuthPubkeyHash(bytes20 pubkeyHash, uint32 nonce) external {
         reject(authFacts[msg.sender][nonce] == bytes32(0), "l1.auth_fact_exists");
         authFacts[msg.sender][nonce] = keccak256(abi.encodePacked(pubkeyHash));
+        emit AuthFactSet(msg.sender, nonce, pubkeyHash);
     }
 
     // ------------------------------------------------------------------ blocks
@@ -272,7 +296,7 @@ contract Rollup {
         blocksCommitted += 1;
         storedBlockHashes[blocksCommitted] = hashStored(stored);
         committedRequests += served;
-        emit BlockCommitted(b.blockNumber, commitment);
+        emit BlockCommitted(b.blockNumber, served, opsHash, b.timestamp, b.newStateRoot, commitment);
     }
 
     /// Chunks each on-chain op spans (0 for codes that are not on-chain).
@@ -441,6 +465,7 @@ contract Rollup {
             delete storedBlockHashes[blocksCommitted];
             blocksCommitted -= 1;
             committedRequests -= blocks[i].priorityOps;
+            emit BlockReverted(blocks[i].blockNumber);
         }
         if (blocksProven > blocksCommitted) blocksProven = blocksCommitted;
     }
@@ -463,7 +488,7 @@ contract Rollup {
         } else {
             require(IERC20(tokens[token - 1]).transfer(owner, amount), "transfer failed");
         }
-        emit Withdrawal(owner, token, amount);
+        if (amount > 0) emit Withdrawal(owner, token, amount);
     }
 
     // ------------------------------------------------------------------ exodus
@@ -479,6 +504,7 @@ contract Rollup {
         blocksCommitted = blocksExecuted;
         blocksProven = blocksExecuted;
         committedRequests = 0;
+        emit ExodusActivated(blocksExecuted);
     }
 
     function performExodus(StoredBlock calldata lastExecuted, ExitClaim calldata c, uint256[8] calldata proof)
@@ -491,6 +517,7 @@ contract Rollup {
         bytes32 h = sha256(abi.encodePacked(c.root, c.accountId, c.owner, c.token, c.amount));
         reject(verify(exitVerifier, proof, uint256(h) & PUBLIC_INPUT_MASK), "l1.exodus_bad_proof");
         exited[c.accountId][c.token] = true;
+        emit ExodusExit(c.accountId, c.token, c.owner, c.amount);
         creditPending(c.owner, c.token, c.amount);
     }
 
@@ -502,6 +529,7 @@ contract Rollup {
         uint64 take = n < open ? n : open;
         for (uint64 id = firstOpenRequest; id < firstOpenRequest + take; ++id) {
             Request storage r = requests[id];
+            emit RequestCancelled(id);
             if (r.kind == DEPOSIT) creditPending(r.from, r.token, r.amount);
         }
         firstOpenRequest += take;

@@ -249,6 +249,89 @@ pub fn empty_ops_hash() -> [u8; 32] {
     keccak256(&[])
 }
 
+/// What the contract logs for watchers (the operator node's L1 watcher, indexers), in the
+/// order it logs it within a call. A rejected call logs nothing. A watcher can follow the
+/// contract through these alone: every priority request with its full data, every block's
+/// stored record, every change to a pending balance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// A priority request joined the queue (Solidity: `DepositRequested` or
+    /// `FullExitRequested`): its id, the request, and when it expires unserved.
+    PriorityRequest {
+        /// The request id.
+        id: u64,
+        /// The request.
+        request: PriorityOp,
+        /// When it expires: the request time plus [`PRIORITY_EXPIRATION_SECONDS`].
+        expires_at: u64,
+    },
+    /// `owner` authorised, on chain, the ChangePubKey to `pubkey_hash` at `nonce`.
+    AuthFactSet {
+        /// The L1 address (the account's owner).
+        owner: Address,
+        /// The ChangePubKey's nonce.
+        nonce: Nonce,
+        /// The new key's hash.
+        pubkey_hash: PubKeyHash,
+    },
+    /// A block was committed; the record later calls name it by.
+    BlockCommitted(StoredBlock),
+    /// The block with this number was proven.
+    BlockProven {
+        /// Its number.
+        block_number: u32,
+    },
+    /// The block with this number was executed (its credits are logged before).
+    BlockExecuted {
+        /// Its number.
+        block_number: u32,
+    },
+    /// The block with this number was reverted (one event per block, newest first).
+    BlockReverted {
+        /// Its number.
+        block_number: u32,
+    },
+    /// Exodus mode started; exits prove against the state of this (last executed) block.
+    ExodusActivated {
+        /// The last executed block's number.
+        last_executed: u32,
+    },
+    /// An exodus exit of (`account_id`, `token`) paid `amount` to `owner`'s pending balance.
+    ExodusExit {
+        /// The account.
+        account_id: AccountId,
+        /// The token.
+        token: TokenId,
+        /// Its L1 address.
+        owner: Address,
+        /// The amount (its credit, if not zero, is logged after).
+        amount: u128,
+    },
+    /// In exodus mode, an open request was closed unserved (a deposit's refund credit follows).
+    RequestCancelled {
+        /// The request id.
+        id: u64,
+    },
+    /// A pending balance rose (never logged for zero).
+    PendingCredited {
+        /// The L1 address owed.
+        owner: Address,
+        /// The token.
+        token: TokenId,
+        /// By how much.
+        amount: u128,
+    },
+    /// A pending balance was paid out (never logged for zero).
+    Withdrawal {
+        /// The L1 address paid.
+        owner: Address,
+        /// The token.
+        token: TokenId,
+        /// How much.
+        amount: u128,
+    },
+}
+
 /// The contract's state.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct L1 {
@@ -283,6 +366,8 @@ pub struct L1 {
     /// below 2^128, so no L2 balance can overflow; a token cycled through deposit and payout
     /// does not close).
     pub held: BTreeMap<TokenId, u128>,
+    /// The contract's log: every event of every accepted call, in order.
+    pub log: Vec<Event>,
     /// Which checks the calls make: all of them, except while [`L1::call_with`] runs a call
     /// with some switched off (the conformance generator showing a check-order pair both ways).
     checks: Checks,
@@ -314,6 +399,7 @@ impl L1 {
             exodus_mode: false,
             exited: BTreeSet::new(),
             held: BTreeMap::new(),
+            log: Vec::new(),
             checks: Checks::ALL,
         }
     }
@@ -368,11 +454,14 @@ impl L1 {
     fn credit_pending(&mut self, owner: Address, token: TokenId, amount: u128) {
         if amount > 0 {
             *self.pending_balances.entry((owner, token)).or_default() += amount;
+            self.log.push(Event::PendingCredited { owner, token, amount });
         }
     }
 
     fn push_request(&mut self, op: PriorityOp) {
         let expires_at = self.now + PRIORITY_EXPIRATION_SECONDS;
+        let id = self.requests.len() as u64;
+        self.log.push(Event::PriorityRequest { id, request: op.clone(), expires_at });
         self.requests.push(QueuedRequest { op, expires_at });
     }
 
@@ -444,6 +533,7 @@ impl L1 {
                 format!("{sender} already set a key for nonce {nonce}")
             })?;
             s.auth_facts.insert((sender, nonce), onchain_auth_fact(&pkh));
+            s.log.push(Event::AuthFactSet { owner: sender, nonce, pubkey_hash: pkh });
             Ok(())
         })
     }
@@ -540,6 +630,7 @@ impl L1 {
             s.blocks.push(stored.clone());
             s.blocks_committed += 1;
             s.committed_requests += served;
+            s.log.push(Event::BlockCommitted(stored.clone()));
             Ok(stored)
         })
     }
@@ -655,6 +746,7 @@ impl L1 {
                 format!("proof of block {}", block.block_number)
             })?;
             s.blocks_proven += 1;
+            s.log.push(Event::BlockProven { block_number: block.block_number });
             Ok(())
         })
     }
@@ -707,6 +799,7 @@ impl L1 {
             s.first_open_request += block.priority_ops;
             s.committed_requests -= block.priority_ops;
             s.blocks_executed += 1;
+            s.log.push(Event::BlockExecuted { block_number: block.block_number });
             Ok(())
         })
     }
@@ -737,6 +830,7 @@ impl L1 {
             // Withdrawing zero is a no-op, also for a token never deposited (nothing is held).
             if amount > 0 {
                 s.held.insert(token, held - amount);
+                s.log.push(Event::Withdrawal { owner, token, amount });
             }
             Ok(())
         })
@@ -770,6 +864,7 @@ impl L1 {
                 c.guard(unexecuted, Rule::L1RevertExecuted, executed)?;
                 s.blocks_committed -= 1;
                 s.committed_requests -= b.priority_ops;
+                s.log.push(Event::BlockReverted { block_number: b.block_number });
                 s.blocks.truncate(s.blocks_committed as usize + 1);
             }
             s.blocks_proven = s.blocks_proven.min(s.blocks_committed);
@@ -797,6 +892,7 @@ impl L1 {
             s.blocks_proven = s.blocks_executed;
             s.committed_requests = 0;
             s.blocks.truncate(s.blocks_executed as usize + 1);
+            s.log.push(Event::ExodusActivated { last_executed: s.blocks_executed });
             Ok(())
         })
     }
@@ -834,7 +930,9 @@ impl L1 {
                 "exit proof".into()
             })?;
             s.exited.insert((claim.account_id, claim.token));
-            s.credit_pending(claim.owner, claim.token, claim.amount);
+            let (account_id, token, owner, amount) = (claim.account_id, claim.token, claim.owner, claim.amount);
+            s.log.push(Event::ExodusExit { account_id, token, owner, amount });
+            s.credit_pending(owner, token, amount);
             Ok(())
         })
     }
@@ -855,15 +953,11 @@ impl L1 {
             let open = s.open_requests().len() as u64;
             c.check(open > 0 && n > 0, Rule::L1NothingToCancel, || "no open priority request".into())?;
             let take = n.min(open);
-            let refunds: Vec<DepositRequest> = s.open_requests()[..take as usize]
-                .iter()
-                .filter_map(|r| match &r.op {
-                    PriorityOp::Deposit(d) => Some(d.clone()),
-                    PriorityOp::FullExit(_) => None,
-                })
-                .collect();
-            for d in refunds {
-                s.credit_pending(d.from, d.token, d.amount);
+            for id in s.first_open_request..s.first_open_request + take {
+                s.log.push(Event::RequestCancelled { id });
+                if let PriorityOp::Deposit(d) = s.requests[id as usize].op.clone() {
+                    s.credit_pending(d.from, d.token, d.amount);
+                }
             }
             s.first_open_request += take;
             Ok(())

@@ -91,11 +91,17 @@ impl L1Backend for DualL1 {
         &self.spec
     }
 
-    /// Makes the call on both; records the contract's gas when they agree, else the mismatch;
-    /// answers the spec's result.
+    /// Makes the call on both; records the contract's gas when they agree, else the mismatch
+    /// (verdict, rule id, stored block, or the events logged); answers the spec's result.
     fn call(&mut self, call: &Call, verifier: &dyn ProofVerifier) -> Result<Option<StoredBlock>, Rejection> {
+        let (spec_logged, contract_logged) = (self.spec.log.len(), self.contract.log.len());
         let spec = self.spec.call(call, verifier);
-        match (&spec, self.contract.call(call)) {
+        let contract = self.contract.call(call);
+        let (s_events, c_events) = (&self.spec.log[spec_logged..], &self.contract.log[contract_logged..]);
+        if s_events != c_events {
+            self.mismatches.push(format!("{}: spec logged {s_events:?}, contract {c_events:?}", call.name()));
+        }
+        match (&spec, contract) {
             (_, _) if matches!(call, Call::SetTime { .. }) => {}
             (Ok(s), Ok((c, gas))) if *s == c => self.gas.entry(call.name()).or_default().push(gas),
             (Err(s), Err(CallError::Rejected(rule))) if s.rule.id() == rule => {}

@@ -30,6 +30,8 @@ pub struct CallOutcome {
     pub output: Bytes,
     pub gas_used: u64,
     pub created: Option<Address>,
+    /// The logs the call emitted, in order.
+    pub logs: Vec<alloy_primitives::Log>,
 }
 
 pub struct L1Evm {
@@ -82,6 +84,7 @@ impl L1Evm {
             ExecutionResult::Success { .. } => Ok(CallOutcome {
                 gas_used: result.tx_gas_used(),
                 created: result.created_address(),
+                logs: result.logs().to_vec(),
                 output: result.into_output().unwrap_or_default(),
             }),
             ExecutionResult::Revert { gas, output, .. } => Err(EvmError::Revert { gas: gas.total_gas_spent(), output }),

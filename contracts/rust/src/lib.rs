@@ -13,10 +13,12 @@
 //! On top of the harness, the L1 driver: [`rollup::RollupOnL1`] drives the deployed rollup with
 //! the spec's types, and [`dual_l1::DualL1`] runs every call on the spec's L1 and on the contract
 //! side by side, recording any disagreement (an L1 backend for the conformance crate's
-//! operator). Data flows: spec types → calldata → revm → receipts and reverts → spec verdicts.
+//! operator). Data flows: spec types → calldata → revm → receipts, logs and reverts → spec
+//! verdicts and events ([`events`]).
 
 pub mod artifacts;
 pub mod dual_l1;
+pub mod events;
 pub mod evm;
 pub mod rollup;
 pub mod verifier;

@@ -7,7 +7,7 @@ use crate::evm::{CallOutcome, EvmError, L1Evm};
 use alloy_primitives::{Address as EvmAddress, Bytes, FixedBytes, U256};
 use alloy_sol_types::{SolCall, SolConstructor};
 use zkrollup_spec::exit::ExitClaim;
-use zkrollup_spec::l1::{Call, CommitBlock, L1Config, StoredBlock};
+use zkrollup_spec::l1::{Call, CommitBlock, Event, L1Config, StoredBlock};
 use zkrollup_spec::primitives::field::fr_to_be_bytes;
 use zkrollup_spec::primitives::{Address, Fr, PubKeyHash};
 use zkrollup_spec::state::{AccountId, Nonce, TokenId};
@@ -120,6 +120,8 @@ pub struct RollupOnL1 {
     pub evm: L1Evm,
     pub rollup: EvmAddress,
     pub tokens: Vec<EvmAddress>,
+    /// The rollup's log, read back as the spec's events: every event of every call, in order.
+    pub log: Vec<Event>,
     now: u64,
 }
 
@@ -137,6 +139,7 @@ impl RollupOnL1 {
             evm,
             rollup,
             tokens,
+            log: Vec::new(),
             now,
         })
     }
@@ -179,7 +182,7 @@ impl RollupOnL1 {
         exit_verifier: EvmAddress,
     ) -> Result<Self, String> {
         let (rollup, tokens) = Self::deploy_in(&mut evm, config, now, block_verifier, exit_verifier)?;
-        Ok(RollupOnL1 { evm, rollup, tokens, now })
+        Ok(RollupOnL1 { evm, rollup, tokens, log: Vec::new(), now })
     }
 
     pub fn now(&self) -> u64 {
@@ -193,7 +196,22 @@ impl RollupOnL1 {
     }
 
     fn send(&mut self, from: &Address, call: impl SolCall) -> Result<CallOutcome, CallError> {
-        outcome(self.evm.call(evm_address(from), self.rollup, call.abi_encode()))
+        self.send_as(evm_address(from), call)
+    }
+
+    fn send_as(&mut self, from: EvmAddress, call: impl SolCall) -> Result<CallOutcome, CallError> {
+        let out = outcome(self.evm.call(from, self.rollup, call.abi_encode()))?;
+        self.record(&out)?;
+        Ok(out)
+    }
+
+    /// Appends the rollup's logs of a successful call to [`RollupOnL1::log`] (other contracts'
+    /// logs, a token's `Transfer`, are not the rollup's).
+    fn record(&mut self, out: &CallOutcome) -> Result<(), CallError> {
+        for log in out.logs.iter().filter(|l| l.address == self.rollup) {
+            self.log.push(crate::events::decode(log).map_err(CallError::Other)?);
+        }
+        Ok(())
     }
 
     fn view<C: SolCall>(&mut self, call: C) -> C::Return {
@@ -209,7 +227,9 @@ impl RollupOnL1 {
             let have = self.evm.balance(sender);
             self.evm.set_balance(sender, have + U256::from(amount));
             let data = Rollup::depositETHCall { to: evm_address(to) }.abi_encode();
-            return outcome(self.evm.call_value(sender, self.rollup, data, U256::from(amount))).map(|o| o.gas_used);
+            let out = outcome(self.evm.call_value(sender, self.rollup, data, U256::from(amount)))?;
+            self.record(&out)?;
+            return Ok(out.gas_used);
         }
         if let Some(&t) = self.tokens.get(token as usize - 1) {
             let mint = TestToken::mintCall { to: sender, amount: U256::from(amount) }.abi_encode();
@@ -275,8 +295,7 @@ impl RollupOnL1 {
     }
 
     pub fn activate_exodus_mode(&mut self) -> Result<u64, CallError> {
-        outcome(self.evm.call(DEPLOYER, self.rollup, Rollup::activateExodusModeCall {}.abi_encode()))
-            .map(|o| o.gas_used)
+        self.send_as(DEPLOYER, Rollup::activateExodusModeCall {}).map(|o| o.gas_used)
     }
 
     pub fn perform_exodus(&mut self, last: &StoredBlock, claim: &ExitClaim, proof: &[u8]) -> Result<u64, CallError> {
@@ -292,8 +311,7 @@ impl RollupOnL1 {
     }
 
     pub fn cancel_outstanding_deposits(&mut self, n: u64) -> Result<u64, CallError> {
-        let data = Rollup::cancelOutstandingDepositsForExodusModeCall { n }.abi_encode();
-        outcome(self.evm.call(DEPLOYER, self.rollup, data)).map(|o| o.gas_used)
+        self.send_as(DEPLOYER, Rollup::cancelOutstandingDepositsForExodusModeCall { n }).map(|o| o.gas_used)
     }
 
     // Views.

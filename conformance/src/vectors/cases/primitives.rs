@@ -116,7 +116,12 @@ pub(super) fn groups() -> Vec<(&'static str, Vec<Case>)> {
     eddsa.push(case(
         "verify_key_off_curve_degenerate",
         "a key off the curve does not verify, also one the doubling formula degenerates on",
-        P::EddsaVerify { public_key: point(&degenerate), message: "42".into(), r8: point(&Point::base8()), s: "1".into() },
+        P::EddsaVerify {
+            public_key: point(&degenerate),
+            message: "42".into(),
+            r8: point(&Point::base8()),
+            s: "1".into(),
+        },
     ));
 
     let mut keys_group = Vec::new();
