@@ -124,6 +124,12 @@
 //! | [`cancel_outstanding_deposits`](L1::cancel_outstanding_deposits) | `l1.not_exodus_mode`, `l1.nothing_to_cancel` |
 //! | [`set_time`](L1::set_time) | none: never rejected |
 //!
+//! **Events.** Every accepted call appends what it did to [`L1::log`] as [`Event`]s, in the
+//! order the contract logs them: a priority request with its full data and expiry, a commit's
+//! stored block, proofs, executions (each pending credit first), reverts, exodus activation and
+//! exits, cancelled requests, on-chain authorisations, pending credits and payouts (never for
+//! zero). The contract's log must be exactly this: the node's L1 watcher reads nothing else.
+//!
 //! Which calls exodus mode stops: deposits, full-exit requests and every block call (commit,
 //! prove, execute, revert) are rejected with `l1.exodus_mode_active`; setting an on-chain
 //! authorisation and withdrawing pending balances still work; exodus exits and deposit
