@@ -371,6 +371,13 @@ fn trigger(rule: Rule) -> Rejection {
         Rule::L1InsufficientPendingBalance => {
             reject_l1(&L1::new(l1_config(), 0), |l| l.withdraw_pending_balance(u0.address, 0, 1))
         }
+        Rule::L1PayoutUnbacked => {
+            // A pending balance nothing was deposited for: what a block no valid proof exists
+            // for could credit.
+            let mut l1 = L1::new(l1_config(), 0);
+            l1.pending_balances.insert((u0.address, 1), 500);
+            reject_l1(&l1, |l| l.withdraw_pending_balance(u0.address, 1, 500))
+        }
         Rule::L1RevertExecuted => {
             let (mut l1, stored, block) = proven();
             l1.execute_block(VALIDATOR, &stored, &pending_ops(&block)).unwrap();
