@@ -783,6 +783,13 @@ fn rejections() -> Vec<Case> {
         claim.amount = dec(1_000_001u32);
     }
     out.push(c(&e, "exit_bad_proof", "a claim the proof does not prove", inflated, Rule::L1ExodusBadProof));
+    out.push(c(
+        &e,
+        "cancel_zero",
+        "cancelling zero requests while some are open",
+        L1Call::CancelOutstandingDeposits { n: dec(0u8) },
+        Rule::L1NothingToCancel,
+    ));
     e.perform_exit(0, 0);
     let again = e.exit_call(0, 0);
     out.push(c(&e, "exit_twice", "each account and token exits once", again, Rule::L1ExodusAlreadyPerformed));
