@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CI's part of the mutation run (the whole run is mutants/run.sh, by shards):
+# CI's part of the mutation run (the whole run: mutants/rest.sh, mutants/results.py summary):
 # 1. every mutant that mutants/equivalent.txt names still exists (names compared without their
 #    line:column, which move with every edit above them);
 # 2. a sample, the first shard of 57 (about 10 mutants): none may be missed unless it is listed
