@@ -221,6 +221,24 @@ impl CallKind {
         }
     }
 
+    /// The [`crate::l1::L1`] method that makes this call (its name in the `l1` docs' table, in
+    /// vector names and in coverage reports).
+    pub fn method(self) -> &'static str {
+        match self {
+            CallKind::Deposit => "deposit",
+            CallKind::RequestFullExit => "request_full_exit",
+            CallKind::SetAuthPubkeyHash => "set_auth_pubkey_hash",
+            CallKind::CommitBlock => "commit_block",
+            CallKind::ProveBlock => "prove_block",
+            CallKind::ExecuteBlock => "execute_block",
+            CallKind::WithdrawPendingBalance => "withdraw_pending_balance",
+            CallKind::RevertBlocks => "revert_blocks",
+            CallKind::ActivateExodusMode => "activate_exodus_mode",
+            CallKind::PerformExodus => "perform_exodus",
+            CallKind::CancelOutstandingDeposits => "cancel_outstanding_deposits",
+        }
+    }
+
     /// Where the checks made once per item start: a commit's listed on-chain ops, a revert's
     /// blocks. `None` for calls without items.
     pub fn per_item_from(self) -> Option<usize> {

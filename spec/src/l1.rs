@@ -1186,19 +1186,7 @@ mod tests {
     fn the_docs_table_is_the_declared_order() {
         let docs: Vec<&str> = include_str!("l1.rs").lines().filter_map(|l| l.strip_prefix("//! | [`")).collect();
         for kind in CallKind::ALL {
-            let method = match kind {
-                CallKind::Deposit => "deposit",
-                CallKind::RequestFullExit => "request_full_exit",
-                CallKind::SetAuthPubkeyHash => "set_auth_pubkey_hash",
-                CallKind::CommitBlock => "commit_block",
-                CallKind::ProveBlock => "prove_block",
-                CallKind::ExecuteBlock => "execute_block",
-                CallKind::WithdrawPendingBalance => "withdraw_pending_balance",
-                CallKind::RevertBlocks => "revert_blocks",
-                CallKind::ActivateExodusMode => "activate_exodus_mode",
-                CallKind::PerformExodus => "perform_exodus",
-                CallKind::CancelOutstandingDeposits => "cancel_outstanding_deposits",
-            };
+            let method = kind.method();
             let row = docs.iter().find(|l| l.starts_with(&format!("{method}`"))).expect("a row per call");
             let checks = row.rsplit(" | ").next().expect("a checks column");
             let mut listed = Vec::new();

@@ -343,8 +343,8 @@ fn transition_pairs() -> Vec<Case> {
         for (i, &earlier) in order.iter().enumerate() {
             for &later in &order[i + 1..] {
                 let composed = compose(kind, earlier, later);
-                match (composed, apart(kind, earlier, later)) {
-                    (Some(s), None) => out.push(
+                if let Some(s) = shown_or_apart(&kind, earlier, later, composed, apart(kind, earlier, later)) {
+                    out.push(
                         Case::new(
                             format!("{}/{}__{}", kind_name(kind), short(earlier), short(later)),
                             format!("breaks {earlier} and {later}: the earlier check reports"),
@@ -356,17 +356,41 @@ fn transition_pairs() -> Vec<Case> {
                             }),
                         )
                         .with_rules(&[later]),
-                    ),
-                    (None, Some(_)) => {}
-                    (Some(_), Some(why)) => {
-                        panic!("{kind:?}: ({earlier}, {later}) is listed apart ({why}) but composes")
-                    }
-                    (None, None) => panic!("{kind:?}: ({earlier}, {later}) does not compose and is not listed apart"),
+                    );
                 }
             }
         }
     }
     out
+}
+
+/// The composed input of a pair that is not listed apart; `None` for a pair listed apart.
+/// Panics where the two disagree: a pair that composes but is listed apart (the list hides a
+/// pair that could be covered), or one that neither composes nor is listed.
+pub(super) fn shown_or_apart<T>(
+    kind: &dyn std::fmt::Debug,
+    earlier: Rule,
+    later: Rule,
+    composed: Option<T>,
+    apart: Option<&str>,
+) -> Option<T> {
+    match (composed, apart) {
+        (Some(c), None) => Some(c),
+        (None, Some(_)) => None,
+        (Some(_), Some(why)) => panic!("{kind:?}: ({earlier}, {later}) is listed apart ({why}) but composes"),
+        (None, None) => panic!("{kind:?}: ({earlier}, {later}) does not compose and is not listed apart"),
+    }
+}
+
+impl PairCoverage {
+    /// `n` covering vectors, or the reason the pair is apart, or a gap.
+    fn of(n: usize, apart: Option<&'static str>) -> PairCoverage {
+        match (n, apart) {
+            (0, Some(why)) => PairCoverage::Apart(why),
+            (0, None) => PairCoverage::Missing,
+            (n, _) => PairCoverage::Covered(n),
+        }
+    }
 }
 
 /// A block vector breaking `earlier` and `later`, checked both ways.
@@ -631,11 +655,7 @@ pub fn pair_coverage(files: &[crate::vectors::VectorFile]) -> Vec<Pair> {
         for (i, &earlier) in order.iter().enumerate() {
             for &later in &order[i + 1..] {
                 let n = count(&format!("transition/order/{}/", kind_name(kind)), Some(earlier), Some(later));
-                let status = match (n, apart(kind, earlier, later)) {
-                    (0, Some(why)) => PairCoverage::Apart(why),
-                    (0, None) => PairCoverage::Missing,
-                    (n, _) => PairCoverage::Covered(n),
-                };
+                let status = PairCoverage::of(n, apart(kind, earlier, later));
                 out.push(Pair { kind: kind_name(kind).into(), earlier: earlier.id(), later: later.id(), status });
             }
         }
@@ -648,11 +668,7 @@ pub fn pair_coverage(files: &[crate::vectors::VectorFile]) -> Vec<Pair> {
         for &later in &block[i + 1..] {
             let n = count("block/order/", earlier, later);
             let why = APART_BLOCK.iter().find(|(e, l, _)| Some(*e) == earlier && Some(*l) == later).map(|(.., w)| *w);
-            let status = match (n, why) {
-                (0, Some(why)) => PairCoverage::Apart(why),
-                (0, None) => PairCoverage::Missing,
-                (n, _) => PairCoverage::Covered(n),
-            };
+            let status = PairCoverage::of(n, why);
             let label = |r: Option<Rule>| r.map_or("input", Rule::id);
             out.push(Pair { kind: "block".into(), earlier: label(earlier), later: label(later), status });
         }
@@ -662,13 +678,9 @@ pub fn pair_coverage(files: &[crate::vectors::VectorFile]) -> Vec<Pair> {
         let rules = call.rules();
         for (i, &earlier) in rules.iter().enumerate() {
             for &later in &rules[i + 1..] {
-                let name = super::l1_order::call_name(call);
+                let name = call.method();
                 let n = count(&format!("l1/order/{name}/"), Some(earlier), Some(later));
-                let status = match (n, super::l1_order::apart_l1(call, earlier, later)) {
-                    (0, Some(why)) => PairCoverage::Apart(why),
-                    (0, None) => PairCoverage::Missing,
-                    (n, _) => PairCoverage::Covered(n),
-                };
+                let status = PairCoverage::of(n, super::l1_order::apart_l1(call, earlier, later));
                 out.push(Pair { kind: format!("l1 {name}"), earlier: earlier.id(), later: later.id(), status });
             }
         }
