@@ -27,6 +27,9 @@ pub(crate) enum Target {
     Circuits,
     /// The rollup contract: L1 gas per transfer and per withdrawal at each block size.
     L1,
+    /// Flooding the priority queue: the attacker's gas per request against the operator's cost
+    /// and rate of serving requests, at each block size of `--sizes`.
+    Flood,
 }
 
 #[derive(clap::Args)]
@@ -34,7 +37,7 @@ pub(crate) struct BenchArgs {
     /// What to measure.
     #[arg(value_enum, default_value = "throughput")]
     pub target: Target,
-    /// Block sizes to set up and prove (`bench circuits`).
+    /// Block sizes to set up and prove (`bench circuits`, `bench flood`).
     #[arg(long, value_delimiter = ',', default_values_t = vec![8usize, 16])]
     pub sizes: Vec<usize>,
     /// Accounts in the state.
@@ -74,6 +77,7 @@ pub(crate) fn run(args: &BenchArgs) -> Result<(), String> {
     match args.target {
         Target::Circuits => return crate::bench_circuits::run(&args.sizes),
         Target::L1 => return crate::bench_l1::run(),
+        Target::Flood => return crate::bench_flood::run(&args.sizes),
         Target::Throughput => {}
     }
     if args.accounts < 2 || args.transfers < 16 {

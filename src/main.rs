@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_circuits;
+mod bench_flood;
 mod bench_l1;
 mod demo;
 

@@ -2,8 +2,9 @@
 //! revm) on random sequences of L1 calls: deposits (ETH, ERC-20, unlisted tokens, zero and huge
 //! amounts), full-exit requests, on-chain key authorisations, commits of blocks the spec builds
 //! (and corrupted commits), proofs (right and wrong), executions (with right and wrong pending
-//! ops), withdrawals (within and above pending balances), reverts, time passing, exodus, exits
-//! and cancellations. Every call's verdict and rule id, every stored block, and the final state
+//! ops), withdrawals (within and above pending balances), reverts, time passing, exodus, exits,
+//! cancellations, and governance (validators added and removed, tokens listed, the governor
+//! handed on), with small bounds on open requests and tokens so that both are reached. Every call's verdict and rule id, every stored block, and the final state
 //! must agree. Failures shrink to a minimal call sequence.
 //!
 //! The script is built by consulting the spec (to make most calls meaningful); both sides then
@@ -54,7 +55,7 @@ impl Script {
         let op = user(OPERATOR).address.to_string();
         let u = |i: u64| user((i % USERS as u64) as u32).address;
         let b = |shift: u32| (r >> shift) & 0xff;
-        match r % 14 {
+        match r % 16 {
             0 | 1 => {
                 let token = pick(&[0u16, 0, 1, 2], b(8));
                 let amount = pick(&[0u128, 1, 1_000, 5_000_000, u128::MAX - 5], b(16));
@@ -127,6 +128,23 @@ impl Script {
                     self.push(w::L1Call::ActivateExodusMode);
                     self.states.truncate(self.l1.blocks_committed as usize + 1);
                 }
+            }
+            14 => {
+                // Governance: mostly by the governor (the operator), sometimes by a stranger;
+                // validators come and go (the operator itself rarely).
+                let sender = if b(8) % 4 == 0 { u(1).to_string() } else { op.clone() };
+                let who = if b(16) % 8 == 0 { user(OPERATOR).address } else { u(b(16)) };
+                self.push(w::L1Call::SetValidator { sender, validator: who.to_string(), active: b(24) % 3 != 0 });
+            }
+            15 => {
+                let sender = if b(8) % 4 == 0 { u(1).to_string() } else { op.clone() };
+                if b(32) % 16 == 0 {
+                    self.push(w::L1Call::SetGovernor { sender, governor: u(b(16)).to_string() });
+                    return;
+                }
+                let token =
+                    pick(&[Address::ZERO, Address([0x70; 20]), Address([0x71; 20]), Address([0x72; 20])], b(16));
+                self.push(w::L1Call::ListToken { sender, token: token.to_string() });
             }
             _ => {
                 if b(8) % 3 == 0 {
@@ -210,49 +228,14 @@ fn claim_w(c: &zkrollup_spec::exit::ExitClaim) -> w::ExitClaimJson {
 
 /// Runs a call on the tracking L1 (verdicts ignored: the test compares the two sides later).
 fn apply(l1: &mut L1, call: &w::L1Call) {
-    use w::L1Call as C;
-    let v = &SymbolicVerifier;
-    let _ = match call {
-        C::SetTime { now } => {
-            l1.set_time(u64_of(now).unwrap());
-            Ok(())
-        }
-        C::Deposit { from, to, token, amount } => {
-            l1.deposit(address_of(from).unwrap(), address_of(to).unwrap(), *token, u128_of(amount).unwrap())
-        }
-        C::RequestFullExit { owner, account_id, token } => {
-            l1.request_full_exit(address_of(owner).unwrap(), *account_id, *token)
-        }
-        C::SetAuthPubkeyHash { sender, pubkey_hash, nonce } => {
-            l1.set_auth_pubkey_hash(address_of(sender).unwrap(), pkh_of(pubkey_hash).unwrap(), *nonce)
-        }
-        C::CommitBlock { sender, parent, block } => l1
-            .commit_block(address_of(sender).unwrap(), &stored_of(parent).unwrap(), &commit_of(block).unwrap())
-            .map(|_| ()),
-        C::ProveBlock { sender, block, proof } => {
-            l1.prove_block(address_of(sender).unwrap(), &stored_of(block).unwrap(), &bytes_of(proof).unwrap(), v)
-        }
-        C::ExecuteBlock { sender, block, pending_ops } => {
-            let ops: Vec<Vec<u8>> = pending_ops.iter().map(|o| bytes_of(o).unwrap()).collect();
-            l1.execute_block(address_of(sender).unwrap(), &stored_of(block).unwrap(), &ops)
-        }
-        C::WithdrawPendingBalance { owner, token, amount } => {
-            l1.withdraw_pending_balance(address_of(owner).unwrap(), *token, u128_of(amount).unwrap())
-        }
-        C::RevertBlocks { sender, blocks } => {
-            let blocks: Vec<_> = blocks.iter().map(|b| stored_of(b).unwrap()).collect();
-            l1.revert_blocks(address_of(sender).unwrap(), &blocks)
-        }
-        C::ActivateExodusMode => l1.activate_exodus_mode(),
-        C::PerformExodus { block, claim: c, proof } => {
-            l1.perform_exodus(&stored_of(block).unwrap(), &claim_of(c).unwrap(), &bytes_of(proof).unwrap(), v)
-        }
-        C::CancelOutstandingDeposits { n } => l1.cancel_outstanding_deposits(u64_of(n).unwrap()),
-    };
+    let _ = l1.call(&l1_call_of(call).expect("built calls convert"), &SymbolicVerifier);
 }
 
 fn script(words: &[u64]) -> w::L1Input {
-    let config = SpecRollup::config(user(OPERATOR).address);
+    let mut config = SpecRollup::config(user(OPERATOR).address);
+    // Small bounds, so that random sequences reach them.
+    config.max_open_requests = 3;
+    config.max_tokens = 3;
     let start = 1_000;
     let mut s = Script { l1: L1::new(config.clone(), start), states: vec![State::new()], calls: vec![] };
     for &r in words {

@@ -11,6 +11,7 @@ use zkrollup_spec::l1::{
     commit_info, pending_ops, Call, CommitBlock, L1Config, ProofVerifier, StoredBlock, SymbolicVerifier, L1,
 };
 use zkrollup_spec::op::Op;
+use zkrollup_spec::params::{MAX_LISTED_TOKENS, MAX_OPEN_PRIORITY_REQUESTS};
 use zkrollup_spec::primitives::{Address, PubKeyHash};
 use zkrollup_spec::rules::Rejection;
 use zkrollup_spec::state::{genesis_root, AccountId, Nonce, State, TokenId};
@@ -165,9 +166,12 @@ impl SpecRollup {
     pub fn config(operator: Address) -> L1Config {
         L1Config {
             domain: L1Domain { chain_id: 31337, contract: Address([0xcc; 20]) },
+            governor: operator,
             validators: vec![operator],
             genesis_root: genesis_root(),
             tokens: vec![Address([0x70; 20])],
+            max_open_requests: MAX_OPEN_PRIORITY_REQUESTS,
+            max_tokens: MAX_LISTED_TOKENS,
         }
     }
 }

@@ -10,6 +10,7 @@ interface IProofVerifier {
 interface IERC20 {
     function transferFrom(address from, address to, uint256 amount) external returns (bool);
     function transfer(address to, uint256 amount) external returns (bool);
+    function balanceOf(address owner) external view returns (uint256);
 }
 
 /// The zkrollup L1 contract: the executable specification's `l1` module (spec/src/l1.rs) in
@@ -31,6 +32,9 @@ contract Rollup {
     /// Gas forwarded to a verifier: a failing BN254 precompile burns what it is given.
     uint256 private constant VERIFY_GAS = 400_000;
     uint256 private constant PUBLIC_INPUT_MASK = (1 << 253) - 1;
+    /// BN254's scalar field: a state root is an element of it.
+    uint256 private constant FIELD_MODULUS =
+        21888242871839275222246405745257275088548364400416034343698204186575808495617;
 
     uint8 private constant DEPOSIT = 1;
     uint8 private constant WITHDRAW = 3;
@@ -88,12 +92,20 @@ contract Rollup {
         uint128 amount;
     }
 
+    /// Fixed at deployment: a governor that could replace a verifier could take every balance.
     IProofVerifier public immutable blockVerifier;
     IProofVerifier public immutable exitVerifier;
+    /// The most priority requests open at once (the spec's `max_open_requests`).
+    uint64 public immutable maxOpenRequests;
+    /// The most tokens listed besides ETH (the spec's `max_tokens`; 16-bit token ids allow 65,535).
+    uint16 public immutable maxTokens;
 
+    /// Adds and removes validators and lists tokens (the spec's governance section).
+    address public governor;
     mapping(address => bool) public isValidator;
     /// Token id `i` (1-based) is `tokens[i - 1]`; token 0 is ETH.
     address[] public tokens;
+    mapping(address => bool) public isListed;
 
     mapping(uint32 => bytes32) public storedBlockHashes;
     uint32 public blocksCommitted;
@@ -139,18 +151,32 @@ contract Rollup {
     event RequestCancelled(uint64 indexed id);
     event PendingCredited(address indexed owner, uint16 token, uint128 amount);
     event Withdrawal(address indexed owner, uint16 token, uint128 amount);
+    event GovernorChanged(address governor);
+    event ValidatorSet(address indexed validator, bool active);
+    event TokenListed(uint16 indexed id, address token);
 
+    /// The initial validators and tokens are the constructor's arguments (no events); every
+    /// token passes `listToken`'s checks.
     constructor(
+        address governor_,
         address[] memory validators,
         uint256 genesisRoot,
         address[] memory tokenList,
+        uint64 maxOpenRequests_,
+        uint16 maxTokens_,
         IProofVerifier blockVerifier_,
         IProofVerifier exitVerifier_
     ) {
+        require(genesisRoot < FIELD_MODULUS, "genesis root is not a field element");
+        governor = governor_;
+        maxTokens = maxTokens_;
         for (uint256 i = 0; i < validators.length; ++i) {
             isValidator[validators[i]] = true;
         }
-        tokens = tokenList;
+        for (uint256 i = 0; i < tokenList.length; ++i) {
+            addToken(tokenList[i], maxTokens_);
+        }
+        maxOpenRequests = maxOpenRequests_;
         blockVerifier = blockVerifier_;
         exitVerifier = exitVerifier_;
         storedBlockHashes[0] = hashStored(StoredBlock(0, 0, keccak256(""), 0, genesisRoot, bytes32(0)));
@@ -216,7 +242,10 @@ contract Rollup {
     }
 
     function pushRequest(Request memory r) private {
-        r.expiresAt = uint64(block.timestamp) + PRIORITY_EXPIRATION;
+        reject(totalRequests - firstOpenRequest < maxOpenRequests, "l1.priority_queue_full");
+        // Saturating, as the spec: a clock within 3 days of 2^64 s would otherwise revert.
+        uint64 now_ = uint64(block.timestamp);
+        r.expiresAt = now_ > type(uint64).max - PRIORITY_EXPIRATION ? type(uint64).max : now_ + PRIORITY_EXPIRATION;
         requests[totalRequests] = r;
         if (r.kind == DEPOSIT) {
             emit DepositRequested(totalRequests, r.from, r.to, r.token, r.amount, r.expiresAt);
@@ -232,12 +261,26 @@ contract Rollup {
         deposit(to, 0, msg.value);
     }
 
-    /// Deposits `amount` of listed token `token` (moved with `transferFrom`; approve first).
+    /// Deposits listed token `token`: `amount` is moved with `transferFrom` (approve first), and
+    /// what arrived is credited, as zkSync Lite does: the contract's balance of the token after
+    /// the transfer minus before. A fee-on-transfer token delivers less than `amount`; crediting
+    /// `amount` would promise owners more than the contract holds, and the last withdrawal would
+    /// revert forever. The request (and its `DepositRequested` event) carries the arrived amount;
+    /// an arrival of 0 is `l1.deposit_zero_amount`, and `l1.deposit_total_overflow` counts the
+    /// arrival. Rebasing tokens are not supported: a rebase changes what the contract holds
+    /// without a deposit or payout, so `heldFromDeposits` would no longer match it. Never list one.
     function depositERC20(uint16 token, uint128 amount, address to) external nonReentrant {
-        deposit(to, token, amount);
-        reject(token != 0, "l1.token_not_listed");
-        bool ok = IERC20(tokens[token - 1]).transferFrom(msg.sender, address(this), amount);
-        require(ok, "transferFrom failed");
+        // The spec's checks before the transfer, in its order; `deposit` repeats them on the
+        // arrived amount (only the amount checks can then fail) and checks the overflow.
+        requireActive();
+        reject(token != 0 && token <= tokens.length, "l1.token_not_listed");
+        reject(amount > 0, "l1.deposit_zero_amount");
+        reject(to != address(0), "l1.deposit_zero_address");
+        address t = tokens[token - 1];
+        uint256 before = IERC20(t).balanceOf(address(this));
+        callToken(t, abi.encodeCall(IERC20.transferFrom, (msg.sender, address(this), amount)), "transferFrom failed");
+        uint256 afterwards = IERC20(t).balanceOf(address(this));
+        deposit(to, token, afterwards > before ? afterwards - before : 0);
     }
 
     function deposit(address to, uint16 token, uint256 amount) private {
@@ -245,10 +288,25 @@ contract Rollup {
         requireToken(token);
         reject(amount > 0, "l1.deposit_zero_amount");
         reject(to != address(0), "l1.deposit_zero_address");
-        uint256 total = uint256(heldFromDeposits[token]) + amount;
-        reject(total < (1 << 128), "l1.deposit_total_overflow");
-        heldFromDeposits[token] = uint128(total);
+        // held + amount < 2^128, without overflowing for an arrival near 2^256.
+        uint256 held = heldFromDeposits[token];
+        reject(amount < (1 << 128) - held, "l1.deposit_total_overflow");
+        heldFromDeposits[token] = uint128(held + amount);
         pushRequest(Request(DEPOSIT, token, 0, 0, msg.sender, to, uint128(amount)));
+    }
+
+    /// Calls ERC-20 `token` with `data` (`transfer` or `transferFrom`), reverting with `failure`
+    /// unless the token has code, the call did not revert, and it returned nothing (USDT-style
+    /// tokens) or the ABI word `true`. A token's own revert reason is passed on.
+    function callToken(address token, bytes memory data, string memory failure) private {
+        require(token.code.length > 0, failure);
+        (bool ok, bytes memory ret) = token.call(data);
+        if (!ok && ret.length > 0) {
+            assembly {
+                revert(add(ret, 32), mload(ret))
+            }
+        }
+        require(ok && (ret.length == 0 || (ret.length >= 32 && abi.decode(ret, (uint256)) == 1)), failure);
     }
 
     function requestFullExit(uint32 accountId, uint16 token) external {
@@ -486,7 +544,7 @@ contract Rollup {
             (bool ok,) = owner.call{value: amount}("");
             require(ok, "ETH transfer failed");
         } else {
-            require(IERC20(tokens[token - 1]).transfer(owner, amount), "transfer failed");
+            callToken(tokens[token - 1], abi.encodeCall(IERC20.transfer, (owner, amount)), "transfer failed");
         }
         if (amount > 0) emit Withdrawal(owner, token, amount);
     }
@@ -533,5 +591,48 @@ contract Rollup {
             if (r.kind == DEPOSIT) creditPending(r.from, r.token, r.amount);
         }
         firstOpenRequest += take;
+    }
+
+    // ------------------------------------------------------------------ governance
+
+    function requireGovernor() private view {
+        reject(msg.sender == governor, "l1.not_governor");
+    }
+
+    /// Hands governance to `governor_` (the zero address renounces it for good).
+    function setGovernor(address governor_) external {
+        requireGovernor();
+        governor = governor_;
+        emit GovernorChanged(governor_);
+    }
+
+    /// Adds (`active`) or removes a validator: how a leaked validator key is retired.
+    function setValidator(address validator, bool active) external {
+        requireGovernor();
+        isValidator[validator] = active;
+        emit ValidatorSet(validator, active);
+    }
+
+    /// Lists the ERC-20 at `token` under the next token id. Rebasing tokens are not supported
+    /// (a rebase moves the contract's balance without a deposit or payout): never list one.
+    function listToken(address token) external {
+        requireGovernor();
+        uint16 id = addToken(token, maxTokens);
+        emit TokenListed(id, token);
+    }
+
+    /// `max` is `maxTokens`, passed in because the constructor cannot read an immutable.
+    function addToken(address token, uint16 max) private returns (uint16) {
+        reject(token != address(0), "l1.token_zero_address");
+        reject(!isListed[token], "l1.token_already_listed");
+        reject(tokens.length < max, "l1.too_many_tokens");
+        isListed[token] = true;
+        tokens.push(token);
+        return uint16(tokens.length);
+    }
+
+    /// Every listed token, token id 1 first.
+    function listedTokens() external view returns (address[] memory) {
+        return tokens;
     }
 }

@@ -3,11 +3,15 @@
 
 use zkrollup_contracts::artifacts::{bytecode, SYMBOLIC_VERIFIER};
 use zkrollup_contracts::evm::L1Evm;
-use zkrollup_contracts::rollup::{RollupOnL1, DEPLOYER};
-use zkrollup_spec::l1::{CommitBlock, L1Config, StoredBlock, L1};
-use zkrollup_spec::params::{CHUNK_BYTES, PRIORITY_EXPIRATION_SECONDS};
+use zkrollup_contracts::rollup::{CallError, RollupOnL1, DEPLOYER};
+use zkrollup_spec::block::{apply_block, BlockInput, BlockParams};
+use zkrollup_spec::l1::{commit_info, pending_ops, CommitBlock, L1Config, StoredBlock, SymbolicVerifier, L1};
+use zkrollup_spec::params::{CHUNK_BYTES, MAX_LISTED_TOKENS, MAX_OPEN_PRIORITY_REQUESTS, PRIORITY_EXPIRATION_SECONDS};
 use zkrollup_spec::primitives::Address;
+use zkrollup_spec::rules::Rule;
 use zkrollup_spec::state::genesis_root;
+use zkrollup_spec::state::State;
+use zkrollup_spec::transition::BlockContext;
 use zkrollup_spec::tx::auth::L1Domain;
 
 const START: u64 = 1_000;
@@ -18,12 +22,7 @@ fn validator() -> Address {
 
 /// A rollup with the symbolic verifier: commits need no proof.
 fn deploy() -> (RollupOnL1, StoredBlock) {
-    let config = L1Config {
-        domain: L1Domain { chain_id: 31337, contract: Address([0xcc; 20]) },
-        validators: vec![validator()],
-        genesis_root: genesis_root(),
-        tokens: vec![],
-    };
+    let config = c_config();
     let mut evm = L1Evm::new();
     let (symbolic, _) = evm.deploy(DEPLOYER, &bytecode(SYMBOLIC_VERIFIER), &[]).expect("deploys");
     let genesis = L1::new(config.clone(), START).blocks[0].clone();
@@ -65,4 +64,126 @@ fn exodus_activation_costs_the_same_however_many_blocks_are_unexecuted() {
     println!("exodus activation: {few} gas after 10 unexecuted blocks, {many} after 4,000");
     assert_eq!(few, many, "activation gas after 10 junk blocks: {few}, after 4,000: {many}");
     assert!(many < 100_000, "activation costs {many} gas");
+}
+
+fn governor() -> Address {
+    Address([0x60; 20])
+}
+
+/// Finding 3 (medium): requests were free and unbounded, so a flood queued more within the
+/// 3-day expiry than the operator can prove and forced exodus for everyone (`bench flood` has
+/// the figures). Now a deployment keeps at most `MAX_OPEN_PRIORITY_REQUESTS` open: the
+/// attacker's flood stops there, deposits and full exits alike, and serving requests frees
+/// places again.
+#[test]
+fn a_flood_of_requests_stops_at_the_bound() {
+    let (mut c, genesis) = deploy();
+    let attacker = Address([0xa7; 20]);
+    for k in 0..MAX_OPEN_PRIORITY_REQUESTS {
+        c.request_full_exit(&attacker, (k % 1_000) as u32, 0).unwrap_or_else(|e| panic!("request {k}: {e}"));
+    }
+    assert_eq!(c.requests(), (0, MAX_OPEN_PRIORITY_REQUESTS));
+    let full = Err(CallError::Rejected("l1.priority_queue_full".into()));
+    assert_eq!(c.request_full_exit(&attacker, 0, 0).map(drop), full);
+    assert_eq!(c.deposit(&attacker, &attacker, 0, 1).map(drop), full);
+    // The operator serves ten requests in a 64-chunk block; ten places free up.
+    let mut spec = L1::new(c_config(), START);
+    for k in 0..MAX_OPEN_PRIORITY_REQUESTS {
+        spec.request_full_exit(attacker, (k % 1_000) as u32, 0).unwrap();
+    }
+    c.set_time(START + 10);
+    spec.set_time(START + 10);
+    let inputs: Vec<BlockInput> =
+        spec.open_requests()[..10].iter().map(|r| BlockInput::Priority(r.op.clone())).collect();
+    let ctx = BlockContext { block_number: 1, fee_account: 0, timestamp: START + 10 };
+    let block = apply_block(&mut State::new(), &BlockParams { context: ctx, chunks: 64 }, &inputs).unwrap();
+    let (stored, _) = c.commit_block(&validator(), &genesis, &commit_info(&block, &inputs)).unwrap();
+    c.prove_block(&validator(), &stored, &SymbolicVerifier::proof_of(&block.public_input())).unwrap();
+    c.execute_block(&validator(), &stored, &pending_ops(&block)).unwrap();
+    assert_eq!(c.requests(), (10, MAX_OPEN_PRIORITY_REQUESTS));
+    c.request_full_exit(&attacker, 0, 0).expect("a place is free again");
+}
+
+fn c_config() -> L1Config {
+    L1Config {
+        domain: L1Domain { chain_id: 31337, contract: Address([0xcc; 20]) },
+        governor: governor(),
+        validators: vec![validator()],
+        genesis_root: genesis_root(),
+        tokens: vec![],
+        max_open_requests: MAX_OPEN_PRIORITY_REQUESTS,
+        max_tokens: MAX_LISTED_TOKENS,
+    }
+}
+
+/// Finding 6 (low): validators were fixed at deployment, so a leaked validator key could revert
+/// honest blocks until exodus. Now the governor removes it, and its next revert is refused;
+/// nobody but the governor can add one back.
+#[test]
+fn a_leaked_validator_key_is_retired_by_the_governor() {
+    let (mut c, genesis) = deploy();
+    let leaked = Address([0x66; 20]);
+    assert_eq!(c.set_validator(&leaked, &leaked, true).map(drop), Err(CallError::Rejected("l1.not_governor".into())));
+    c.set_validator(&governor(), &leaked, true).expect("the governor adds a validator");
+    let b = CommitBlock {
+        block_number: 1,
+        fee_account: 0,
+        timestamp: START,
+        new_state_root: genesis.state_root,
+        pubdata: vec![0; 8 * CHUNK_BYTES],
+        onchain_ops: vec![],
+    };
+    let (honest, _) = c.commit_block(&validator(), &genesis, &b).expect("an honest block");
+    // The key leaks; the governor removes it before the attacker reverts the honest block.
+    c.set_validator(&governor(), &leaked, false).expect("the governor removes it");
+    let revert = c.revert_blocks(&leaked, std::slice::from_ref(&honest)).map(drop);
+    assert_eq!(revert, Err(CallError::Rejected("l1.not_validator".into())));
+    assert_eq!(c.blocks(), (1, 0, 0), "the honest block stands");
+}
+
+/// Finding 8: the constructor accepted a zero or duplicate token address and a genesis root
+/// outside the field. It now refuses each (the listing rules' ids for tokens).
+#[test]
+fn the_constructor_refuses_a_bad_token_list_or_genesis_root() {
+    use alloy_primitives::{Address as EvmAddress, U256};
+    use alloy_sol_types::SolConstructor;
+    use zkrollup_contracts::artifacts::{rejected_rule, Rollup, ROLLUP};
+    use zkrollup_contracts::evm::EvmError;
+    let deploy_raw = |tokens: Vec<EvmAddress>, root: U256| {
+        let mut evm = L1Evm::new();
+        let args = Rollup::constructorCall {
+            governor_: EvmAddress::repeat_byte(0x60),
+            validators: vec![EvmAddress::repeat_byte(0x99)],
+            genesisRoot: root,
+            tokenList: tokens,
+            maxOpenRequests_: 16,
+            maxTokens_: 2,
+            blockVerifier_: EvmAddress::repeat_byte(1),
+            exitVerifier_: EvmAddress::repeat_byte(1),
+        }
+        .abi_encode();
+        match evm.deploy(DEPLOYER, &bytecode(ROLLUP), &args) {
+            Ok(_) => Ok(()),
+            Err(EvmError::Revert { output, .. }) => {
+                Err(rejected_rule(&output).unwrap_or_else(|| "a plain revert".into()))
+            }
+            Err(e) => Err(e.to_string()),
+        }
+    };
+    let (a, b, c) = (EvmAddress::repeat_byte(0x70), EvmAddress::repeat_byte(0x71), EvmAddress::repeat_byte(0x72));
+    let p = U256::from_str_radix("21888242871839275222246405745257275088548364400416034343698204186575808495617", 10)
+        .unwrap();
+    assert_eq!(deploy_raw(vec![a, b], U256::from(7)), Ok(()));
+    assert_eq!(deploy_raw(vec![a, EvmAddress::ZERO], U256::from(7)), Err("l1.token_zero_address".into()));
+    assert_eq!(deploy_raw(vec![a, a], U256::from(7)), Err("l1.token_already_listed".into()));
+    assert_eq!(deploy_raw(vec![a, b, c], U256::from(7)), Err("l1.too_many_tokens".into()));
+    assert_eq!(deploy_raw(vec![a], p - U256::from(1)), Ok(()));
+    assert_eq!(deploy_raw(vec![a], p), Err("a plain revert".into()));
+    // The spec's view of the same lists.
+    let config = |tokens: Vec<Address>| L1Config { tokens, max_tokens: 2, ..c_config() };
+    let (sa, sb) = (Address([0x70; 20]), Address([0x71; 20]));
+    assert_eq!(config(vec![sa, sb]).token_list_error(), None);
+    assert_eq!(config(vec![sa, Address::ZERO]).token_list_error(), Some(Rule::L1TokenZeroAddress));
+    assert_eq!(config(vec![sa, sa]).token_list_error(), Some(Rule::L1TokenAlreadyListed));
+    assert_eq!(config(vec![sa, sb, Address([0x72; 20])]).token_list_error(), Some(Rule::L1TooManyTokens));
 }

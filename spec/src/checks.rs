@@ -139,11 +139,17 @@ pub enum CallKind {
     PerformExodus,
     /// `cancelOutstandingDepositsForExodusMode`.
     CancelOutstandingDeposits,
+    /// `setGovernor`.
+    SetGovernor,
+    /// `setValidator`.
+    SetValidator,
+    /// `listToken`.
+    ListToken,
 }
 
 impl CallKind {
     /// Every call kind, in the order of [`crate::l1`].
-    pub const ALL: [CallKind; 11] = [
+    pub const ALL: [CallKind; 14] = [
         CallKind::Deposit,
         CallKind::RequestFullExit,
         CallKind::SetAuthPubkeyHash,
@@ -155,6 +161,9 @@ impl CallKind {
         CallKind::ActivateExodusMode,
         CallKind::PerformExodus,
         CallKind::CancelOutstandingDeposits,
+        CallKind::SetGovernor,
+        CallKind::SetValidator,
+        CallKind::ListToken,
     ];
 
     /// The call's checks in order. A rule may stand twice (two conditions, one rule id). The
@@ -167,10 +176,14 @@ impl CallKind {
                 Rule::L1DepositZeroAmount,
                 Rule::L1DepositZeroAddress,
                 Rule::L1DepositTotalOverflow,
+                Rule::L1PriorityQueueFull,
             ],
-            CallKind::RequestFullExit => {
-                &[Rule::L1ExodusModeActive, Rule::L1FullExitAccountIdOutOfRange, Rule::L1TokenNotListed]
-            }
+            CallKind::RequestFullExit => &[
+                Rule::L1ExodusModeActive,
+                Rule::L1FullExitAccountIdOutOfRange,
+                Rule::L1TokenNotListed,
+                Rule::L1PriorityQueueFull,
+            ],
             CallKind::SetAuthPubkeyHash => &[Rule::L1AuthFactExists],
             CallKind::CommitBlock => &[
                 Rule::L1NotValidator,
@@ -218,6 +231,10 @@ impl CallKind {
                 Rule::L1ExodusBadProof,
             ],
             CallKind::CancelOutstandingDeposits => &[Rule::L1NotExodusMode, Rule::L1NothingToCancel],
+            CallKind::SetGovernor | CallKind::SetValidator => &[Rule::L1NotGovernor],
+            CallKind::ListToken => {
+                &[Rule::L1NotGovernor, Rule::L1TokenZeroAddress, Rule::L1TokenAlreadyListed, Rule::L1TooManyTokens]
+            }
         }
     }
 
@@ -236,6 +253,9 @@ impl CallKind {
             CallKind::ActivateExodusMode => "activate_exodus_mode",
             CallKind::PerformExodus => "perform_exodus",
             CallKind::CancelOutstandingDeposits => "cancel_outstanding_deposits",
+            CallKind::SetGovernor => "set_governor",
+            CallKind::SetValidator => "set_validator",
+            CallKind::ListToken => "list_token",
         }
     }
 

@@ -111,8 +111,8 @@
 //!
 //! | call | checks, in order |
 //! |---|---|
-//! | [`deposit`](L1::deposit) | `l1.exodus_mode_active`, `l1.token_not_listed`, `l1.deposit_zero_amount`, `l1.deposit_zero_address`, `l1.deposit_total_overflow` |
-//! | [`request_full_exit`](L1::request_full_exit) | `l1.exodus_mode_active`, `l1.full_exit_account_id_out_of_range`, `l1.token_not_listed` |
+//! | [`deposit`](L1::deposit) | `l1.exodus_mode_active`, `l1.token_not_listed`, `l1.deposit_zero_amount`, `l1.deposit_zero_address`, `l1.deposit_total_overflow`, `l1.priority_queue_full` |
+//! | [`request_full_exit`](L1::request_full_exit) | `l1.exodus_mode_active`, `l1.full_exit_account_id_out_of_range`, `l1.token_not_listed`, `l1.priority_queue_full` |
 //! | [`set_auth_pubkey_hash`](L1::set_auth_pubkey_hash) | `l1.auth_fact_exists` |
 //! | [`commit_block`](L1::commit_block) | `l1.not_validator`, `l1.exodus_mode_active`, `l1.stored_block_mismatch`, `l1.block_number_mismatch`, `l1.bad_timestamp`, `l1.bad_pubdata_length`; then per listed on-chain op: `l1.bad_onchain_op_offset`, `l1.not_onchain_op`, the op's decoding (`codec.truncated`, `codec.nonzero_padding`), then by kind `l1.priority_op_mismatch` (Deposit, FullExit) or `l1.change_pubkey_unauthorised` (ChangePubKey) |
 //! | [`prove_block`](L1::prove_block) | `l1.not_validator`, `l1.exodus_mode_active`, `l1.block_not_committed` (twice), `l1.invalid_proof` |
@@ -122,6 +122,9 @@
 //! | [`activate_exodus_mode`](L1::activate_exodus_mode) | `l1.exodus_mode_active`, `l1.exodus_not_due` |
 //! | [`perform_exodus`](L1::perform_exodus) | `l1.not_exodus_mode`, `l1.exodus_wrong_block` (twice), `l1.exodus_already_performed`, `l1.exodus_bad_proof` |
 //! | [`cancel_outstanding_deposits`](L1::cancel_outstanding_deposits) | `l1.not_exodus_mode`, `l1.nothing_to_cancel` |
+//! | [`set_governor`](L1::set_governor) | `l1.not_governor` |
+//! | [`set_validator`](L1::set_validator) | `l1.not_governor` |
+//! | [`list_token`](L1::list_token) | `l1.not_governor`, `l1.token_zero_address`, `l1.token_already_listed`, `l1.too_many_tokens` |
 //! | [`set_time`](L1::set_time) | none: never rejected |
 //!
 //! **Events.** Every accepted call appends what it did to [`L1::log`] as [`Event`]s, in the
@@ -130,10 +133,68 @@
 //! exits, cancelled requests, on-chain authorisations, pending credits and payouts (never for
 //! zero). The contract's log must be exactly this: the node's L1 watcher reads nothing else.
 //!
+//! ## Governance
+//!
+//! One address, the [`L1::governor`], adds and removes validators and lists tokens, and may hand
+//! the role to another address (the zero address renounces it for good). Its power is bounded
+//! on purpose: it cannot touch a balance, a block or the queue, and the proof verifiers are
+//! fixed at deployment (a governor that could replace a verifier could take every balance). A
+//! leaked governor key can at worst remove every honest validator or add a hostile one: blocks
+//! stop or are reverted, and the priority queue's expiry then opens exodus, as for an operator
+//! that stops. A leaked validator key is removed by the governor ([`L1::set_validator`]).
+//!
+//! **Tokens.** Token ids are handed out in listing order (ETH is 0, the first listed token 1);
+//! a listing is never undone, since balances in the token may exist. The contract credits what
+//! a deposit's transfer really delivered (a fee-on-transfer token credits less than asked), and
+//! pays out with calls that accept tokens returning no boolean. **Rebasing tokens are not
+//! supported** (a rebase changes what the contract holds without a deposit or payout, so
+//! [`L1::held`] would no longer match its balance): the governor must not list them, and the
+//! contract cannot tell them apart, so listing is the only gate.
+//!
+//! ## The bound on open requests
+//!
+//! At most [`L1Config::max_open_requests`] requests are open at once
+//! ([`crate::params::MAX_OPEN_PRIORITY_REQUESTS`] in a deployment). Without the bound, requests
+//! are free to make and an attacker could queue more within [`PRIORITY_EXPIRATION_SECONDS`]
+//! than the operator can prove (at most 10 fit a 64-chunk block), force exodus for everyone, and
+//! freeze every balance until its owner exits with a proof. With it, the operator always has
+//! the time to serve the whole queue, so a flood only keeps the queue full: it pays a request's
+//! L1 gas for every request the operator serves, more than the operator's cost of serving it
+//! (`cargo run --release -- bench flood`), and an honest request waits for a free place, never
+//! longer than the operator takes to serve the queue.
+//!
+//! ## Decisions the state machine does not show
+//!
+//! An outside review of the contract (issue 11, item 8) asked for each of these to be decided;
+//! what was decided, and why:
+//!
+//! - **EIP-191 approvals are not bound to a chain or contract** (EIP-712 ones are, by their
+//!   domain). Kept, as zkSync Lite's: the approval names a key hash, a nonce and an account id,
+//!   and a ChangePubKey must also be signed by the new key itself, so replaying an approval on
+//!   another deployment sets, on an account of the same owner, id and nonce, a key only that
+//!   owner holds (the L2 key is derived from the L1 key, the same on every deployment). Wallets
+//!   should prefer EIP-712.
+//! - **On-chain facts are never reset** (zkSync Lite allowed a reset after a day). Kept: a fact
+//!   serves one (owner, nonce) and is dead once the account's nonce moves past it, and an owner
+//!   who set a wrong one approves by EIP-191 or EIP-712 instead. The exception is an owner that
+//!   cannot sign (a contract, such as the n-of-n L1 multisig of the SDK issue): a wrong fact at
+//!   a keyless account's nonce leaves it no way to set a key, only full exits. Such owners must
+//!   set facts with care; a reset with a time lock belongs with the multisig work.
+//! - **Exodus refunds go to the deposit's L1 sender**, not to its L2 recipient `to`. Kept: the
+//!   deposit never reached L2, so the funds return to whoever paid them; `to` may be an address
+//!   nobody controls on L1 (a typo, a counterfactual wallet).
+//! - **The gas forwarded to a verifier is a constant** (400,000 in the contract): it bounds
+//!   what a failing BN254 precompile burns. A one-input Groth16 check costs about 216,000 at
+//!   today's prices (EIP-1108), so the cap leaves nearly 2× headroom; a repricing past it would
+//!   make every proof fail and stall blocks until exodus, and would need a new deployment (the
+//!   verifiers are immutable on purpose). No repricing of BN254 upwards has happened.
+//! - **The constructor** refuses a zero or duplicate token address and more than `max_tokens`
+//!   (with the listing rules' ids) and a genesis root outside the field.
+//!
 //! Which calls exodus mode stops: deposits, full-exit requests and every block call (commit,
 //! prove, execute, revert) are rejected with `l1.exodus_mode_active`; setting an on-chain
-//! authorisation and withdrawing pending balances still work; exodus exits and deposit
-//! cancellation work only in exodus mode.
+//! authorisation, withdrawing pending balances and governance still work; exodus exits and
+//! deposit cancellation work only in exodus mode.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -180,17 +241,49 @@ impl ProofVerifier for SymbolicVerifier {
     }
 }
 
-/// Deployment parameters.
+/// Deployment parameters (the contract's constructor arguments).
+///
+/// The constructor refuses a token list that [`L1::list_token`] would refuse token by token (a
+/// zero address, a duplicate, more than `max_tokens`) with the same rule ids; the genesis root
+/// is a field element by its type (the contract refuses a word `≥ p`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct L1Config {
     /// The chain id and contract address, the EIP-712 domain of ChangePubKey approvals.
     pub domain: L1Domain,
-    /// Addresses allowed to commit, prove, execute and revert blocks.
+    /// The first governor ([governance](crate::l1#governance)); the constructor takes its
+    /// arguments in this struct's order.
+    pub governor: Address,
+    /// The first validators: addresses allowed to commit, prove, execute and revert blocks.
     pub validators: Vec<Address>,
     /// The root of block 0.
     pub genesis_root: Fr,
-    /// Listed tokens: token id `i` (1-based) is `tokens[i - 1]`; token 0 is ETH.
+    /// The first listed tokens: token id `i` (1-based) is `tokens[i - 1]`; token 0 is ETH.
     pub tokens: Vec<Address>,
+    /// The most priority requests open at once ([the bound](crate::l1#the-bound-on-open-requests));
+    /// deployments use [`crate::params::MAX_OPEN_PRIORITY_REQUESTS`].
+    pub max_open_requests: u64,
+    /// The most tokens listed besides ETH; deployments use [`crate::params::MAX_LISTED_TOKENS`], all that 16-bit
+    /// token ids allow.
+    pub max_tokens: u16,
+}
+
+impl L1Config {
+    /// The first rule the constructor breaks with this token list, if any: each token is listed
+    /// in turn by [`L1::list_token`]'s checks.
+    pub fn token_list_error(&self) -> Option<Rule> {
+        for (i, t) in self.tokens.iter().enumerate() {
+            if t.is_zero() {
+                return Some(Rule::L1TokenZeroAddress);
+            }
+            if self.tokens[..i].contains(t) {
+                return Some(Rule::L1TokenAlreadyListed);
+            }
+            if i >= self.max_tokens as usize {
+                return Some(Rule::L1TooManyTokens);
+            }
+        }
+        None
+    }
 }
 
 /// What the contract remembers of a committed block; calls name blocks by this record, and the
@@ -336,6 +429,25 @@ pub enum Event {
         /// How much.
         amount: u128,
     },
+    /// The governor handed its role to `governor` (the zero address: renounced).
+    GovernorChanged {
+        /// The new governor.
+        governor: Address,
+    },
+    /// The governor made `validator` a validator (`active`) or removed it.
+    ValidatorSet {
+        /// The address.
+        validator: Address,
+        /// Whether it may now commit, prove, execute and revert blocks.
+        active: bool,
+    },
+    /// The governor listed `token` as token id `id`.
+    TokenListed {
+        /// The new token id.
+        id: TokenId,
+        /// The token contract's address.
+        token: Address,
+    },
 }
 
 /// The contract's state.
@@ -343,6 +455,12 @@ pub enum Event {
 pub struct L1 {
     /// The deployment parameters.
     pub config: L1Config,
+    /// Who governs validators and tokens ([governance](crate::l1#governance)).
+    pub governor: Address,
+    /// Who may commit, prove, execute and revert blocks.
+    pub validators: BTreeSet<Address>,
+    /// Listed tokens: token id `i` (1-based) is `tokens[i - 1]`; token 0 is ETH.
+    pub tokens: Vec<Address>,
     /// The L1 clock (block timestamp), moved by [`L1::set_time`].
     pub now: u64,
     /// `blocks[n]` is block `n`; `blocks[0]` is genesis. Holds committed blocks.
@@ -391,6 +509,9 @@ impl L1 {
             commitment: [0; 32],
         };
         L1 {
+            governor: config.governor,
+            validators: config.validators.iter().copied().collect(),
+            tokens: config.tokens.clone(),
             config,
             now,
             blocks: vec![genesis],
@@ -450,11 +571,11 @@ impl L1 {
     }
 
     fn require_validator(&self, c: &mut Checker, sender: &Address) -> Result<(), Rejection> {
-        c.check(self.config.validators.contains(sender), Rule::L1NotValidator, || format!("{sender} is no validator"))
+        c.check(self.validators.contains(sender), Rule::L1NotValidator, || format!("{sender} is no validator"))
     }
 
     fn require_token(&self, c: &mut Checker, token: TokenId) -> Result<(), Rejection> {
-        c.check(token as usize <= self.config.tokens.len(), Rule::L1TokenNotListed, || format!("token {token}"))
+        c.check(token as usize <= self.tokens.len(), Rule::L1TokenNotListed, || format!("token {token}"))
     }
 
     fn credit_pending(&mut self, owner: Address, token: TokenId, amount: u128) {
@@ -464,11 +585,21 @@ impl L1 {
         }
     }
 
-    fn push_request(&mut self, op: PriorityOp) {
-        let expires_at = self.now + PRIORITY_EXPIRATION_SECONDS;
+    fn require_governor(&self, c: &mut Checker, sender: &Address) -> Result<(), Rejection> {
+        c.check(*sender == self.governor, Rule::L1NotGovernor, || format!("{sender} is not the governor"))
+    }
+
+    /// Checks the bound on open requests (`l1.priority_queue_full`), then queues `op`.
+    fn push_request(&mut self, c: &mut Checker, op: PriorityOp) -> Result<(), Rejection> {
+        let open = self.open_requests().len() as u64;
+        let max = self.config.max_open_requests;
+        c.check(open < max, Rule::L1PriorityQueueFull, || format!("{open} requests are open, at most {max}"))?;
+        // Saturating: an L1 clock within 3 days of 2^64 s (never reached) would otherwise wrap.
+        let expires_at = self.now.saturating_add(PRIORITY_EXPIRATION_SECONDS);
         let id = self.requests.len() as u64;
         self.log.push(Event::PriorityRequest { id, request: op.clone(), expires_at });
         self.requests.push(QueuedRequest { op, expires_at });
+        Ok(())
     }
 
     /// `depositETH` / `depositERC20`: `from` moves `amount` of `token` into the contract for the
@@ -481,6 +612,11 @@ impl L1 {
     /// 4. `l1.deposit_zero_address`: `to` is not the zero address (`from` is not checked).
     /// 5. `l1.deposit_total_overflow`: what the contract [`held`](L1::held) of `token` (deposited
     ///    and not yet paid out), plus `amount`, fits in 128 bits.
+    /// 6. `l1.priority_queue_full`: fewer than [`L1Config::max_open_requests`] requests are open.
+    ///
+    /// `amount` is what reached the contract: for an ERC-20 the contract measures its balance
+    /// before and after the transfer (checks 3 and 5 apply to what arrived), so a token that
+    /// takes a fee on transfer credits less than was sent and the books stay backed.
     ///
     /// Effects: [`held`](L1::held) of `token` rises by `amount`; the request `Deposit { from, to, token, amount }` is queued with the next
     /// request id, expiring at `now + PRIORITY_EXPIRATION_SECONDS`.
@@ -495,8 +631,7 @@ impl L1 {
                 format!("the contract would hold more than 2^128 - 1 of token {token}")
             })?;
             s.held.insert(token, total.unwrap_or(u128::MAX)); // MAX only with the check switched off
-            s.push_request(PriorityOp::Deposit(DepositRequest { from, to, token, amount }));
-            Ok(())
+            s.push_request(c, PriorityOp::Deposit(DepositRequest { from, to, token, amount }))
         })
     }
 
@@ -506,6 +641,7 @@ impl L1 {
     /// 1. `l1.exodus_mode_active`: exodus mode is not active.
     /// 2. `l1.full_exit_account_id_out_of_range`: `account_id ≤ MAX_ACCOUNT_ID` (`2^24 − 1`).
     /// 3. `l1.token_not_listed`: `token ≤ tokens.len()`.
+    /// 4. `l1.priority_queue_full`: fewer than [`L1Config::max_open_requests`] requests are open.
     ///
     /// Effects: the request `FullExit { account_id, owner, token }` is queued, expiring at
     /// `now + PRIORITY_EXPIRATION_SECONDS`. Ownership is not checked here: the L2 state decides
@@ -522,8 +658,7 @@ impl L1 {
                 format!("account {account_id}")
             })?;
             s.require_token(c, token)?;
-            s.push_request(PriorityOp::FullExit(FullExitRequest { account_id, owner, token }));
-            Ok(())
+            s.push_request(c, PriorityOp::FullExit(FullExitRequest { account_id, owner, token }))
         })
     }
 
@@ -969,6 +1104,62 @@ impl L1 {
             Ok(())
         })
     }
+
+    /// `setGovernor`: the governor hands its role to `governor` (the zero address renounces it).
+    ///
+    /// Checks: `l1.not_governor`: `sender` is the governor. Allowed in exodus mode too, like
+    /// every governance call.
+    ///
+    /// Effects: [`L1::governor`] becomes `governor`.
+    pub fn set_governor(&mut self, sender: Address, governor: Address) -> Result<(), Rejection> {
+        self.atomically(CallKind::SetGovernor, |s, c| {
+            s.require_governor(c, &sender)?;
+            s.governor = governor;
+            s.log.push(Event::GovernorChanged { governor });
+            Ok(())
+        })
+    }
+
+    /// `setValidator`: the governor adds (`active`) or removes `validator`.
+    ///
+    /// Checks: `l1.not_governor`: `sender` is the governor.
+    ///
+    /// Effects: `validator` is in [`L1::validators`] exactly when `active` (setting what already
+    /// holds changes nothing but the log).
+    pub fn set_validator(&mut self, sender: Address, validator: Address, active: bool) -> Result<(), Rejection> {
+        self.atomically(CallKind::SetValidator, |s, c| {
+            s.require_governor(c, &sender)?;
+            if active {
+                s.validators.insert(validator);
+            } else {
+                s.validators.remove(&validator);
+            }
+            s.log.push(Event::ValidatorSet { validator, active });
+            Ok(())
+        })
+    }
+
+    /// `listToken`: the governor lists the ERC-20 at `token` under the next token id.
+    ///
+    /// Checks, in order:
+    /// 1. `l1.not_governor`: `sender` is the governor.
+    /// 2. `l1.token_zero_address`: `token` is not the zero address.
+    /// 3. `l1.token_already_listed`: `token` is not listed yet.
+    /// 4. `l1.too_many_tokens`: fewer than [`L1Config::max_tokens`] tokens are listed.
+    ///
+    /// Effects: `token` is appended to [`L1::tokens`]; its id is the new length.
+    pub fn list_token(&mut self, sender: Address, token: Address) -> Result<(), Rejection> {
+        self.atomically(CallKind::ListToken, |s, c| {
+            s.require_governor(c, &sender)?;
+            c.check(!token.is_zero(), Rule::L1TokenZeroAddress, || "token at the zero address".into())?;
+            c.check(!s.tokens.contains(&token), Rule::L1TokenAlreadyListed, || format!("{token} is listed"))?;
+            let (n, max) = (s.tokens.len(), s.config.max_tokens as usize);
+            c.check(n < max, Rule::L1TooManyTokens, || format!("{n} tokens are listed, at most {max}"))?;
+            s.tokens.push(token);
+            s.log.push(Event::TokenListed { id: s.tokens.len() as TokenId, token });
+            Ok(())
+        })
+    }
 }
 
 /// Every call the contract takes, as data: the one list the spec, the Solidity contract's
@@ -1068,6 +1259,29 @@ pub enum Call {
         /// How many open requests to go through at most.
         n: u64,
     },
+    /// [`L1::set_governor`].
+    SetGovernor {
+        /// The caller (the governor, if accepted).
+        sender: Address,
+        /// The new governor.
+        governor: Address,
+    },
+    /// [`L1::set_validator`].
+    SetValidator {
+        /// The caller (the governor, if accepted).
+        sender: Address,
+        /// The address added or removed.
+        validator: Address,
+        /// Added (`true`) or removed.
+        active: bool,
+    },
+    /// [`L1::list_token`].
+    ListToken {
+        /// The caller (the governor, if accepted).
+        sender: Address,
+        /// The token contract's address.
+        token: Address,
+    },
 }
 
 impl Call {
@@ -1087,6 +1301,9 @@ impl Call {
             Call::ActivateExodusMode => "activateExodusMode",
             Call::PerformExodus { .. } => "performExodus",
             Call::CancelOutstandingDeposits { .. } => "cancelOutstandingDepositsForExodusMode",
+            Call::SetGovernor { .. } => "setGovernor",
+            Call::SetValidator { .. } => "setValidator",
+            Call::ListToken { .. } => "listToken",
         }
     }
 }
@@ -1117,6 +1334,9 @@ impl L1 {
             Call::ActivateExodusMode => done(self.activate_exodus_mode()),
             Call::PerformExodus { block, claim, proof } => done(self.perform_exodus(block, claim, proof, verifier)),
             Call::CancelOutstandingDeposits { n } => done(self.cancel_outstanding_deposits(*n)),
+            Call::SetGovernor { sender, governor } => done(self.set_governor(*sender, *governor)),
+            Call::SetValidator { sender, validator, active } => done(self.set_validator(*sender, *validator, *active)),
+            Call::ListToken { sender, token } => done(self.list_token(*sender, *token)),
         }
     }
 

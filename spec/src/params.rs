@@ -48,6 +48,20 @@ pub const FEE_TOKENS_PER_BLOCK: usize = 4;
 /// its submission, or anyone may switch the contract into exodus mode.
 pub const PRIORITY_EXPIRATION_SECONDS: u64 = 3 * 24 * 60 * 60;
 
+/// The bound on open priority requests a deployment takes (its [`crate::l1::L1Config`]'s
+/// `max_open_requests`; tests and vectors use smaller bounds). A request made while this many
+/// are open is refused (`l1.priority_queue_full`), so a flood of requests can never outrun the
+/// operator within [`PRIORITY_EXPIRATION_SECONDS`] and force exodus: one 2-core prover serves
+/// 4,096 requests in under 7 hours at the smallest block size (one request per 8-chunk block,
+/// about 6 s a proof), 10 times faster at 64 chunks. A flood can only keep the queue full,
+/// paying a request's L1 gas for every request the operator serves (`bench flood` compares the
+/// two).
+pub const MAX_OPEN_PRIORITY_REQUESTS: u64 = 4_096;
+
+/// The most tokens a deployment lists besides ETH (its [`crate::l1::L1Config`]'s `max_tokens`;
+/// vectors use smaller bounds): token ids are 16 bits and id 0 is ETH.
+pub const MAX_LISTED_TOKENS: u16 = u16::MAX;
+
 /// A committed block's timestamp is at most this many seconds before the L1 time (as zkSync
 /// Lite): an operator cannot stamp a block far in the past to include transactions whose
 /// validity window has closed. Back-dating within the window stays possible.

@@ -201,6 +201,16 @@ rules! {
         "An exodus exit's proof verifies against its claim.";
     L1NothingToCancel = "l1.nothing_to_cancel", Contract,
         "Cancelling outstanding deposits needs an open priority request.";
+    L1PriorityQueueFull = "l1.priority_queue_full", Contract,
+        "A priority request is refused while the deployment's bound of open requests are open, so a flood cannot outrun the operator and force exodus.";
+    L1NotGovernor = "l1.not_governor", Contract,
+        "Only the governor adds or removes validators, lists tokens, or hands governance on.";
+    L1TokenZeroAddress = "l1.token_zero_address", Contract,
+        "A listed token has a non-zero address.";
+    L1TokenAlreadyListed = "l1.token_already_listed", Contract,
+        "A token address is listed at most once.";
+    L1TooManyTokens = "l1.too_many_tokens", Contract,
+        "At most the deployment's bound of tokens are listed besides ETH (65,535: token ids are 16 bits).";
 }
 
 impl fmt::Display for Rule {

@@ -17,6 +17,7 @@ use zkrollup_spec::tx::auth::{eip191_change_pubkey_message, L1Domain};
 use zkrollup_spec::tx::{ChangePubKeyAuth, TimeWindow, Tx};
 
 const VALIDATOR: Address = Address([0xee; 20]);
+const GOVERNOR: Address = Address([0x60; 20]);
 
 fn reject_tx(state: &State, tx: &Tx) -> Rejection {
     let mut s = state.clone();
@@ -55,9 +56,12 @@ fn two_users() -> State {
 fn l1_config() -> L1Config {
     L1Config {
         domain: L1Domain { chain_id: 31337, contract: Address([0xcc; 20]) },
+        governor: GOVERNOR,
         validators: vec![VALIDATOR],
         genesis_root: genesis_root(),
         tokens: vec![Address([0x70; 20])],
+        max_open_requests: 4,
+        max_tokens: 2,
     }
 }
 
@@ -413,6 +417,23 @@ fn trigger(rule: Rule) -> Rejection {
             let (mut l1, _) = exodus();
             l1.cancel_outstanding_deposits(10).unwrap();
             reject_l1(&l1, |l| l.cancel_outstanding_deposits(1))
+        }
+        Rule::L1PriorityQueueFull => {
+            let mut l1 = L1::new(l1_config(), 0);
+            for _ in 0..l1_config().max_open_requests {
+                l1.deposit(u0.address, u0.address, 0, 1).unwrap();
+            }
+            reject_l1(&l1, |l| l.request_full_exit(u0.address, 0, 0))
+        }
+        Rule::L1NotGovernor => reject_l1(&L1::new(l1_config(), 0), |l| l.set_validator(VALIDATOR, u0.address, true)),
+        Rule::L1TokenZeroAddress => reject_l1(&L1::new(l1_config(), 0), |l| l.list_token(GOVERNOR, Address::ZERO)),
+        Rule::L1TokenAlreadyListed => {
+            reject_l1(&L1::new(l1_config(), 0), |l| l.list_token(GOVERNOR, Address([0x70; 20])))
+        }
+        Rule::L1TooManyTokens => {
+            let mut l1 = L1::new(l1_config(), 0);
+            l1.list_token(GOVERNOR, Address([0x71; 20])).unwrap();
+            reject_l1(&l1, |l| l.list_token(GOVERNOR, Address([0x72; 20])))
         }
     }
 }

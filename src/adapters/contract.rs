@@ -73,7 +73,7 @@ fn run_l1(input: &w::L1Input) -> Result<Outcome, String> {
             Err(CallError::Other(e)) => return Err(format!("call {call:?}: {e}")),
         });
     }
-    Ok(Outcome::L1(w::L1Outcome { results, final_state: summary(&mut c, &seen, config.tokens.len())? }))
+    Ok(Outcome::L1(w::L1Outcome { results, final_state: summary(&mut c, &seen)? }))
 }
 
 type CallResult = Result<Option<StoredBlock>, CallError>;
@@ -105,11 +105,12 @@ fn call_contract(c: &mut RollupOnL1, call: &w::L1Call, seen: &mut Seen) -> Resul
     Ok(result.map(|(b, _)| b))
 }
 
-fn summary(c: &mut RollupOnL1, seen: &Seen, listed: usize) -> Result<w::L1Summary, String> {
+fn summary(c: &mut RollupOnL1, seen: &Seen) -> Result<w::L1Summary, String> {
     let (committed, proven, executed) = c.blocks();
     let (first_open, total) = c.requests();
     let last = seen.blocks.get(&committed).ok_or("the last committed block was never returned by a commit")?;
-    let tokens = 0..=listed as u16;
+    let listed = c.listed_tokens();
+    let tokens = 0..=listed.len() as u16;
     let mut pending = Vec::new();
     for owner in &seen.addresses {
         for token in tokens.clone() {
@@ -138,6 +139,8 @@ fn summary(c: &mut RollupOnL1, seen: &Seen, listed: usize) -> Result<w::L1Summar
         last_committed_block: stored(last),
         pending_balances: pending,
         held,
+        governor: c.governor().to_string(),
+        tokens: listed.iter().map(|t| Address(t.0 .0).to_string()).collect(),
     })
 }
 

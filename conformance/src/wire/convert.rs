@@ -519,9 +519,12 @@ pub fn l1_config(c: &l1::L1Config) -> w::L1ConfigJson {
     w::L1ConfigJson {
         chain_id: dec(c.domain.chain_id),
         contract: c.domain.contract.to_string(),
+        governor: c.governor.to_string(),
         validators: c.validators.iter().map(Address::to_string).collect(),
         genesis_root: fr_dec(&c.genesis_root),
         tokens: c.tokens.iter().map(Address::to_string).collect(),
+        max_open_requests: dec(c.max_open_requests),
+        max_tokens: c.max_tokens,
     }
 }
 
@@ -529,9 +532,12 @@ pub fn l1_config(c: &l1::L1Config) -> w::L1ConfigJson {
 pub fn l1_config_of(c: &w::L1ConfigJson) -> R<l1::L1Config> {
     Ok(l1::L1Config {
         domain: L1Domain { chain_id: u64_of(&c.chain_id)?, contract: address_of(&c.contract)? },
+        governor: address_of(&c.governor)?,
         validators: c.validators.iter().map(|v| address_of(v)).collect::<R<_>>()?,
         genesis_root: fr_of(&c.genesis_root)?,
         tokens: c.tokens.iter().map(|v| address_of(v)).collect::<R<_>>()?,
+        max_open_requests: u64_of(&c.max_open_requests)?,
+        max_tokens: c.max_tokens,
     })
 }
 
@@ -675,6 +681,13 @@ pub fn l1_call_of(call: &w::L1Call) -> R<l1::Call> {
             Call::PerformExodus { block: stored_of(block)?, claim: claim_of(c)?, proof: bytes_of(proof)? }
         }
         C::CancelOutstandingDeposits { n } => Call::CancelOutstandingDeposits { n: u64_of(n)? },
+        C::SetGovernor { sender, governor } => {
+            Call::SetGovernor { sender: address_of(sender)?, governor: address_of(governor)? }
+        }
+        C::SetValidator { sender, validator, active } => {
+            Call::SetValidator { sender: address_of(sender)?, validator: address_of(validator)?, active: *active }
+        }
+        C::ListToken { sender, token } => Call::ListToken { sender: address_of(sender)?, token: address_of(token)? },
     })
 }
 

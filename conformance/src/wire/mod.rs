@@ -865,12 +865,19 @@ pub struct L1ConfigJson {
     pub chain_id: Dec,
     /// The contract's address (EIP-712 `verifyingContract`), 20 bytes `0x`-hex.
     pub contract: Hex,
-    /// The addresses allowed to commit, prove, execute and revert blocks, 20 bytes `0x`-hex each.
+    /// The first governor, who adds and removes validators and lists tokens, 20 bytes `0x`-hex.
+    pub governor: Hex,
+    /// The first addresses allowed to commit, prove, execute and revert blocks, 20 bytes `0x`-hex
+    /// each.
     pub validators: Vec<Hex>,
     /// The state root of block 0, decimal string.
     pub genesis_root: Dec,
-    /// Listed ERC-20 tokens: token id `i` is `tokens[i - 1]`; token 0 is ETH.
+    /// The first listed ERC-20 tokens: token id `i` is `tokens[i - 1]`; token 0 is ETH.
     pub tokens: Vec<Hex>,
+    /// The most priority requests open at once, decimal string.
+    pub max_open_requests: Dec,
+    /// The most tokens listed besides ETH, JSON number.
+    pub max_tokens: u16,
 }
 
 /// What the contract records of a committed block; calls name blocks by it, compared whole.
@@ -1039,6 +1046,29 @@ pub enum L1Call {
         /// The most requests to close, decimal string below 2^64.
         n: Dec,
     },
+    /// `setGovernor`: the governor hands its role to `governor`.
+    SetGovernor {
+        /// The caller, 20 bytes `0x`-hex.
+        sender: Hex,
+        /// The new governor (the zero address renounces), 20 bytes `0x`-hex.
+        governor: Hex,
+    },
+    /// `setValidator`: the governor adds or removes a validator.
+    SetValidator {
+        /// The caller, 20 bytes `0x`-hex.
+        sender: Hex,
+        /// The address added or removed, 20 bytes `0x`-hex.
+        validator: Hex,
+        /// Added (`true`) or removed (`false`).
+        active: bool,
+    },
+    /// `listToken`: the governor lists an ERC-20 under the next token id.
+    ListToken {
+        /// The caller, 20 bytes `0x`-hex.
+        sender: Hex,
+        /// The token contract, 20 bytes `0x`-hex.
+        token: Hex,
+    },
 }
 
 /// An accepted call; a commit also returns the block it stored.
@@ -1086,4 +1116,8 @@ pub struct L1Summary {
     /// What the contract holds from deposits (deposited, not yet paid out), by increasing
     /// token id: every token it holds a non-zero amount of.
     pub held: Vec<Balance>,
+    /// The governor, 20 bytes `0x`-hex.
+    pub governor: Hex,
+    /// The listed tokens, token id 1 first, 20 bytes `0x`-hex each.
+    pub tokens: Vec<Hex>,
 }

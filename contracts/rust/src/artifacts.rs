@@ -9,7 +9,10 @@ pub fn bytecode(artifact_json: &str) -> Vec<u8> {
     hex::decode(hex_code.trim_start_matches("0x")).expect("bytecode is hex")
 }
 
+pub const FALSE_TOKEN: &str = include_str!("../../artifacts/FalseToken.json");
+pub const FEE_TOKEN: &str = include_str!("../../artifacts/FeeToken.json");
 pub const GROTH16_VERIFIER: &str = include_str!("../../artifacts/Groth16Verifier.json");
+pub const NO_BOOL_TOKEN: &str = include_str!("../../artifacts/NoBoolToken.json");
 pub const ROLLUP: &str = include_str!("../../artifacts/Rollup.json");
 pub const SYMBOLIC_VERIFIER: &str = include_str!("../../artifacts/SymbolicVerifier.json");
 pub const TEST_TOKEN: &str = include_str!("../../artifacts/TestToken.json");
@@ -33,6 +36,24 @@ sol!(
     /// The test ERC-20 (contracts/src/TestToken.sol).
     TestToken,
     "artifacts/TestToken.json"
+);
+
+sol!(
+    /// A fee-on-transfer test ERC-20: burns 1% of every transfer (contracts/src/FeeToken.sol).
+    FeeToken,
+    "artifacts/FeeToken.json"
+);
+
+sol!(
+    /// A USDT-style test ERC-20 whose transfers return nothing (contracts/src/NoBoolToken.sol).
+    NoBoolToken,
+    "artifacts/NoBoolToken.json"
+);
+
+sol!(
+    /// A test ERC-20 that returns `false` instead of reverting (contracts/src/FalseToken.sol).
+    FalseToken,
+    "artifacts/FalseToken.json"
 );
 
 /// The rule id in a `Rejected(rule)` revert, if the revert data is one.

@@ -137,6 +137,11 @@ impl L1Evm {
         self.db().cache.accounts.get(&a).map_or(U256::ZERO, |acc| acc.info.balance)
     }
 
+    /// Whether `a` holds code (a deployed contract).
+    pub fn has_code(&mut self, a: Address) -> bool {
+        self.db().cache.accounts.get(&a).and_then(|acc| acc.info.code.as_ref()).is_some_and(|c| !c.is_empty())
+    }
+
     /// Sets the ETH balance of `a` (test funding).
     pub fn set_balance(&mut self, a: Address, wei: U256) {
         let db = self.db();

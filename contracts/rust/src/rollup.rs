@@ -155,14 +155,16 @@ impl RollupOnL1 {
         evm.set_timestamp(now);
         let mut tokens = Vec::new();
         for t in &config.tokens {
-            let (at, _) = evm.deploy(DEPLOYER, &bytecode(TEST_TOKEN), &[]).map_err(|e| e.to_string())?;
-            evm.move_contract(at, evm_address(t));
+            Self::place_test_token(evm, evm_address(t))?;
             tokens.push(evm_address(t));
         }
         let args = Rollup::constructorCall {
+            governor_: evm_address(&config.governor),
             validators: config.validators.iter().map(evm_address).collect(),
             genesisRoot: word(&config.genesis_root),
             tokenList: tokens.clone(),
+            maxOpenRequests_: config.max_open_requests,
+            maxTokens_: config.max_tokens,
             blockVerifier_: block_verifier,
             exitVerifier_: exit_verifier,
         }
@@ -171,6 +173,17 @@ impl RollupOnL1 {
         let rollup = evm_address(&config.domain.contract);
         evm.move_contract(at, rollup);
         Ok((rollup, tokens))
+    }
+
+    /// Deploys a test ERC-20 at `at`, unless a contract is there already (the zero address,
+    /// which the contract refuses to list, gets none).
+    fn place_test_token(evm: &mut L1Evm, at: EvmAddress) -> Result<(), String> {
+        if at == EvmAddress::ZERO || evm.has_code(at) {
+            return Ok(());
+        }
+        let (deployed, _) = evm.deploy(DEPLOYER, &bytecode(TEST_TOKEN), &[]).map_err(|e| e.to_string())?;
+        evm.move_contract(deployed, at);
+        Ok(())
     }
 
     /// Deploys into an existing EVM (where the verifiers live).
@@ -314,6 +327,23 @@ impl RollupOnL1 {
         self.send_as(DEPLOYER, Rollup::cancelOutstandingDepositsForExodusModeCall { n }).map(|o| o.gas_used)
     }
 
+    pub fn set_governor(&mut self, sender: &Address, governor: &Address) -> Result<u64, CallError> {
+        self.send(sender, Rollup::setGovernorCall { governor_: evm_address(governor) }).map(|o| o.gas_used)
+    }
+
+    pub fn set_validator(&mut self, sender: &Address, validator: &Address, active: bool) -> Result<u64, CallError> {
+        self.send(sender, Rollup::setValidatorCall { validator: evm_address(validator), active }).map(|o| o.gas_used)
+    }
+
+    /// `listToken`; a test ERC-20 is placed at `token` first if nothing is deployed there, so
+    /// deposits of the new token can be funded.
+    pub fn list_token(&mut self, sender: &Address, token: &Address) -> Result<u64, CallError> {
+        Self::place_test_token(&mut self.evm, evm_address(token)).map_err(CallError::Other)?;
+        let gas = self.send(sender, Rollup::listTokenCall { token: evm_address(token) })?.gas_used;
+        self.tokens = self.listed_tokens();
+        Ok(gas)
+    }
+
     // Views.
 
     /// Makes one call of the spec's list on the contract: the stored block for a commit, and the
@@ -344,6 +374,9 @@ impl RollupOnL1 {
             Call::ActivateExodusMode => gas(self.activate_exodus_mode()),
             Call::PerformExodus { block, claim, proof } => gas(self.perform_exodus(block, claim, proof)),
             Call::CancelOutstandingDeposits { n } => gas(self.cancel_outstanding_deposits(*n)),
+            Call::SetGovernor { sender, governor } => gas(self.set_governor(sender, governor)),
+            Call::SetValidator { sender, validator, active } => gas(self.set_validator(sender, validator, *active)),
+            Call::ListToken { sender, token } => gas(self.list_token(sender, token)),
         }
     }
 
@@ -357,6 +390,15 @@ impl RollupOnL1 {
 
     pub fn requests(&mut self) -> (u64, u64) {
         (self.view(Rollup::firstOpenRequestCall {}), self.view(Rollup::totalRequestsCall {}))
+    }
+
+    pub fn governor(&mut self) -> Address {
+        Address(self.view(Rollup::governorCall {}).0 .0)
+    }
+
+    /// The listed tokens, token id 1 first.
+    pub fn listed_tokens(&mut self) -> Vec<EvmAddress> {
+        self.view(Rollup::listedTokensCall {})
     }
 
     pub fn exodus_mode(&mut self) -> bool {

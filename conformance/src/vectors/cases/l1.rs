@@ -25,12 +25,26 @@ pub(super) fn validator() -> Address {
     user(99).address
 }
 
+/// The governor of the vectors' deployment.
+pub(super) fn governor() -> Address {
+    user(98).address
+}
+
+/// The vectors' bound on open priority requests: small, so a vector can fill the queue.
+pub(super) const MAX_OPEN_REQUESTS: u64 = 8;
+
+/// The vectors' bound on listed tokens: small, so a vector can reach it.
+pub(super) const MAX_TOKENS: u16 = 3;
+
 pub(super) fn config() -> L1Config {
     L1Config {
         domain: L1Domain { chain_id: 31337, contract: Address([0xcc; 20]) },
+        governor: governor(),
         validators: vec![validator()],
         genesis_root: genesis_root(),
         tokens: vec![Address([0x70; 20])],
+        max_open_requests: MAX_OPEN_REQUESTS,
+        max_tokens: MAX_TOKENS,
     }
 }
 
@@ -805,6 +819,170 @@ fn rejections() -> Vec<Case> {
     out
 }
 
+impl Script {
+    /// A governance call that must succeed.
+    pub(super) fn govern(&mut self, call: L1Call) -> &mut Self {
+        let spec_call = crate::wire::convert::l1_call_of(&call).expect("a built call converts");
+        self.l1.call(&spec_call, &SymbolicVerifier).expect("governance");
+        self.ok(call)
+    }
+}
+
+pub(super) fn list_token(sender: Address, token: Address) -> L1Call {
+    L1Call::ListToken { sender: sender.to_string(), token: token.to_string() }
+}
+
+pub(super) fn set_validator(sender: Address, validator: Address, active: bool) -> L1Call {
+    L1Call::SetValidator { sender: sender.to_string(), validator: validator.to_string(), active }
+}
+
+/// Governance (validators, tokens, the governor itself) and the bound on open requests.
+fn governance() -> Vec<Case> {
+    let (u0, u1, g) = (user(0), user(1), governor());
+    let c = |s: &Script, name: &str, desc: &str, call: L1Call, rule: Rule| {
+        s.case(name, desc, Some(call), Expect::Reject(rule))
+    };
+    let mut out = Vec::new();
+    let newcomer = user(97).address;
+
+    // A validator added by the governor commits; the one it removed cannot.
+    let mut v = Script::new();
+    v.govern(set_validator(g, newcomer, true)).govern(set_validator(g, validator(), false));
+    v.time(START + 10);
+    let parent = stored(&v.l1.blocks[0]);
+    let mut by_newcomer = empty_commit(&v, 1, START + 10, 64);
+    let mut by_removed = by_newcomer.clone();
+    if let L1Call::CommitBlock { sender, .. } = &mut by_newcomer {
+        *sender = newcomer.to_string();
+    }
+    out.push(v.case(
+        "validator_added_commits",
+        "a validator the governor added commits",
+        Some(by_newcomer),
+        Expect::Ok,
+    ));
+    if let L1Call::CommitBlock { sender, parent: p, .. } = &mut by_removed {
+        assert_eq!(*p, parent);
+        *sender = validator().to_string();
+    }
+    out.push(c(
+        &v,
+        "validator_removed",
+        "a validator the governor removed no longer commits",
+        by_removed,
+        Rule::L1NotValidator,
+    ));
+
+    // A listed token takes deposits under the next id; the list shows in the final state.
+    let mut t = Script::new();
+    let token2 = Address([0x71; 20]);
+    t.govern(list_token(g, token2));
+    let deposit2 = L1Call::Deposit { from: sender(u0.address), to: sender(u1.address), token: 2, amount: dec(40u8) };
+    out.push(t.case(
+        "list_token_then_deposit",
+        "a newly listed token takes deposits as token 2",
+        Some(deposit2),
+        Expect::Ok,
+    ));
+    out.push(c(
+        &t,
+        "list_token_twice",
+        "a token address is listed once",
+        list_token(g, token2),
+        Rule::L1TokenAlreadyListed,
+    ));
+    t.govern(list_token(g, Address([0x72; 20])));
+    out.push(c(
+        &t,
+        "list_token_past_the_bound",
+        "a deployment lists at most its bound of tokens",
+        list_token(g, Address([0x73; 20])),
+        Rule::L1TooManyTokens,
+    ));
+    out.push(c(
+        &Script::new(),
+        "list_token_zero",
+        "the zero address is no token",
+        list_token(g, Address::ZERO),
+        Rule::L1TokenZeroAddress,
+    ));
+    out.push(c(
+        &Script::new(),
+        "list_token_not_governor",
+        "a validator is not the governor",
+        list_token(validator(), token2),
+        Rule::L1NotGovernor,
+    ));
+    out.push(c(
+        &Script::new(),
+        "set_validator_not_governor",
+        "a validator cannot add another",
+        set_validator(validator(), newcomer, true),
+        Rule::L1NotGovernor,
+    ));
+
+    // Governance handed on: the old governor is refused, the new one governs.
+    let mut h = Script::new();
+    h.govern(L1Call::SetGovernor { sender: g.to_string(), governor: newcomer.to_string() });
+    out.push(c(&h, "old_governor", "the governor handed its role on", list_token(g, token2), Rule::L1NotGovernor));
+    h.govern(list_token(newcomer, token2));
+    out.push(h.case("new_governor_lists", "the new governor lists a token", None, Expect::Ok));
+    let renounce = L1Call::SetGovernor { sender: newcomer.to_string(), governor: Address::ZERO.to_string() };
+    h.govern(renounce);
+    out.push(c(
+        &h,
+        "renounced",
+        "after renouncing, nobody governs",
+        set_validator(newcomer, u0.address, true),
+        Rule::L1NotGovernor,
+    ));
+
+    // Governance goes on in exodus mode.
+    let mut x = Script::new();
+    x.deposit(&u0, 0, 5).exodus();
+    out.push(x.case(
+        "governance_in_exodus",
+        "governance works in exodus mode",
+        Some(list_token(g, token2)),
+        Expect::Ok,
+    ));
+
+    // The bound on open requests: a full queue refuses deposits and full exits alike; serving
+    // requests frees places.
+    let mut q = Script::new();
+    for _ in 0..MAX_OPEN_REQUESTS {
+        q.deposit(&u0, 0, 1);
+    }
+    let one_more = L1Call::Deposit { from: sender(u1.address), to: sender(u1.address), token: 0, amount: dec(1u8) };
+    out.push(c(
+        &q,
+        "queue_full_deposit",
+        "a full priority queue refuses a deposit",
+        one_more.clone(),
+        Rule::L1PriorityQueueFull,
+    ));
+    let exit = L1Call::RequestFullExit { owner: sender(u1.address), account_id: 0, token: 0 };
+    out.push(c(
+        &q,
+        "queue_full_full_exit",
+        "a full priority queue refuses a full exit",
+        exit,
+        Rule::L1PriorityQueueFull,
+    ));
+    q.time(START + 10);
+    let (b, block) = q.commit(vec![]);
+    out.push(c(
+        &q,
+        "queue_full_while_committed",
+        "requests a committed block serves stay open until it executes",
+        one_more.clone(),
+        Rule::L1PriorityQueueFull,
+    ));
+    q.prove(&b, &block).execute(&b, &block);
+    out.push(q.case("queue_freed", "executing the served requests frees the queue", Some(one_more), Expect::Ok));
+    out
+}
+
 pub(super) fn groups() -> Vec<(&'static str, Vec<Case>)> {
-    vec![("flows", happy()), ("rejections", rejections())]
+    vec![("flows", happy()), ("rejections", rejections()), ("governance", governance())]
 }

@@ -20,7 +20,7 @@ use zkrollup_spec::rules::Rule;
 use zkrollup_spec::testkit::*;
 use zkrollup_spec::tx::ChangePubKeyAuth;
 
-use super::l1::{funded, sender, validator, Script};
+use super::l1::{funded, governor, list_token, sender, validator, Script, MAX_OPEN_REQUESTS};
 use super::order::shown_or_apart;
 use crate::vectors::{Case, Expect};
 use crate::wire::convert::{commit, dec, hex_of, l1_call_of, stored};
@@ -35,6 +35,7 @@ pub const APART_L1: &[(CallKind, Rule, Rule, &str)] = &[
         "no deposit of an unlisted token is ever accepted, so its total is zero",
     ),
     (CallKind::Deposit, Rule::L1DepositZeroAmount, Rule::L1DepositTotalOverflow, "adding zero cannot overflow"),
+    (CallKind::ListToken, Rule::L1TokenZeroAddress, Rule::L1TokenAlreadyListed, "the zero address is never listed"),
     (
         CallKind::CommitBlock,
         Rule::CodecTruncated,
@@ -112,8 +113,9 @@ fn build(kind: CallKind, breaks: &[Rule]) -> Option<Built> {
             if has(Rule::L1DepositTotalOverflow) {
                 s.deposit(&u0, 1, u128::MAX);
             }
+            fill_queue_if(&mut s, has(Rule::L1PriorityQueueFull));
             if has(Rule::L1ExodusModeActive) {
-                s.deposit(&u0, 0, 1).exodus();
+                exodus_with_open_request(&mut s);
             }
             let call = L1Call::Deposit {
                 from: sender(u0.address),
@@ -125,8 +127,9 @@ fn build(kind: CallKind, breaks: &[Rule]) -> Option<Built> {
         }
         CallKind::RequestFullExit => {
             let mut s = Script::new();
+            fill_queue_if(&mut s, has(Rule::L1PriorityQueueFull));
             if has(Rule::L1ExodusModeActive) {
-                s.deposit(&u0, 0, 1).exodus();
+                exodus_with_open_request(&mut s);
             }
             let call = L1Call::RequestFullExit {
                 owner: sender(u0.address),
@@ -247,9 +250,42 @@ fn build(kind: CallKind, breaks: &[Rule]) -> Option<Built> {
             };
             (s, L1Call::WithdrawPendingBalance { owner: sender(u0.address), token: 1, amount: dec(amount) })
         }
-        CallKind::SetAuthPubkeyHash => return None,
+        CallKind::ListToken => {
+            // The vectors' deployment lists token 0x70… and allows three.
+            let mut s = Script::new();
+            if has(Rule::L1TooManyTokens) {
+                s.govern(list_token(governor(), Address([0x72; 20])))
+                    .govern(list_token(governor(), Address([0x73; 20])));
+            }
+            let token = if has(Rule::L1TokenZeroAddress) {
+                Address::ZERO
+            } else if has(Rule::L1TokenAlreadyListed) {
+                Address([0x70; 20])
+            } else {
+                Address([0x74; 20])
+            };
+            let by = if has(Rule::L1NotGovernor) { validator() } else { governor() };
+            (s, list_token(by, token))
+        }
+        CallKind::SetAuthPubkeyHash | CallKind::SetGovernor | CallKind::SetValidator => return None,
     };
     Some(Built { script, call })
+}
+
+/// Fills the priority queue to the vectors' bound when `full` (user 0 depositing 1 wei at a time).
+fn fill_queue_if(s: &mut Script, full: bool) {
+    while full && (s.l1.open_requests().len() as u64) < MAX_OPEN_REQUESTS {
+        s.deposit(&user(0), 0, 1);
+    }
+}
+
+/// Exodus mode, after a deposit of 1 wei so that a request is open to expire (none is added to
+/// a full queue, whose oldest request expires instead).
+fn exodus_with_open_request(s: &mut Script) {
+    if (s.l1.open_requests().len() as u64) < MAX_OPEN_REQUESTS {
+        s.deposit(&user(0), 0, 1);
+    }
+    s.exodus();
 }
 
 fn cancel_all(s: &mut Script) {
