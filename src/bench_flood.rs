@@ -66,8 +66,11 @@ fn serve(chunks: usize) -> Result<Served, String> {
     let (pk, vk) = dev_setup(BlockCircuit::blank(chunks), 1).map_err(|e| e.to_string())?;
     let (_, exit_vk) = dev_setup(ExitCircuit::blank(), 1).map_err(|e| e.to_string())?;
     let mut l1 = DualL1::deploy(config(&genesis), START, &vk, &exit_vk)?;
-    let attacker = Address([0xa7; 20]);
-    for k in 0..per_block {
+    let (attacker, op) = (Address([0xa7; 20]), user(0).address);
+    // The first request opens the fee account (account 0) that the block needs; the rest are
+    // the flood.
+    l1.deposit(op, op, 0, 1).map_err(|e| e.to_string())?;
+    for k in 1..per_block {
         l1.request_full_exit(attacker, k as u32, 0).map_err(|e| e.to_string())?;
     }
     l1.set_time(START + 12);
@@ -77,7 +80,6 @@ fn serve(chunks: usize) -> Result<Served, String> {
     let inputs: Vec<BlockInput> = state.open_requests().iter().map(|r| BlockInput::Priority(r.op.clone())).collect();
     let mut l2 = genesis.clone();
     let b = apply_block(&mut l2, &BlockParams { context: ctx, chunks }, &inputs).map_err(|e| e.to_string())?;
-    let op = user(0).address;
     let stored = l1.commit_block(op, &parent, &commit_info(&b, &inputs)).map_err(|e| e.to_string())?;
     let w = block::build(&mut RefState::from_spec(&genesis), &ctx, chunks, &inputs).map_err(|e| e.to_string())?;
     let t = Instant::now();
