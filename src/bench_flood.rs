@@ -6,11 +6,12 @@
 //! - the operator's cost of serving requests at each block size: blocks holding nothing but
 //!   full exits (what a flood makes), committed, proven and executed, their gas per request,
 //!   and how many requests per day one prover serves (the proving time measured here);
-//! - before the bound on open requests: how many requests (and how much gas) force exodus, the
-//!   queue outrunning the operator within the 3-day expiry;
-//! - after it: whether the bound fits in what the operator serves in 3 days (then no flood can
-//!   force exodus), and what keeping the queue full costs the attacker per day against what
-//!   serving it costs the operator.
+//! - before deadlines were spaced (every request due 3 days after it is made): how many
+//!   requests (and how much gas) force exodus, the queue outrunning the operator;
+//! - after (each deadline at least `PRIORITY_REQUEST_SPACING_SECONDS` after the one before):
+//!   the operator's margin over the one request per spacing it must serve (no flood forces
+//!   exodus while it is above 1), and what a day of delay to every later request costs the
+//!   attacker against what serving that flood costs the operator.
 //!
 //! Every call also runs on the spec's L1 (`DualL1`) and must agree.
 
@@ -25,7 +26,7 @@ use zkrollup_contracts::verifier::proof_bytes;
 use zkrollup_reference::state::RefState;
 use zkrollup_spec::block::{apply_block, BlockInput, BlockParams};
 use zkrollup_spec::l1::{commit_info, pending_ops, L1Config};
-use zkrollup_spec::params::{MAX_OPEN_PRIORITY_REQUESTS, PRIORITY_EXPIRATION_SECONDS};
+use zkrollup_spec::params::{PRIORITY_EXPIRATION_SECONDS, PRIORITY_REQUEST_SPACING_SECONDS};
 use zkrollup_spec::primitives::Address;
 use zkrollup_spec::state::State;
 use zkrollup_spec::testkit::user;
@@ -146,34 +147,35 @@ pub(crate) fn run(sizes: &[usize]) -> Result<(), String> {
 
     let expiry_days = PRIORITY_EXPIRATION_SECONDS as f64 / DAY;
     println!(
-        "\nbefore the bound (requests unbounded, {expiry_days:.0}-day expiry): a flood forces exodus once the queue"
+        "\nbefore (every request due {expiry_days:.0} days after it is made): a flood forces exodus once the queue"
     );
     println!("holds more than the operator serves before the oldest request expires:");
     for s in &served {
         let needed = s.per_day() * expiry_days;
         println!(
-            "  {:>2} chunks: {:>9.0} requests, {:>7.2} Ggas of requests ({:.1} full 36M-gas L1 blocks) freeze every balance",
+            "  {:>2} chunks: {:>9.0} requests, {:>7.2} Ggas of requests ({:.1} full 36M-gas L1 blocks) force exodus",
             s.chunks,
             needed,
             needed * request / 1e9,
             needed * request / 36e6
         );
     }
-    let bound = MAX_OPEN_PRIORITY_REQUESTS as f64;
+    let spacing = PRIORITY_REQUEST_SPACING_SECONDS;
+    let demanded = DAY / spacing as f64;
     println!(
-        "\nafter (at most {MAX_OPEN_PRIORITY_REQUESTS} open requests; more are refused with l1.priority_queue_full):"
+        "\nafter (each deadline at least {spacing} s after the one before): the operator must serve {demanded:.0} requests a day"
     );
+    println!("under a flood; one day of delay to every later request costs the attacker {demanded:.0} requests:");
     for s in &served {
-        let hours = bound / s.per_day() * 24.0;
-        let verdict = if hours < expiry_days * 24.0 { "no flood can force exodus" } else { "TOO SMALL A MARGIN" };
+        let margin = s.per_day() / demanded;
+        let verdict = if margin >= 1.0 { "no flood can force exodus" } else { "A FLOOD OUTRUNS ONE PROVER" };
         println!(
-            "  {:>2} chunks: a full queue is served in {hours:>5.1} h of the {:.0} h expiry ({verdict}); keeping it full costs the attacker {:.2} Ggas/day, serving it the operator {:.2} Ggas/day",
+            "  {:>2} chunks: one prover serves {margin:>4.1}x what is demanded ({verdict}); a day of delay costs the attacker {:.2} Ggas, serving it the operator {:.2} Ggas",
             s.chunks,
-            expiry_days * 24.0,
-            s.per_day() * request / 1e9,
-            s.per_day() * s.gas_per_request() / 1e9
+            demanded * request / 1e9,
+            demanded * s.gas_per_request() / 1e9
         );
     }
-    println!("\n(an honest request waits at most until a place frees, never past its own expiry)");
+    println!("\n(no request is refused; one made behind n others waits at most n spacings past its own expiry)");
     Ok(())
 }

@@ -233,8 +233,7 @@ fn apply(l1: &mut L1, call: &w::L1Call) {
 
 fn script(words: &[u64]) -> w::L1Input {
     let mut config = SpecRollup::config(user(OPERATOR).address);
-    // Small bounds, so that random sequences reach them.
-    config.max_open_requests = 3;
+    // A small bound, so that random sequences reach it.
     config.max_tokens = 3;
     let start = 1_000;
     let mut s = Script { l1: L1::new(config.clone(), start), states: vec![State::new()], calls: vec![] };

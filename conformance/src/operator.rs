@@ -11,7 +11,7 @@ use zkrollup_spec::l1::{
     commit_info, pending_ops, Call, CommitBlock, L1Config, ProofVerifier, StoredBlock, SymbolicVerifier, L1,
 };
 use zkrollup_spec::op::Op;
-use zkrollup_spec::params::{MAX_LISTED_TOKENS, MAX_OPEN_PRIORITY_REQUESTS};
+use zkrollup_spec::params::MAX_LISTED_TOKENS;
 use zkrollup_spec::primitives::{Address, PubKeyHash};
 use zkrollup_spec::rules::Rejection;
 use zkrollup_spec::state::{genesis_root, AccountId, Nonce, State, TokenId};
@@ -170,7 +170,6 @@ impl SpecRollup {
             validators: vec![operator],
             genesis_root: genesis_root(),
             tokens: vec![Address([0x70; 20])],
-            max_open_requests: MAX_OPEN_PRIORITY_REQUESTS,
             max_tokens: MAX_LISTED_TOKENS,
         }
     }

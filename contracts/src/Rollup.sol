@@ -27,6 +27,8 @@ contract Rollup {
 
     uint256 private constant CHUNK_BYTES = 8;
     uint64 private constant PRIORITY_EXPIRATION = 3 days;
+    /// The least time between two requests' deadlines: a flood cannot outrun the operator.
+    uint64 private constant PRIORITY_REQUEST_SPACING = 15 seconds;
     uint256 private constant COMMIT_TIMESTAMP_WINDOW = 24 hours;
     uint32 private constant MAX_ACCOUNT_ID = (1 << 24) - 1;
     /// Gas forwarded to a verifier: a failing BN254 precompile burns what it is given.
@@ -95,8 +97,6 @@ contract Rollup {
     /// Fixed at deployment: a governor that could replace a verifier could take every balance.
     IProofVerifier public immutable blockVerifier;
     IProofVerifier public immutable exitVerifier;
-    /// The most priority requests open at once (the spec's `max_open_requests`).
-    uint64 public immutable maxOpenRequests;
     /// The most tokens listed besides ETH (the spec's `max_tokens`; 16-bit token ids allow 65,535).
     uint16 public immutable maxTokens;
 
@@ -162,7 +162,6 @@ contract Rollup {
         address[] memory validators,
         uint256 genesisRoot,
         address[] memory tokenList,
-        uint64 maxOpenRequests_,
         uint16 maxTokens_,
         IProofVerifier blockVerifier_,
         IProofVerifier exitVerifier_
@@ -176,7 +175,6 @@ contract Rollup {
         for (uint256 i = 0; i < tokenList.length; ++i) {
             addToken(tokenList[i], maxTokens_);
         }
-        maxOpenRequests = maxOpenRequests_;
         blockVerifier = blockVerifier_;
         exitVerifier = exitVerifier_;
         storedBlockHashes[0] = hashStored(StoredBlock(0, 0, keccak256(""), 0, genesisRoot, bytes32(0)));
@@ -242,10 +240,17 @@ contract Rollup {
     }
 
     function pushRequest(Request memory r) private {
-        reject(totalRequests - firstOpenRequest < maxOpenRequests, "l1.priority_queue_full");
-        // Saturating, as the spec: a clock within 3 days of 2^64 s would otherwise revert.
+        // max(now + expiry, the last deadline + spacing), saturating as the spec: a clock or
+        // deadline within 3 days of 2^64 s would otherwise revert.
+        uint64 max = type(uint64).max;
         uint64 now_ = uint64(block.timestamp);
-        r.expiresAt = now_ > type(uint64).max - PRIORITY_EXPIRATION ? type(uint64).max : now_ + PRIORITY_EXPIRATION;
+        uint64 expiresAt = now_ > max - PRIORITY_EXPIRATION ? max : now_ + PRIORITY_EXPIRATION;
+        if (totalRequests > 0) {
+            uint64 last = requests[totalRequests - 1].expiresAt;
+            uint64 spaced = last > max - PRIORITY_REQUEST_SPACING ? max : last + PRIORITY_REQUEST_SPACING;
+            if (spaced > expiresAt) expiresAt = spaced;
+        }
+        r.expiresAt = expiresAt;
         requests[totalRequests] = r;
         if (r.kind == DEPOSIT) {
             emit DepositRequested(totalRequests, r.from, r.to, r.token, r.amount, r.expiresAt);

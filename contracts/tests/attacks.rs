@@ -5,8 +5,10 @@ use zkrollup_contracts::artifacts::{bytecode, SYMBOLIC_VERIFIER};
 use zkrollup_contracts::evm::L1Evm;
 use zkrollup_contracts::rollup::{CallError, RollupOnL1, DEPLOYER};
 use zkrollup_spec::block::{apply_block, BlockInput, BlockParams};
-use zkrollup_spec::l1::{commit_info, pending_ops, CommitBlock, L1Config, StoredBlock, SymbolicVerifier, L1};
-use zkrollup_spec::params::{CHUNK_BYTES, MAX_LISTED_TOKENS, MAX_OPEN_PRIORITY_REQUESTS, PRIORITY_EXPIRATION_SECONDS};
+use zkrollup_spec::l1::{commit_info, pending_ops, CommitBlock, Event, L1Config, StoredBlock, SymbolicVerifier, L1};
+use zkrollup_spec::params::{
+    CHUNK_BYTES, MAX_LISTED_TOKENS, PRIORITY_EXPIRATION_SECONDS, PRIORITY_REQUEST_SPACING_SECONDS,
+};
 use zkrollup_spec::primitives::Address;
 use zkrollup_spec::rules::Rule;
 use zkrollup_spec::state::genesis_root;
@@ -70,41 +72,56 @@ fn governor() -> Address {
     Address([0x60; 20])
 }
 
-/// Finding 3 (medium): requests were free and unbounded, so a flood queued more within the
-/// 3-day expiry than the operator can prove and forced exodus for everyone (`bench flood` has
-/// the figures). Now a deployment keeps at most `MAX_OPEN_PRIORITY_REQUESTS` open: the
-/// attacker's flood stops there, deposits and full exits alike, and serving requests frees
-/// places again.
+/// Finding 3 (medium): requests were free and their deadline fixed, so a flood queued more
+/// within the 3-day expiry than the operator can prove and forced exodus for everyone (`bench
+/// flood` has the figures). Now each deadline is at least `PRIORITY_REQUEST_SPACING_SECONDS`
+/// after the one before: a flood made at once falls due one request per spacing, and an operator
+/// serving one request per spacing (a third of what one prover manages) is never overtaken,
+/// even starting at the last moment. The honest request behind the flood is queued, not
+/// refused, and waits one spacing per request ahead of it.
 #[test]
-fn a_flood_of_requests_stops_at_the_bound() {
-    let (mut c, genesis) = deploy();
-    let attacker = Address([0xa7; 20]);
-    // The first request opens the fee account (account 0) that the serving block needs.
-    c.deposit(&attacker, &attacker, 0, 1).expect("the first request");
-    for k in 1..MAX_OPEN_PRIORITY_REQUESTS {
-        c.request_full_exit(&attacker, (k % 1_000) as u32, 0).unwrap_or_else(|e| panic!("request {k}: {e}"));
-    }
-    assert_eq!(c.requests(), (0, MAX_OPEN_PRIORITY_REQUESTS));
-    let full = Err(CallError::Rejected("l1.priority_queue_full".into()));
-    assert_eq!(c.request_full_exit(&attacker, 0, 0).map(drop), full);
-    assert_eq!(c.deposit(&attacker, &attacker, 0, 1).map(drop), full);
-    // The operator serves ten requests in a 64-chunk block; ten places free up.
+fn a_flood_cannot_force_exodus_against_an_operator_that_keeps_pace() {
+    const FLOOD: u64 = 12;
+    let (mut c, mut parent) = deploy();
     let mut spec = L1::new(c_config(), START);
+    let (attacker, honest) = (Address([0xa7; 20]), Address([0x0b; 20]));
+    // The first request opens the fee account (account 0) that the serving blocks need.
+    c.deposit(&attacker, &attacker, 0, 1).expect("the first request");
     spec.deposit(attacker, attacker, 0, 1).unwrap();
-    for k in 1..MAX_OPEN_PRIORITY_REQUESTS {
-        spec.request_full_exit(attacker, (k % 1_000) as u32, 0).unwrap();
+    for k in 1..FLOOD {
+        c.request_full_exit(&attacker, k as u32, 0).expect("a flood request");
+        spec.request_full_exit(attacker, k as u32, 0).unwrap();
     }
-    c.set_time(START + 10);
-    spec.set_time(START + 10);
-    let inputs: Vec<BlockInput> =
-        spec.open_requests()[..10].iter().map(|r| BlockInput::Priority(r.op.clone())).collect();
-    let ctx = BlockContext { block_number: 1, fee_account: 0, timestamp: START + 10 };
-    let block = apply_block(&mut State::new(), &BlockParams { context: ctx, chunks: 64 }, &inputs).unwrap();
-    let (stored, _) = c.commit_block(&validator(), &genesis, &commit_info(&block, &inputs)).unwrap();
-    c.prove_block(&validator(), &stored, &SymbolicVerifier::proof_of(&block.public_input())).unwrap();
-    c.execute_block(&validator(), &stored, &pending_ops(&block)).unwrap();
-    assert_eq!(c.requests(), (10, MAX_OPEN_PRIORITY_REQUESTS));
-    c.request_full_exit(&attacker, 0, 0).expect("a place is free again");
+    c.deposit(&honest, &honest, 0, 5).expect("the honest request is queued");
+    spec.deposit(honest, honest, 0, 5).unwrap();
+    let logged: Vec<u64> = c
+        .log
+        .iter()
+        .filter_map(|e| match e {
+            Event::PriorityRequest { expires_at, .. } => Some(*expires_at),
+            _ => None,
+        })
+        .collect();
+    let spaced: Vec<u64> =
+        (0..=FLOOD).map(|k| START + PRIORITY_EXPIRATION_SECONDS + k * PRIORITY_REQUEST_SPACING_SECONDS).collect();
+    assert_eq!(logged, spaced, "the contract's deadlines");
+    // The operator starts at the last moment and serves one request per spacing, each one
+    // second before its deadline, in 8-chunk blocks; exodus is never due.
+    let mut l2 = State::new();
+    for (k, &due) in spaced.iter().enumerate() {
+        c.set_time(due - 1);
+        let not_due = Err(CallError::Rejected("l1.exodus_not_due".into()));
+        assert_eq!(c.activate_exodus_mode().map(drop), not_due, "before serving request {k}");
+        let inputs = vec![BlockInput::Priority(spec.requests[k].op.clone())];
+        let ctx = BlockContext { block_number: k as u32 + 1, fee_account: 0, timestamp: due - 1 };
+        let block = apply_block(&mut l2, &BlockParams { context: ctx, chunks: 8 }, &inputs).unwrap();
+        let (stored, _) = c.commit_block(&validator(), &parent, &commit_info(&block, &inputs)).unwrap();
+        c.prove_block(&validator(), &stored, &SymbolicVerifier::proof_of(&block.public_input())).unwrap();
+        c.execute_block(&validator(), &stored, &pending_ops(&block)).unwrap();
+        parent = stored;
+    }
+    assert_eq!(c.requests(), (FLOOD + 1, FLOOD + 1), "every request served");
+    assert_eq!(l2.account(1).map(|a| a.address), Some(honest), "the honest deposit reached L2");
 }
 
 fn c_config() -> L1Config {
@@ -114,7 +131,6 @@ fn c_config() -> L1Config {
         validators: vec![validator()],
         genesis_root: genesis_root(),
         tokens: vec![],
-        max_open_requests: MAX_OPEN_PRIORITY_REQUESTS,
         max_tokens: MAX_LISTED_TOKENS,
     }
 }
@@ -159,7 +175,6 @@ fn the_constructor_refuses_a_bad_token_list_or_genesis_root() {
             validators: vec![EvmAddress::repeat_byte(0x99)],
             genesisRoot: root,
             tokenList: tokens,
-            maxOpenRequests_: 16,
             maxTokens_: 2,
             blockVerifier_: EvmAddress::repeat_byte(1),
             exitVerifier_: EvmAddress::repeat_byte(1),

@@ -31,7 +31,7 @@ use zkrollup_contracts::artifacts::{
 use zkrollup_contracts::evm::L1Evm;
 use zkrollup_contracts::rollup::{evm_address, CallError, RollupOnL1, DEPLOYER};
 use zkrollup_spec::l1::{Event, L1Config};
-use zkrollup_spec::params::{MAX_LISTED_TOKENS, MAX_OPEN_PRIORITY_REQUESTS, PRIORITY_EXPIRATION_SECONDS};
+use zkrollup_spec::params::{MAX_LISTED_TOKENS, PRIORITY_EXPIRATION_SECONDS};
 use zkrollup_spec::primitives::Address;
 use zkrollup_spec::state::genesis_root;
 use zkrollup_spec::transition::PriorityOp;
@@ -56,7 +56,6 @@ fn deploy(token_code: Option<&str>) -> RollupOnL1 {
         validators: vec![Address([0x99; 20])],
         genesis_root: genesis_root(),
         tokens: vec![TOKEN],
-        max_open_requests: MAX_OPEN_PRIORITY_REQUESTS,
         max_tokens: MAX_LISTED_TOKENS,
     };
     let mut evm = L1Evm::new();

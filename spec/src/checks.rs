@@ -176,14 +176,10 @@ impl CallKind {
                 Rule::L1DepositZeroAmount,
                 Rule::L1DepositZeroAddress,
                 Rule::L1DepositTotalOverflow,
-                Rule::L1PriorityQueueFull,
             ],
-            CallKind::RequestFullExit => &[
-                Rule::L1ExodusModeActive,
-                Rule::L1FullExitAccountIdOutOfRange,
-                Rule::L1TokenNotListed,
-                Rule::L1PriorityQueueFull,
-            ],
+            CallKind::RequestFullExit => {
+                &[Rule::L1ExodusModeActive, Rule::L1FullExitAccountIdOutOfRange, Rule::L1TokenNotListed]
+            }
             CallKind::SetAuthPubkeyHash => &[Rule::L1AuthFactExists],
             CallKind::CommitBlock => &[
                 Rule::L1NotValidator,

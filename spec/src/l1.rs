@@ -12,8 +12,8 @@
 //! public input), then *executes* it: withdrawals, forced exits and full exits become pending
 //! balances their owners withdraw, and the served priority requests leave the queue.
 //!
-//! **Priority queue.** Deposits and full-exit requests join a queue with an expiry
-//! ([`PRIORITY_EXPIRATION_SECONDS`]). Committed blocks must serve the open requests in order.
+//! **Priority queue.** Deposits and full-exit requests join a queue with a deadline
+//! ([`PRIORITY_EXPIRATION_SECONDS`] away, later under a flood). Committed blocks must serve the open requests in order.
 //! If the oldest open request expires unserved, anyone may activate **exodus mode**: committed
 //! but unexecuted blocks are dropped, block processing stops, owners exit with exit proofs
 //! against the last executed root ([`crate::exit`]), and queued deposits can be refunded.
@@ -40,7 +40,10 @@
 //! ## Priority requests
 //!
 //! Every request ever made has an id, its index in [`L1::requests`], starting at 0. A request
-//! made at time `now` expires at `now + PRIORITY_EXPIRATION_SECONDS`. Ids below
+//! made at time `now` expires at `max(now + PRIORITY_EXPIRATION_SECONDS, d +
+//! PRIORITY_REQUEST_SPACING_SECONDS)`, `d` the deadline of the request made before it (none for
+//! the first: then `now + PRIORITY_EXPIRATION_SECONDS`), so deadlines never decrease along the
+//! queue and the oldest open request is always the first to expire. Ids below
 //! [`L1::first_open_request`] are done: executed, or refunded or dropped in exodus mode. The
 //! others are *open*, oldest first; the first [`L1::committed_requests`] of them are already
 //! served by committed, unexecuted blocks.
@@ -111,8 +114,8 @@
 //!
 //! | call | checks, in order |
 //! |---|---|
-//! | [`deposit`](L1::deposit) | `l1.exodus_mode_active`, `l1.token_not_listed`, `l1.deposit_zero_amount`, `l1.deposit_zero_address`, `l1.deposit_total_overflow`, `l1.priority_queue_full` |
-//! | [`request_full_exit`](L1::request_full_exit) | `l1.exodus_mode_active`, `l1.full_exit_account_id_out_of_range`, `l1.token_not_listed`, `l1.priority_queue_full` |
+//! | [`deposit`](L1::deposit) | `l1.exodus_mode_active`, `l1.token_not_listed`, `l1.deposit_zero_amount`, `l1.deposit_zero_address`, `l1.deposit_total_overflow` |
+//! | [`request_full_exit`](L1::request_full_exit) | `l1.exodus_mode_active`, `l1.full_exit_account_id_out_of_range`, `l1.token_not_listed` |
 //! | [`set_auth_pubkey_hash`](L1::set_auth_pubkey_hash) | `l1.auth_fact_exists` |
 //! | [`commit_block`](L1::commit_block) | `l1.not_validator`, `l1.exodus_mode_active`, `l1.stored_block_mismatch`, `l1.block_number_mismatch`, `l1.bad_timestamp`, `l1.bad_pubdata_length`; then per listed on-chain op: `l1.bad_onchain_op_offset`, `l1.not_onchain_op`, the op's decoding (`codec.truncated`, `codec.nonzero_padding`), then by kind `l1.priority_op_mismatch` (Deposit, FullExit) or `l1.change_pubkey_unauthorised` (ChangePubKey) |
 //! | [`prove_block`](L1::prove_block) | `l1.not_validator`, `l1.exodus_mode_active`, `l1.block_not_committed` (twice), `l1.invalid_proof` |
@@ -151,17 +154,24 @@
 //! [`L1::held`] would no longer match its balance): the governor must not list them, and the
 //! contract cannot tell them apart, so listing is the only gate.
 //!
-//! ## The bound on open requests
+//! ## Deadlines that stretch under a flood
 //!
-//! At most [`L1Config::max_open_requests`] requests are open at once
-//! ([`crate::params::MAX_OPEN_PRIORITY_REQUESTS`] in a deployment). Without the bound, requests
-//! are free to make and an attacker could queue more within [`PRIORITY_EXPIRATION_SECONDS`]
-//! than the operator can prove (at most 10 fit a 64-chunk block), force exodus for everyone, and
-//! freeze every balance until its owner exits with a proof. With it, the operator always has
-//! the time to serve the whole queue, so a flood only keeps the queue full: it pays a request's
-//! L1 gas for every request the operator serves, more than the operator's cost of serving it
-//! (`cargo run --release -- bench flood`), and an honest request waits for a free place, never
-//! longer than the operator takes to serve the queue.
+//! Requests are free to make (their L1 gas aside) and a block serves at most ten of them. With
+//! a fixed deadline an attacker could queue more within [`PRIORITY_EXPIRATION_SECONDS`] than
+//! the operator can prove, force exodus for everyone, and leave every owner to exit with a
+//! proof. So a request's deadline is also at least [`PRIORITY_REQUEST_SPACING_SECONDS`] after
+//! the deadline of the request before it: the operator is always granted that long per queued
+//! request, which one prover needs a third of at any block size, so no flood forces exodus.
+//!
+//! A flood can only *delay*: a request made behind `n` others waits at most
+//! `max(PRIORITY_EXPIRATION_SECONDS, n · PRIORITY_REQUEST_SPACING_SECONDS)`, and each second of
+//! delay costs the attacker one request per spacing for as long as the delay lasts (requests
+//! are served in order, so an honest request's deadline is fixed when it is made and no later
+//! request moves it). No request is ever refused: a bound on open requests was considered and
+//! dropped, because whoever frees places can refill them first (a validator can serve and
+//! request in one transaction), and a censoring operator would then shut the escape hatch for
+//! the price of keeping a bounded queue full. `cargo run --release -- bench flood` sets the
+//! attacker's gas per day of delay beside the operator's gas of serving the flood.
 //!
 //! ## Decisions the state machine does not show
 //!
@@ -204,6 +214,7 @@ use crate::exit::ExitClaim;
 use crate::op::{chunks_of, decode_pubdata, is_onchain_code, Op};
 use crate::params::{
     BLOCK_CHUNK_SIZES, CHUNK_BYTES, COMMIT_TIMESTAMP_WINDOW_SECONDS, MAX_ACCOUNT_ID, PRIORITY_EXPIRATION_SECONDS,
+    PRIORITY_REQUEST_SPACING_SECONDS,
 };
 use crate::primitives::field::fr_to_be_bytes;
 use crate::primitives::keys::keccak256;
@@ -259,9 +270,6 @@ pub struct L1Config {
     pub genesis_root: Fr,
     /// The first listed tokens: token id `i` (1-based) is `tokens[i - 1]`; token 0 is ETH.
     pub tokens: Vec<Address>,
-    /// The most priority requests open at once ([the bound](crate::l1#the-bound-on-open-requests));
-    /// deployments use [`crate::params::MAX_OPEN_PRIORITY_REQUESTS`].
-    pub max_open_requests: u64,
     /// The most tokens listed besides ETH; deployments use [`crate::params::MAX_LISTED_TOKENS`], all that 16-bit
     /// token ids allow.
     pub max_tokens: u16,
@@ -338,7 +346,7 @@ pub struct CommitBlock {
 pub struct QueuedRequest {
     /// The request.
     pub op: PriorityOp,
-    /// When it expires unserved: the request time plus [`PRIORITY_EXPIRATION_SECONDS`].
+    /// When it expires unserved ([the deadline](crate::l1#priority-requests)).
     pub expires_at: u64,
 }
 
@@ -361,7 +369,7 @@ pub enum Event {
         id: u64,
         /// The request.
         request: PriorityOp,
-        /// When it expires: the request time plus [`PRIORITY_EXPIRATION_SECONDS`].
+        /// When it expires ([the deadline](crate::l1#priority-requests)).
         expires_at: u64,
     },
     /// `owner` authorised, on chain, the ChangePubKey to `pubkey_hash` at `nonce`.
@@ -589,17 +597,14 @@ impl L1 {
         c.check(*sender == self.governor, Rule::L1NotGovernor, || format!("{sender} is not the governor"))
     }
 
-    /// Checks the bound on open requests (`l1.priority_queue_full`), then queues `op`.
-    fn push_request(&mut self, c: &mut Checker, op: PriorityOp) -> Result<(), Rejection> {
-        let open = self.open_requests().len() as u64;
-        let max = self.config.max_open_requests;
-        c.check(open < max, Rule::L1PriorityQueueFull, || format!("{open} requests are open, at most {max}"))?;
-        // Saturating: an L1 clock within 3 days of 2^64 s (never reached) would otherwise wrap.
-        let expires_at = self.now.saturating_add(PRIORITY_EXPIRATION_SECONDS);
+    /// Queues `op` with its deadline ([the spacing](crate::l1#deadlines-that-stretch-under-a-flood)).
+    fn push_request(&mut self, op: PriorityOp) {
+        // Saturating: a clock or deadline within 3 days of 2^64 s (never reached) would wrap.
+        let spaced = self.requests.last().map_or(0, |r| r.expires_at.saturating_add(PRIORITY_REQUEST_SPACING_SECONDS));
+        let expires_at = self.now.saturating_add(PRIORITY_EXPIRATION_SECONDS).max(spaced);
         let id = self.requests.len() as u64;
         self.log.push(Event::PriorityRequest { id, request: op.clone(), expires_at });
         self.requests.push(QueuedRequest { op, expires_at });
-        Ok(())
     }
 
     /// `depositETH` / `depositERC20`: `from` moves `amount` of `token` into the contract for the
@@ -612,14 +617,13 @@ impl L1 {
     /// 4. `l1.deposit_zero_address`: `to` is not the zero address (`from` is not checked).
     /// 5. `l1.deposit_total_overflow`: what the contract [`held`](L1::held) of `token` (deposited
     ///    and not yet paid out), plus `amount`, fits in 128 bits.
-    /// 6. `l1.priority_queue_full`: fewer than [`L1Config::max_open_requests`] requests are open.
     ///
     /// `amount` is what reached the contract: for an ERC-20 the contract measures its balance
     /// before and after the transfer (checks 3 and 5 apply to what arrived), so a token that
     /// takes a fee on transfer credits less than was sent and the books stay backed.
     ///
     /// Effects: [`held`](L1::held) of `token` rises by `amount`; the request `Deposit { from, to, token, amount }` is queued with the next
-    /// request id, expiring at `now + PRIORITY_EXPIRATION_SECONDS`.
+    /// request id, with its [deadline](crate::l1#priority-requests).
     pub fn deposit(&mut self, from: Address, to: Address, token: TokenId, amount: u128) -> Result<(), Rejection> {
         self.atomically(CallKind::Deposit, |s, c| {
             s.require_active(c)?;
@@ -631,7 +635,8 @@ impl L1 {
                 format!("the contract would hold more than 2^128 - 1 of token {token}")
             })?;
             s.held.insert(token, total.unwrap_or(u128::MAX)); // MAX only with the check switched off
-            s.push_request(c, PriorityOp::Deposit(DepositRequest { from, to, token, amount }))
+            s.push_request(PriorityOp::Deposit(DepositRequest { from, to, token, amount }));
+            Ok(())
         })
     }
 
@@ -641,10 +646,9 @@ impl L1 {
     /// 1. `l1.exodus_mode_active`: exodus mode is not active.
     /// 2. `l1.full_exit_account_id_out_of_range`: `account_id ≤ MAX_ACCOUNT_ID` (`2^24 − 1`).
     /// 3. `l1.token_not_listed`: `token ≤ tokens.len()`.
-    /// 4. `l1.priority_queue_full`: fewer than [`L1Config::max_open_requests`] requests are open.
     ///
-    /// Effects: the request `FullExit { account_id, owner, token }` is queued, expiring at
-    /// `now + PRIORITY_EXPIRATION_SECONDS`. Ownership is not checked here: the L2 state decides
+    /// Effects: the request `FullExit { account_id, owner, token }` is queued with its
+    /// [deadline](crate::l1#priority-requests). Ownership is not checked here: the L2 state decides
     /// it when the request is served (a wrong owner exits amount zero).
     pub fn request_full_exit(
         &mut self,
@@ -658,7 +662,8 @@ impl L1 {
                 format!("account {account_id}")
             })?;
             s.require_token(c, token)?;
-            s.push_request(c, PriorityOp::FullExit(FullExitRequest { account_id, owner, token }))
+            s.push_request(PriorityOp::FullExit(FullExitRequest { account_id, owner, token }));
+            Ok(())
         })
     }
 

@@ -48,15 +48,15 @@ pub const FEE_TOKENS_PER_BLOCK: usize = 4;
 /// its submission, or anyone may switch the contract into exodus mode.
 pub const PRIORITY_EXPIRATION_SECONDS: u64 = 3 * 24 * 60 * 60;
 
-/// The bound on open priority requests a deployment takes (its [`crate::l1::L1Config`]'s
-/// `max_open_requests`; tests and vectors use smaller bounds). A request made while this many
-/// are open is refused (`l1.priority_queue_full`), so a flood of requests can never outrun the
-/// operator within [`PRIORITY_EXPIRATION_SECONDS`] and force exodus: one 2-core prover serves
-/// 4,096 requests in under 7 hours at the smallest block size (one request per 8-chunk block,
-/// about 6 s a proof), 10 times faster at 64 chunks. A flood can only keep the queue full,
-/// paying a request's L1 gas for every request the operator serves (`bench flood` compares the
-/// two).
-pub const MAX_OPEN_PRIORITY_REQUESTS: u64 = 4_096;
+/// The least time between two requests' deadlines: a request made at `now` expires at
+/// `max(now + PRIORITY_EXPIRATION_SECONDS, d + PRIORITY_REQUEST_SPACING_SECONDS)`, where `d` is
+/// the deadline of the request queued before it ([the spacing](crate::l1#deadlines-that-stretch-under-a-flood)).
+/// The operator is granted this long per queued request, so a flood can never outrun it: one
+/// 2-core prover serves a request in about 4.5 s in 8-chunk blocks (one request a block) and
+/// 2.3 s in 64-chunk blocks (ten), a margin of 3× or more (`cargo run --release -- bench
+/// flood`). Shorter would make delaying everyone's requests cheaper for an attacker (one
+/// request buys this many seconds of delay) at the cost of that margin.
+pub const PRIORITY_REQUEST_SPACING_SECONDS: u64 = 15;
 
 /// The most tokens a deployment lists besides ETH (its [`crate::l1::L1Config`]'s `max_tokens`;
 /// vectors use smaller bounds): token ids are 16 bits and id 0 is ETH.

@@ -201,8 +201,6 @@ rules! {
         "An exodus exit's proof verifies against its claim.";
     L1NothingToCancel = "l1.nothing_to_cancel", Contract,
         "Cancelling outstanding deposits needs an open priority request.";
-    L1PriorityQueueFull = "l1.priority_queue_full", Contract,
-        "A priority request is refused while the deployment's bound of open requests are open, so a flood cannot outrun the operator and force exodus.";
     L1NotGovernor = "l1.not_governor", Contract,
         "Only the governor adds or removes validators, lists tokens, or hands governance on.";
     L1TokenZeroAddress = "l1.token_zero_address", Contract,

@@ -60,7 +60,6 @@ fn l1_config() -> L1Config {
         validators: vec![VALIDATOR],
         genesis_root: genesis_root(),
         tokens: vec![Address([0x70; 20])],
-        max_open_requests: 4,
         max_tokens: 2,
     }
 }
@@ -417,13 +416,6 @@ fn trigger(rule: Rule) -> Rejection {
             let (mut l1, _) = exodus();
             l1.cancel_outstanding_deposits(10).unwrap();
             reject_l1(&l1, |l| l.cancel_outstanding_deposits(1))
-        }
-        Rule::L1PriorityQueueFull => {
-            let mut l1 = L1::new(l1_config(), 0);
-            for _ in 0..l1_config().max_open_requests {
-                l1.deposit(u0.address, u0.address, 0, 1).unwrap();
-            }
-            reject_l1(&l1, |l| l.request_full_exit(u0.address, 0, 0))
         }
         Rule::L1NotGovernor => reject_l1(&L1::new(l1_config(), 0), |l| l.set_validator(VALIDATOR, u0.address, true)),
         Rule::L1TokenZeroAddress => reject_l1(&L1::new(l1_config(), 0), |l| l.list_token(GOVERNOR, Address::ZERO)),

@@ -523,7 +523,6 @@ pub fn l1_config(c: &l1::L1Config) -> w::L1ConfigJson {
         validators: c.validators.iter().map(Address::to_string).collect(),
         genesis_root: fr_dec(&c.genesis_root),
         tokens: c.tokens.iter().map(Address::to_string).collect(),
-        max_open_requests: dec(c.max_open_requests),
         max_tokens: c.max_tokens,
     }
 }
@@ -536,7 +535,6 @@ pub fn l1_config_of(c: &w::L1ConfigJson) -> R<l1::L1Config> {
         validators: c.validators.iter().map(|v| address_of(v)).collect::<R<_>>()?,
         genesis_root: fr_of(&c.genesis_root)?,
         tokens: c.tokens.iter().map(|v| address_of(v)).collect::<R<_>>()?,
-        max_open_requests: u64_of(&c.max_open_requests)?,
         max_tokens: c.max_tokens,
     })
 }

@@ -874,8 +874,6 @@ pub struct L1ConfigJson {
     pub genesis_root: Dec,
     /// The first listed ERC-20 tokens: token id `i` is `tokens[i - 1]`; token 0 is ETH.
     pub tokens: Vec<Hex>,
-    /// The most priority requests open at once, decimal string.
-    pub max_open_requests: Dec,
     /// The most tokens listed besides ETH, JSON number.
     pub max_tokens: u16,
 }

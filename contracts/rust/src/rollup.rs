@@ -163,7 +163,6 @@ impl RollupOnL1 {
             validators: config.validators.iter().map(evm_address).collect(),
             genesisRoot: word(&config.genesis_root),
             tokenList: tokens.clone(),
-            maxOpenRequests_: config.max_open_requests,
             maxTokens_: config.max_tokens,
             blockVerifier_: block_verifier,
             exitVerifier_: exit_verifier,

@@ -5,7 +5,9 @@ use zkrollup_spec::block::{apply_block, Block, BlockInput, BlockParams};
 use zkrollup_spec::exit::exit_witness;
 use zkrollup_spec::l1::{commit_info, pending_ops, CommitBlock, L1Config, StoredBlock, SymbolicVerifier, L1};
 use zkrollup_spec::op::Op;
-use zkrollup_spec::params::{COMMIT_TIMESTAMP_WINDOW_SECONDS, MAX_ACCOUNT_ID, PRIORITY_EXPIRATION_SECONDS};
+use zkrollup_spec::params::{
+    COMMIT_TIMESTAMP_WINDOW_SECONDS, MAX_ACCOUNT_ID, PRIORITY_EXPIRATION_SECONDS, PRIORITY_REQUEST_SPACING_SECONDS,
+};
 use zkrollup_spec::primitives::field::fr_to_be_bytes;
 use zkrollup_spec::primitives::{Address, PubKeyHash};
 use zkrollup_spec::rules::Rule;
@@ -30,9 +32,6 @@ pub(super) fn governor() -> Address {
     user(98).address
 }
 
-/// The vectors' bound on open priority requests: small, so a vector can fill the queue.
-pub(super) const MAX_OPEN_REQUESTS: u64 = 8;
-
 /// The vectors' bound on listed tokens: small, so a vector can reach it.
 pub(super) const MAX_TOKENS: u16 = 3;
 
@@ -43,7 +42,6 @@ pub(super) fn config() -> L1Config {
         validators: vec![validator()],
         genesis_root: genesis_root(),
         tokens: vec![Address([0x70; 20])],
-        max_open_requests: MAX_OPEN_REQUESTS,
         max_tokens: MAX_TOKENS,
     }
 }
@@ -114,7 +112,17 @@ impl Script {
 
     /// Commits a block of the unserved requests and `txs`.
     pub(super) fn commit(&mut self, txs: Vec<Tx>) -> (StoredBlock, Block) {
-        let (parent, block, info) = self.build(txs);
+        let built = self.build(txs);
+        self.commit_built(built)
+    }
+
+    /// Commits a block of `inputs`, in that order.
+    pub(super) fn commit_of(&mut self, inputs: Vec<BlockInput>) -> (StoredBlock, Block) {
+        let built = self.build_of(inputs);
+        self.commit_built(built)
+    }
+
+    fn commit_built(&mut self, (parent, block, info): (StoredBlock, Block, CommitBlock)) -> (StoredBlock, Block) {
         let stored_block = self.l1.commit_block(validator(), &parent, &info).expect("commit");
         self.ok(L1Call::CommitBlock { sender: validator().to_string(), parent: stored(&parent), block: commit(&info) });
         (stored_block, block)
@@ -947,42 +955,35 @@ fn governance() -> Vec<Case> {
         Expect::Ok,
     ));
 
-    // The bound on open requests: a full queue refuses deposits and full exits alike; serving
-    // requests frees places.
+    out
+}
+
+/// Deadlines under a flood: requests made at once fall due one spacing apart.
+fn deadlines() -> Vec<Case> {
+    let (u0, expiry, spacing) = (user(0), START + PRIORITY_EXPIRATION_SECONDS, PRIORITY_REQUEST_SPACING_SECONDS);
     let mut q = Script::new();
-    for _ in 0..MAX_OPEN_REQUESTS {
-        q.deposit(&u0, 0, 1);
-    }
-    let one_more = L1Call::Deposit { from: sender(u1.address), to: sender(u1.address), token: 0, amount: dec(1u8) };
-    out.push(c(
-        &q,
-        "queue_full_deposit",
-        "a full priority queue refuses a deposit",
-        one_more.clone(),
-        Rule::L1PriorityQueueFull,
-    ));
-    let exit = L1Call::RequestFullExit { owner: sender(u1.address), account_id: 0, token: 0 };
-    out.push(c(
-        &q,
-        "queue_full_full_exit",
-        "a full priority queue refuses a full exit",
-        exit,
-        Rule::L1PriorityQueueFull,
-    ));
-    q.time(START + 10);
-    let (b, block) = q.commit(vec![]);
-    out.push(c(
-        &q,
-        "queue_full_while_committed",
-        "requests a committed block serves stay open until it executes",
-        one_more.clone(),
-        Rule::L1PriorityQueueFull,
-    ));
+    q.deposit(&u0, 0, 1).deposit(&u0, 0, 2).deposit(&u0, 0, 3);
+    q.time(expiry - 1);
+    let first = q.unserved()[..1].to_vec();
+    let (b, block) = q.commit_of(first);
     q.prove(&b, &block).execute(&b, &block);
-    out.push(q.case("queue_freed", "executing the served requests frees the queue", Some(one_more), Expect::Ok));
+    q.time(expiry + spacing - 1);
+    let mut out = vec![q.case(
+        "spaced_deadline_not_due",
+        "of three requests made at once, the second falls due one spacing after the first",
+        Some(L1Call::ActivateExodusMode),
+        Expect::Reject(Rule::L1ExodusNotDue),
+    )];
+    q.time(expiry + spacing);
+    out.push(q.case(
+        "spaced_deadline_due",
+        "the second request's spaced deadline passes",
+        Some(L1Call::ActivateExodusMode),
+        Expect::Ok,
+    ));
     out
 }
 
 pub(super) fn groups() -> Vec<(&'static str, Vec<Case>)> {
-    vec![("flows", happy()), ("rejections", rejections()), ("governance", governance())]
+    vec![("flows", happy()), ("rejections", rejections()), ("governance", governance()), ("deadlines", deadlines())]
 }

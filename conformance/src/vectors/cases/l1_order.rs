@@ -20,7 +20,7 @@ use zkrollup_spec::rules::Rule;
 use zkrollup_spec::testkit::*;
 use zkrollup_spec::tx::ChangePubKeyAuth;
 
-use super::l1::{funded, governor, list_token, sender, validator, Script, MAX_OPEN_REQUESTS};
+use super::l1::{funded, governor, list_token, sender, validator, Script};
 use super::order::shown_or_apart;
 use crate::vectors::{Case, Expect};
 use crate::wire::convert::{commit, dec, hex_of, l1_call_of, stored};
@@ -113,9 +113,8 @@ fn build(kind: CallKind, breaks: &[Rule]) -> Option<Built> {
             if has(Rule::L1DepositTotalOverflow) {
                 s.deposit(&u0, 1, u128::MAX);
             }
-            fill_queue_if(&mut s, has(Rule::L1PriorityQueueFull));
             if has(Rule::L1ExodusModeActive) {
-                exodus_with_open_request(&mut s);
+                s.deposit(&u0, 0, 1).exodus();
             }
             let call = L1Call::Deposit {
                 from: sender(u0.address),
@@ -127,9 +126,8 @@ fn build(kind: CallKind, breaks: &[Rule]) -> Option<Built> {
         }
         CallKind::RequestFullExit => {
             let mut s = Script::new();
-            fill_queue_if(&mut s, has(Rule::L1PriorityQueueFull));
             if has(Rule::L1ExodusModeActive) {
-                exodus_with_open_request(&mut s);
+                s.deposit(&u0, 0, 1).exodus();
             }
             let call = L1Call::RequestFullExit {
                 owner: sender(u0.address),
@@ -270,22 +268,6 @@ fn build(kind: CallKind, breaks: &[Rule]) -> Option<Built> {
         CallKind::SetAuthPubkeyHash | CallKind::SetGovernor | CallKind::SetValidator => return None,
     };
     Some(Built { script, call })
-}
-
-/// Fills the priority queue to the vectors' bound when `full` (user 0 depositing 1 wei at a time).
-fn fill_queue_if(s: &mut Script, full: bool) {
-    while full && (s.l1.open_requests().len() as u64) < MAX_OPEN_REQUESTS {
-        s.deposit(&user(0), 0, 1);
-    }
-}
-
-/// Exodus mode, after a deposit of 1 wei so that a request is open to expire (none is added to
-/// a full queue, whose oldest request expires instead).
-fn exodus_with_open_request(s: &mut Script) {
-    if (s.l1.open_requests().len() as u64) < MAX_OPEN_REQUESTS {
-        s.deposit(&user(0), 0, 1);
-    }
-    s.exodus();
 }
 
 fn cancel_all(s: &mut Script) {
