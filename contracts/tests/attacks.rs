@@ -10,7 +10,6 @@ use zkrollup_spec::params::{
     CHUNK_BYTES, MAX_LISTED_TOKENS, PRIORITY_EXPIRATION_SECONDS, PRIORITY_REQUEST_SPACING_SECONDS,
 };
 use zkrollup_spec::primitives::Address;
-use zkrollup_spec::rules::Rule;
 use zkrollup_spec::state::genesis_root;
 use zkrollup_spec::state::State;
 use zkrollup_spec::transition::BlockContext;
@@ -197,11 +196,4 @@ fn the_constructor_refuses_a_bad_token_list_or_genesis_root() {
     assert_eq!(deploy_raw(vec![a, b, c], U256::from(7)), Err("l1.too_many_tokens".into()));
     assert_eq!(deploy_raw(vec![a], p - U256::from(1)), Ok(()));
     assert_eq!(deploy_raw(vec![a], p), Err("a plain revert".into()));
-    // The spec's view of the same lists.
-    let config = |tokens: Vec<Address>| L1Config { tokens, max_tokens: 2, ..c_config() };
-    let (sa, sb) = (Address([0x70; 20]), Address([0x71; 20]));
-    assert_eq!(config(vec![sa, sb]).token_list_error(), None);
-    assert_eq!(config(vec![sa, Address::ZERO]).token_list_error(), Some(Rule::L1TokenZeroAddress));
-    assert_eq!(config(vec![sa, sa]).token_list_error(), Some(Rule::L1TokenAlreadyListed));
-    assert_eq!(config(vec![sa, sb, Address([0x72; 20])]).token_list_error(), Some(Rule::L1TooManyTokens));
 }

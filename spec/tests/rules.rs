@@ -441,3 +441,15 @@ fn every_rule_is_triggered_by_its_case() {
     }
     assert!(failures.is_empty(), "cases rejected with another rule:\n{}", failures.join("\n"));
 }
+
+/// The constructor lists its tokens by `list_token`'s rules (the contract's deployment refuses
+/// the same lists: `contracts/tests/attacks.rs`).
+#[test]
+fn a_bad_initial_token_list_breaks_the_listing_rules() {
+    let config = |tokens: Vec<Address>| L1Config { tokens, max_tokens: 2, ..l1_config() };
+    let (a, b) = (Address([0x70; 20]), Address([0x71; 20]));
+    assert_eq!(config(vec![a, b]).token_list_error(), None);
+    assert_eq!(config(vec![a, Address::ZERO]).token_list_error(), Some(Rule::L1TokenZeroAddress));
+    assert_eq!(config(vec![a, a]).token_list_error(), Some(Rule::L1TokenAlreadyListed));
+    assert_eq!(config(vec![a, b, Address([0x72; 20])]).token_list_error(), Some(Rule::L1TooManyTokens));
+}
