@@ -167,7 +167,10 @@
 //! `max(PRIORITY_EXPIRATION_SECONDS, n · PRIORITY_REQUEST_SPACING_SECONDS)`, and each second of
 //! delay costs the attacker one request per spacing for as long as the delay lasts (requests
 //! are served in order, so an honest request's deadline is fixed when it is made and no later
-//! request moves it). No request is ever refused: a bound on open requests was considered and
+//! request moves it). The delay needs the operator's help: every flood request expires in turn
+//! like any other, so an operator that stops serving sees exodus open at the flood's first
+//! deadline, and a censoring operator can hold an honest request back only by proving the
+//! flood ahead of it, one request per spacing. No request is ever refused: a bound on open requests was considered and
 //! dropped, because whoever frees places can refill them first (a validator can serve and
 //! request in one transaction), and a censoring operator would then shut the escape hatch for
 //! the price of keeping a bounded queue full. `cargo run --release -- bench flood` sets the
