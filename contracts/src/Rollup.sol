@@ -240,12 +240,12 @@ contract Rollup {
     }
 
     function pushRequest(Request memory r) private {
-        // max(now + expiry, the last deadline + spacing), saturating as the spec: a clock or
-        // deadline within 3 days of 2^64 s would otherwise revert.
+        // max(now + expiry, the last open request's deadline + spacing), saturating as the spec:
+        // a clock or deadline within 3 days of 2^64 s would otherwise revert.
         uint64 max = type(uint64).max;
         uint64 now_ = uint64(block.timestamp);
         uint64 expiresAt = now_ > max - PRIORITY_EXPIRATION ? max : now_ + PRIORITY_EXPIRATION;
-        if (totalRequests > 0) {
+        if (firstOpenRequest < totalRequests) {
             uint64 last = requests[totalRequests - 1].expiresAt;
             uint64 spaced = last > max - PRIORITY_REQUEST_SPACING ? max : last + PRIORITY_REQUEST_SPACING;
             if (spaced > expiresAt) expiresAt = spaced;
@@ -305,12 +305,9 @@ contract Rollup {
     /// tokens) or the ABI word `true`. A token's own revert reason is passed on.
     function callToken(address token, bytes memory data, string memory failure) private {
         require(token.code.length > 0, failure);
+        // The token's own revert data is not passed on: a hostile token could revert with a
+        // rule id the spec never gives.
         (bool ok, bytes memory ret) = token.call(data);
-        if (!ok && ret.length > 0) {
-            assembly {
-                revert(add(ret, 32), mload(ret))
-            }
-        }
         require(ok && (ret.length == 0 || (ret.length >= 32 && abi.decode(ret, (uint256)) == 1)), failure);
     }
 

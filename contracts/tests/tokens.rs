@@ -16,6 +16,9 @@
 //!   return nothing can be deposited and paid out (the `bool` used to be required).
 //! - [`a_token_returning_false_is_refused`]: a `transferFrom` returning `false` (moving nothing)
 //!   reverts the deposit with `transferFrom failed`.
+//! - [`a_token_cannot_forge_the_rollups_verdict`]: a token reverting with the rollup's own
+//!   `Rejected(rule)` error does not pass its rule off as the rollup's: the deposit and the
+//!   payout fail with the rollup's plain `transferFrom failed` / `transfer failed`.
 //! - [`a_payout_of_a_token_without_code_is_refused`]: a call to an address without code
 //!   "succeeds" at the EVM level; the payout must refuse it, not pay nothing and clear the debt.
 //! - [`a_normal_token_deposit_gas`]: the gas of a plain ERC-20 deposit (printed).
@@ -26,7 +29,8 @@
 use alloy_primitives::{Address as EvmAddress, U256};
 use alloy_sol_types::{SolCall, SolError};
 use zkrollup_contracts::artifacts::{
-    bytecode, rejected_rule, FalseToken, Rollup, TestToken, FALSE_TOKEN, FEE_TOKEN, NO_BOOL_TOKEN, SYMBOLIC_VERIFIER,
+    bytecode, rejected_rule, FalseToken, Rollup, TestToken, FALSE_TOKEN, FEE_TOKEN, FORGING_TOKEN, NO_BOOL_TOKEN,
+    SYMBOLIC_VERIFIER,
 };
 use zkrollup_contracts::evm::L1Evm;
 use zkrollup_contracts::rollup::{evm_address, CallError, RollupOnL1, DEPLOYER};
@@ -207,6 +211,25 @@ fn a_token_returning_false_is_refused() {
     assert_eq!(c.requests(), (0, 0), "nothing queued");
     assert_eq!(token_balance(&mut c, alice), U256::from(500), "nothing moved");
     assert_eq!(assert_solvent(&mut c), 0);
+}
+
+#[test]
+fn a_token_cannot_forge_the_rollups_verdict() {
+    let mut c = deploy(Some(FORGING_TOKEN));
+    let r = c.deposit(&ALICE, &ALICE, 1, 1_000).map(drop);
+    assert_eq!(r.as_ref().map_err(reason), Err("transferFrom failed".to_string()));
+    assert!(!matches!(r, Err(CallError::Rejected(_))), "not a rule id: {r:?}");
+    assert_eq!(c.requests(), (0, 0), "nothing queued");
+    // A payout: Alice deposits while the token behaves, then it turns hostile.
+    let mut c = deploy(None);
+    c.deposit(&ALICE, &ALICE, 1, 1_000).expect("the deposit");
+    refund_open_deposits(&mut c);
+    let (forger, _) = c.evm.deploy(DEPLOYER, &bytecode(FORGING_TOKEN), &[]).expect("the token deploys");
+    c.evm.move_contract(forger, evm_address(&TOKEN));
+    let r = c.withdraw_pending_balance(&ALICE, 1, 1_000).map(drop);
+    assert_eq!(r.as_ref().map_err(reason), Err("transfer failed".to_string()));
+    assert!(!matches!(r, Err(CallError::Rejected(_))), "not a rule id: {r:?}");
+    assert_eq!(c.pending_balance(&ALICE, 1), 1_000, "the debt stands");
 }
 
 #[test]

@@ -41,8 +41,8 @@
 //!
 //! Every request ever made has an id, its index in [`L1::requests`], starting at 0. A request
 //! made at time `now` expires at `max(now + PRIORITY_EXPIRATION_SECONDS, d +
-//! PRIORITY_REQUEST_SPACING_SECONDS)`, `d` the deadline of the request made before it (none for
-//! the first: then `now + PRIORITY_EXPIRATION_SECONDS`), so deadlines never decrease along the
+//! PRIORITY_REQUEST_SPACING_SECONDS)`, `d` the deadline of the newest open request (with none
+//! open: `now + PRIORITY_EXPIRATION_SECONDS`), so deadlines never decrease along the open
 //! queue and the oldest open request is always the first to expire. Ids below
 //! [`L1::first_open_request`] are done: executed, or refunded or dropped in exodus mode. The
 //! others are *open*, oldest first; the first [`L1::committed_requests`] of them are already
@@ -160,21 +160,27 @@
 //! a fixed deadline an attacker could queue more within [`PRIORITY_EXPIRATION_SECONDS`] than
 //! the operator can prove, force exodus for everyone, and leave every owner to exit with a
 //! proof. So a request's deadline is also at least [`PRIORITY_REQUEST_SPACING_SECONDS`] after
-//! the deadline of the request before it: the operator is always granted that long per queued
+//! the deadline of the newest open request: the operator is always granted that long per queued
 //! request, which one prover needs a third of at any block size, so no flood forces exodus.
 //!
-//! A flood can only *delay*: a request made behind `n` others waits at most
-//! `max(PRIORITY_EXPIRATION_SECONDS, n · PRIORITY_REQUEST_SPACING_SECONDS)`, and each second of
-//! delay costs the attacker one request per spacing for as long as the delay lasts (requests
-//! are served in order, so an honest request's deadline is fixed when it is made and no later
-//! request moves it). The delay needs the operator's help: every flood request expires in turn
-//! like any other, so an operator that stops serving sees exodus open at the flood's first
-//! deadline, and a censoring operator can hold an honest request back only by proving the
-//! flood ahead of it, one request per spacing. No request is ever refused: a bound on open requests was considered and
-//! dropped, because whoever frees places can refill them first (a validator can serve and
-//! request in one transaction), and a censoring operator would then shut the escape hatch for
-//! the price of keeping a bounded queue full. `cargo run --release -- bench flood` sets the
-//! attacker's gas per day of delay beside the operator's gas of serving the flood.
+//! A flood can only *delay*, and only while it is open: a request made while `n` flood
+//! requests made at time `t` are open is due at most at `t + PRIORITY_EXPIRATION_SECONDS + n ·
+//! PRIORITY_REQUEST_SPACING_SECONDS`; once the flood is served, deadlines are 3 days again (the
+//! spacing counts from the newest *open* request, so a flood served early leaves no delay
+//! banked for later). Requests are served in order, so an honest request's deadline is fixed
+//! when it is made and no later request moves it. The delay needs the operator's help: every
+//! flood request expires in turn like any other, so an operator that stops serving sees exodus
+//! open at the flood's first deadline, and a censoring operator holds an honest request back
+//! only by proving the flood ahead of it, one request per spacing, while its helper pays for
+//! new ones: each day of delay costs 5,760 requests (about 0.5 Ggas at `requestFullExit`'s
+//! gas) plus the blocks that serve them. A delay, never a loss: the honest request is served or
+//! exodus opens. Pricing requests (a fee per request) would raise that cost; it is not built.
+//!
+//! No request is ever refused: a bound on open requests was considered and dropped, because
+//! whoever frees places can refill them first (a validator can serve and request in one
+//! transaction), and a censoring operator would then shut the escape hatch for the price of
+//! keeping a bounded queue full. `cargo run --release -- bench flood` sets the attacker's gas
+//! per day of delay beside the operator's gas of serving the flood.
 //!
 //! ## Decisions the state machine does not show
 //!
@@ -509,7 +515,9 @@ pub struct L1 {
 }
 
 impl L1 {
-    /// A freshly deployed contract at time `now`.
+    /// A freshly deployed contract at time `now`. `config` must be deployable: its token list
+    /// passes [`L1Config::token_list_error`] (the contract's constructor reverts otherwise;
+    /// the wire format refuses such a configuration).
     pub fn new(config: L1Config, now: u64) -> L1 {
         let genesis = StoredBlock {
             block_number: 0,
@@ -603,7 +611,8 @@ impl L1 {
     /// Queues `op` with its deadline ([the spacing](crate::l1#deadlines-that-stretch-under-a-flood)).
     fn push_request(&mut self, op: PriorityOp) {
         // Saturating: a clock or deadline within 3 days of 2^64 s (never reached) would wrap.
-        let spaced = self.requests.last().map_or(0, |r| r.expires_at.saturating_add(PRIORITY_REQUEST_SPACING_SECONDS));
+        let spaced =
+            self.open_requests().last().map_or(0, |r| r.expires_at.saturating_add(PRIORITY_REQUEST_SPACING_SECONDS));
         let expires_at = self.now.saturating_add(PRIORITY_EXPIRATION_SECONDS).max(spaced);
         let id = self.requests.len() as u64;
         self.log.push(Event::PriorityRequest { id, request: op.clone(), expires_at });

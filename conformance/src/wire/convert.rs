@@ -527,16 +527,21 @@ pub fn l1_config(c: &l1::L1Config) -> w::L1ConfigJson {
     }
 }
 
-/// Parses L1 deployment parameters.
+/// Parses L1 deployment parameters; a token list the contract's constructor refuses is an
+/// error (the spec's `L1::new` takes a deployable configuration).
 pub fn l1_config_of(c: &w::L1ConfigJson) -> R<l1::L1Config> {
-    Ok(l1::L1Config {
+    let config = l1::L1Config {
         domain: L1Domain { chain_id: u64_of(&c.chain_id)?, contract: address_of(&c.contract)? },
         governor: address_of(&c.governor)?,
         validators: c.validators.iter().map(|v| address_of(v)).collect::<R<_>>()?,
         genesis_root: fr_of(&c.genesis_root)?,
         tokens: c.tokens.iter().map(|v| address_of(v)).collect::<R<_>>()?,
         max_tokens: c.max_tokens,
-    })
+    };
+    match config.token_list_error() {
+        Some(rule) => Err(WireError(format!("config.tokens: no deployment takes this token list ({rule})"))),
+        None => Ok(config),
+    }
 }
 
 /// A stored block in wire form.

@@ -11,6 +11,7 @@ pub fn bytecode(artifact_json: &str) -> Vec<u8> {
 
 pub const FALSE_TOKEN: &str = include_str!("../../artifacts/FalseToken.json");
 pub const FEE_TOKEN: &str = include_str!("../../artifacts/FeeToken.json");
+pub const FORGING_TOKEN: &str = include_str!("../../artifacts/ForgingToken.json");
 pub const GROTH16_VERIFIER: &str = include_str!("../../artifacts/Groth16Verifier.json");
 pub const NO_BOOL_TOKEN: &str = include_str!("../../artifacts/NoBoolToken.json");
 pub const ROLLUP: &str = include_str!("../../artifacts/Rollup.json");

@@ -981,6 +981,18 @@ fn deadlines() -> Vec<Case> {
         Some(L1Call::ActivateExodusMode),
         Expect::Ok,
     ));
+    // A flood served early banks no delay: the next request is due 3 days after it is made.
+    let mut b = Script::new();
+    b.deposit(&u0, 0, 1).deposit(&u0, 0, 2).deposit(&u0, 0, 3);
+    b.settle(vec![]);
+    let made = b.l1.now + 10;
+    b.time(made).deposit(&u0, 0, 4).time(made + PRIORITY_EXPIRATION_SECONDS);
+    out.push(b.case(
+        "served_flood_banks_no_delay",
+        "after a flood is served, a request is due 3 days after it is made, not spaced after the flood",
+        Some(L1Call::ActivateExodusMode),
+        Expect::Ok,
+    ));
     out
 }
 
