@@ -11,8 +11,9 @@ use zkrollup_contracts::dual_l1::{DualL1, NativeVerifier};
 use zkrollup_contracts::verifier::proof_bytes;
 use zkrollup_reference::state::RefState;
 use zkrollup_spec::block::{apply_block, BlockInput, BlockParams};
-use zkrollup_spec::l1::{commit_info, pending_ops, L1Config, SymbolicVerifier};
+use zkrollup_spec::l1::{commit_info, pending_ops, Call, L1Config, SymbolicVerifier};
 use zkrollup_spec::params::BLOCK_CHUNK_SIZES;
+use zkrollup_spec::primitives::Address;
 use zkrollup_spec::state::State;
 use zkrollup_spec::testkit::{funded_state, transfer, user, withdraw};
 use zkrollup_spec::transition::BlockContext;
@@ -61,6 +62,28 @@ fn run_block(
     Ok((last("commitBlock"), last("proveBlock"), last("executeBlock")))
 }
 
+/// The gas of each governance call, made by the deployment's governor (the operator).
+fn governance_gas(l1: &mut DualL1) -> Result<(), String> {
+    let (governor, other) = (user(0).address, user(1).address);
+    let calls = [
+        ("setValidator (add)", Call::SetValidator { sender: governor, validator: other, active: true }),
+        ("setValidator (remove)", Call::SetValidator { sender: governor, validator: other, active: false }),
+        ("listToken", Call::ListToken { sender: governor, token: Address([0x77; 20]) }),
+        ("setGovernor", Call::SetGovernor { sender: governor, governor: other }),
+    ];
+    let mut line = Vec::new();
+    for (what, call) in calls {
+        l1.call(&call, &SymbolicVerifier).map_err(|e| format!("{what}: {e}"))?;
+        let gas = l1.gas.get(call.name()).and_then(|g| g.last().copied()).ok_or(format!("{what}: no gas recorded"))?;
+        line.push(format!("{what} {gas}"));
+    }
+    if let Some(m) = l1.mismatches.first() {
+        return Err(format!("the contract and the spec disagree: {m}"));
+    }
+    println!("governance calls, gas: {}\n", line.join(", "));
+    Ok(())
+}
+
 pub(crate) fn run() -> Result<(), String> {
     println!("zkrollup bench l1: rollup contract gas in revm (every call checked against the spec)\n");
     let genesis = funded_state(ACCOUNTS, &[(0, 1 << 100)]);
@@ -76,6 +99,7 @@ pub(crate) fn run() -> Result<(), String> {
     let (_, prove_gas, _) = run_block(&mut l1, &mut l2, &txs, 8, Some(&pk), &native)?;
     println!("done");
     println!("proveBlock with a Groth16 proof: {prove_gas} gas (target: verification <= 230000)\n");
+    governance_gas(&mut l1)?;
 
     println!(
         "{:>7} {:>10} {:>12} {:>14} {:>14} {:>16}",

@@ -232,9 +232,10 @@ pub(crate) fn run(args: &DemoArgs) -> Result<(), String> {
     println!("  {:<44} {:>11.1}s", format!("proving time per block ({chunks} chunks)"), mean_prove);
     let (n, g) = transfer_gas.iter().fold((0, 0), |(n, g), (k, x)| (n + k, g + x));
     println!("  {:<44} {:>12}", "L1 gas per transfer (commit+prove+execute)", g / n.max(1) as u64);
-    println!("\n  {:<28} {:>6} {:>12}", "L1 call", "calls", "mean gas");
+    let width = w.l1.gas.keys().map(|k| k.len()).max().unwrap_or(0).max(8);
+    println!("\n  {:<width$} {:>6} {:>12}", "L1 call", "calls", "mean gas");
     for (kind, gas) in &w.l1.gas {
-        println!("  {kind:<28} {:>6} {:>12}", gas.len(), mean(gas));
+        println!("  {kind:<width$} {:>6} {:>12}", gas.len(), mean(gas));
     }
     println!("\n  {:<16} {:>6}", "op kind", "count");
     for (kind, n) in &ops_by_kind {
