@@ -302,11 +302,10 @@ contract Rollup {
 
     /// Calls ERC-20 `token` with `data` (`transfer` or `transferFrom`), reverting with `failure`
     /// unless the token has code, the call did not revert, and it returned nothing (USDT-style
-    /// tokens) or the ABI word `true`. A token's own revert reason is passed on.
+    /// tokens) or the ABI word `true`. The token's own revert data is not passed on: a hostile
+    /// token could revert with a rule id the spec never gives.
     function callToken(address token, bytes memory data, string memory failure) private {
         require(token.code.length > 0, failure);
-        // The token's own revert data is not passed on: a hostile token could revert with a
-        // rule id the spec never gives.
         (bool ok, bytes memory ret) = token.call(data);
         require(ok && (ret.length == 0 || (ret.length >= 32 && abi.decode(ret, (uint256)) == 1)), failure);
     }
