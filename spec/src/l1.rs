@@ -285,21 +285,11 @@ pub struct L1Config {
 }
 
 impl L1Config {
-    /// The first rule the constructor breaks with this token list, if any: each token is listed
-    /// in turn by [`L1::list_token`]'s checks.
+    /// The first rule the constructor breaks with this token list, if any: it lists each token
+    /// in turn by [`L1::list_token`], whose checks this runs on an empty deployment.
     pub fn token_list_error(&self) -> Option<Rule> {
-        for (i, t) in self.tokens.iter().enumerate() {
-            if t.is_zero() {
-                return Some(Rule::L1TokenZeroAddress);
-            }
-            if self.tokens[..i].contains(t) {
-                return Some(Rule::L1TokenAlreadyListed);
-            }
-            if i >= self.max_tokens as usize {
-                return Some(Rule::L1TooManyTokens);
-            }
-        }
-        None
+        let mut l1 = L1::new(L1Config { tokens: vec![], ..self.clone() }, 0);
+        self.tokens.iter().find_map(|&token| l1.list_token(self.governor, token).err().map(|r| r.rule))
     }
 }
 
