@@ -91,7 +91,7 @@ pub(crate) fn run(sizes: &[usize]) -> Result<(), String> {
             .collect();
         let mut state = RefState::from_spec(&pre);
         let witness = block::build(&mut state, &context(), n, &inputs).map_err(|e| e.to_string())?;
-        let circuit = BlockCircuit::new(witness);
+        let circuit = BlockCircuit::new(n, witness).map_err(|e| e.to_string())?;
         let v = block::check(&circuit).map_err(|e| e.to_string())?;
         if !v.satisfied {
             return Err(format!("the {n}-chunk bench block does not satisfy the circuit: {:?}", v.failure));

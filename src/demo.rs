@@ -95,7 +95,7 @@ pub(crate) fn run(args: &DemoArgs) -> Result<(), String> {
             let mut state = RefState::from_spec(pre);
             let witness =
                 block_circuit::build(&mut state, &b.params.context, chunks, inputs).map_err(|e| e.to_string())?;
-            let circuit = BlockCircuit::new(witness);
+            let circuit = BlockCircuit::new(chunks, witness).map_err(|e| e.to_string())?;
             let v = block_circuit::check(&circuit).map_err(|e| e.to_string())?;
             if !v.satisfied || v.public_input != b.public_input() {
                 return Err(format!("the circuit refuses the block ({:?})", v.failure.map(|t| t.id())));

@@ -52,7 +52,8 @@ fn run(
             };
         }
     };
-    let v = block::check(&BlockCircuit::new(witness)).map_err(|e| format!("{name}: synthesis {e}"))?;
+    let circuit = BlockCircuit::new(chunks, witness).map_err(|e| format!("{name}: {e}"))?;
+    let v = block::check(&circuit).map_err(|e| format!("{name}: synthesis {e}"))?;
     match spec {
         Ok(b) if v.satisfied && v.public_input == b.public_input() => Ok(Refusal::None),
         Ok(_) if v.satisfied => Err(format!("{name}: satisfied with another public input")),

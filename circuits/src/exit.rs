@@ -53,11 +53,16 @@ fn witness<T>(v: Option<T>) -> impl FnOnce() -> Result<T, SynthesisError> {
     move || v.ok_or(SynthesisError::AssignmentMissing)
 }
 
+/// The siblings of a `levels`-level path as witnesses; a path of another length is refused
+/// (never truncated, never read past its end).
 pub(crate) fn siblings_var(
     cs: &ConstraintSystemRef<Fr>,
     levels: usize,
     values: Option<&[[Fr; 3]]>,
 ) -> Result<Vec<SiblingsVar>, SynthesisError> {
+    if values.is_some_and(|v| v.len() != levels) {
+        return Err(SynthesisError::Unsatisfiable);
+    }
     (0..levels)
         .map(|h| {
             let s = |i: usize| FpVar::new_witness(cs.clone(), witness(values.map(|v| v[h][i])));

@@ -22,7 +22,7 @@ fn compare(pre: &State, ctx: BlockContext, chunks: usize, inputs: &[BlockInput])
             return Some(Tag::Rule(e.0.rule));
         }
     };
-    let v = block::check(&BlockCircuit::new(witness)).unwrap();
+    let v = block::check(&BlockCircuit::new(chunks, witness).unwrap()).unwrap();
     match spec {
         Ok(b) => {
             assert!(v.satisfied, "valid block refused: {:?}", v.failure);

@@ -22,7 +22,7 @@ fn a_block_proof_verifies_in_arkworks_and_snarkjs() {
     let b = apply_block(&mut spec_state, &BlockParams { context: context(), chunks: 8 }, &inputs).unwrap();
     let w = block::build(&mut RefState::from_spec(&pre), &context(), 8, &inputs).unwrap();
     let (pk, vk) = dev_setup(BlockCircuit::blank(8), 11).unwrap();
-    let proof = prove(&pk, BlockCircuit::new(w), 5).unwrap();
+    let proof = prove(&pk, BlockCircuit::new(8, w).unwrap(), 5).unwrap();
     let input = b.public_input();
     assert!(verify(&vk, &[input], &proof).unwrap());
     assert!(!verify(&vk, &[input + Fr::from(1u8)], &proof).unwrap());

@@ -99,7 +99,7 @@ fn valid_block() -> BlockWitness {
 #[test]
 fn every_single_value_mutation_is_caught() {
     let honest = valid_block();
-    let base = block::check(&BlockCircuit::new(honest.clone())).unwrap();
+    let base = block::check(&BlockCircuit::new(8, honest.clone()).unwrap()).unwrap();
     assert!(base.satisfied, "the honest witness satisfies the circuit");
     let all = std::env::var("ZKROLLUP_MUTATIONS").is_ok_and(|v| v == "all");
     let chunks: Vec<usize> = if all { (0..honest.chunks.len()).collect() } else { vec![0, 1, 2, 5] };
@@ -119,11 +119,12 @@ fn every_single_value_mutation_is_caught() {
                     results.lock().unwrap().push((name.clone(), "no-op"));
                     continue;
                 }
-                let outcome = match block::check(&BlockCircuit::new(w)) {
-                    Err(_) => "refused at synthesis",
-                    Ok(v) if !v.satisfied => "unsatisfied",
-                    Ok(v) if v.public_input != base.public_input => "public input changed",
-                    Ok(_) => "SURVIVED",
+                let outcome = match BlockCircuit::new(8, w).map(|c| block::check(&c)) {
+                    Err(_) => "refused: not the circuit's shape",
+                    Ok(Err(_)) => "refused at synthesis",
+                    Ok(Ok(v)) if !v.satisfied => "unsatisfied",
+                    Ok(Ok(v)) if v.public_input != base.public_input => "public input changed",
+                    Ok(Ok(_)) => "SURVIVED",
                 };
                 results.lock().unwrap().push((name.clone(), outcome));
             });

@@ -381,7 +381,10 @@ pub fn is_onchain_code(code: u8) -> bool {
     )
 }
 
-/// Splits a block's pubdata into ops, each starting at a chunk boundary.
+/// Splits a block's pubdata into ops, each starting at a chunk boundary. Noops pad a block at
+/// its end only (`codec.op_after_noop`): the block circuit proves exactly the pubdata a block
+/// of inputs produces (its ops, then Noops), and a padding Noop between ops would be a second
+/// encoding of the same block.
 pub fn decode_pubdata(pubdata: &[u8]) -> Result<Vec<Op>, Rejection> {
     if !pubdata.len().is_multiple_of(CHUNK_BYTES) {
         return Err(Rejection::new(Rule::CodecBadLength, format!("{} bytes is not whole chunks", pubdata.len())));
@@ -399,7 +402,11 @@ pub fn decode_pubdata(pubdata: &[u8]) -> Result<Vec<Op>, Rejection> {
                 format!("op code {code} at byte {at} needs {chunks} chunks, pubdata ends at {}", pubdata.len()),
             ));
         }
-        ops.push(Op::from_pubdata(&pubdata[at..end])?);
+        let op = Op::from_pubdata(&pubdata[at..end])?;
+        if matches!(ops.last(), Some(Op::Noop)) && !matches!(op, Op::Noop) {
+            return Err(Rejection::new(Rule::CodecOpAfterNoop, format!("{} at byte {at} follows a Noop", op.name())));
+        }
+        ops.push(op);
         at = end;
     }
     Ok(ops)
@@ -501,8 +508,19 @@ pub(crate) mod tests {
 
     #[test]
     fn block_pubdata_splits_back_into_its_ops() {
-        let ops = one_of_each();
+        // Padding last: the ops, then two Noops.
+        let mut ops = one_of_each();
+        ops.rotate_left(1);
+        ops.push(Op::Noop);
         let pubdata: Vec<u8> = ops.iter().flat_map(|o| o.to_pubdata()).collect();
         assert_eq!(decode_pubdata(&pubdata), Ok(ops));
+    }
+
+    #[test]
+    fn no_op_follows_a_noop() {
+        let pubdata: Vec<u8> = one_of_each().iter().flat_map(|o| o.to_pubdata()).collect();
+        let e = decode_pubdata(&pubdata).unwrap_err();
+        assert_eq!(e.rule, Rule::CodecOpAfterNoop, "{e}");
+        assert!(e.to_string().contains("Deposit at byte 8"), "{e}");
     }
 }

@@ -73,6 +73,8 @@ rules! {
         "A signature's points lie on BabyJubjub and its scalar S is below the subgroup order.";
     CodecBadAuth = "codec.bad_auth", Codec,
         "A ChangePubKey authorisation has a known kind (0 on-chain, 1 EIP-191, 2 EIP-712), with 65 signature bytes for 1 and 2 (whether they recover the owner is the contract's check).";
+    CodecOpAfterNoop = "codec.op_after_noop", Codec,
+        "In a block's pubdata, Noops only pad the end: no other op follows a Noop.";
 
     // --- tx: the envelope every signed L2 transaction must satisfy ----------------------
     TxAccountIdOutOfRange = "tx.account_id_out_of_range", Circuit,
@@ -82,7 +84,7 @@ rules! {
     TxSignerNotAccountKey = "tx.signer_not_account_key", Circuit,
         "The signer's public key hashes to the account's pubkey hash (for ChangePubKey: to the new one).";
     TxBadSignature = "tx.bad_signature", Circuit,
-        "The EdDSA-Poseidon signature verifies over the transaction's signing message.";
+        "The EdDSA-Poseidon signature verifies over the transaction's signing message, under a key not of small order (8·A is not the identity).";
     TxNonceMismatch = "tx.nonce_mismatch", Circuit,
         "The transaction's nonce equals the account's nonce.";
     TxNonceOverflow = "tx.nonce_overflow", Circuit,

@@ -150,6 +150,10 @@ fn trigger(rule: Rule) -> Rejection {
         Rule::CodecUnknownTxType => Tx::from_bytes(&[1; 300]).unwrap_err(),
         Rule::CodecNonzeroPadding => Op::from_pubdata(&[0, 0, 0, 0, 0, 0, 0, 1]).unwrap_err(),
         Rule::CodecBadLength => decode_pubdata(&[0; 12]).unwrap_err(),
+        Rule::CodecOpAfterNoop => {
+            let transfer = Op::Transfer(TransferOp { from: 0, token: 0, to: 1, amount: amount(1), fee: fee(0) });
+            decode_pubdata(&[Op::Noop.to_pubdata(), transfer.to_pubdata()].concat()).unwrap_err()
+        }
         Rule::CodecAmountTooLarge => {
             let mut p =
                 Op::Transfer(TransferOp { from: 0, token: 0, to: 1, amount: amount(1), fee: fee(0) }).to_pubdata();

@@ -69,7 +69,8 @@ fn first_rule_within(
         return Ok(None);
     }
     let Ok(witness) = block::build(&mut RefState::from_spec(pre), ctx, largest, inputs) else { return Ok(None) };
-    let v = block::check(&BlockCircuit::new(witness)).map_err(|e| format!("synthesis: {e}"))?;
+    let v = block::check(&BlockCircuit::new(largest, witness).map_err(|e| e.to_string())?)
+        .map_err(|e| format!("synthesis: {e}"))?;
     Ok(v.failures.iter().find_map(|(position, tag)| match tag {
         Tag::Rule(r) if *position <= chunks && !zkrollup_spec::checks::BLOCK.contains(r) => Some(*r),
         _ => None,
@@ -96,7 +97,8 @@ fn run_block(b: &w::BlockInputJson) -> Result<Outcome, String> {
             return Ok(Outcome::Block(w::BlockOutcome { pre_root: fr_dec(&pre_root), verdict }));
         }
     };
-    let v = block::check(&BlockCircuit::new(witness)).map_err(|e| format!("synthesis: {e}"))?;
+    let circuit = BlockCircuit::new(b.chunks as usize, witness).map_err(|e| e.to_string())?;
+    let v = block::check(&circuit).map_err(|e| format!("synthesis: {e}"))?;
     let verdict = if v.satisfied {
         let mut fees: BTreeMap<u16, u128> = BTreeMap::new();
         for (token, amount) in &v.fees {

@@ -9,7 +9,7 @@ use ark_r1cs_std::boolean::Boolean;
 use ark_r1cs_std::eq::EqGadget;
 use ark_r1cs_std::fields::fp::FpVar;
 use ark_r1cs_std::GR1CSVar;
-use ark_relations::gr1cs::SynthesisError;
+use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
 use zkrollup_spec::primitives::Fr;
 use zkrollup_spec::rules::Rule;
 
@@ -58,9 +58,23 @@ pub struct Checks {
     pub records: Vec<Record>,
     /// The position the next records belong to.
     pub position: usize,
+    /// Where each stretch of witness variables comes from: (index of its first witness
+    /// variable, what allocates it), in allocation order. Reports name a variable by it.
+    pub regions: Vec<(usize, String)>,
 }
 
 impl Checks {
+    /// Starts a region: the witness variables allocated from here on belong to `name`.
+    pub fn region(&mut self, cs: &ConstraintSystemRef<Fr>, name: impl FnOnce() -> String) {
+        self.regions.push((cs.num_witness_variables(), name()));
+    }
+
+    /// The region witness variable `index` (0-based among witness variables) belongs to.
+    pub fn region_of(&self, index: usize) -> &str {
+        let at = self.regions.partition_point(|(start, _)| *start <= index);
+        at.checked_sub(1).map_or("before any region", |i| self.regions[i].1.as_str())
+    }
+
     /// Records a check the caller enforces itself.
     pub fn note(&mut self, tag: Tag, held: Option<bool>) {
         self.records.push(Record { position: self.position, tag, held });

@@ -14,7 +14,8 @@
 //! | ForcedExit | signer: debit fee, nonce + 1 | zero the keyless target's balance |
 //! | FullExit | withdraw the whole balance if the owner matches | |
 //!
-//! Other chunks re-prove some leaf unchanged. Signatures are checked in signature slots shared
+//! Other chunks re-prove some leaf unchanged. Noops pad the block's end: no other op follows
+//! one (`codec.op_after_noop`). Signatures are checked in signature slots shared
 //! by two chunks ([`super::circuit`]), fees are accumulated into the block's fee slots.
 //!
 //! State invariant the gadget relies on: every leaf at or beyond the id counter is the empty
@@ -55,6 +56,7 @@ pub struct OpCarry {
     values: Vec<FpVar<Fr>>,
     index: FpVar<Fr>,
     last: FpVar<Fr>,
+    noop: FpVar<Fr>,
 }
 
 /// What a chunk asks of its signature slot (meaningful where `signer` is 1).
@@ -214,6 +216,8 @@ pub fn chunk(
     checks.position = i.saturating_sub(w.chunk_index);
     let kind = kind_of(w.op_bytes[0]);
     let k_index = w.chunk_index;
+    let region = |what: &'static str| move || format!("chunk {i} ({kind:?} chunk {k_index}): {what}");
+    checks.region(cs, region("op bits, position, kind"));
 
     // The op's pubdata, most significant bit of each byte first.
     let op_bits: Vec<Boolean<Fr>> =
@@ -246,6 +250,7 @@ pub fn chunk(
     }
 
     // Transaction data every chunk of the op carries.
+    checks.region(cs, region("transaction data, continuity"));
     let auth = &w.auth;
     let ax = wit(auth.a.0)?;
     let ay = wit(auth.a.1)?;
@@ -287,6 +292,8 @@ pub fn chunk(
             for (v, pv) in carried.iter().zip(&p.values) {
                 product_zero(checks, Tag::Witness("circuit.op_continuity"), &not_first, &(v - pv))?;
             }
+            // Noops pad the end only: after a Noop, only Noops.
+            product_zero(checks, Tag::Rule(Rule::CodecOpAfterNoop), &p.noop, &(&one - is(Kind::Noop)))?;
         }
     }
     if i + 1 == blocks_chunks {
@@ -294,6 +301,7 @@ pub fn chunk(
     }
 
     // This chunk's pubdata: chunk `index` of the op.
+    checks.region(cs, region("pubdata, on-chain flag"));
     let mut chosen = FpVar::zero();
     for (j, cj) in c_fp.iter().enumerate() {
         chosen += cj * from_bits_be(&op_bits[j * 64..(j + 1) * 64]);
@@ -332,6 +340,7 @@ pub fn chunk(
     product_zero(checks, unused, &(&one - is(Kind::Deposit)), &fp(&opens_w))?;
 
     // Op fields.
+    checks.region(cs, region("op fields, unpacking"));
     let account_field = read(layout(Kind::Transfer).account);
     let token = select(&sel_fp, |k| layout(k).token, &read)?;
     let full_amount = select(&sel_fp, |k| layout(k).full_amount, &read)?;
@@ -348,6 +357,7 @@ pub fn chunk(
     let fee = unpack(&be(&fee_bits), 5)?;
 
     // The leaf this chunk updates.
+    checks.region(cs, region("leaf, existence, addresses"));
     let (leaf, leaf_token) = LeafVars::alloc(cs, &w.leaf, None)?;
     let expected_account = &c_fp[0] * &account_field
         + &ttn1 * second(Kind::TransferToNew)
@@ -392,6 +402,7 @@ pub fn chunk(
     product_zero(checks, Tag::Rule(Rule::ForcedExitTargetHasKey), &fe1, &leaf.pkh)?;
 
     // Balance.
+    checks.region(cs, region("balance, amounts"));
     let moved = (is(Kind::TransferToNew) + is(Kind::Transfer) + is(Kind::Withdraw)) * &amount;
     let debit = &signer * (&fee + &moved);
     let credit = (&dep0 + &ttn1 + &tr1) * &amount;
@@ -414,6 +425,7 @@ pub fn chunk(
     product_zero(checks, Tag::Witness("circuit.forced_exit_amount"), &fe1, &(&amount - &leaf.balance))?;
 
     // Nonce and key.
+    checks.region(cs, region("nonce, key, leaf update"));
     product_zero(checks, Tag::Rule(Rule::TxNonceMismatch), &signer, &(&tx_nonce - &leaf.nonce))?;
     product_zero(checks, Tag::Witness("circuit.pubdata_nonce"), &cpk0, &(&op_nonce - &tx_nonce))?;
     product_zero(checks, Tag::Witness("circuit.pubdata_owner"), &cpk0, &(&address - &leaf.address))?;
@@ -429,6 +441,7 @@ pub fn chunk(
     leaf.update(checks, running, &nonce, &pkh, &new_address, &balance)?;
     running.next_id += &opens;
 
+    checks.region(cs, region("fee slot, signing message"));
     // Fees go to the op's fee slot, whose token must be the fee's. Ops without a fee use slot 0.
     let fee_paid = &signer * &fee;
     product_zero(checks, unused, &fp(&fee.is_zero()?), &slot_index_of(&slot_fp))?;
@@ -461,7 +474,8 @@ pub fn chunk(
     let e2 = &valid_from * p(64) + &valid_until;
     let sig = SigRequest { signer, values: vec![ax, ay, rx, ry, s, e0, e1, e2, pkh, valid_from, valid_until] };
     debug_assert_eq!(sig.values.len(), sig::COUNT);
-    Ok(ChunkOut { pubdata_bits, onchain_flag, sig, carry: OpCarry { values: carried, index, last } })
+    let carry = OpCarry { values: carried, index, last, noop: is(Kind::Noop) };
+    Ok(ChunkOut { pubdata_bits, onchain_flag, sig, carry })
 }
 
 fn slot_index_of(slot: &[FpVar<Fr>]) -> FpVar<Fr> {

@@ -20,16 +20,17 @@ use zkrollup_spec::rules::Rule;
 
 use super::checks::{Checks, Tag};
 use super::chunk::{chunk, point, product_zero, sig, ChunkOut, LeafVars, Running, SigRequest};
-use super::witness::BlockWitness;
+use super::witness::{BlockWitness, ShapeError};
 use crate::gadgets::bits::{be_bytes, from_bits, is_le, to_bits};
 use crate::gadgets::commitment::{sha256, truncate_253};
 use crate::gadgets::eddsa::verification_sides;
 use crate::gadgets::poseidon::poseidon_var;
 
-/// The block circuit for `witness.chunks.len()` chunks.
+/// The block circuit of a given number of chunks, with a witness of its shape.
 #[derive(Clone)]
 pub struct BlockCircuit {
-    pub witness: BlockWitness,
+    chunks: usize,
+    witness: BlockWitness,
 }
 
 /// The circuit's own values after synthesis (what the adapter reports).
@@ -46,13 +47,19 @@ pub struct Synthesized {
 }
 
 impl BlockCircuit {
-    pub fn new(witness: BlockWitness) -> Self {
-        BlockCircuit { witness }
+    /// The `chunks`-chunk circuit with `witness`, which must have its shape.
+    pub fn new(chunks: usize, witness: BlockWitness) -> Result<Self, ShapeError> {
+        witness.check_shape(chunks)?;
+        Ok(BlockCircuit { chunks, witness })
     }
 
     /// The circuit of `chunks` chunks with placeholder values, for key generation.
     pub fn blank(chunks: usize) -> Self {
-        BlockCircuit { witness: BlockWitness::blank(chunks) }
+        BlockCircuit { chunks, witness: BlockWitness::blank(chunks) }
+    }
+
+    pub fn witness(&self) -> &BlockWitness {
+        &self.witness
     }
 
     /// An empty block (all Noops) on a state holding just the fee account: a satisfiable
@@ -63,23 +70,23 @@ impl BlockCircuit {
         let mut state = zkrollup_reference::state::RefState::from_spec(&spec);
         let ctx = zkrollup_spec::transition::BlockContext { block_number: 1, fee_account: 0, timestamp: 0 };
         let witness = super::witness::build(&mut state, &ctx, chunks, &[]).expect("an empty block is representable");
-        BlockCircuit { witness }
+        BlockCircuit { chunks, witness }
     }
 
     pub fn chunks(&self) -> usize {
-        self.witness.chunks.len()
+        self.chunks
     }
 
     /// Generates the constraints and returns the circuit's values.
     pub fn synthesize(&self, cs: ConstraintSystemRef<Fr>) -> Result<Synthesized, SynthesisError> {
         let w = &self.witness;
-        let n = w.chunks.len();
-        assert!(n >= 2 && n.is_multiple_of(2), "blocks have an even number of chunks");
+        let n = self.chunks; // `new` checked the witness's shape against it
         let mut checks = Checks::default();
         let wit = |v: Fr| FpVar::new_witness(cs.clone(), || Ok(v));
         let ctx = &w.context;
 
         // Header.
+        checks.region(&cs, || "header".into());
         let block_number = wit(Fr::from(ctx.block_number))?;
         let fee_account = wit(Fr::from(ctx.fee_account))?;
         let timestamp = wit(Fr::from(ctx.timestamp))?;
@@ -109,6 +116,7 @@ impl BlockCircuit {
             let out = chunk(&cs, cw, i, n, prev, &mut running, &fee_tokens, &mut checks)?;
             outs.push(out);
             if i % 2 == 1 {
+                checks.region(&cs, || format!("signature slot {}", i / 2));
                 let position = if w.chunks[i].chunk_index == 0 { i } else { i - 1 };
                 checks.position = position;
                 signature_slot(&outs[i - 1].sig, &outs[i].sig, &timestamp, &mut checks)?;
@@ -117,6 +125,7 @@ impl BlockCircuit {
 
         // Fees, credited to the fee account after the ops.
         checks.position = n;
+        checks.region(&cs, || "fee slots".into());
         let exists = is_le(&(&fee_account + FpVar::one()), &running.next_id, 33)?;
         checks.holds(Tag::Rule(Rule::BlockFeeAccountMissing), &exists)?;
         let mut fees = Vec::with_capacity(FEE_TOKENS_PER_BLOCK);
@@ -131,6 +140,7 @@ impl BlockCircuit {
         }
         let new_root = poseidon_var(&[running.tree_root.clone(), running.next_id.clone()])?;
 
+        checks.region(&cs, || "commitment".into());
         // Commitment: sha256(number ‖ fee account ‖ timestamp ‖ old root ‖ new root ‖ pubdata ‖ flags).
         let mut bytes = be_bytes(&number_bits, 32);
         bytes.extend(be_bytes(&fee_account_bits, 32));
@@ -187,15 +197,17 @@ fn signature_slot(
     let msg = poseidon_var(&[v[sig::E0].clone(), v[sig::E1].clone(), v[sig::E2].clone()])?;
     let a = point(&v[sig::AX], &v[sig::AY]);
     let r8 = point(&v[sig::RX], &v[sig::RY]);
-    let (left, right) = verification_sides(&a, &msg, &r8, &v[sig::S])?;
+    let verification = verification_sides(&a, &msg, &r8, &v[sig::S])?;
+    product_zero(checks, Tag::Rule(Rule::TxBadSignature), &en, &verification.small_order_key.clone().into())?;
+    let (left, right) = (&verification.left, &verification.right);
     // Compare coordinates: `value()` of an off-curve point (a forged key) would panic.
     let coords = |p: &ark_ed_on_bn254::constraints::EdwardsVar| p.x.value().ok().zip(p.y.value().ok());
-    let held = match (enabled.value(), coords(&left), coords(&right)) {
+    let held = match (enabled.value(), coords(left), coords(right)) {
         (Ok(e), Some(l), Some(r)) => Some(!e || l == r),
         _ => None,
     };
     checks.note(Tag::Rule(Rule::TxBadSignature), held);
-    left.conditional_enforce_equal(&right, &enabled)?;
+    left.conditional_enforce_equal(right, &enabled)?;
 
     checks.range(Tag::Witness("circuit.validity_window"), &v[sig::VALID_FROM], 64)?;
     checks.range(Tag::Witness("circuit.validity_window"), &v[sig::VALID_UNTIL], 64)?;

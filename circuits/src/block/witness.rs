@@ -94,7 +94,7 @@ impl TxAuth {
         TxAuth { a: (id.x, id.y), r8: (id.x, id.y), s: Fr::from(0u8), nonce: 0, valid_from: 0, valid_until: 0 }
     }
 
-    fn of(tx: &Tx) -> Self {
+    pub fn of(tx: &Tx) -> Self {
         let sig = tx.signature();
         TxAuth {
             a: (sig.pub_key.0.x, sig.pub_key.0.y),
@@ -148,10 +148,67 @@ pub struct BlockWitness {
     pub next_account_id: u32,
     pub chunks: Vec<ChunkWitness>,
     pub fee_tokens: [TokenId; FEE_TOKENS_PER_BLOCK],
-    pub fee_leaves: Vec<LeafWitness>,
+    pub fee_leaves: [LeafWitness; FEE_TOKENS_PER_BLOCK],
+}
+
+/// A witness whose shape is not the circuit's: the circuit's parameters (its chunk count, the
+/// fee slots, the op width, the tree depths) fix every dimension, and a witness of another
+/// shape would synthesise another circuit (one fee slot short, a block that burns fees).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the witness does not fit the {chunks}-chunk block circuit: {detail}")]
+pub struct ShapeError {
+    pub chunks: usize,
+    pub detail: String,
+}
+
+impl LeafWitness {
+    fn check_shape(&self) -> Result<(), String> {
+        use zkrollup_spec::params::{ACCOUNT_TREE_DEPTH, BALANCE_TREE_DEPTH};
+        let (b, a) = (self.balance_siblings.len(), self.account_siblings.len());
+        if b != BALANCE_TREE_DEPTH || a != ACCOUNT_TREE_DEPTH {
+            return Err(format!(
+                "paths of {b} and {a} levels, the trees have {BALANCE_TREE_DEPTH} and {ACCOUNT_TREE_DEPTH}"
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl BlockWitness {
+    /// Checks that the witness has the shape of the `chunks`-chunk circuit: `chunks` chunks (a
+    /// size of [`BLOCK_CHUNK_SIZES`]), each op [`MAX_OP_BYTES`] wide with its chunk index within
+    /// an op and a fee slot that exists, and every Merkle path as long as its tree is deep.
+    pub fn check_shape(&self, chunks: usize) -> Result<(), ShapeError> {
+        let err = |detail: String| Err(ShapeError { chunks, detail });
+        if !BLOCK_CHUNK_SIZES.contains(&chunks) {
+            return err(format!("circuits exist for {BLOCK_CHUNK_SIZES:?} chunks"));
+        }
+        if self.chunks.len() != chunks {
+            return err(format!("{} chunks given", self.chunks.len()));
+        }
+        for (i, c) in self.chunks.iter().enumerate() {
+            let fail = |d: String| err(format!("chunk {i}: {d}"));
+            if c.op_bytes.len() != MAX_OP_BYTES {
+                return fail(format!("op of {} bytes, not {MAX_OP_BYTES}", c.op_bytes.len()));
+            }
+            if c.chunk_index >= super::layout::MAX_OP_CHUNKS {
+                return fail(format!("chunk index {} (ops span at most {})", c.chunk_index, super::layout::MAX_OP_CHUNKS));
+            }
+            if c.fee_slot >= FEE_TOKENS_PER_BLOCK {
+                return fail(format!("fee slot {} of {FEE_TOKENS_PER_BLOCK}", c.fee_slot));
+            }
+            if let Err(d) = c.leaf.check_shape() {
+                return fail(d);
+            }
+        }
+        for (s, leaf) in self.fee_leaves.iter().enumerate() {
+            if let Err(d) = leaf.check_shape() {
+                return err(format!("fee slot {s}: {d}"));
+            }
+        }
+        Ok(())
+    }
+
     /// A witness of the right shape with placeholder values, for key generation.
     pub fn blank(chunks: usize) -> Self {
         let chunk = ChunkWitness::noop(LeafWitness::blank());
@@ -161,7 +218,7 @@ impl BlockWitness {
             next_account_id: 0,
             chunks: vec![chunk; chunks],
             fee_tokens: [0; FEE_TOKENS_PER_BLOCK],
-            fee_leaves: vec![LeafWitness::blank(); FEE_TOKENS_PER_BLOCK],
+            fee_leaves: core::array::from_fn(|_| LeafWitness::blank()),
         }
     }
 
@@ -180,14 +237,19 @@ fn unrepresentable<T>(rule: Rule, detail: impl Into<String>) -> Result<T, Unrepr
     Err(Unrepresentable(Rejection::new(rule, detail)))
 }
 
-/// An executed op: its pubdata, leaf writes in chunk order, and what its chunks carry.
-struct Executed {
-    op: Op,
-    writes: Vec<LeafWrite>,
-    auth: TxAuth,
-    recipient_address: Address,
-    opens_account: bool,
-    fee: Option<(TokenId, u128)>,
+/// An executed op: its pubdata, leaf writes in chunk order, and what its chunks carry. What
+/// [`execute`] makes of an input; the soundness tests also make their own (an operator's
+/// choice of writes) and [`assemble`] them.
+#[derive(Clone, Debug)]
+pub struct Executed {
+    pub op: Op,
+    /// The leaf writes of the op's first chunks, in chunk order (the rest re-prove a leaf).
+    pub writes: Vec<LeafWrite>,
+    pub auth: TxAuth,
+    pub recipient_address: Address,
+    pub opens_account: bool,
+    /// The fee (token, amount) the op pays into the block's fee slots.
+    pub fee: Option<(TokenId, u128)>,
 }
 
 /// The id a new account would get, kept within 24 bits: when the tree is full the attempt
@@ -358,17 +420,11 @@ pub fn build(
             format!("{chunks} chunks; circuits exist for {BLOCK_CHUNK_SIZES:?}"),
         );
     }
-    let tree_root = state.account_tree_root();
-    let next_account_id = state.next_account_id();
-    // An idle chunk re-proves the last leaf touched, which is valid against the current root.
-    let mut idle = LeafWitness::before(&state.read_leaf(0, 0));
+    let start = BlockStart::of(state);
     let mut executed = Vec::new();
     let mut used = 0;
     for input in inputs {
-        let e = match input {
-            BlockInput::Tx(tx) => execute_tx(state, tx)?,
-            BlockInput::Priority(p) => execute_priority(state, p)?,
-        };
+        let e = execute(state, input)?;
         used += e.op.chunks();
         if used > chunks {
             return unrepresentable(
@@ -378,6 +434,51 @@ pub fn build(
         }
         executed.push(e);
     }
+    assemble(state, context, chunks, start, &executed)
+}
+
+/// Executes one input on `state` without checks (module docs).
+pub fn execute(state: &mut RefState, input: &BlockInput) -> Result<Executed, Unrepresentable> {
+    match input {
+        BlockInput::Tx(tx) => execute_tx(state, tx),
+        BlockInput::Priority(p) => execute_priority(state, p),
+    }
+}
+
+/// What the witness needs of the state a block starts from.
+#[derive(Clone, Debug)]
+pub struct BlockStart {
+    tree_root: Fr,
+    next_account_id: u32,
+    /// The leaf an idle chunk re-proves before any op has written one.
+    idle: LeafWitness,
+}
+
+impl BlockStart {
+    pub fn of(state: &RefState) -> Self {
+        BlockStart {
+            tree_root: state.account_tree_root(),
+            next_account_id: state.next_account_id(),
+            idle: LeafWitness::before(&state.read_leaf(0, 0)),
+        }
+    }
+}
+
+/// The witness of the ops `executed` on the state `start` describes, `state` being the state
+/// after them: chunks in op order, Noops up to `chunks`, and the fee slots credited to the fee
+/// account (written on `state`).
+pub fn assemble(
+    state: &mut RefState,
+    context: &BlockContext,
+    chunks: usize,
+    start: BlockStart,
+    executed: &[Executed],
+) -> Result<BlockWitness, Unrepresentable> {
+    let used: usize = executed.iter().map(|e| e.op.chunks()).sum();
+    if used > chunks {
+        return unrepresentable(Rule::BlockTooManyChunks, format!("the ops need {used} chunks of {chunks}"));
+    }
+    let BlockStart { tree_root, next_account_id, mut idle } = start;
 
     // Fee slots: the distinct tokens with a non-zero total, ascending. An honest attempt with
     // more tokens than slots puts the excess in the last slot, whose token then differs.
@@ -392,7 +493,7 @@ pub fn build(
     let slot_of = |token: TokenId| tokens.iter().position(|t| *t == token).unwrap_or(0).min(FEE_TOKENS_PER_BLOCK - 1);
 
     let mut chunk_witnesses = Vec::with_capacity(chunks);
-    for e in &executed {
+    for e in executed {
         let mut op_bytes = e.op.to_pubdata();
         op_bytes.resize(MAX_OP_BYTES, 0);
         let fee_slot = match e.fee {
@@ -423,19 +524,17 @@ pub fn build(
     }
 
     let fee_account = context.fee_account & MAX_ACCOUNT_ID;
-    let mut fee_tokens = [0; FEE_TOKENS_PER_BLOCK];
-    let mut fee_leaves = Vec::with_capacity(FEE_TOKENS_PER_BLOCK);
-    for (s, slot_token) in fee_tokens.iter_mut().enumerate() {
-        let (token, amount) = match tokens.get(s) {
-            Some(&t) if s + 1 < FEE_TOKENS_PER_BLOCK => (t, totals[&t]),
-            // The last slot takes every remaining token's fees (more than one only in an
-            // invalid block, which the circuit refuses).
-            Some(&t) => (t, tokens[s..].iter().fold(0u128, |acc, t| acc.wrapping_add(totals[t]))),
-            None => (0, 0),
-        };
-        *slot_token = token;
+    let slots: [(TokenId, u128); FEE_TOKENS_PER_BLOCK] = core::array::from_fn(|s| match tokens.get(s) {
+        Some(&t) if s + 1 < FEE_TOKENS_PER_BLOCK => (t, totals[&t]),
+        // The last slot takes every remaining token's fees (more than one only in an invalid
+        // block, which the circuit refuses).
+        Some(&t) => (t, tokens[s..].iter().fold(0u128, |acc, t| acc.wrapping_add(totals[t]))),
+        None => (0, 0),
+    });
+    let fee_tokens = slots.map(|(token, _)| token);
+    let fee_leaves = slots.map(|(token, amount)| {
         let c = change(state, fee_account, token, state.balance(fee_account, token).wrapping_add(amount));
-        fee_leaves.push(LeafWitness::before(&state.write_leaf(fee_account, c)));
-    }
+        LeafWitness::before(&state.write_leaf(fee_account, c))
+    });
     Ok(BlockWitness { context: *context, tree_root, next_account_id, chunks: chunk_witnesses, fee_tokens, fee_leaves })
 }

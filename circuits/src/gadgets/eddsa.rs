@@ -1,6 +1,7 @@
 //! EdDSA-Poseidon verification on BabyJubjub, accepting exactly what the spec's
-//! `eddsa::verify` accepts (circomlib's `verifyPoseidon`): `A` and `R8` on the curve (no
-//! subgroup check, as circomlib), `S < l`, and `B8·S = R8 + (8·A)·hm` with
+//! `eddsa::verify` accepts (circomlib's `EdDSAPoseidonVerifier`): `A` and `R8` on the curve (no
+//! subgroup check, as circomlib), `A` not of small order (the x of `8·A` is not zero, as
+//! circomlib), `S < l`, and `B8·S = R8 + (8·A)·hm` with
 //! `hm = Poseidon(R8.x, R8.y, A.x, A.y, msg)` taken as a canonical integer.
 //!
 //! Points arrive in circomlib's coordinates; arkworks' curve (`ark-ed-on-bn254`) is the
@@ -77,19 +78,33 @@ fn subgroup_scalar_bits(s: &FpVar<Fr>) -> Result<Vec<Boolean<Fr>>, SynthesisErro
 
 /// Enforces that `(r8, s)` is a valid signature of `msg` under `a`.
 pub fn enforce_verify(a: &PointVar, msg: &FpVar<Fr>, r8: &PointVar, s: &FpVar<Fr>) -> Result<(), SynthesisError> {
-    let (left, right) = verification_sides(a, msg, r8, s)?;
-    left.enforce_equal(&right)
+    let v = verification_sides(a, msg, r8, s)?;
+    v.small_order_key.enforce_equal(&Boolean::FALSE)?;
+    v.left.enforce_equal(&v.right)
 }
 
-/// The two sides `B8·S` and `R8 + (8·A)·hm` of the verification equation, after enforcing
-/// that `A` and `R8` are on the curve and `S < l`; the signature is valid when they are equal.
-/// (The block circuit enforces the equality only in signature slots that carry a transaction.)
+/// What a verification computes; the signature is valid when `left == right` and the key is
+/// not of small order.
+pub struct Verification {
+    /// `B8·S`.
+    pub left: EdwardsVar,
+    /// `R8 + (8·A)·hm`.
+    pub right: EdwardsVar,
+    /// Whether `8·A` is the identity (its x is zero: on the curve, `8·A` cannot be the other
+    /// point with x = 0, `(0, -1)`, of order 2, since `8·A` lies in the subgroup of odd order).
+    pub small_order_key: Boolean<Fr>,
+}
+
+/// The two sides `B8·S` and `R8 + (8·A)·hm` of the verification equation and whether `A` has
+/// small order, after enforcing that `A` and `R8` are on the curve and `S < l`. (The block
+/// circuit enforces the equality and the key's order only in signature slots that carry a
+/// transaction.)
 pub fn verification_sides(
     a: &PointVar,
     msg: &FpVar<Fr>,
     r8: &PointVar,
     s: &FpVar<Fr>,
-) -> Result<(EdwardsVar, EdwardsVar), SynthesisError> {
+) -> Result<Verification, SynthesisError> {
     a.enforce_on_curve()?;
     r8.enforce_on_curve()?;
     let s_bits = subgroup_scalar_bits(s)?;
@@ -99,8 +114,9 @@ pub fn verification_sides(
     let mut left = EdwardsVar::zero();
     left.precomputed_base_scalar_mul_le(s_bits.iter().zip(base8_multiples()))?;
     let a8 = a.to_ark().double()?.double()?.double()?;
+    let small_order_key = a8.x.is_zero()?;
     let right = r8.to_ark() + a8.scalar_mul_le(hm_bits.iter())?;
-    Ok((left, right))
+    Ok(Verification { left, right, small_order_key })
 }
 
 /// The subgroup scalar `s` as a field element of BN254 (its integer value; `l < p`).
@@ -148,6 +164,19 @@ mod tests {
         let off = Point { x: Fr::from(1u8), y: Fr::from(1u8) };
         assert!(!verify(&PublicKey(pk.0), msg, &Signature { r8: off, s: sig.s }));
         assert!(!circuit_accepts(mode, &pk.0, msg, &off, s), "R8 off the curve");
+    }
+
+    #[test]
+    fn small_order_keys_are_refused_in_every_mode() {
+        use zkrollup_spec::primitives::eddsa::small_order_points;
+        let s = Scalar::from(4242u64);
+        let r8 = Point::base8().mul_integer(&s.into_bigint().0);
+        for (k, p) in small_order_points().iter().enumerate() {
+            assert!(!verify(&PublicKey(*p), Fr::from(5u8), &Signature { r8, s }), "the spec refuses point {k}");
+            for mode in MODES {
+                assert!(!circuit_accepts(mode, p, Fr::from(5u8), &r8, scalar_to_fr(&s)), "point {k}, {mode:?}");
+            }
+        }
     }
 
     #[test]

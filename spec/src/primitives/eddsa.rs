@@ -10,7 +10,14 @@
 //!   low 3 bits, clear bit 255, set bit 254), read little-endian; the public key is `A = B8·(s>>3)`.
 //! - sign(msg ∈ Fr): `r = BLAKE-512(h[32..64] ‖ msg as 32 LE bytes) mod l`, `R8 = B8·r`,
 //!   `hm = Poseidon(R8.x, R8.y, A.x, A.y, msg)`, `S = (r + hm·s) mod l`.
-//! - verify: `R8` and `A` on the curve, `S < l`, and `B8·S = R8 + A·(8·hm)` (integer scalars).
+//! - verify: `R8` and `A` on the curve, `A` not of small order (`8·A` is not the identity),
+//!   `S < l`, and `B8·S = R8 + A·(8·hm)` (integer scalars).
+//!
+//! **Small-order keys.** The curve has 8 points of small order (`8·P` = identity: the identity,
+//! one of order 2, two of order 4, four of order 8). Under such a key `A`, `A·(8·hm)` is the
+//! identity whatever the message, so any `(R8 = B8·S, S)` verifies and nobody needs the
+//! private key. circomlib's `EdDSAPoseidonVerifier` refuses them (it checks that the x of `8·A`
+//! is not zero); so do we, where circomlibjs' `verifyPoseidon` does not.
 
 use std::sync::OnceLock;
 
@@ -86,6 +93,11 @@ impl Point {
     /// `self + other` (complete twisted Edwards addition).
     pub fn add(&self, other: &Point) -> Point {
         Point::from_ark(self.to_ark() + other.to_ark())
+    }
+
+    /// Whether `8·self` is the identity: the point is one of [`small_order_points`].
+    pub fn has_small_order(&self) -> bool {
+        self.mul_integer(&[8]) == Point::identity()
     }
 
     /// `self · k` for a non-negative integer `k` given as little-endian 64-bit limbs, as
@@ -169,7 +181,7 @@ pub fn challenge(r8: &Point, a: &PublicKey, msg: Fr) -> Fr {
 
 /// circomlib's `verifyPoseidon(msg, sig, A)`.
 pub fn verify(a: &PublicKey, msg: Fr, sig: &Signature) -> bool {
-    if !sig.r8.is_on_curve() || !a.0.is_on_curve() {
+    if !sig.r8.is_on_curve() || !a.0.is_on_curve() || a.0.has_small_order() {
         return false;
     }
     let hm = challenge(&sig.r8, a, msg);
@@ -187,6 +199,24 @@ pub fn verify_unreduced(a: &PublicKey, msg: Fr, r8: &Point, s: &BigInteger256) -
     Scalar::from_bigint(*s).is_some_and(|s| verify(a, msg, &Signature { r8: *r8, s }))
 }
 
+/// The 8 points of small order, `T·k` for `k = 0..8` with `T` a point of order 8 (the first
+/// found as `l·P` for `P` the curve point of least positive x, which has y² a square, whose
+/// `l`-multiple has order 8). `k = 0` is the identity, `k = 4` is `(0, -1)`.
+pub fn small_order_points() -> [Point; 8] {
+    let (a, d, _, _) = curve_consts();
+    let l = Scalar::MODULUS.0;
+    let t = (1u64..)
+        .find_map(|x| {
+            let x = Fr::from(x);
+            let y2 = (Fr::from(1u8) - *a * x.square()) * (Fr::from(1u8) - *d * x.square()).inverse()?;
+            let p = Point { x, y: y2.sqrt()? };
+            let t = p.mul_integer(&l);
+            (t.mul_integer(&[4]) != Point::identity()).then_some(t)
+        })
+        .expect("the curve has points of order 8l");
+    core::array::from_fn(|k| t.mul_integer(&[k as u64]))
+}
+
 /// `√168700`: multiply circomlib's x by this to get arkworks' u coordinate.
 pub fn circom_to_ark_x_factor() -> Fr {
     curve_consts().2
@@ -195,6 +225,27 @@ pub fn circom_to_ark_x_factor() -> Fr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_order_keys_verify_nothing() {
+        let points = small_order_points();
+        let distinct: std::collections::HashSet<_> = points.iter().collect();
+        assert_eq!(distinct.len(), 8, "eight distinct points");
+        assert_eq!(points[0], Point::identity());
+        assert_eq!(points[4], Point { x: Fr::zero(), y: -Fr::from(1u8) });
+        for (k, p) in points.iter().enumerate() {
+            assert!(p.is_on_curve() && p.has_small_order(), "point {k}");
+            // The forgery: S chosen freely, R8 = B8·S; B8·S = R8 + (8·A)·hm holds for any message.
+            let s = Scalar::from(1234567u64 + k as u64);
+            let r8 = Point::base8().mul_integer(&s.into_bigint().0);
+            let msg = Fr::from(99u8);
+            let forged = Signature { r8, s };
+            let right = r8.add(&p.mul_integer(&[8]).mul_integer(&challenge(&r8, &PublicKey(*p), msg).into_bigint().0));
+            assert_eq!(Point::base8().mul_integer(&s.into_bigint().0), right, "the forgery holds for point {k}");
+            assert!(!verify(&PublicKey(*p), msg, &forged), "refused under point {k}");
+        }
+        assert!(!PrivateKey([5; 32]).public_key().0.has_small_order());
+    }
 
     #[test]
     fn an_unreduced_s_at_or_above_l_never_verifies() {

@@ -240,12 +240,21 @@ pub(super) fn groups() -> Vec<(&'static str, Vec<Case>)> {
             ));
         }
     }
-    let all: Vec<u8> = ops.iter().flat_map(|(_, o)| o.to_pubdata()).collect();
+    // Noops pad the end of a block only.
+    let (noops, others): (Vec<_>, Vec<_>) = ops.iter().map(|(_, o)| o).partition(|o| matches!(o, Op::Noop));
+    let all: Vec<u8> = others.iter().chain(&noops).flat_map(|o| o.to_pubdata()).collect();
     pubdata.push(case(
         "decode_every_op",
-        "a block's pubdata with one op of each kind",
+        "a block's pubdata with one op of each kind, the Noop last",
         Expect::Ok,
         C::DecodePubdata { pubdata: hex_of(&all) },
+    ));
+    let noop_first: Vec<u8> = noops.iter().chain(&others).flat_map(|o| o.to_pubdata()).collect();
+    pubdata.push(case(
+        "decode_op_after_noop",
+        "a Noop before the block's other ops",
+        Expect::Reject(Rule::CodecOpAfterNoop),
+        C::DecodePubdata { pubdata: hex_of(&noop_first) },
     ));
     pubdata.push(case(
         "decode_unknown_op",

@@ -124,6 +124,23 @@ pub(super) fn groups() -> Vec<(&'static str, Vec<Case>)> {
         },
     ));
 
+    // Keys of small order: `(R8 = B8·S, S)` satisfies the verification equation under each,
+    // for any message; the spec (as circomlib's circuit) refuses the key.
+    for (k, p) in zkrollup_spec::primitives::eddsa::small_order_points().iter().enumerate() {
+        let s = zkrollup_spec::primitives::eddsa::Scalar::from(1_000u64 + k as u64);
+        let r8 = Point::base8().mul_integer(&ark_ff::PrimeField::into_bigint(s).0);
+        eddsa.push(case(
+            format!("verify_small_order_key_{k}"),
+            format!("small-order key {k} (8·A = identity) with the forgery R8 = B8·S does not verify"),
+            P::EddsaVerify {
+                public_key: point(p),
+                message: "42".into(),
+                r8: point(&r8),
+                s: ark_ff::PrimeField::into_bigint(s).to_string(),
+            },
+        ));
+    }
+
     let mut keys_group = Vec::new();
     for (kname, k) in keys() {
         let pk = point(&PrivateKey(k).public_key().0);

@@ -4,12 +4,14 @@
 use zkrollup_spec::block::BlockInput;
 use zkrollup_spec::params::MAX_ACCOUNT_ID;
 use zkrollup_spec::primitives::packing::PackedAmount;
+use zkrollup_spec::primitives::eddsa::{small_order_points, Point, PublicKey, Signature};
+use zkrollup_spec::primitives::keys::pubkey_hash;
 use zkrollup_spec::primitives::Address;
 use zkrollup_spec::rules::Rule;
 use zkrollup_spec::state::{Account, State};
 use zkrollup_spec::testkit::*;
 use zkrollup_spec::transition::{BlockContext, DepositRequest, FullExitRequest, PriorityOp};
-use zkrollup_spec::tx::{ChangePubKeyAuth, TimeWindow, Tx};
+use zkrollup_spec::tx::{ChangePubKeyAuth, TimeWindow, Tx, TxSignature};
 
 use crate::vectors::{Case, Expect};
 use crate::wire::convert::{context as wctx, input as winput, state as wstate};
@@ -697,6 +699,86 @@ pub(super) fn groups() -> Vec<(&'static str, Vec<Case>)> {
         ("deposit", deposits()),
         ("full_exit", full_exits()),
         ("envelope", envelope()),
+        ("small_order_keys", small_order_keys()),
         ("time", time),
     ]
+}
+
+/// `t` carrying the signature `sig` under the key `key`.
+fn with_signature(t: Tx, key: Point, sig: Signature) -> Tx {
+    let signature = TxSignature { pub_key: PublicKey(key), signature: sig };
+    match t {
+        Tx::Transfer(mut x) => {
+            x.signature = signature;
+            Tx::Transfer(x)
+        }
+        Tx::Withdraw(mut x) => {
+            x.signature = signature;
+            Tx::Withdraw(x)
+        }
+        Tx::ChangePubKey(mut x) => {
+            x.signature = signature;
+            Tx::ChangePubKey(x)
+        }
+        Tx::ForcedExit(mut x) => {
+            x.signature = signature;
+            Tx::ForcedExit(x)
+        }
+    }
+}
+
+/// The forgery a small-order key would allow: an account whose pubkey hash is that of a point
+/// `T` with `8·T` = identity, and a transaction "signed" by anyone as `(R8 = B8·S, S)`, which
+/// satisfies `B8·S = R8 + (8·T)·hm` whatever the message. Refused under each of the 8 points
+/// (a Transfer each), and for each other transaction kind under a point of order 8 (a
+/// ChangePubKey to such a key is the way an account would get one).
+fn small_order_keys() -> Vec<Case> {
+    let points = small_order_points();
+    let forged = |k: usize| {
+        let s = zkrollup_spec::primitives::eddsa::Scalar::from(1_000u64 + k as u64);
+        Signature { r8: Point::base8().mul_integer(&ark_ff::PrimeField::into_bigint(s).0), s }
+    };
+    let victim = |k: usize| {
+        let mut a = keyed_account(&user(5), 0, &[(0, 1_000_000)]);
+        a.pubkey_hash = pubkey_hash(&PublicKey(points[k]));
+        base().clone_with(a)
+    };
+    let id = base().next_account_id();
+    let mut out: Vec<Case> = (0..8)
+        .map(|k| {
+            let t = transfer(&user(5), id, user(1).address, 0, 900_000, 0, 0);
+            tcase(
+                format!("transfer_under_point_{k}"),
+                format!("a Transfer from an account keyed by small-order point {k}, with R8 = B8·S"),
+                &victim(k),
+                tx(with_signature(t, points[k], forged(k))),
+                Reject(Rule::TxBadSignature),
+            )
+        })
+        .collect();
+    let others = [
+        ("withdraw", withdraw(&user(5), id, user(5).address, 0, 900_000, 0, 0)),
+        ("forced_exit", forced_exit(&user(5), id, user(3).address, 0, 0, 0)),
+    ];
+    for (name, t) in others {
+        out.push(tcase(
+            format!("{name}_under_point_1"),
+            format!("a {} from an account keyed by a point of order 8, with R8 = B8·S", t.name()),
+            &victim(1),
+            tx(with_signature(t, points[1], forged(1))),
+            Reject(Rule::TxBadSignature),
+        ));
+    }
+    let mut cpk = change_pubkey(&user(0), 0, 0, 0, 0, ChangePubKeyAuth::Onchain);
+    if let Tx::ChangePubKey(x) = &mut cpk {
+        x.new_pubkey_hash = pubkey_hash(&PublicKey(points[1]));
+    }
+    out.push(tcase(
+        "change_pubkey_to_point_1",
+        "a ChangePubKey to a key of order 8, signed by it with R8 = B8·S",
+        &base(),
+        tx(with_signature(cpk, points[1], forged(1))),
+        Reject(Rule::TxBadSignature),
+    ));
+    out
 }
