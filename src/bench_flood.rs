@@ -84,7 +84,9 @@ fn serve(chunks: usize) -> Result<Served, String> {
     let stored = l1.commit_block(op, &parent, &commit_info(&b, &inputs)).map_err(|e| e.to_string())?;
     let w = block::build(&mut RefState::from_spec(&genesis), &ctx, chunks, &inputs).map_err(|e| e.to_string())?;
     let t = Instant::now();
-    let proof = proof_bytes(&prove(&pk, BlockCircuit::new(chunks, w).map_err(|e| e.to_string())?, 1).map_err(|e| e.to_string())?);
+    let proof = proof_bytes(
+        &prove(&pk, BlockCircuit::new(chunks, w).map_err(|e| e.to_string())?, 1).map_err(|e| e.to_string())?,
+    );
     let prove_seconds = t.elapsed().as_secs_f64();
     let native = NativeVerifier { block: vk, exit: exit_vk };
     l1.prove_block(op, &stored, &proof, &native).map_err(|e| e.to_string())?;

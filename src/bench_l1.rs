@@ -48,7 +48,8 @@ fn run_block(
     let proof = match prover {
         Some(pk) => {
             let w = block::build(&mut RefState::from_spec(&pre), &ctx, chunks, &inputs).map_err(|e| e.to_string())?;
-            let p = prove(pk, BlockCircuit::new(chunks, w).map_err(|e| e.to_string())?, 1).map_err(|e| e.to_string())?;
+            let p =
+                prove(pk, BlockCircuit::new(chunks, w).map_err(|e| e.to_string())?, 1).map_err(|e| e.to_string())?;
             proof_bytes(&p)
         }
         None => SymbolicVerifier::proof_of(&b.public_input()),

@@ -255,8 +255,12 @@ fn run_block(input: &VectorInput) -> Result<Outcome, String> {
             let mut state = zkrollup_reference::state::RefState::from_spec(&pre);
             let w = zkrollup_circuits::block::build(&mut state, &ctx, b.chunks as usize, &inputs)
                 .map_err(|e| e.to_string())?;
-            let p = zkrollup_circuits::groth16::prove(pk, zkrollup_circuits::block::BlockCircuit::new(b.chunks as usize, w).map_err(|e| e.to_string())?, 1)
-                .map_err(|e| e.to_string())?;
+            let p = zkrollup_circuits::groth16::prove(
+                pk,
+                zkrollup_circuits::block::BlockCircuit::new(b.chunks as usize, w).map_err(|e| e.to_string())?,
+                1,
+            )
+            .map_err(|e| e.to_string())?;
             zkrollup_contracts::verifier::proof_bytes(&p)
         }
         None => {

@@ -245,7 +245,9 @@ pub fn chunk(
         last += fp(&(&sel[t] & &c[l.chunks - 1]));
         let beyond: FpVar<Fr> = c_fp[l.chunks..].iter().sum();
         product_zero(checks, Tag::Witness("circuit.op_length"), &sel_fp[t], &beyond)?;
-        let padding: FpVar<Fr> = op_bits[l.used * 8..l.chunks * 64].iter().map(fp).sum();
+        // The op's padding is zero, and so are the bits past its last chunk (not pubdata, but a
+        // one-chunk op never repeats them to a next chunk, so only this pins them).
+        let padding: FpVar<Fr> = op_bits[l.used * 8..].iter().map(fp).sum();
         product_zero(checks, Tag::Rule(Rule::CodecNonzeroPadding), &sel_fp[t], &padding)?;
     }
 

@@ -22,7 +22,7 @@ use zkrollup_spec::primitives::Fr;
 
 pub use checks::Tag;
 pub use circuit::BlockCircuit;
-pub use witness::{assemble, build, execute, BlockStart, BlockWitness, Executed, ShapeError, Unrepresentable};
+pub use witness::{assemble, build, execute, BlockStart, BlockWitness, Executed, ShapeError, TxAuth, Unrepresentable};
 
 /// What the circuit says of a witness: whether its constraints hold, the first rule it breaks
 /// if not, and the values it computed.

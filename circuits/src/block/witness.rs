@@ -192,7 +192,11 @@ impl BlockWitness {
                 return fail(format!("op of {} bytes, not {MAX_OP_BYTES}", c.op_bytes.len()));
             }
             if c.chunk_index >= super::layout::MAX_OP_CHUNKS {
-                return fail(format!("chunk index {} (ops span at most {})", c.chunk_index, super::layout::MAX_OP_CHUNKS));
+                return fail(format!(
+                    "chunk index {} (ops span at most {})",
+                    c.chunk_index,
+                    super::layout::MAX_OP_CHUNKS
+                ));
             }
             if c.fee_slot >= FEE_TOKENS_PER_BLOCK {
                 return fail(format!("fee slot {} of {FEE_TOKENS_PER_BLOCK}", c.fee_slot));
@@ -455,7 +459,7 @@ pub struct BlockStart {
 }
 
 impl BlockStart {
-    pub fn of(state: &RefState) -> Self {
+    pub fn of(state: &mut RefState) -> Self {
         BlockStart {
             tree_root: state.account_tree_root(),
             next_account_id: state.next_account_id(),

@@ -1,4 +1,6 @@
 //! Blocks the mutation tests share.
+// Each test binary uses part of it.
+#![allow(dead_code, unreachable_pub)]
 
 use zkrollup_circuits::block::{self, BlockWitness};
 use zkrollup_reference::state::RefState;

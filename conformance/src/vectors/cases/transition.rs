@@ -3,9 +3,9 @@
 
 use zkrollup_spec::block::BlockInput;
 use zkrollup_spec::params::MAX_ACCOUNT_ID;
-use zkrollup_spec::primitives::packing::PackedAmount;
 use zkrollup_spec::primitives::eddsa::{small_order_points, Point, PublicKey, Signature};
 use zkrollup_spec::primitives::keys::pubkey_hash;
+use zkrollup_spec::primitives::packing::PackedAmount;
 use zkrollup_spec::primitives::Address;
 use zkrollup_spec::rules::Rule;
 use zkrollup_spec::state::{Account, State};
