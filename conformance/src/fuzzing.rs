@@ -5,12 +5,15 @@
 use arbitrary::{Result as ArbResult, Unstructured};
 use zkrollup_reference::executor::Executor;
 use zkrollup_reference::state::RefState;
+use zkrollup_spec::block::BlockInput;
 use zkrollup_spec::op::{decode_pubdata as decode_ops, Op};
-use zkrollup_spec::primitives::Address;
+use zkrollup_spec::primitives::eddsa::{Point, PublicKey, Scalar, Signature};
+use zkrollup_spec::primitives::packing::{PackedAmount, PackedFee};
+use zkrollup_spec::primitives::{Address, Fr, PubKeyHash};
 use zkrollup_spec::state::{Account, State};
 use zkrollup_spec::testkit::*;
 use zkrollup_spec::transition::{apply_priority_op, apply_tx, DepositRequest, FullExitRequest, PriorityOp};
-use zkrollup_spec::tx::{ChangePubKeyAuth, Tx};
+use zkrollup_spec::tx::{ChangePubKey, ChangePubKeyAuth, ForcedExit, TimeWindow, Transfer, Tx, TxSignature, Withdraw};
 
 /// Transaction decoding never panics, and what decodes re-encodes to the same bytes.
 pub fn decode_tx(data: &[u8]) {
@@ -27,94 +30,219 @@ pub fn decode_pubdata(data: &[u8]) {
     }
 }
 
+/// Users 0..USERS have accounts (user 3 keyless); user USERS has none.
 const USERS: u32 = 5;
 
-fn pre_state() -> State {
-    let mut accounts: Vec<Account> = (0..3).map(|i| keyed_account(&user(i), 0, &[(0, 5_000), (1, 700)])).collect();
-    let mut keyless = Account::new(user(3).address);
-    keyless.set_balance(0, 90);
-    accounts.push(keyless);
-    State::from_accounts(accounts).expect("distinct users")
+/// What the differential target starts from, built once per process: deriving keys and
+/// hashing the pre-state would otherwise cost more than the differential run itself.
+struct Fixture {
+    users: Vec<User>,
+    /// Each user's L2 public key (a scalar multiplication to derive).
+    keys: Vec<PublicKey>,
+    pre: State,
+    reference: RefState,
+}
+
+fn fixture() -> &'static Fixture {
+    static F: std::sync::OnceLock<Fixture> = std::sync::OnceLock::new();
+    F.get_or_init(|| {
+        let users: Vec<User> = (0..=USERS).map(user).collect();
+        let keys = users.iter().map(|u| u.l2.public_key()).collect();
+        let mut accounts: Vec<Account> = (0..3).map(|i| keyed_account(&users[i], 0, &[(0, 5_000), (1, 700)])).collect();
+        let mut keyless = Account::new(users[3].address);
+        keyless.set_balance(0, 90);
+        accounts.push(keyless);
+        accounts.push(keyed_account(&users[4], u32::MAX - 1, &[(2, u128::MAX - 5)]));
+        let pre = State::from_accounts(accounts).expect("distinct users");
+        let reference = RefState::from_spec(&pre);
+        Fixture { users, keys, pre, reference }
+    })
+}
+
+std::thread_local! {
+    /// Signatures by (signer, message): a fuzzer's inputs repeat messages often, and signing
+    /// (two hashes and a scalar multiplication) dominated the run before.
+    static SIGNATURES: std::cell::RefCell<std::collections::HashMap<(u32, Fr), Signature>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+fn cached_signature(signer: u32, msg: Fr) -> Signature {
+    SIGNATURES.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() > 1 << 16 {
+            c.clear(); // bounded memory over a long run
+        }
+        *c.entry((signer, msg)).or_insert_with(|| fixture().users[signer as usize].l2.sign(msg))
+    })
 }
 
 fn small_value(u: &mut Unstructured) -> ArbResult<u128> {
-    Ok(match u.int_in_range(0..=3)? {
+    Ok(match u.int_in_range(0..=4)? {
         0 => u.int_in_range(0..=100)?,
         1 => u.int_in_range(0..=10_000)?,
         2 => u128::MAX,
+        3 => u128::MAX - u.int_in_range(0..=10)?,
         _ => u.arbitrary()?,
     })
 }
 
-fn next_input(u: &mut Unstructured, state: &State) -> ArbResult<Option<(Option<Tx>, Option<PriorityOp>)>> {
+/// Signs `tx` the way the fuzzer chooses: mostly by `signer`'s key (cached), else by another
+/// user's key, with S changed, or as the small-order forgery (identity key, R8 = B8·S).
+fn sign(u: &mut Unstructured, tx: &mut Tx, signer: u32) -> ArbResult<()> {
+    let f = fixture();
+    let msg = tx.signing_message();
+    let (key, signature) = match u.int_in_range(0..=15)? {
+        0 => {
+            let other = u.int_in_range(0..=USERS)?;
+            (f.keys[other as usize], cached_signature(other, msg))
+        }
+        1 => {
+            let mut s = cached_signature(signer, msg);
+            s.s += Scalar::from(1u8);
+            (f.keys[signer as usize], s)
+        }
+        2 => {
+            let s = Scalar::from(u.arbitrary::<u64>()?);
+            let r8 = Point::base8().mul_integer(&ark_ff::PrimeField::into_bigint(s).0);
+            (PublicKey(Point::identity()), Signature { r8, s })
+        }
+        _ => (f.keys[signer as usize], cached_signature(signer, msg)),
+    };
+    tx.set_signature(TxSignature { pub_key: key, signature });
+    Ok(())
+}
+
+fn next_input(u: &mut Unstructured, state: &State) -> ArbResult<Option<BlockInput>> {
     if u.is_empty() {
         return Ok(None);
     }
+    let f = fixture();
     let pick = |u: &mut Unstructured| u.int_in_range(0..=USERS);
-    let id = |n: u32| state.id_of(&user(n).address).unwrap_or(n);
-    // Mostly the account's nonce, sometimes one off either way.
-    let nonce = |n: u32, u: &mut Unstructured| -> ArbResult<u32> {
-        let base = state.account(id(n)).map_or(0, |a| a.nonce);
-        Ok(match u.int_in_range(0..=9)? {
+    let address = |u: &mut Unstructured, n: u32| -> ArbResult<Address> {
+        Ok(match u.int_in_range(0..=15)? {
+            0 => Address::ZERO,
+            1 => Address(u.arbitrary()?),
+            _ => f.users[n as usize].address,
+        })
+    };
+    let account_id = |u: &mut Unstructured, n: u32| -> ArbResult<u32> {
+        let id = state.id_of(&f.users[n as usize].address).unwrap_or(n);
+        Ok(match u.int_in_range(0..=15)? {
+            0 => u.arbitrary()?,
+            1 => zkrollup_spec::params::MAX_ACCOUNT_ID + u.int_in_range(0..=1)?,
+            _ => id,
+        })
+    };
+    // Mostly the account's nonce, sometimes one off either way, or anything.
+    let nonce = |u: &mut Unstructured, id: u32| -> ArbResult<u32> {
+        let base = state.account(id).map_or(0, |a| a.nonce);
+        Ok(match u.int_in_range(0..=15)? {
             0 => base.wrapping_sub(1),
             1 => base.wrapping_add(1),
+            2 => u.arbitrary()?,
             _ => base,
         })
     };
-    let kind = u.int_in_range(0..=5)?;
+    let token = |u: &mut Unstructured| -> ArbResult<u16> {
+        Ok(if u.ratio(1, 16)? { u.arbitrary()? } else { u.int_in_range(0..=2)? })
+    };
+    let fee = |u: &mut Unstructured| -> ArbResult<PackedFee> {
+        Ok(PackedFee::closest_packable(if u.ratio(1, 8)? { small_value(u)? } else { u.int_in_range(0..=40)? }))
+    };
+    let now = context().timestamp;
+    let time = |u: &mut Unstructured| -> ArbResult<TimeWindow> {
+        Ok(match u.int_in_range(0..=7)? {
+            0 => TimeWindow { valid_from: now + u.int_in_range(0..=2)?, valid_until: u64::MAX },
+            1 => TimeWindow { valid_from: 0, valid_until: now - u.int_in_range(0..=2)? },
+            2 => TimeWindow { valid_from: u.arbitrary()?, valid_until: u.arbitrary()? },
+            _ => TimeWindow::ALWAYS,
+        })
+    };
     let (a, b) = (pick(u)?, pick(u)?);
-    let token = u.int_in_range(0..=2)?;
-    let fee = u.int_in_range(0..=40)?;
-    Ok(Some(match kind {
-        0 => {
-            let v = zkrollup_spec::primitives::packing::PackedAmount::closest_packable(small_value(u)?).value();
-            let n = nonce(a, u)?;
-            (Some(transfer(&user(a), id(a), user(b).address, token, v, fee, n)), None)
-        }
-        1 => {
-            let v = small_value(u)?;
-            let n = nonce(a, u)?;
-            (Some(withdraw(&user(a), id(a), user(a).address, token, v, fee, n)), None)
-        }
-        2 => {
-            let n = nonce(a, u)?;
-            (Some(change_pubkey(&user(b), id(a), token, fee, n, ChangePubKeyAuth::Onchain)), None)
-        }
-        3 => {
-            let n = nonce(a, u)?;
-            (Some(forced_exit(&user(a), id(a), user(b).address, token, fee, n)), None)
-        }
-        4 => {
-            let to = if b == USERS { Address::ZERO } else { user(b).address };
-            let amount = small_value(u)?;
-            (None, Some(PriorityOp::Deposit(DepositRequest { from: to, to, token, amount })))
-        }
-        _ => (None, Some(PriorityOp::FullExit(FullExitRequest { account_id: a, owner: user(b).address, token }))),
-    }))
+    let kind = u.int_in_range(0..=5)?;
+    if kind >= 4 {
+        let token = token(u)?;
+        return Ok(Some(BlockInput::Priority(if kind == 4 {
+            let to = address(u, b)?;
+            PriorityOp::Deposit(DepositRequest { from: to, to, token, amount: small_value(u)? })
+        } else {
+            PriorityOp::FullExit(FullExitRequest { account_id: account_id(u, a)?, owner: address(u, b)?, token })
+        })));
+    }
+    let account_id = account_id(u, a)?;
+    let mut tx = match kind {
+        0 => Tx::Transfer(Transfer {
+            account_id,
+            to: address(u, b)?,
+            token: token(u)?,
+            amount: PackedAmount::closest_packable(small_value(u)?),
+            fee: fee(u)?,
+            nonce: nonce(u, account_id)?,
+            time: time(u)?,
+            ..Default::default()
+        }),
+        1 => Tx::Withdraw(Withdraw {
+            account_id,
+            to: address(u, a)?,
+            token: token(u)?,
+            amount: small_value(u)?,
+            fee: fee(u)?,
+            nonce: nonce(u, account_id)?,
+            time: time(u)?,
+            ..Default::default()
+        }),
+        2 => Tx::ChangePubKey(ChangePubKey {
+            account_id,
+            new_pubkey_hash: if u.ratio(1, 8)? { PubKeyHash(u.arbitrary()?) } else { f.users[b as usize].pubkey_hash },
+            fee_token: token(u)?,
+            fee: fee(u)?,
+            nonce: nonce(u, account_id)?,
+            time: time(u)?,
+            auth: match u.int_in_range(0..=3)? {
+                0 => ChangePubKeyAuth::Eip191(u.arbitrary()?),
+                1 => ChangePubKeyAuth::Eip712(u.arbitrary()?),
+                _ => ChangePubKeyAuth::Onchain,
+            },
+            ..Default::default()
+        }),
+        _ => Tx::ForcedExit(ForcedExit {
+            account_id,
+            target: address(u, b)?,
+            token: token(u)?,
+            fee: fee(u)?,
+            nonce: nonce(u, account_id)?,
+            time: time(u)?,
+            ..Default::default()
+        }),
+    };
+    // A ChangePubKey is signed by the new key's owner; the rest by the account's user.
+    sign(u, &mut tx, if kind == 2 { b } else { a })?;
+    Ok(Some(BlockInput::Tx(tx)))
 }
 
 /// The spec and the reference agree on every verdict, op, fee and the final root for an
-/// arbitrary input sequence.
+/// arbitrary input sequence: every field of every transaction is the fuzzer's choice (ids,
+/// addresses, tokens, amounts, fees, nonces, validity windows, authorisations, and valid,
+/// foreign, altered or forged signatures).
 pub fn spec_vs_reference(data: &[u8]) {
     let mut u = Unstructured::new(data);
-    let pre = pre_state();
-    let mut spec = pre.clone();
-    let mut reference = Executor::new(RefState::from_spec(&pre), false);
+    let f = fixture();
+    let mut spec = f.pre.clone();
+    let mut reference = Executor::new(f.reference.clone(), false);
     let ctx = context();
     for _ in 0..8 {
         let Ok(Some(input)) = next_input(&mut u, &spec) else { break };
         match input {
-            (Some(tx), _) => {
+            BlockInput::Tx(tx) => {
                 let s = apply_tx(&mut spec, &tx, &ctx).map(|a| (a.op, a.fee)).map_err(|e| e.rule);
                 let r = reference.apply_tx(&tx, &ctx).map(|(op, fee)| (op, Some(fee))).map_err(|e| e.rule);
                 assert_eq!(s, r, "{tx:?}");
             }
-            (None, Some(p)) => {
+            BlockInput::Priority(p) => {
                 let s = apply_priority_op(&mut spec, &p).map_err(|e| e.rule);
                 let r = reference.apply_priority(&p).map_err(|e| e.rule);
                 assert_eq!(s, r, "{p:?}");
             }
-            (None, None) => unreachable!(),
         }
     }
     assert_eq!(spec.root(), reference.state.root(), "roots differ");

@@ -173,7 +173,9 @@ mod tests {
         let r8 = Point::base8().mul_integer(&s.into_bigint().0);
         for (k, p) in small_order_points().iter().enumerate() {
             assert!(!verify(&PublicKey(*p), Fr::from(5u8), &Signature { r8, s }), "the spec refuses point {k}");
-            for mode in MODES {
+            // Not as constants: arkworks' constant point arithmetic asserts subgroup membership
+            // (a panic at synthesis, not a verdict); keys are never constants in the circuits.
+            for mode in MODES.into_iter().filter(|m| *m != Mode::Constant) {
                 assert!(!circuit_accepts(mode, p, Fr::from(5u8), &r8, scalar_to_fr(&s)), "point {k}, {mode:?}");
             }
         }

@@ -327,7 +327,12 @@ impl Tx {
 
     /// Signs with `key` (replacing any signature).
     pub fn sign(&mut self, key: &PrivateKey) {
-        let sig = TxSignature { pub_key: key.public_key(), signature: key.sign(self.signing_message()) };
+        self.set_signature(TxSignature { pub_key: key.public_key(), signature: key.sign(self.signing_message()) });
+    }
+
+    /// Replaces the key and signature the transaction carries (whether they verify is not
+    /// checked here).
+    pub fn set_signature(&mut self, sig: TxSignature) {
         *self.signature_mut() = sig;
     }
 

@@ -705,26 +705,9 @@ pub(super) fn groups() -> Vec<(&'static str, Vec<Case>)> {
 }
 
 /// `t` carrying the signature `sig` under the key `key`.
-fn with_signature(t: Tx, key: Point, sig: Signature) -> Tx {
-    let signature = TxSignature { pub_key: PublicKey(key), signature: sig };
-    match t {
-        Tx::Transfer(mut x) => {
-            x.signature = signature;
-            Tx::Transfer(x)
-        }
-        Tx::Withdraw(mut x) => {
-            x.signature = signature;
-            Tx::Withdraw(x)
-        }
-        Tx::ChangePubKey(mut x) => {
-            x.signature = signature;
-            Tx::ChangePubKey(x)
-        }
-        Tx::ForcedExit(mut x) => {
-            x.signature = signature;
-            Tx::ForcedExit(x)
-        }
-    }
+fn with_signature(mut t: Tx, key: Point, sig: Signature) -> Tx {
+    t.set_signature(TxSignature { pub_key: PublicKey(key), signature: sig });
+    t
 }
 
 /// The forgery a small-order key would allow: an account whose pubkey hash is that of a point
