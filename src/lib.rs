@@ -9,9 +9,12 @@
 //!   reference state, satisfaction checked, the public input read back).
 //! - [`adapters::contract`]: L1 and block vectors through the Solidity rollup contract in revm.
 //!
+//! - [`fuzzing`]: the fuzz targets that compare the circuit and the contract with the spec.
+//!
 //! Data flows: vector files → [`by_name`] → an adapter → outcomes → the conformance runner.
 
 pub mod adapters;
+pub mod fuzzing;
 
 use zkrollup_conformance::harness::{self, Implementation};
 

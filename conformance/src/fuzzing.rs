@@ -2,17 +2,21 @@
 //! through exactly the code libFuzzer runs (`fuzz/`, with cargo-fuzz). Each function panics on
 //! a finding and returns normally otherwise.
 
+use crate::wire::{self as w, convert as wc};
 use arbitrary::{Result as ArbResult, Unstructured};
 use zkrollup_reference::executor::Executor;
 use zkrollup_reference::state::RefState;
 use zkrollup_spec::block::BlockInput;
+use zkrollup_spec::l1::{CommitBlock, L1Config, OnchainOpMeta, L1};
 use zkrollup_spec::op::{decode_pubdata as decode_ops, Op};
+use zkrollup_spec::op::{ChangePubKeyOp, DepositOp, ForcedExitOp, FullExitOp, TransferOp, WithdrawOp};
 use zkrollup_spec::primitives::eddsa::{Point, PublicKey, Scalar, Signature};
 use zkrollup_spec::primitives::packing::{PackedAmount, PackedFee};
 use zkrollup_spec::primitives::{Address, Fr, PubKeyHash};
 use zkrollup_spec::state::{Account, State};
 use zkrollup_spec::testkit::*;
 use zkrollup_spec::transition::{apply_priority_op, apply_tx, DepositRequest, FullExitRequest, PriorityOp};
+use zkrollup_spec::tx::auth::L1Domain;
 use zkrollup_spec::tx::{ChangePubKey, ChangePubKeyAuth, ForcedExit, TimeWindow, Transfer, Tx, TxSignature, Withdraw};
 
 /// Transaction decoding never panics, and what decodes re-encodes to the same bytes.
@@ -246,4 +250,222 @@ pub fn spec_vs_reference(data: &[u8]) {
         }
     }
     assert_eq!(spec.root(), reference.state.root(), "roots differ");
+}
+
+/// The block vector of the circuit target: the fixture's state and up to eight fuzzer-chosen
+/// inputs (as [`spec_vs_reference`] makes them) as one 8-chunk block. Inputs that do not fit
+/// make the block `block.too_many_chunks`, also a verdict both sides must reach.
+pub fn block_vector(data: &[u8]) -> w::BlockInputJson {
+    let mut u = Unstructured::new(data);
+    let f = fixture();
+    let mut spec = f.pre.clone();
+    let mut inputs = Vec::new();
+    for _ in 0..8 {
+        let Ok(Some(input)) = next_input(&mut u, &spec) else { break };
+        // Keep the generator's view of nonces and ids current, as in the differential target.
+        let _ = match &input {
+            BlockInput::Tx(tx) => apply_tx(&mut spec, tx, &context()).map(|_| ()),
+            BlockInput::Priority(p) => apply_priority_op(&mut spec, p).map(|_| ()),
+        };
+        inputs.push(wc::input(&input));
+    }
+    w::BlockInputJson { pre_state: wc::state(&f.pre), context: wc::context(&context()), chunks: 8, inputs }
+}
+
+/// The L1 vector of the commit target: a deployment, a few priority requests and on-chain key
+/// authorisations, then a commit of a fuzzer-made block: ops matching the queued requests or
+/// not, withdrawals, forced exits, ChangePubKeys with on-chain, EIP-191 (really signed, or
+/// not) and EIP-712 authorisations, transfers, raw chunks, Noop padding, and the on-chain op
+/// offsets (the ops' own, missing, extra, unsorted).
+pub fn commit_vector(data: &[u8]) -> w::L1Input {
+    let mut u = Unstructured::new(data);
+    let now = 1_000_000u64;
+    let f = fixture();
+    let validator = f.users[USERS as usize].address;
+    let config = L1Config {
+        domain: L1Domain { chain_id: 31337, contract: Address([0xcc; 20]) },
+        governor: f.users[0].address,
+        validators: vec![validator],
+        genesis_root: f.pre.root(),
+        tokens: vec![Address([0x70; 20])],
+        max_tokens: 3,
+    };
+    let genesis = L1::new(config.clone(), now).blocks[0].clone();
+    let mut calls = Vec::new();
+    let commit = commit_calls(&mut u, &mut calls, &genesis, now).unwrap_or_else(|_| empty_commit(now));
+    calls.push(w::L1Call::CommitBlock {
+        sender: if u.ratio(1, 16).unwrap_or(false) { f.users[1].address } else { validator }.to_string(),
+        parent: wc::stored(&genesis),
+        block: wc::commit(&commit),
+    });
+    w::L1Input { config: wc::l1_config(&config), start_time: wc::dec(now), calls }
+}
+
+fn empty_commit(now: u64) -> CommitBlock {
+    CommitBlock {
+        block_number: 1,
+        fee_account: 0,
+        timestamp: now,
+        new_state_root: Fr::from(1u8),
+        pubdata: vec![0; 64],
+        onchain_ops: vec![],
+    }
+}
+
+fn commit_calls(
+    u: &mut Unstructured,
+    calls: &mut Vec<w::L1Call>,
+    genesis: &zkrollup_spec::l1::StoredBlock,
+    now: u64,
+) -> ArbResult<CommitBlock> {
+    let f = fixture();
+    let users = &f.users;
+    let who = |u: &mut Unstructured| -> ArbResult<usize> { Ok(u.int_in_range(0..=USERS)? as usize) };
+    // Requests, and the ops that would serve them.
+    let mut served: Vec<Op> = Vec::new();
+    for _ in 0..u.int_in_range(0..=4)? {
+        let (a, b) = (who(u)?, who(u)?);
+        let token = u.int_in_range(0..=1)?;
+        match u.int_in_range(0..=2)? {
+            0 => {
+                let amount = small_value(u)? % (1 << 100);
+                let to = users[b].address;
+                calls.push(w::L1Call::Deposit {
+                    from: users[a].address.to_string(),
+                    to: to.to_string(),
+                    token,
+                    amount: wc::dec(amount),
+                });
+                let account_id = f.pre.id_of(&to).unwrap_or(f.pre.next_account_id());
+                served.push(Op::Deposit(DepositOp { account_id, token, amount, address: to }));
+            }
+            1 => {
+                let account_id = u.int_in_range(0..=5)?;
+                calls.push(w::L1Call::RequestFullExit { owner: users[a].address.to_string(), account_id, token });
+                let amount = f.pre.account(account_id).map_or(0, |x| x.balance(token));
+                served.push(Op::FullExit(FullExitOp { account_id, owner: users[a].address, token, amount }));
+            }
+            _ => calls.push(w::L1Call::SetAuthPubkeyHash {
+                sender: users[a].address.to_string(),
+                pubkey_hash: users[b].pubkey_hash.to_string(),
+                nonce: u.int_in_range(0..=1)?,
+            }),
+        }
+    }
+    let chunks = [8usize, 8, 16, 32][u.int_in_range(0..=3)?];
+    let mut pubdata = Vec::new();
+    let mut onchain = Vec::new();
+    while pubdata.len() < chunks * 8 && u.arbitrary::<bool>()? {
+        let (a, b) = (who(u)?, who(u)?);
+        let token = u.int_in_range(0..=2)?;
+        let mut auth = None;
+        let op = match u.int_in_range(0..=8)? {
+            0..=2 if !served.is_empty() => {
+                let k = u.choose_index(served.len())?;
+                let mut op = served[k].clone();
+                if u.ratio(1, 4)? {
+                    match &mut op {
+                        Op::Deposit(d) => d.amount = d.amount.wrapping_add(1),
+                        Op::FullExit(x) => x.amount = small_value(u)?,
+                        _ => {}
+                    }
+                }
+                op
+            }
+            3 => Op::Withdraw(WithdrawOp {
+                account_id: a as u32,
+                token,
+                amount: small_value(u)?,
+                fee: PackedFee::closest_packable(u.int_in_range(0..=40)?),
+                to: users[b].address,
+            }),
+            4 => Op::ForcedExit(ForcedExitOp {
+                initiator: a as u32,
+                target: b as u32,
+                token,
+                fee: PackedFee::ZERO,
+                amount: small_value(u)?,
+                target_address: users[b].address,
+            }),
+            5 | 6 => {
+                let nonce = u.int_in_range(0..=1)?;
+                let (account_id, pkh) = (a as u32, users[b].pubkey_hash);
+                auth = Some(match u.int_in_range(0..=3)? {
+                    0 => ChangePubKeyAuth::Onchain,
+                    1 => ChangePubKeyAuth::Eip191(users[a].l1.personal_sign(
+                        &zkrollup_spec::tx::auth::eip191_change_pubkey_message(&pkh, nonce, account_id),
+                    )),
+                    2 => ChangePubKeyAuth::Eip712(u.arbitrary()?),
+                    _ => ChangePubKeyAuth::Eip191(u.arbitrary()?),
+                });
+                Op::ChangePubKey(ChangePubKeyOp {
+                    account_id,
+                    new_pubkey_hash: pkh,
+                    owner: users[a].address,
+                    nonce,
+                    fee_token: token,
+                    fee: PackedFee::ZERO,
+                })
+            }
+            7 => Op::Transfer(TransferOp {
+                from: a as u32,
+                token,
+                to: b as u32,
+                amount: PackedAmount::closest_packable(small_value(u)?),
+                fee: PackedFee::ZERO,
+            }),
+            _ => {
+                // A raw chunk: whatever its first byte says.
+                let raw: [u8; 8] = u.arbitrary()?;
+                if zkrollup_spec::op::is_onchain_code(raw[0]) || u.ratio(1, 2)? {
+                    onchain.push(OnchainOpMeta { offset: pubdata.len(), auth: None });
+                }
+                pubdata.extend_from_slice(&raw);
+                continue;
+            }
+        };
+        if op.is_onchain() && !u.ratio(1, 16)? {
+            onchain.push(OnchainOpMeta { offset: pubdata.len(), auth });
+        }
+        pubdata.extend(op.to_pubdata());
+    }
+    match u.int_in_range(0..=15)? {
+        0 => pubdata.truncate(pubdata.len().saturating_sub(u.int_in_range(1..=8)?)),
+        _ => pubdata.resize(pubdata.len().max(chunks * 8).next_multiple_of(8), 0),
+    }
+    if u.ratio(1, 8)? {
+        onchain.push(OnchainOpMeta { offset: u.int_in_range(0..=pubdata.len() + 8)?, auth: None });
+    }
+    if u.ratio(1, 8)? {
+        onchain.reverse();
+    }
+    let timestamp = match u.int_in_range(0..=7)? {
+        0 => genesis.timestamp.saturating_sub(1),
+        1 => now + u.int_in_range(0..=2_000)?,
+        _ => now,
+    };
+    Ok(CommitBlock {
+        block_number: if u.ratio(1, 16)? { u.arbitrary()? } else { 1 },
+        fee_account: u.int_in_range(0..=5)?,
+        timestamp,
+        new_state_root: Fr::from(u.arbitrary::<u64>()?),
+        pubdata,
+        onchain_ops: onchain,
+    })
+}
+
+/// The harness's JSON input never panics the harness: a vector (any kind) either fails to
+/// parse, or the spec and reference adapters answer it (or refuse it with an error) and the
+/// spec's outcome survives a JSON round trip; an implementation's response line parses or is
+/// refused as a protocol problem.
+pub fn harness_json(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let _ = crate::harness::response::parse(text);
+    let Ok(vector) = serde_json::from_str::<w::Vector>(text) else { return };
+    if let Ok(outcome) = crate::expected::outcome(&vector.input) {
+        let json = serde_json::to_string(&outcome).expect("outcomes serialise");
+        let back: w::Outcome = serde_json::from_str(&json).expect("an outcome parses back");
+        assert_eq!(back, outcome, "the outcome changed in a JSON round trip");
+    }
+    let _ = crate::harness::reference_impl::run_reference(&vector.input);
 }

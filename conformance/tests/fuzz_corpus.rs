@@ -28,3 +28,8 @@ fn decode_pubdata_corpus() {
 fn spec_vs_reference_corpus() {
     replay("spec_vs_reference", zkrollup_conformance::fuzzing::spec_vs_reference);
 }
+
+#[test]
+fn harness_json_corpus() {
+    replay("harness_json", zkrollup_conformance::fuzzing::harness_json);
+}

@@ -77,6 +77,27 @@ fn first_rule_within(
     }))
 }
 
+/// For a block with an input the circuit cannot represent (a 4-byte account id): the spec
+/// refuses a block at its first failing input, which may come before that one. The circuit of
+/// the same size computes the rules of the inputs before it (they fit: the builder counts
+/// chunks input by input).
+fn first_rule_before(
+    pre: &zkrollup_spec::state::State,
+    ctx: &zkrollup_spec::transition::BlockContext,
+    chunks: usize,
+    inputs: &[BlockInput],
+) -> Result<Option<Rule>, String> {
+    let build = |n: usize| block::build(&mut RefState::from_spec(pre), ctx, chunks, &inputs[..n]);
+    let Some(unrepresentable) = (1..=inputs.len()).find(|&n| build(n).is_err()) else { return Ok(None) };
+    let witness = build(unrepresentable - 1).map_err(|e| e.to_string())?;
+    let v = block::check(&BlockCircuit::new(chunks, witness).map_err(|e| e.to_string())?)
+        .map_err(|e| format!("synthesis: {e}"))?;
+    Ok(v.failures.iter().find_map(|(_, tag)| match tag {
+        Tag::Rule(r) if !zkrollup_spec::checks::BLOCK.contains(r) => Some(*r),
+        _ => None,
+    }))
+}
+
 fn run_block(b: &w::BlockInputJson) -> Result<Outcome, String> {
     let pre = state_of(&b.pre_state).map_err(|e| e.to_string())?;
     let ctx = context_of(&b.context).map_err(|e| e.to_string())?;
@@ -88,7 +109,8 @@ fn run_block(b: &w::BlockInputJson) -> Result<Outcome, String> {
         Err(e) => {
             let rule = match e.0.rule {
                 Rule::BlockTooManyChunks => first_rule_within(&pre, &ctx, b.chunks as usize, &inputs)?,
-                _ => None,
+                Rule::BlockUnsupportedSize => None,
+                _ => first_rule_before(&pre, &ctx, b.chunks as usize, &inputs)?,
             };
             let verdict = match rule {
                 Some(r) => Verdict::Rejected { rule: r.id().into() },

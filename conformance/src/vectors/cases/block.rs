@@ -1,6 +1,7 @@
 //! Whole blocks: padding, chunk budgets, fee collection, and a block with every op kind.
 
 use zkrollup_spec::block::BlockInput;
+use zkrollup_spec::params::MAX_ACCOUNT_ID;
 use zkrollup_spec::primitives::Address;
 use zkrollup_spec::rules::Rule;
 use zkrollup_spec::state::{Account, State};
@@ -208,6 +209,17 @@ pub(super) fn groups() -> Vec<(&'static str, Vec<Case>)> {
         0,
         16,
         vec![t(&u0, 0, u1.address, 0), t(&u0, 0, u1.address, 0)],
+        Reject(Rule::TxNonceMismatch),
+    ));
+    // Found by the circuit_vs_spec fuzz target: the circuit's adapter reported the later input
+    // it cannot represent instead of the earlier input's rule.
+    out.push(bcase(
+        "bad_tx_before_unrepresentable_id",
+        "a bad nonce, then a transaction from a 4-byte account id: the bad nonce reports",
+        &s,
+        0,
+        16,
+        vec![t(&u0, 0, u1.address, 1), t(&u0, MAX_ACCOUNT_ID + 1, u1.address, 0)],
         Reject(Rule::TxNonceMismatch),
     ));
     vec![("blocks", out)]
