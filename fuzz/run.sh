@@ -6,26 +6,30 @@
 #   bash fuzz/run.sh 20                 # CI
 #   bash fuzz/run.sh 3600 decode_tx     # a long run of one target
 #
-# The decoder and spec targets build with the address sanitizer (the default); the circuit and
-# contract targets (feature `heavy`: Groth16 and revm) build without a sanitizer: our crates
-# forbid unsafe code, and instrumenting arkworks and revm divides their rate by several.
+# Two builds: the byte-level targets (decoders, harness JSON) with the address sanitizer and
+# comparison tracing (cargo-fuzz's defaults); the differential targets, whose time goes to
+# field arithmetic, without either (our crates forbid unsafe code, and instrumenting arkworks'
+# Montgomery multiplication divided their rate by five), in their own target directory so the
+# two sets of flags do not rebuild each other. The circuit and contract targets need the
+# `heavy` feature (Groth16, revm). One thread per process (rayon), for per-core figures.
 set -euo pipefail
 cd "$(dirname "$0")"
-export RUSTC_BOOTSTRAP=1
+export RUSTC_BOOTSTRAP=1 RAYON_NUM_THREADS=1
 seconds="${1:-20}"
 shift || true
-light=(decode_tx decode_pubdata harness_json spec_vs_reference)
-heavy=(circuit_vs_spec contract_vs_spec)
-if [ $# -gt 0 ]; then targets=("$@"); else targets=("${light[@]}" "${heavy[@]}"); fi
+bytes=(decode_tx decode_pubdata harness_json)
+differential=(spec_vs_reference circuit_vs_spec contract_vs_spec)
+if [ $# -gt 0 ]; then targets=("$@"); else targets=("${bytes[@]}" "${differential[@]}"); fi
 
-is_heavy() { [[ " ${heavy[*]} " == *" $1 "* ]]; }
-built_light=0 built_heavy=0
+is_differential() { [[ " ${differential[*]} " == *" $1 "* ]]; }
+fast=(-s none --no-trace-compares --features heavy --target-dir target-fast)
+built_bytes=0 built_fast=0
 for target in "${targets[@]}"; do
-  if is_heavy "$target"; then
-    [ $built_heavy = 1 ] || { cargo fuzz build -O -s none --features heavy; built_heavy=1; }
-    flags=(-s none --features heavy)
+  if is_differential "$target"; then
+    [ $built_fast = 1 ] || { cargo fuzz build -O "${fast[@]}"; built_fast=1; }
+    flags=("${fast[@]}")
   else
-    [ $built_light = 1 ] || { cargo fuzz build -O; built_light=1; }
+    [ $built_bytes = 1 ] || { cargo fuzz build -O; built_bytes=1; }
     flags=()
   fi
   scratch="/tmp/zkrollup-fuzz-$target"

@@ -23,7 +23,7 @@ fn agree(input: &VectorInput, other: &mut dyn Implementation) {
     }
 }
 
-/// A fuzzer-chosen block (the fixture's state, up to eight inputs, 8 chunks): the circuit
+/// A fuzzer-chosen block (the fixture's state, up to two inputs, 16 chunks): the circuit
 /// accepts it exactly when the spec does, with the same public input, and names the spec's
 /// rule when it refuses (witness building, synthesis and the satisfaction check included).
 pub fn circuit_vs_spec(data: &[u8]) {

@@ -249,18 +249,27 @@ pub fn spec_vs_reference(data: &[u8]) {
             }
         }
     }
-    assert_eq!(spec.root(), reference.state.root(), "roots differ");
+    // The states, account by account. Hashing both into roots costs more than the rest of the
+    // run (about 170 Poseidon permutations for the spec's tree from scratch), so the roots are
+    // compared on one input in 16 (chosen by the input's bytes, so a finding replays); the
+    // reference's incremental tree is also checked against the spec's roots by every
+    // transition and block vector and by the differential test.
+    assert_eq!(spec, reference.state.to_spec(), "states differ");
+    if data.iter().fold(0u8, |h, b| h.wrapping_mul(31).wrapping_add(*b)) % 16 == 0 {
+        assert_eq!(spec.root(), reference.state.root(), "roots differ");
+    }
 }
 
-/// The block vector of the circuit target: the fixture's state and up to eight fuzzer-chosen
-/// inputs (as [`spec_vs_reference`] makes them) as one 8-chunk block. Inputs that do not fit
-/// make the block `block.too_many_chunks`, also a verdict both sides must reach.
+/// The block vector of the circuit target: the fixture's state and up to two fuzzer-chosen
+/// inputs (as [`spec_vs_reference`] makes them) as one 16-chunk block, which they always fit
+/// (an op spans at most 7 chunks): a block that overflows is checked by the circuit adapter
+/// on the 64-chunk circuit, ten times the cost, and the vectors cover that path.
 pub fn block_vector(data: &[u8]) -> w::BlockInputJson {
     let mut u = Unstructured::new(data);
     let f = fixture();
     let mut spec = f.pre.clone();
     let mut inputs = Vec::new();
-    for _ in 0..8 {
+    for _ in 0..2 {
         let Ok(Some(input)) = next_input(&mut u, &spec) else { break };
         // Keep the generator's view of nonces and ids current, as in the differential target.
         let _ = match &input {
@@ -269,7 +278,7 @@ pub fn block_vector(data: &[u8]) -> w::BlockInputJson {
         };
         inputs.push(wc::input(&input));
     }
-    w::BlockInputJson { pre_state: wc::state(&f.pre), context: wc::context(&context()), chunks: 8, inputs }
+    w::BlockInputJson { pre_state: wc::state(&f.pre), context: wc::context(&context()), chunks: 16, inputs }
 }
 
 /// The L1 vector of the commit target: a deployment, a few priority requests and on-chain key
