@@ -48,6 +48,23 @@ fn run(
                 Err(s) if s.rule == e.0.rule => Ok(Refusal::Unrepresentable(e.0.rule.id())),
                 // A check-order vector also breaks a rule the circuit cannot represent.
                 Err(_) if rules.iter().any(|r| r == e.0.rule.id()) => Ok(Refusal::Unrepresentable(e.0.rule.id())),
+                // The spec stops at an earlier input than the one the circuit cannot represent:
+                // the inputs before that one fit, and the circuit must refuse them under the
+                // spec's rule (the spec refuses that prefix as it refuses the whole).
+                Err(s) => {
+                    let fits =
+                        |n: usize| block::build(&mut RefState::from_spec(pre), &ctx, chunks, &inputs[..n]).is_ok();
+                    match (1..=inputs.len()).find(|&n| !fits(n)) {
+                        Some(n) if n > 1 => match run(name, rules, pre, ctx, chunks, &inputs[..n - 1])? {
+                            Refusal::Circuit(r) if r == s.rule.id() => Ok(Refusal::Circuit(r)),
+                            other => Err(format!(
+                                "{name}: the inputs before the unrepresentable one give {other:?}, spec says {}",
+                                s.rule.id()
+                            )),
+                        },
+                        _ => Err(format!("{name}: witness builder refused ({}), spec says {}", e.0, s.rule.id())),
+                    }
+                }
                 other => Err(format!("{name}: witness builder refused ({}), spec says {other:?}", e.0)),
             };
         }

@@ -141,6 +141,20 @@ mod tests {
         (state, claim, w)
     }
 
+    #[test]
+    fn paths_of_another_length_are_refused_not_truncated() {
+        let (_, claim, w) = sample();
+        let mut short = w.clone();
+        short.account_proof.siblings.pop();
+        let mut long = w;
+        long.balance_proof.siblings.push([Fr::from(0u8); 3]);
+        for bad in [short, long] {
+            let cs = ConstraintSystem::<Fr>::new_ref();
+            let r = ExitCircuit { claim: claim.clone(), witness: Some(bad) }.generate_constraints(cs);
+            assert!(matches!(r, Err(SynthesisError::Unsatisfiable)), "{r:?}");
+        }
+    }
+
     fn satisfied(claim: &ExitClaim, w: &ExitWitness) -> bool {
         let cs = ConstraintSystem::<Fr>::new_ref();
         ExitCircuit { claim: claim.clone(), witness: Some(w.clone()) }.generate_constraints(cs.clone()).unwrap();

@@ -96,3 +96,41 @@ fn time_one() {
     let v = block::check(&c).unwrap();
     eprintln!("{n} chunks: {} constraints, check {:?}", v.constraints, t.elapsed());
 }
+
+/// The circuit's parameters fix every dimension of its witness: a witness of another shape is
+/// refused with an error naming what does not fit, never synthesised into another circuit (a
+/// witness one fee slot short once synthesised a satisfied block that burned its fees; fee
+/// slots are now an array, so that one cannot even be written).
+#[test]
+fn witnesses_of_another_shape_are_refused() {
+    let pre = funded_state(2, &[(0, 1_000)]);
+    let honest = block::build(&mut RefState::from_spec(&pre), &context(), 8, &[]).unwrap();
+    let cases: Vec<(&str, Box<dyn Fn(&mut block::BlockWitness)>, &str)> = vec![
+        ("7 chunks for the 8-chunk circuit", Box::new(|w| w.chunks.truncate(7)), "7 chunks given"),
+        ("9 chunks", Box::new(|w| w.chunks.push(w.chunks[0].clone())), "9 chunks given"),
+        ("an op 8 bytes short", Box::new(|w| w.chunks[2].op_bytes.truncate(48)), "chunk 2: op of 48 bytes"),
+        ("chunk index 7", Box::new(|w| w.chunks[1].chunk_index = 7), "chunk 1: chunk index 7"),
+        ("fee slot 4", Box::new(|w| w.chunks[3].fee_slot = 4), "chunk 3: fee slot 4 of 4"),
+        (
+            "a short account path",
+            Box::new(|w| {
+                w.chunks[0].leaf.account_siblings.pop();
+            }),
+            "chunk 0: paths of 8 and 11",
+        ),
+        (
+            "a long balance path",
+            Box::new(|w| w.fee_leaves[2].balance_siblings.push([Default::default(); 3])),
+            "fee slot 2: paths of 9",
+        ),
+    ];
+    for (name, edit, says) in cases {
+        let mut w = honest.clone();
+        edit(&mut w);
+        let e = BlockCircuit::new(8, w).err().unwrap_or_else(|| panic!("{name}: accepted"));
+        assert!(e.to_string().contains(says), "{name}: {e}");
+    }
+    let e = BlockCircuit::new(12, honest.clone()).err().expect("no 12-chunk circuit");
+    assert!(e.to_string().contains("circuits exist for"), "{e}");
+    assert!(block::check(&BlockCircuit::new(8, honest).unwrap()).unwrap().satisfied, "the honest shape");
+}

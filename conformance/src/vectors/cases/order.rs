@@ -218,7 +218,7 @@ impl Scenario {
                 let mut other = tx.clone();
                 set_nonce(&mut other, self.nonce.wrapping_add(1_000));
                 other.sign(key);
-                set_signature(&mut tx, *other.signature());
+                tx.set_signature(*other.signature());
             }
             BlockInput::Tx(tx)
         };
@@ -296,15 +296,6 @@ fn set_nonce(tx: &mut Tx, n: u32) {
         Tx::Withdraw(t) => t.nonce = n,
         Tx::ChangePubKey(t) => t.nonce = n,
         Tx::ForcedExit(t) => t.nonce = n,
-    }
-}
-
-fn set_signature(tx: &mut Tx, s: zkrollup_spec::tx::TxSignature) {
-    match tx {
-        Tx::Transfer(t) => t.signature = s,
-        Tx::Withdraw(t) => t.signature = s,
-        Tx::ChangePubKey(t) => t.signature = s,
-        Tx::ForcedExit(t) => t.signature = s,
     }
 }
 
