@@ -105,7 +105,8 @@ fn time_one() {
 fn witnesses_of_another_shape_are_refused() {
     let pre = funded_state(2, &[(0, 1_000)]);
     let honest = block::build(&mut RefState::from_spec(&pre), &context(), 8, &[]).unwrap();
-    let cases: Vec<(&str, Box<dyn Fn(&mut block::BlockWitness)>, &str)> = vec![
+    type Edit = Box<dyn Fn(&mut block::BlockWitness)>;
+    let cases: Vec<(&str, Edit, &str)> = vec![
         ("7 chunks for the 8-chunk circuit", Box::new(|w| w.chunks.truncate(7)), "7 chunks given"),
         ("9 chunks", Box::new(|w| w.chunks.push(w.chunks[0].clone())), "9 chunks given"),
         ("an op 8 bytes short", Box::new(|w| w.chunks[2].op_bytes.truncate(48)), "chunk 2: op of 48 bytes"),
