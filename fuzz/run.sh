@@ -42,6 +42,9 @@ for target in "${targets[@]}"; do
   cov=$(grep -oE "cov: [0-9]+" "$log" | tail -1 | grep -oE "[0-9]+" || echo "?")
   printf '%-20s %12s executions in %ss, %8s/s, coverage %s edges\n' "$target" "$execs" "$seconds" "$rate" "$cov"
   grep -E "panicked|SUMMARY" "$log" || true
+  if [ "$execs" = 0 ]; then
+    echo "fuzz target $target ran no input (log: $log):"; tail -20 "$log"; exit 1
+  fi
   if [ -n "$(ls "artifacts/$target" 2>/dev/null)" ]; then
     echo "fuzz target $target found a failure: fuzz/artifacts/$target/ (log: $log)"
     exit 1
