@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 label=${1:?label}; only=${2:-.}
-command -v cargo-mutants >/dev/null || cargo install cargo-mutants --locked --version 27.1.0
+source mutants/lib.sh   # cargo-mutants, pinned
 git diff --quiet HEAD -- spec || { echo "the spec has uncommitted changes: results would name no commit"; exit 2; }
 todo=$(python3 mutants/results.py todo | grep -E -- "$only" || true)
 [ -n "$todo" ] || { echo "every mutant matching '$only' has a result"; exit 0; }
