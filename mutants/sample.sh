@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# A sample of the mutation run: the first shard of 57 of the spec's mutants (about 10), run
-# against the committed vectors; none may be missed unless mutants/equivalent.txt lists it with
-# its reason. Builds a copy of the tree (a few minutes cold), so it is a documented command, not a
-# CI step; its latest result is in mutants/README.md. Usage: mutants/sample.sh [SHARD] (default 0).
+# A sample of the mutation run: one shard of 57 of the spec's mutants (about 10; the first by
+# default), run against the committed vectors; none may be missed unless mutants/equivalent.txt
+# lists it with its reason. Builds a copy of the tree (a few minutes cold), so it is a documented
+# command, not a CI step; its latest result is in mutants/README.md.
+# Usage: mutants/sample.sh [SHARD] (default 0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source mutants/lib.sh
