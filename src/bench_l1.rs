@@ -70,7 +70,8 @@ fn governance_gas(l1: &mut DualL1) -> Result<(), String> {
         ("setValidator (add)", Call::SetValidator { sender: governor, validator: other, active: true }),
         ("setValidator (remove)", Call::SetValidator { sender: governor, validator: other, active: false }),
         ("listToken", Call::ListToken { sender: governor, token: Address([0x77; 20]) }),
-        ("setGovernor", Call::SetGovernor { sender: governor, governor: other }),
+        ("proposeGovernor", Call::ProposeGovernor { sender: governor, candidate: other }),
+        ("acceptGovernor", Call::AcceptGovernor { sender: other }),
     ];
     let mut line = Vec::new();
     for (what, call) in calls {

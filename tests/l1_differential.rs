@@ -138,9 +138,17 @@ impl Script {
             }
             15 => {
                 let sender = if b(8) % 4 == 0 { u(1).to_string() } else { op.clone() };
-                if b(32) % 16 == 0 {
-                    self.push(w::L1Call::SetGovernor { sender, governor: u(b(16)).to_string() });
-                    return;
+                // Governance changes hands in two steps; the proposed user (or a stranger) accepts.
+                match b(32) % 32 {
+                    0 | 1 => {
+                        self.push(w::L1Call::ProposeGovernor { sender, candidate: u(b(16)).to_string() });
+                        return;
+                    }
+                    2 | 3 => {
+                        self.push(w::L1Call::AcceptGovernor { sender: u(b(16)).to_string() });
+                        return;
+                    }
+                    _ => {}
                 }
                 let token =
                     pick(&[Address::ZERO, Address([0x70; 20]), Address([0x71; 20]), Address([0x72; 20])], b(16));

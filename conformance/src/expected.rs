@@ -233,6 +233,7 @@ fn summary(l1: &L1) -> w::L1Summary {
             .collect(),
         held: l1.held.iter().filter(|(_, &v)| v > 0).map(|(&token, &v)| w::Balance { token, amount: dec(v) }).collect(),
         governor: l1.governor.to_string(),
+        pending_governor: l1.pending_governor.to_string(),
         tokens: l1.tokens.iter().map(|t| t.to_string()).collect(),
     }
 }

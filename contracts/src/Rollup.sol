@@ -102,6 +102,8 @@ contract Rollup {
 
     /// Adds and removes validators and lists tokens (the spec's governance section).
     address public governor;
+    /// The successor the governor proposed, until it accepts (zero: none).
+    address public pendingGovernor;
     mapping(address => bool) public isValidator;
     /// Token id `i` (1-based) is `tokens[i - 1]`; token 0 is ETH.
     address[] public tokens;
@@ -151,6 +153,7 @@ contract Rollup {
     event RequestCancelled(uint64 indexed id);
     event PendingCredited(address indexed owner, uint16 token, uint128 amount);
     event Withdrawal(address indexed owner, uint16 token, uint128 amount);
+    event GovernorProposed(address candidate);
     event GovernorChanged(address governor);
     event ValidatorSet(address indexed validator, bool active);
     event TokenListed(uint16 indexed id, address token);
@@ -597,14 +600,32 @@ contract Rollup {
     // ------------------------------------------------------------------ governance
 
     function requireGovernor() private view {
-        reject(msg.sender == governor, "l1.not_governor");
+        // A renounced role stays renounced, even for a caller at the zero address.
+        reject(governor != address(0) && msg.sender == governor, "l1.not_governor");
     }
 
-    /// Hands governance to `governor_` (the zero address renounces it for good).
-    function setGovernor(address governor_) external {
+    /// Proposes `candidate` as the next governor (zero withdraws a proposal). Two steps, so
+    /// that a mistyped address cannot take governance: the role moves when `candidate` accepts.
+    function proposeGovernor(address candidate) external {
         requireGovernor();
-        governor = governor_;
-        emit GovernorChanged(governor_);
+        pendingGovernor = candidate;
+        emit GovernorProposed(candidate);
+    }
+
+    /// The proposed governor takes the role.
+    function acceptGovernor() external {
+        reject(pendingGovernor != address(0) && msg.sender == pendingGovernor, "l1.not_pending_governor");
+        governor = msg.sender;
+        pendingGovernor = address(0);
+        emit GovernorChanged(msg.sender);
+    }
+
+    /// Gives governance up for good.
+    function renounceGovernor() external {
+        requireGovernor();
+        governor = address(0);
+        pendingGovernor = address(0);
+        emit GovernorChanged(address(0));
     }
 
     /// Adds (`active`) or removes a validator: how a leaked validator key is retired.

@@ -159,6 +159,37 @@ fn a_leaked_validator_key_is_retired_by_the_governor() {
     assert_eq!(c.blocks(), (1, 0, 0), "the honest block stands");
 }
 
+/// Re-audit finding 4 (issue 27): governance moved in one call, so one mistyped address lost it
+/// for good. Now the named address must accept: a typo leaves the governor in charge, nobody
+/// else can take the role, and the governor proposes again.
+#[test]
+fn a_mistyped_governor_address_does_not_take_governance() {
+    let (mut c, _) = deploy();
+    let refused =
+        |r: Result<u64, CallError>, rule: &str| assert_eq!(r.map(drop), Err(CallError::Rejected(rule.into())));
+    let (typo, intended, stranger) = (Address([0x5e; 20]), Address([0x5f; 20]), Address([0x66; 20]));
+    c.propose_governor(&governor(), &typo).expect("the governor proposes (a typo)");
+    assert_eq!((c.governor(), c.pending_governor()), (governor(), typo), "proposed, not handed over");
+    refused(c.accept_governor(&stranger), "l1.not_pending_governor");
+    refused(c.accept_governor(&governor()), "l1.not_pending_governor");
+    refused(c.propose_governor(&typo, &stranger), "l1.not_governor");
+    c.set_validator(&governor(), &stranger, true).expect("the governor still governs");
+    c.propose_governor(&governor(), &intended).expect("the governor corrects the proposal");
+    refused(c.accept_governor(&typo), "l1.not_pending_governor");
+    c.accept_governor(&intended).expect("the intended governor accepts");
+    assert_eq!((c.governor(), c.pending_governor()), (intended, Address::ZERO));
+    refused(c.set_validator(&governor(), &stranger, false), "l1.not_governor");
+    refused(c.accept_governor(&intended), "l1.not_pending_governor");
+    // The zero address is never a governor by acceptance: proposing it withdraws a proposal.
+    c.propose_governor(&intended, &stranger).unwrap();
+    c.propose_governor(&intended, &Address::ZERO).unwrap();
+    refused(c.accept_governor(&stranger), "l1.not_pending_governor");
+    refused(c.accept_governor(&Address::ZERO), "l1.not_pending_governor");
+    c.renounce_governor(&intended).expect("renouncing is a call of its own");
+    assert_eq!(c.governor(), Address::ZERO);
+    refused(c.set_validator(&Address::ZERO, &stranger, false), "l1.not_governor");
+}
+
 /// Finding 8: the constructor accepted a zero or duplicate token address and a genesis root
 /// outside the field. It now refuses each (the listing rules' ids for tokens).
 #[test]

@@ -139,8 +139,12 @@ pub enum CallKind {
     PerformExodus,
     /// `cancelOutstandingDepositsForExodusMode`.
     CancelOutstandingDeposits,
-    /// `setGovernor`.
-    SetGovernor,
+    /// `proposeGovernor`.
+    ProposeGovernor,
+    /// `acceptGovernor`.
+    AcceptGovernor,
+    /// `renounceGovernor`.
+    RenounceGovernor,
     /// `setValidator`.
     SetValidator,
     /// `listToken`.
@@ -149,7 +153,7 @@ pub enum CallKind {
 
 impl CallKind {
     /// Every call kind, in the order of [`crate::l1`].
-    pub const ALL: [CallKind; 14] = [
+    pub const ALL: [CallKind; 16] = [
         CallKind::Deposit,
         CallKind::RequestFullExit,
         CallKind::SetAuthPubkeyHash,
@@ -161,7 +165,9 @@ impl CallKind {
         CallKind::ActivateExodusMode,
         CallKind::PerformExodus,
         CallKind::CancelOutstandingDeposits,
-        CallKind::SetGovernor,
+        CallKind::ProposeGovernor,
+        CallKind::AcceptGovernor,
+        CallKind::RenounceGovernor,
         CallKind::SetValidator,
         CallKind::ListToken,
     ];
@@ -227,7 +233,8 @@ impl CallKind {
                 Rule::L1ExodusBadProof,
             ],
             CallKind::CancelOutstandingDeposits => &[Rule::L1NotExodusMode, Rule::L1NothingToCancel],
-            CallKind::SetGovernor | CallKind::SetValidator => &[Rule::L1NotGovernor],
+            CallKind::ProposeGovernor | CallKind::RenounceGovernor | CallKind::SetValidator => &[Rule::L1NotGovernor],
+            CallKind::AcceptGovernor => &[Rule::L1NotPendingGovernor],
             CallKind::ListToken => {
                 &[Rule::L1NotGovernor, Rule::L1TokenZeroAddress, Rule::L1TokenAlreadyListed, Rule::L1TooManyTokens]
             }
@@ -249,7 +256,9 @@ impl CallKind {
             CallKind::ActivateExodusMode => "activate_exodus_mode",
             CallKind::PerformExodus => "perform_exodus",
             CallKind::CancelOutstandingDeposits => "cancel_outstanding_deposits",
-            CallKind::SetGovernor => "set_governor",
+            CallKind::ProposeGovernor => "propose_governor",
+            CallKind::AcceptGovernor => "accept_governor",
+            CallKind::RenounceGovernor => "renounce_governor",
             CallKind::SetValidator => "set_validator",
             CallKind::ListToken => "list_token",
         }

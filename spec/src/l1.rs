@@ -125,7 +125,9 @@
 //! | [`activate_exodus_mode`](L1::activate_exodus_mode) | `l1.exodus_mode_active`, `l1.exodus_not_due` |
 //! | [`perform_exodus`](L1::perform_exodus) | `l1.not_exodus_mode`, `l1.exodus_wrong_block` (twice), `l1.exodus_already_performed`, `l1.exodus_bad_proof` |
 //! | [`cancel_outstanding_deposits`](L1::cancel_outstanding_deposits) | `l1.not_exodus_mode`, `l1.nothing_to_cancel` |
-//! | [`set_governor`](L1::set_governor) | `l1.not_governor` |
+//! | [`propose_governor`](L1::propose_governor) | `l1.not_governor` |
+//! | [`accept_governor`](L1::accept_governor) | `l1.not_pending_governor` |
+//! | [`renounce_governor`](L1::renounce_governor) | `l1.not_governor` |
 //! | [`set_validator`](L1::set_validator) | `l1.not_governor` |
 //! | [`list_token`](L1::list_token) | `l1.not_governor`, `l1.token_zero_address`, `l1.token_already_listed`, `l1.too_many_tokens` |
 //! | [`set_time`](L1::set_time) | none: never rejected |
@@ -138,8 +140,12 @@
 //!
 //! ## Governance
 //!
-//! One address, the [`L1::governor`], adds and removes validators and lists tokens, and may hand
-//! the role to another address (the zero address renounces it for good). Its power is bounded
+//! One address, the [`L1::governor`], adds and removes validators and lists tokens. It hands the
+//! role on in two steps, as the field's contracts do, so that a mistyped address cannot take it:
+//! it proposes a successor ([`L1::propose_governor`]), and the role moves only when that address
+//! accepts it from its own key ([`L1::accept_governor`]); until then the governor governs and may
+//! propose again (the zero address withdraws the proposal). Renouncing the role for good is a
+//! call of its own ([`L1::renounce_governor`]), not an address. Its power is bounded
 //! on purpose: it cannot touch a balance, a block or the queue, and the proof verifiers are
 //! fixed at deployment (a governor that could replace a verifier could take every balance). A
 //! leaked governor key can at worst remove every honest validator or add a hostile one: blocks
@@ -436,7 +442,13 @@ pub enum Event {
         /// How much.
         amount: u128,
     },
-    /// The governor handed its role to `governor` (the zero address: renounced).
+    /// The governor proposed `candidate` as its successor (the zero address: no proposal).
+    GovernorProposed {
+        /// The proposed governor.
+        candidate: Address,
+    },
+    /// The role passed to `governor`: the proposed governor accepted it, or the governor
+    /// renounced it (the zero address).
     GovernorChanged {
         /// The new governor.
         governor: Address,
@@ -464,6 +476,8 @@ pub struct L1 {
     pub config: L1Config,
     /// Who governs validators and tokens ([governance](crate::l1#governance)).
     pub governor: Address,
+    /// The successor the governor proposed, until it accepts (zero: none).
+    pub pending_governor: Address,
     /// Who may commit, prove, execute and revert blocks.
     pub validators: BTreeSet<Address>,
     /// Listed tokens: token id `i` (1-based) is `tokens[i - 1]`; token 0 is ETH.
@@ -519,6 +533,7 @@ impl L1 {
         };
         L1 {
             governor: config.governor,
+            pending_governor: Address::ZERO,
             validators: config.validators.iter().copied().collect(),
             tokens: config.tokens.clone(),
             config,
@@ -595,7 +610,10 @@ impl L1 {
     }
 
     fn require_governor(&self, c: &mut Checker, sender: &Address) -> Result<(), Rejection> {
-        c.check(*sender == self.governor, Rule::L1NotGovernor, || format!("{sender} is not the governor"))
+        // A renounced role (the zero governor) stays renounced, even for a caller at the zero
+        // address, which an EVM test chain can impersonate.
+        let governs = !self.governor.is_zero() && *sender == self.governor;
+        c.check(governs, Rule::L1NotGovernor, || format!("{sender} is not the governor"))
     }
 
     /// Queues `op` with its deadline ([the spacing](crate::l1#deadlines-that-stretch-under-a-flood)).
@@ -1112,17 +1130,51 @@ impl L1 {
         })
     }
 
-    /// `setGovernor`: the governor hands its role to `governor` (the zero address renounces it).
+    /// `proposeGovernor`: the governor proposes `candidate` as its successor; the zero address
+    /// withdraws a proposal. The role moves only when `candidate` accepts it.
     ///
     /// Checks: `l1.not_governor`: `sender` is the governor. Allowed in exodus mode too, like
     /// every governance call.
     ///
-    /// Effects: [`L1::governor`] becomes `governor`.
-    pub fn set_governor(&mut self, sender: Address, governor: Address) -> Result<(), Rejection> {
-        self.atomically(CallKind::SetGovernor, |s, c| {
+    /// Effects: [`L1::pending_governor`] becomes `candidate` (a later proposal replaces it).
+    pub fn propose_governor(&mut self, sender: Address, candidate: Address) -> Result<(), Rejection> {
+        self.atomically(CallKind::ProposeGovernor, |s, c| {
             s.require_governor(c, &sender)?;
-            s.governor = governor;
-            s.log.push(Event::GovernorChanged { governor });
+            s.pending_governor = candidate;
+            s.log.push(Event::GovernorProposed { candidate });
+            Ok(())
+        })
+    }
+
+    /// `acceptGovernor`: the proposed governor takes the role.
+    ///
+    /// Checks: `l1.not_pending_governor`: a successor is proposed and `sender` is it.
+    ///
+    /// Effects: [`L1::governor`] becomes `sender`; no proposal is left.
+    pub fn accept_governor(&mut self, sender: Address) -> Result<(), Rejection> {
+        self.atomically(CallKind::AcceptGovernor, |s, c| {
+            c.check(!s.pending_governor.is_zero() && sender == s.pending_governor, Rule::L1NotPendingGovernor, || {
+                format!("{sender} is not the proposed governor ({})", s.pending_governor)
+            })?;
+            s.governor = sender;
+            s.pending_governor = Address::ZERO;
+            s.log.push(Event::GovernorChanged { governor: sender });
+            Ok(())
+        })
+    }
+
+    /// `renounceGovernor`: the governor gives the role up for good: no validator is added or
+    /// removed and no token listed afterwards.
+    ///
+    /// Checks: `l1.not_governor`: `sender` is the governor.
+    ///
+    /// Effects: [`L1::governor`] becomes the zero address; no proposal is left.
+    pub fn renounce_governor(&mut self, sender: Address) -> Result<(), Rejection> {
+        self.atomically(CallKind::RenounceGovernor, |s, c| {
+            s.require_governor(c, &sender)?;
+            s.governor = Address::ZERO;
+            s.pending_governor = Address::ZERO;
+            s.log.push(Event::GovernorChanged { governor: Address::ZERO });
             Ok(())
         })
     }
@@ -1266,12 +1318,22 @@ pub enum Call {
         /// How many open requests to go through at most.
         n: u64,
     },
-    /// [`L1::set_governor`].
-    SetGovernor {
+    /// [`L1::propose_governor`].
+    ProposeGovernor {
         /// The caller (the governor, if accepted).
         sender: Address,
-        /// The new governor.
-        governor: Address,
+        /// The proposed successor (zero: withdraw the proposal).
+        candidate: Address,
+    },
+    /// [`L1::accept_governor`].
+    AcceptGovernor {
+        /// The caller (the proposed governor, if accepted).
+        sender: Address,
+    },
+    /// [`L1::renounce_governor`].
+    RenounceGovernor {
+        /// The caller (the governor, if accepted).
+        sender: Address,
     },
     /// [`L1::set_validator`].
     SetValidator {
@@ -1308,7 +1370,9 @@ impl Call {
             Call::ActivateExodusMode => "activateExodusMode",
             Call::PerformExodus { .. } => "performExodus",
             Call::CancelOutstandingDeposits { .. } => "cancelOutstandingDepositsForExodusMode",
-            Call::SetGovernor { .. } => "setGovernor",
+            Call::ProposeGovernor { .. } => "proposeGovernor",
+            Call::AcceptGovernor { .. } => "acceptGovernor",
+            Call::RenounceGovernor { .. } => "renounceGovernor",
             Call::SetValidator { .. } => "setValidator",
             Call::ListToken { .. } => "listToken",
         }
@@ -1341,7 +1405,9 @@ impl L1 {
             Call::ActivateExodusMode => done(self.activate_exodus_mode()),
             Call::PerformExodus { block, claim, proof } => done(self.perform_exodus(block, claim, proof, verifier)),
             Call::CancelOutstandingDeposits { n } => done(self.cancel_outstanding_deposits(*n)),
-            Call::SetGovernor { sender, governor } => done(self.set_governor(*sender, *governor)),
+            Call::ProposeGovernor { sender, candidate } => done(self.propose_governor(*sender, *candidate)),
+            Call::AcceptGovernor { sender } => done(self.accept_governor(*sender)),
+            Call::RenounceGovernor { sender } => done(self.renounce_governor(*sender)),
             Call::SetValidator { sender, validator, active } => done(self.set_validator(*sender, *validator, *active)),
             Call::ListToken { sender, token } => done(self.list_token(*sender, *token)),
         }

@@ -204,7 +204,9 @@ rules! {
     L1NothingToCancel = "l1.nothing_to_cancel", Contract,
         "Cancelling outstanding deposits needs an open priority request.";
     L1NotGovernor = "l1.not_governor", Contract,
-        "Only the governor adds or removes validators, lists tokens, or hands governance on.";
+        "Only the governor adds or removes validators, lists tokens, proposes its successor or renounces governance.";
+    L1NotPendingGovernor = "l1.not_pending_governor", Contract,
+        "Governance changes hands only when the proposed governor accepts it, from its own address.";
     L1TokenZeroAddress = "l1.token_zero_address", Contract,
         "A listed token has a non-zero address.";
     L1TokenAlreadyListed = "l1.token_already_listed", Contract,

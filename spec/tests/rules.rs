@@ -422,6 +422,11 @@ fn trigger(rule: Rule) -> Rejection {
             reject_l1(&l1, |l| l.cancel_outstanding_deposits(1))
         }
         Rule::L1NotGovernor => reject_l1(&L1::new(l1_config(), 0), |l| l.set_validator(VALIDATOR, u0.address, true)),
+        Rule::L1NotPendingGovernor => {
+            let mut l1 = L1::new(l1_config(), 0);
+            l1.propose_governor(GOVERNOR, u0.address).unwrap();
+            reject_l1(&l1, |l| l.accept_governor(VALIDATOR))
+        }
         Rule::L1TokenZeroAddress => reject_l1(&L1::new(l1_config(), 0), |l| l.list_token(GOVERNOR, Address::ZERO)),
         Rule::L1TokenAlreadyListed => {
             reject_l1(&L1::new(l1_config(), 0), |l| l.list_token(GOVERNOR, Address([0x70; 20])))

@@ -140,6 +140,7 @@ fn summary(c: &mut RollupOnL1, seen: &Seen) -> Result<w::L1Summary, String> {
         pending_balances: pending,
         held,
         governor: c.governor().to_string(),
+        pending_governor: c.pending_governor().to_string(),
         tokens: listed.iter().map(|t| Address(t.0 .0).to_string()).collect(),
     })
 }

@@ -684,9 +684,11 @@ pub fn l1_call_of(call: &w::L1Call) -> R<l1::Call> {
             Call::PerformExodus { block: stored_of(block)?, claim: claim_of(c)?, proof: bytes_of(proof)? }
         }
         C::CancelOutstandingDeposits { n } => Call::CancelOutstandingDeposits { n: u64_of(n)? },
-        C::SetGovernor { sender, governor } => {
-            Call::SetGovernor { sender: address_of(sender)?, governor: address_of(governor)? }
+        C::ProposeGovernor { sender, candidate } => {
+            Call::ProposeGovernor { sender: address_of(sender)?, candidate: address_of(candidate)? }
         }
+        C::AcceptGovernor { sender } => Call::AcceptGovernor { sender: address_of(sender)? },
+        C::RenounceGovernor { sender } => Call::RenounceGovernor { sender: address_of(sender)? },
         C::SetValidator { sender, validator, active } => {
             Call::SetValidator { sender: address_of(sender)?, validator: address_of(validator)?, active: *active }
         }

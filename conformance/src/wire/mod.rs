@@ -1044,12 +1044,22 @@ pub enum L1Call {
         /// The most requests to close, decimal string below 2^64.
         n: Dec,
     },
-    /// `setGovernor`: the governor hands its role to `governor`.
-    SetGovernor {
+    /// `proposeGovernor`: the governor proposes its successor, who must accept.
+    ProposeGovernor {
         /// The caller, 20 bytes `0x`-hex.
         sender: Hex,
-        /// The new governor (the zero address renounces), 20 bytes `0x`-hex.
-        governor: Hex,
+        /// The proposed governor (the zero address withdraws a proposal), 20 bytes `0x`-hex.
+        candidate: Hex,
+    },
+    /// `acceptGovernor`: the proposed governor takes the role.
+    AcceptGovernor {
+        /// The caller, 20 bytes `0x`-hex.
+        sender: Hex,
+    },
+    /// `renounceGovernor`: the governor gives the role up for good.
+    RenounceGovernor {
+        /// The caller, 20 bytes `0x`-hex.
+        sender: Hex,
     },
     /// `setValidator`: the governor adds or removes a validator.
     SetValidator {
@@ -1116,6 +1126,9 @@ pub struct L1Summary {
     pub held: Vec<Balance>,
     /// The governor, 20 bytes `0x`-hex.
     pub governor: Hex,
+    /// The successor the governor proposed and who has not accepted yet (zero: none), 20 bytes
+    /// `0x`-hex.
+    pub pending_governor: Hex,
     /// The listed tokens, token id 1 first, 20 bytes `0x`-hex each.
     pub tokens: Vec<Hex>,
 }

@@ -59,6 +59,7 @@ pub fn decode(log: &Log) -> Result<Event, String> {
         E::RequestCancelled(r) => Event::RequestCancelled { id: r.id },
         E::PendingCredited(p) => Event::PendingCredited { owner: address(p.owner), token: p.token, amount: p.amount },
         E::Withdrawal(w) => Event::Withdrawal { owner: address(w.owner), token: w.token, amount: w.amount },
+        E::GovernorProposed(g) => Event::GovernorProposed { candidate: address(g.candidate) },
         E::GovernorChanged(g) => Event::GovernorChanged { governor: address(g.governor) },
         E::ValidatorSet(v) => Event::ValidatorSet { validator: address(v.validator), active: v.active },
         E::TokenListed(t) => Event::TokenListed { id: t.id, token: address(t.token) },

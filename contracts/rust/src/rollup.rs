@@ -326,8 +326,16 @@ impl RollupOnL1 {
         self.send_as(DEPLOYER, Rollup::cancelOutstandingDepositsForExodusModeCall { n }).map(|o| o.gas_used)
     }
 
-    pub fn set_governor(&mut self, sender: &Address, governor: &Address) -> Result<u64, CallError> {
-        self.send(sender, Rollup::setGovernorCall { governor_: evm_address(governor) }).map(|o| o.gas_used)
+    pub fn propose_governor(&mut self, sender: &Address, candidate: &Address) -> Result<u64, CallError> {
+        self.send(sender, Rollup::proposeGovernorCall { candidate: evm_address(candidate) }).map(|o| o.gas_used)
+    }
+
+    pub fn accept_governor(&mut self, sender: &Address) -> Result<u64, CallError> {
+        self.send(sender, Rollup::acceptGovernorCall {}).map(|o| o.gas_used)
+    }
+
+    pub fn renounce_governor(&mut self, sender: &Address) -> Result<u64, CallError> {
+        self.send(sender, Rollup::renounceGovernorCall {}).map(|o| o.gas_used)
     }
 
     pub fn set_validator(&mut self, sender: &Address, validator: &Address, active: bool) -> Result<u64, CallError> {
@@ -373,7 +381,9 @@ impl RollupOnL1 {
             Call::ActivateExodusMode => gas(self.activate_exodus_mode()),
             Call::PerformExodus { block, claim, proof } => gas(self.perform_exodus(block, claim, proof)),
             Call::CancelOutstandingDeposits { n } => gas(self.cancel_outstanding_deposits(*n)),
-            Call::SetGovernor { sender, governor } => gas(self.set_governor(sender, governor)),
+            Call::ProposeGovernor { sender, candidate } => gas(self.propose_governor(sender, candidate)),
+            Call::AcceptGovernor { sender } => gas(self.accept_governor(sender)),
+            Call::RenounceGovernor { sender } => gas(self.renounce_governor(sender)),
             Call::SetValidator { sender, validator, active } => gas(self.set_validator(sender, validator, *active)),
             Call::ListToken { sender, token } => gas(self.list_token(sender, token)),
         }
@@ -393,6 +403,10 @@ impl RollupOnL1 {
 
     pub fn governor(&mut self) -> Address {
         Address(self.view(Rollup::governorCall {}).0 .0)
+    }
+
+    pub fn pending_governor(&mut self) -> Address {
+        Address(self.view(Rollup::pendingGovernorCall {}).0 .0)
     }
 
     /// The listed tokens, token id 1 first.

@@ -929,19 +929,89 @@ fn governance() -> Vec<Case> {
         Rule::L1NotGovernor,
     ));
 
-    // Governance handed on: the old governor is refused, the new one governs.
+    // Governance handed on in two steps: a proposal changes nothing until the proposed
+    // address accepts; then the old governor is refused and the new one governs.
+    let propose = |sender: Address, candidate: Address| L1Call::ProposeGovernor {
+        sender: sender.to_string(),
+        candidate: candidate.to_string(),
+    };
+    let accept = |sender: Address| L1Call::AcceptGovernor { sender: sender.to_string() };
+    out.push(c(
+        &Script::new(),
+        "propose_governor_not_governor",
+        "only the governor proposes a successor",
+        propose(validator(), newcomer),
+        Rule::L1NotGovernor,
+    ));
+    out.push(c(
+        &Script::new(),
+        "accept_governor_unproposed",
+        "nobody accepts a role that was not proposed",
+        accept(newcomer),
+        Rule::L1NotPendingGovernor,
+    ));
     let mut h = Script::new();
-    h.govern(L1Call::SetGovernor { sender: g.to_string(), governor: newcomer.to_string() });
+    h.govern(propose(g, newcomer));
+    out.push(h.case(
+        "governor_proposed",
+        "a proposal leaves the governor in charge",
+        Some(list_token(g, token2)),
+        Expect::Ok,
+    ));
+    out.push(c(
+        &h,
+        "proposed_governor_not_yet",
+        "the proposed governor governs only once it accepts",
+        list_token(newcomer, token2),
+        Rule::L1NotGovernor,
+    ));
+    out.push(c(
+        &h,
+        "accept_governor_by_another",
+        "only the proposed address accepts",
+        accept(validator()),
+        Rule::L1NotPendingGovernor,
+    ));
+    let mut typo = Script::new();
+    typo.govern(propose(g, newcomer)).govern(propose(g, Address::ZERO));
+    out.push(c(
+        &typo,
+        "accept_governor_withdrawn",
+        "proposing the zero address withdraws a proposal",
+        accept(newcomer),
+        Rule::L1NotPendingGovernor,
+    ));
+    h.govern(accept(newcomer));
     out.push(c(&h, "old_governor", "the governor handed its role on", list_token(g, token2), Rule::L1NotGovernor));
+    out.push(c(
+        &h,
+        "accept_governor_twice",
+        "a proposal is accepted once",
+        accept(newcomer),
+        Rule::L1NotPendingGovernor,
+    ));
     h.govern(list_token(newcomer, token2));
     out.push(h.case("new_governor_lists", "the new governor lists a token", None, Expect::Ok));
-    let renounce = L1Call::SetGovernor { sender: newcomer.to_string(), governor: Address::ZERO.to_string() };
-    h.govern(renounce);
+    h.govern(L1Call::RenounceGovernor { sender: newcomer.to_string() });
     out.push(c(
         &h,
         "renounced",
         "after renouncing, nobody governs",
         set_validator(newcomer, u0.address, true),
+        Rule::L1NotGovernor,
+    ));
+    out.push(c(
+        &h,
+        "renounced_zero_caller",
+        "a renounced role is not the zero address's",
+        set_validator(Address::ZERO, u0.address, true),
+        Rule::L1NotGovernor,
+    ));
+    out.push(c(
+        &Script::new(),
+        "renounce_governor_not_governor",
+        "only the governor renounces",
+        L1Call::RenounceGovernor { sender: validator().to_string() },
         Rule::L1NotGovernor,
     ));
 

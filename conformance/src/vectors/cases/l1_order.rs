@@ -265,7 +265,11 @@ fn build(kind: CallKind, breaks: &[Rule]) -> Option<Built> {
             let by = if has(Rule::L1NotGovernor) { validator() } else { governor() };
             (s, list_token(by, token))
         }
-        CallKind::SetAuthPubkeyHash | CallKind::SetGovernor | CallKind::SetValidator => return None,
+        CallKind::SetAuthPubkeyHash
+        | CallKind::ProposeGovernor
+        | CallKind::AcceptGovernor
+        | CallKind::RenounceGovernor
+        | CallKind::SetValidator => return None,
     };
     Some(Built { script, call })
 }
