@@ -365,13 +365,16 @@ fn deposit(c: &mut Checker, state: &mut State, d: &DepositRequest) -> Result<Op,
 
 /// **FullExit**: `full_exit.account_id_out_of_range`. If the account exists and `owner` owns
 /// it, its whole balance of the token is withdrawn; otherwise the op still executes, with amount
-/// zero, so that the priority queue always advances.
+/// zero, so that the priority queue always advances. The zero address owns no account: an
+/// account whose address is zero (a state may hold one with a balance) pays a FullExit by the
+/// zero owner nothing, as it pays anyone else (the circuit cannot tell such an account from an
+/// empty slot, and no L1 caller is the zero address).
 fn full_exit(c: &mut Checker, state: &mut State, f: &FullExitRequest) -> Result<Op, Rejection> {
     c.check(f.account_id <= MAX_ACCOUNT_ID, Rule::FullExitAccountIdOutOfRange, || {
         format!("account id {}", f.account_id)
     })?;
     let amount = match state.account_mut(f.account_id) {
-        Some(a) if a.address == f.owner => {
+        Some(a) if a.address == f.owner && !f.owner.is_zero() => {
             let amount = a.balance(f.token);
             a.set_balance(f.token, 0);
             amount

@@ -67,6 +67,16 @@ fn base() -> State {
     State::from_accounts(accounts).expect("distinct users")
 }
 
+/// [`base`] and, at id 4, an account whose address is zero holding ETH: a state the spec
+/// admits, though no op opens such an account.
+fn with_zero_address_account() -> State {
+    let mut accounts: Vec<Account> = base().accounts().map(|(_, a)| a.clone()).collect();
+    let mut zero = Account::new(Address::ZERO);
+    zero.set_balance(0, 500);
+    accounts.push(zero);
+    State::from_accounts(accounts).expect("the zero address is not a duplicate")
+}
+
 /// User 0 at account 0 and user 1 at the second-to-last id; the next id is the last one.
 fn nearly_full() -> State {
     let accounts = [
@@ -524,6 +534,13 @@ fn full_exits() -> Vec<Case> {
         tcase("wrong_owner", "another address gets amount 0", &s, full_exit(0, u1.address, 0), Accept),
         tcase("zero_balance", "a token never held exits 0", &s, full_exit(0, u0.address, 9), Accept),
         tcase("no_such_account", "an id not yet used exits 0", &s, full_exit(100, u0.address, 0), Accept),
+        tcase(
+            "zero_owner",
+            "an account at the zero address pays the zero owner nothing (issue 27)",
+            &with_zero_address_account(),
+            full_exit(4, Address::ZERO, 0),
+            Accept,
+        ),
         tcase("max_id", "the largest id", &full(), full_exit(MAX_ACCOUNT_ID, u1.address, 0), Accept)
             .with_rules(&[Rule::FullExitAccountIdOutOfRange]),
         tcase(
