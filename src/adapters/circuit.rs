@@ -5,7 +5,8 @@
 //! the ops decoded from its pubdata and the fees of its fee slots. Nothing in the outcome is
 //! taken from the spec.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{LazyLock, Mutex};
 
 use zkrollup_circuits::block::{self, fr_to_u128, BlockCircuit, Tag};
 use zkrollup_reference::state::RefState;
@@ -30,11 +31,38 @@ impl Implementation for CircuitImplementation {
     }
 
     fn run(&mut self, input: &VectorInput) -> Result<Outcome, String> {
-        match input {
-            VectorInput::Block(b) => run_block(b).map_err(|e| e.to_string()),
-            other => Err(format!("the circuit adapter does not take {} vectors", other.kind().as_str())),
+        let key = serde_json::to_string(input).map_err(|e| e.to_string())?;
+        if let Some(answer) = ANSWERS.lock().map_err(|e| e.to_string())?.get(&key) {
+            return answer.clone();
         }
+        let answer = match input {
+            VectorInput::Block(b) => run_block(b),
+            other => Err(format!("the circuit adapter does not take {} vectors", other.kind().as_str())),
+        };
+        ANSWERS.lock().map_err(|e| e.to_string())?.insert(key, answer.clone());
+        answer
     }
+}
+
+/// The circuit's answers in this process, by input (as JSON). The contract adapter takes every
+/// block vector through this one first, so a process that runs both synthesises each block
+/// once: half of what the conformance tests spent (issue 26). The circuit is deterministic, so
+/// an answer kept is the answer recomputed.
+static ANSWERS: LazyLock<Mutex<HashMap<String, Result<Outcome, String>>>> = LazyLock::new(Default::default);
+
+/// Computes the circuit's answers to `inputs` on `threads` threads, ahead of the calls that
+/// read them (block synthesis is single-threaded; the suite runs vectors one by one).
+pub fn answer_ahead(inputs: &[&VectorInput], threads: usize) {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..threads.max(1) {
+            s.spawn(|| {
+                while let Some(input) = inputs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                    let _ = CircuitImplementation.run(input);
+                }
+            });
+        }
+    });
 }
 
 /// Splits pubdata into ops, dropping the padding Noops.
