@@ -66,7 +66,8 @@ fn serve(chunks: usize) -> Result<Served, String> {
     let genesis = State::new();
     let (pk, vk) = dev_setup(BlockCircuit::blank(chunks), 1).map_err(|e| e.to_string())?;
     let (_, exit_vk) = dev_setup(ExitCircuit::blank(), 1).map_err(|e| e.to_string())?;
-    let mut l1 = DualL1::deploy(config(&genesis), START, &vk, &exit_vk)?;
+    let one_size = L1Config { block_sizes: vec![chunks as u16], ..config(&genesis) };
+    let mut l1 = DualL1::deploy(one_size, START, &vk, &exit_vk)?;
     let (attacker, op) = (Address([0xa7; 20]), user(0).address);
     // The first request opens the fee account (account 0) that the block needs; the rest are
     // the flood.
@@ -88,7 +89,7 @@ fn serve(chunks: usize) -> Result<Served, String> {
         &prove(&pk, BlockCircuit::new(chunks, w).map_err(|e| e.to_string())?, 1).map_err(|e| e.to_string())?,
     );
     let prove_seconds = t.elapsed().as_secs_f64();
-    let native = NativeVerifier { block: vk, exit: exit_vk };
+    let native = NativeVerifier { block_chunks: chunks as u16, block: vk, exit: exit_vk };
     l1.prove_block(op, &stored, &proof, &native).map_err(|e| e.to_string())?;
     l1.execute_block(op, &stored, &pending_ops(&b)).map_err(|e| e.to_string())?;
     if let Some(m) = l1.mismatches.first() {

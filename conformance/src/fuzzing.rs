@@ -298,6 +298,7 @@ pub fn commit_vector(data: &[u8]) -> w::L1Input {
         genesis_root: f.pre.root(),
         tokens: vec![Address([0x70; 20])],
         max_tokens: 3,
+        block_sizes: L1Config::all_block_sizes(),
     };
     let genesis = L1::new(config.clone(), now).blocks[0].clone();
     let mut calls = Vec::new();

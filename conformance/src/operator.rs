@@ -162,7 +162,8 @@ impl SpecRollup {
         SpecRollup::with_backend(L1::new(Self::config(operator), now), operator)
     }
 
-    /// The deployment parameters [`SpecRollup::new`] uses.
+    /// The deployment parameters [`SpecRollup::new`] uses: a verifier for every block size (a
+    /// deployment with one Groth16 key lists its size alone).
     pub fn config(operator: Address) -> L1Config {
         L1Config {
             domain: L1Domain { chain_id: 31337, contract: Address([0xcc; 20]) },
@@ -171,6 +172,7 @@ impl SpecRollup {
             genesis_root: genesis_root(),
             tokens: vec![Address([0x70; 20])],
             max_tokens: MAX_LISTED_TOKENS,
+            block_sizes: L1Config::all_block_sizes(),
         }
     }
 }

@@ -55,6 +55,8 @@ contract Rollup {
         uint64 timestamp;
         uint256 stateRoot;
         bytes32 commitment;
+        /// The block's size in chunks: whose verifier checks its proof (0 for genesis).
+        uint16 chunks;
     }
 
     /// An on-chain op of a commit: its offset in the pubdata and, for ChangePubKey, the kind of
@@ -95,7 +97,13 @@ contract Rollup {
     }
 
     /// Fixed at deployment: a governor that could replace a verifier could take every balance.
-    IProofVerifier public immutable blockVerifier;
+    /// A Groth16 verifying key is one circuit's, so one block size: a verifier per size, the
+    /// zero address for a size the deployment does not take (its blocks are refused at commit,
+    /// since they could never be proven).
+    IProofVerifier public immutable blockVerifier8;
+    IProofVerifier public immutable blockVerifier16;
+    IProofVerifier public immutable blockVerifier32;
+    IProofVerifier public immutable blockVerifier64;
     IProofVerifier public immutable exitVerifier;
     /// The most tokens listed besides ETH (the spec's `max_tokens`; 16-bit token ids allow 65,535).
     uint16 public immutable maxTokens;
@@ -143,7 +151,8 @@ contract Rollup {
         bytes32 pendingOnchainOpsHash,
         uint64 timestamp,
         uint256 stateRoot,
-        bytes32 commitment
+        bytes32 commitment,
+        uint16 chunks
     );
     event BlockProven(uint32 indexed blockNumber);
     event BlockExecuted(uint32 indexed blockNumber);
@@ -166,7 +175,7 @@ contract Rollup {
         uint256 genesisRoot,
         address[] memory tokenList,
         uint16 maxTokens_,
-        IProofVerifier blockVerifier_,
+        IProofVerifier[4] memory blockVerifiers,
         IProofVerifier exitVerifier_
     ) {
         require(genesisRoot < FIELD_MODULUS, "genesis root is not a field element");
@@ -178,9 +187,10 @@ contract Rollup {
         for (uint256 i = 0; i < tokenList.length; ++i) {
             addToken(tokenList[i], maxTokens_);
         }
-        blockVerifier = blockVerifier_;
+        (blockVerifier8, blockVerifier16) = (blockVerifiers[0], blockVerifiers[1]);
+        (blockVerifier32, blockVerifier64) = (blockVerifiers[2], blockVerifiers[3]);
         exitVerifier = exitVerifier_;
-        storedBlockHashes[0] = hashStored(StoredBlock(0, 0, keccak256(""), 0, genesisRoot, bytes32(0)));
+        storedBlockHashes[0] = hashStored(StoredBlock(0, 0, keccak256(""), 0, genesisRoot, bytes32(0), 0));
     }
 
     // ------------------------------------------------------------------ guards and helpers
@@ -206,6 +216,15 @@ contract Rollup {
 
     function requireToken(uint16 token) private view {
         reject(token <= tokens.length, "l1.token_not_listed");
+    }
+
+    /// The verifier of blocks of `chunks` chunks; the zero address if the deployment has none.
+    function blockVerifier(uint256 chunks) public view returns (IProofVerifier) {
+        if (chunks == 8) return blockVerifier8;
+        if (chunks == 16) return blockVerifier16;
+        if (chunks == 32) return blockVerifier32;
+        if (chunks == 64) return blockVerifier64;
+        return IProofVerifier(address(0));
     }
 
     function hashStored(StoredBlock memory b) private pure returns (bytes32) {
@@ -348,17 +367,18 @@ contract Rollup {
             len % CHUNK_BYTES == 0 && (chunks == 8 || chunks == 16 || chunks == 32 || chunks == 64),
             "l1.bad_pubdata_length"
         );
+        reject(address(blockVerifier(chunks)) != address(0), "l1.block_size_unverifiable");
         (bytes memory flags, uint64 served, bytes32 opsHash) = processOnchainOps(b);
         bytes32 commitment = sha256(
             abi.encodePacked(
                 b.blockNumber, b.feeAccount, b.timestamp, parent.stateRoot, b.newStateRoot, b.pubdata, flags
             )
         );
-        stored = StoredBlock(b.blockNumber, served, opsHash, b.timestamp, b.newStateRoot, commitment);
+        stored = StoredBlock(b.blockNumber, served, opsHash, b.timestamp, b.newStateRoot, commitment, uint16(chunks));
         blocksCommitted += 1;
         storedBlockHashes[blocksCommitted] = hashStored(stored);
         committedRequests += served;
-        emit BlockCommitted(b.blockNumber, served, opsHash, b.timestamp, b.newStateRoot, commitment);
+        emit BlockCommitted(b.blockNumber, served, opsHash, b.timestamp, b.newStateRoot, commitment, uint16(chunks));
     }
 
     /// Chunks each on-chain op spans (0 for codes that are not on-chain).
@@ -483,7 +503,11 @@ contract Rollup {
         requireActive();
         reject(blocksProven < blocksCommitted, "l1.block_not_committed");
         requireStored(blocksProven + 1, b, "l1.block_not_committed");
-        reject(verify(blockVerifier, proof, uint256(b.commitment) & PUBLIC_INPUT_MASK), "l1.invalid_proof");
+        // A committed block has a verifier (commit refuses other sizes); genesis is never proven.
+        IProofVerifier v = blockVerifier(b.chunks);
+        reject(
+            address(v) != address(0) && verify(v, proof, uint256(b.commitment) & PUBLIC_INPUT_MASK), "l1.invalid_proof"
+        );
         blocksProven += 1;
         emit BlockProven(b.blockNumber);
     }

@@ -131,6 +131,7 @@ fn c_config() -> L1Config {
         genesis_root: genesis_root(),
         tokens: vec![],
         max_tokens: MAX_LISTED_TOKENS,
+        block_sizes: L1Config::all_block_sizes(),
     }
 }
 
@@ -190,6 +191,50 @@ fn a_mistyped_governor_address_does_not_take_governance() {
     refused(c.set_validator(&Address::ZERO, &stranger, false), "l1.not_governor");
 }
 
+/// Re-audit finding 5 (issue 27): one block verifier served every block size, though a Groth16
+/// key is one circuit's, so a block of a size without a key could be committed and never
+/// proven (the queue stalls until exodus). Now each size has its own verifier or none: a size
+/// without one is refused at commit, and a proof goes to the verifier of its block's size.
+#[test]
+fn a_block_is_proven_by_its_sizes_verifier_and_no_size_lacks_one() {
+    use zkrollup_contracts::artifacts::TEST_TOKEN;
+    let mut evm = L1Evm::new();
+    let (symbolic, _) = evm.deploy(DEPLOYER, &bytecode(SYMBOLIC_VERIFIER), &[]).expect("deploys");
+    // A contract without `verifyProof`: the 16-chunk slot refuses every proof.
+    let (refuses, _) = evm.deploy(DEPLOYER, &bytecode(TEST_TOKEN), &[]).expect("deploys");
+    let config = L1Config { block_sizes: vec![8, 16], ..c_config() };
+    let genesis = L1::new(config.clone(), START).blocks[0].clone();
+    let none = alloy_primitives::Address::ZERO;
+    let mut c = RollupOnL1::deploy_with_verifiers(evm, &config, START, [symbolic, refuses, none, none], symbolic)
+        .expect("deploys");
+    let block = |chunks: usize| CommitBlock {
+        block_number: 1,
+        fee_account: 0,
+        timestamp: START,
+        new_state_root: genesis.state_root,
+        pubdata: vec![0; chunks * CHUNK_BYTES],
+        onchain_ops: vec![],
+    };
+    let rejected = |rule: &str| Err(CallError::Rejected(rule.into()));
+    assert_eq!(c.commit_block(&validator(), &genesis, &block(32)).map(drop), rejected("l1.block_size_unverifiable"));
+    assert_eq!(c.commit_block(&validator(), &genesis, &block(64)).map(drop), rejected("l1.block_size_unverifiable"));
+    let proof = |b: &StoredBlock| SymbolicVerifier::proof_of(&zkrollup_spec::block::public_input(&b.commitment));
+    let (sixteen, _) = c.commit_block(&validator(), &genesis, &block(16)).expect("a size with a verifier");
+    assert_eq!(sixteen.chunks, 16);
+    // The symbolic proof the 8-chunk verifier takes goes to the 16-chunk one, which refuses it.
+    assert_eq!(c.prove_block(&validator(), &sixteen, &proof(&sixteen)).map(drop), rejected("l1.invalid_proof"));
+    // A stored block that names another size is not the stored block.
+    let relabelled = StoredBlock { chunks: 8, ..sixteen.clone() };
+    assert_eq!(
+        c.prove_block(&validator(), &relabelled, &proof(&sixteen)).map(drop),
+        rejected("l1.block_not_committed")
+    );
+    c.revert_blocks(&validator(), std::slice::from_ref(&sixteen)).expect("reverted");
+    let (eight, _) = c.commit_block(&validator(), &genesis, &block(8)).expect("committed");
+    c.prove_block(&validator(), &eight, &proof(&eight)).expect("the 8-chunk verifier takes it");
+    assert_eq!(c.blocks(), (1, 1, 0));
+}
+
 /// Finding 8: the constructor accepted a zero or duplicate token address and a genesis root
 /// outside the field. It now refuses each (the listing rules' ids for tokens).
 #[test]
@@ -206,7 +251,7 @@ fn the_constructor_refuses_a_bad_token_list_or_genesis_root() {
             genesisRoot: root,
             tokenList: tokens,
             maxTokens_: 2,
-            blockVerifier_: EvmAddress::repeat_byte(1),
+            blockVerifiers: [EvmAddress::repeat_byte(1); 4],
             exitVerifier_: EvmAddress::repeat_byte(1),
         }
         .abi_encode();

@@ -61,6 +61,7 @@ fn deploy(token_code: Option<&str>) -> RollupOnL1 {
         genesis_root: genesis_root(),
         tokens: vec![TOKEN],
         max_tokens: MAX_LISTED_TOKENS,
+        block_sizes: L1Config::all_block_sizes(),
     };
     let mut evm = L1Evm::new();
     let (symbolic, _) = evm.deploy(DEPLOYER, &bytecode(SYMBOLIC_VERIFIER), &[]).expect("deploys");

@@ -194,6 +194,7 @@ impl CallKind {
                 Rule::L1BlockNumberMismatch,
                 Rule::L1BadTimestamp,
                 Rule::L1BadPubdataLength,
+                Rule::L1BlockSizeUnverifiable,
                 // Per listed on-chain op:
                 Rule::L1BadOnchainOpOffset,
                 Rule::L1NotOnchainOp,

@@ -18,7 +18,10 @@
 //! but unexecuted blocks are dropped, block processing stops, owners exit with exit proofs
 //! against the last executed root ([`crate::exit`]), and queued deposits can be refunded.
 //!
-//! **Proofs** are checked by a [`ProofVerifier`]. The deployed contract verifies Groth16; the
+//! **Proofs** are checked by a [`ProofVerifier`]. The deployed contract verifies Groth16, with a
+//! verifier per block size (a verifying key is one circuit's, and a circuit has one size): it
+//! takes blocks only of the sizes it holds a verifier for ([`L1Config::block_sizes`]), and a
+//! block's proof goes to the verifier of its size ([`StoredBlock::chunks`]). The
 //! spec and its vectors use [`SymbolicVerifier`], whose "proof" of public input `x` is `x`'s 32
 //! bytes, so a vector can say "a correct proof" or "a wrong proof" without a prover. Adapters
 //! that run real contracts replace each symbolic proof by a real proof of the same statement.
@@ -117,7 +120,7 @@
 //! | [`deposit`](L1::deposit) | `l1.exodus_mode_active`, `l1.token_not_listed`, `l1.deposit_zero_amount`, `l1.deposit_zero_address`, `l1.deposit_total_overflow` |
 //! | [`request_full_exit`](L1::request_full_exit) | `l1.exodus_mode_active`, `l1.full_exit_account_id_out_of_range`, `l1.token_not_listed` |
 //! | [`set_auth_pubkey_hash`](L1::set_auth_pubkey_hash) | `l1.auth_fact_exists` |
-//! | [`commit_block`](L1::commit_block) | `l1.not_validator`, `l1.exodus_mode_active`, `l1.stored_block_mismatch`, `l1.block_number_mismatch`, `l1.bad_timestamp`, `l1.bad_pubdata_length`; then per listed on-chain op: `l1.bad_onchain_op_offset`, `l1.not_onchain_op`, the op's decoding (`codec.truncated`, `codec.nonzero_padding`), then by kind `l1.priority_op_mismatch` (Deposit, FullExit) or `l1.change_pubkey_unauthorised` (ChangePubKey) |
+//! | [`commit_block`](L1::commit_block) | `l1.not_validator`, `l1.exodus_mode_active`, `l1.stored_block_mismatch`, `l1.block_number_mismatch`, `l1.bad_timestamp`, `l1.bad_pubdata_length`, `l1.block_size_unverifiable`; then per listed on-chain op: `l1.bad_onchain_op_offset`, `l1.not_onchain_op`, the op's decoding (`codec.truncated`, `codec.nonzero_padding`), then by kind `l1.priority_op_mismatch` (Deposit, FullExit) or `l1.change_pubkey_unauthorised` (ChangePubKey) |
 //! | [`prove_block`](L1::prove_block) | `l1.not_validator`, `l1.exodus_mode_active`, `l1.block_not_committed` (twice), `l1.invalid_proof` |
 //! | [`execute_block`](L1::execute_block) | `l1.not_validator`, `l1.exodus_mode_active`, `l1.block_not_proven` (twice), `l1.bad_pending_ops` |
 //! | [`withdraw_pending_balance`](L1::withdraw_pending_balance) | `l1.insufficient_pending_balance`, `l1.payout_unbacked` |
@@ -241,8 +244,9 @@ use crate::tx::auth::{onchain_auth_fact, ChangePubKeyAuth, L1Domain};
 
 /// Checks block and exit proofs.
 pub trait ProofVerifier {
-    /// Whether `proof` proves a block whose public input is `public_input`.
-    fn verify_block(&self, public_input: &Fr, proof: &[u8]) -> bool;
+    /// Whether `proof` proves a block of `chunks` chunks whose public input is `public_input`
+    /// (a Groth16 verifying key is one circuit's: one block size).
+    fn verify_block(&self, chunks: u16, public_input: &Fr, proof: &[u8]) -> bool;
     /// Whether `proof` proves an exit claim whose public input is `public_input`.
     fn verify_exit(&self, public_input: &Fr, proof: &[u8]) -> bool;
 }
@@ -259,7 +263,8 @@ impl SymbolicVerifier {
 }
 
 impl ProofVerifier for SymbolicVerifier {
-    fn verify_block(&self, public_input: &Fr, proof: &[u8]) -> bool {
+    /// Every size alike: what a deployment verifies is its [`L1Config::block_sizes`].
+    fn verify_block(&self, _chunks: u16, public_input: &Fr, proof: &[u8]) -> bool {
         proof == fr_to_be_bytes(public_input)
     }
     fn verify_exit(&self, public_input: &Fr, proof: &[u8]) -> bool {
@@ -288,9 +293,18 @@ pub struct L1Config {
     /// The most tokens listed besides ETH; deployments use [`crate::params::MAX_LISTED_TOKENS`], all that 16-bit
     /// token ids allow.
     pub max_tokens: u16,
+    /// The block sizes (chunks, each one of [`BLOCK_CHUNK_SIZES`]) the deployment holds a block
+    /// verifier for. A Groth16 verifying key is one circuit's, so one size; a block of a size
+    /// without a verifier could be committed but never proven, and is refused at commit.
+    pub block_sizes: Vec<u16>,
 }
 
 impl L1Config {
+    /// Every block size: what a deployment with a verifier for each takes.
+    pub fn all_block_sizes() -> Vec<u16> {
+        BLOCK_CHUNK_SIZES.iter().map(|&n| n as u16).collect()
+    }
+
     /// The first rule the constructor breaks with this token list, if any: it lists each token
     /// in turn by [`L1::list_token`], whose checks this runs on an empty deployment.
     pub fn token_list_error(&self) -> Option<Rule> {
@@ -316,6 +330,8 @@ pub struct StoredBlock {
     /// The block commitment ([`crate::block::commitment`]); the proof's public input is its low 253
     /// bits. Zero for genesis.
     pub commitment: [u8; 32],
+    /// The block's size in chunks: which verifier checks its proof. Zero for genesis.
+    pub chunks: u16,
 }
 
 /// An on-chain op in a commit: where it starts in the pubdata, and for ChangePubKey its
@@ -530,6 +546,7 @@ impl L1 {
             timestamp: 0,
             state_root: config.genesis_root,
             commitment: [0; 32],
+            chunks: 0,
         };
         L1 {
             governor: config.governor,
@@ -722,7 +739,9 @@ impl L1 {
     ///    block.timestamp ≤ COMMIT_TIMESTAMP_WINDOW_SECONDS` (24 hours).
     /// 6. `l1.bad_pubdata_length`: the pubdata is a whole number of 8-byte chunks, and that number
     ///    is one of [`BLOCK_CHUNK_SIZES`] (8, 16, 32, 64).
-    /// 7. Then each entry of `block.onchain_ops`, in the order given, with `next_free` the end of
+    /// 7. `l1.block_size_unverifiable`: that block size is one of [`L1Config::block_sizes`]: the
+    ///    deployment holds a verifier for blocks of that size, so the block can be proven.
+    /// 8. Then each entry of `block.onchain_ops`, in the order given, with `next_free` the end of
     ///    the previous entry's op (0 at first):
     ///    1. `l1.bad_onchain_op_offset`: the offset is a multiple of 8, at least `next_free`, and
     ///       below the pubdata length.
@@ -744,7 +763,7 @@ impl L1 {
     ///
     /// Effects: the on-chain flags are one byte per chunk, 1 at each listed op's first chunk and
     /// 0 elsewhere; the stored block is `{ block_number, priority_ops: served, pending_onchain_ops_hash,
-    /// timestamp, state_root: new_state_root, commitment }` with the commitment of
+    /// timestamp, state_root: new_state_root, commitment, chunks }` with the commitment of
     /// [`crate::block::commitment`] over the block's number, fee account and timestamp, the
     /// parent's state root, the new root, the pubdata and those flags. It becomes
     /// `blocks[blocks_committed + 1]`; `blocks_committed += 1` and `committed_requests +=
@@ -778,6 +797,14 @@ impl L1 {
                 Rule::L1BadPubdataLength,
                 || format!("{} bytes of pubdata", block.pubdata.len()),
             )?;
+            // This rule speaks of block sizes only: a length that is none (possible here only
+            // with the check above switched off, in a check-order vector) breaks the one above.
+            let verifiable = !BLOCK_CHUNK_SIZES.contains(&chunks)
+                || u16::try_from(chunks).is_ok_and(|n| s.config.block_sizes.contains(&n));
+            let chunks = u16::try_from(chunks).unwrap_or(u16::MAX);
+            c.check(verifiable, Rule::L1BlockSizeUnverifiable, || {
+                format!("no block verifier for {chunks} chunks (the deployment has {:?})", s.config.block_sizes)
+            })?;
             let (flags, served, ops_hash) = s.process_onchain_ops(c, block)?;
             let ctx = BlockContext {
                 block_number: block.block_number,
@@ -791,6 +818,7 @@ impl L1 {
                 timestamp: block.timestamp,
                 state_root: block.new_state_root,
                 commitment: commitment(&ctx, &parent.state_root, &block.new_state_root, &block.pubdata, &flags),
+                chunks,
             };
             s.blocks.truncate(s.blocks_committed as usize + 1);
             s.blocks.push(stored.clone());
@@ -891,7 +919,8 @@ impl L1 {
     /// 3. `l1.block_not_committed`: `blocks_proven < blocks_committed`.
     /// 4. `l1.block_not_committed`: `block` equals `blocks[blocks_proven + 1]`.
     /// 5. `l1.invalid_proof`: `proof` verifies against [`public_input`]`(block.commitment)`, the
-    ///    commitment's low 253 bits (with [`SymbolicVerifier`]: `proof` is those 32 bytes).
+    ///    commitment's low 253 bits, with the verifier of blocks of `block.chunks` chunks (with
+    ///    [`SymbolicVerifier`]: `proof` is those 32 bytes).
     ///
     /// Effects: `blocks_proven += 1`.
     pub fn prove_block(
@@ -908,7 +937,8 @@ impl L1 {
                 "no committed block to prove".into()
             })?;
             s.require_stored(c, s.blocks_proven + 1, block, Rule::L1BlockNotCommitted)?;
-            c.check(verifier.verify_block(&public_input(&block.commitment), proof), Rule::L1InvalidProof, || {
+            let input = public_input(&block.commitment);
+            c.check(verifier.verify_block(block.chunks, &input, proof), Rule::L1InvalidProof, || {
                 format!("proof of block {}", block.block_number)
             })?;
             s.blocks_proven += 1;

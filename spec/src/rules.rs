@@ -203,6 +203,8 @@ rules! {
         "An exodus exit's proof verifies against its claim.";
     L1NothingToCancel = "l1.nothing_to_cancel", Contract,
         "Cancelling outstanding deposits needs an open priority request.";
+    L1BlockSizeUnverifiable = "l1.block_size_unverifiable", Contract,
+        "A block is committed only in a size the deployment holds a proof verifier for: no proof of another size could ever be checked.";
     L1NotGovernor = "l1.not_governor", Contract,
         "Only the governor adds or removes validators, lists tokens, proposes its successor or renounces governance.";
     L1NotPendingGovernor = "l1.not_pending_governor", Contract,

@@ -61,6 +61,7 @@ fn l1_config() -> L1Config {
         genesis_root: genesis_root(),
         tokens: vec![Address([0x70; 20])],
         max_tokens: 2,
+        block_sizes: L1Config::all_block_sizes(),
     }
 }
 
@@ -315,6 +316,11 @@ fn trigger(rule: Rule) -> Rejection {
             let mut nine_chunks = empty_commit(1, 50);
             nine_chunks.pubdata = vec![0; 72];
             reject_l1(&l1, |l| l.commit_block(VALIDATOR, &genesis, &nine_chunks).map(|_| ()))
+        }
+        Rule::L1BlockSizeUnverifiable => {
+            let l1 = L1::new(L1Config { block_sizes: vec![16], ..l1_config() }, 100);
+            let genesis = l1.blocks[0].clone();
+            reject_l1(&l1, |l| l.commit_block(VALIDATOR, &genesis, &empty_commit(1, 50)).map(|_| ()))
         }
         Rule::L1BadOnchainOpOffset => {
             let (l1, _, _) = with_deposit();

@@ -167,6 +167,8 @@ fn run_block(input: &VectorInput) -> Result<Outcome, String> {
     let operator = zkrollup_spec::testkit::user(9).address;
     let mut config = zkrollup_conformance::operator::SpecRollup::config(operator);
     config.genesis_root = fr_of(&o.pre_root).map_err(|e| e.to_string())?;
+    // One verifier, for the block's size alone (a Groth16 key is one circuit's).
+    config.block_sizes = vec![b.chunks as u16];
     let max_token = inputs
         .iter()
         .map(|i| match i {

@@ -12,6 +12,7 @@ use zkrollup_spec::block::BlockInput;
 use zkrollup_spec::exit::ExitClaim;
 use zkrollup_spec::l1;
 use zkrollup_spec::op::{self as sop, Op};
+use zkrollup_spec::params::BLOCK_CHUNK_SIZES;
 use zkrollup_spec::primitives::eddsa::{Point, PublicKey, Scalar, Signature};
 use zkrollup_spec::primitives::field::{fr_from_decimal, fr_to_decimal};
 use zkrollup_spec::primitives::packing::{PackedAmount, PackedFee, PackedFloat};
@@ -524,6 +525,7 @@ pub fn l1_config(c: &l1::L1Config) -> w::L1ConfigJson {
         genesis_root: fr_dec(&c.genesis_root),
         tokens: c.tokens.iter().map(Address::to_string).collect(),
         max_tokens: c.max_tokens,
+        block_sizes: c.block_sizes.clone(),
     }
 }
 
@@ -537,7 +539,11 @@ pub fn l1_config_of(c: &w::L1ConfigJson) -> R<l1::L1Config> {
         genesis_root: fr_of(&c.genesis_root)?,
         tokens: c.tokens.iter().map(|v| address_of(v)).collect::<R<_>>()?,
         max_tokens: c.max_tokens,
+        block_sizes: c.block_sizes.clone(),
     };
+    if let Some(n) = c.block_sizes.iter().find(|&&n| !BLOCK_CHUNK_SIZES.contains(&(n as usize))) {
+        return Err(WireError(format!("config.block_sizes: {n} chunks is no block size")));
+    }
     match config.token_list_error() {
         Some(rule) => Err(WireError(format!("config.tokens: no deployment takes this token list ({rule})"))),
         None => Ok(config),
@@ -553,6 +559,7 @@ pub fn stored(b: &l1::StoredBlock) -> w::StoredBlockJson {
         timestamp: dec(b.timestamp),
         state_root: fr_dec(&b.state_root),
         commitment: hex_of(&b.commitment),
+        chunks: b.chunks,
     }
 }
 
@@ -565,6 +572,7 @@ pub fn stored_of(b: &w::StoredBlockJson) -> R<l1::StoredBlock> {
         timestamp: u64_of(&b.timestamp)?,
         state_root: fr_of(&b.state_root)?,
         commitment: array_of(&b.commitment)?,
+        chunks: b.chunks,
     })
 }
 

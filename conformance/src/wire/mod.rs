@@ -876,6 +876,9 @@ pub struct L1ConfigJson {
     pub tokens: Vec<Hex>,
     /// The most tokens listed besides ETH, JSON number.
     pub max_tokens: u16,
+    /// The block sizes (chunks) the deployment holds a block verifier for, JSON numbers, each
+    /// one of 8, 16, 32, 64; a block of another size is refused at commit.
+    pub block_sizes: Vec<u16>,
 }
 
 /// What the contract records of a committed block; calls name blocks by it, compared whole.
@@ -895,6 +898,8 @@ pub struct StoredBlockJson {
     pub state_root: Dec,
     /// The block commitment, 32 bytes `0x`-hex (32 zero bytes for genesis).
     pub commitment: Hex,
+    /// The block's size in chunks (0 for genesis): whose verifier checks its proof, JSON number.
+    pub chunks: u16,
 }
 
 /// An on-chain op of a commit.

@@ -18,8 +18,10 @@ use zkrollup_spec::rules::Rejection;
 
 use crate::rollup::{proof_words, CallError, RollupOnL1, DEPLOYER};
 
-/// Groth16 verification with arkworks, for the spec's side.
+/// Groth16 verification with arkworks, for the spec's side: blocks of `block_chunks` chunks
+/// (a verifying key is one circuit's) and exits.
 pub struct NativeVerifier {
+    pub block_chunks: u16,
     pub block: Vk,
     pub exit: Vk,
 }
@@ -30,8 +32,8 @@ fn native(vk: &Vk, input: &Fr, proof: &[u8]) -> bool {
 }
 
 impl ProofVerifier for NativeVerifier {
-    fn verify_block(&self, input: &Fr, proof: &[u8]) -> bool {
-        native(&self.block, input, proof)
+    fn verify_block(&self, chunks: u16, input: &Fr, proof: &[u8]) -> bool {
+        chunks == self.block_chunks && native(&self.block, input, proof)
     }
     fn verify_exit(&self, input: &Fr, proof: &[u8]) -> bool {
         native(&self.exit, input, proof)
@@ -51,7 +53,8 @@ pub struct DualL1 {
 }
 
 impl DualL1 {
-    /// Deploys Groth16 verifiers for `block_vk` and `exit_vk`, then the rollup.
+    /// Deploys Groth16 verifiers for `block_vk` and `exit_vk`, then the rollup, with the block
+    /// verifier for each of `config.block_sizes`: a caller with one key lists its size alone.
     pub fn deploy(config: L1Config, now: u64, block_vk: &Vk, exit_vk: &Vk) -> Result<Self, String> {
         let mut evm = L1Evm::new();
         let mut deploy_gas = Vec::new();

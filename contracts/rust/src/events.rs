@@ -48,6 +48,7 @@ pub fn decode(log: &Log) -> Result<Event, String> {
             timestamp: b.timestamp,
             stateRoot: b.stateRoot,
             commitment: b.commitment,
+            chunks: b.chunks,
         })),
         E::BlockProven(b) => Event::BlockProven { block_number: b.blockNumber },
         E::BlockExecuted(b) => Event::BlockExecuted { block_number: b.blockNumber },

@@ -8,6 +8,7 @@ use alloy_primitives::{Address as EvmAddress, Bytes, FixedBytes, U256};
 use alloy_sol_types::{SolCall, SolConstructor};
 use zkrollup_spec::exit::ExitClaim;
 use zkrollup_spec::l1::{Call, CommitBlock, Event, L1Config, StoredBlock};
+use zkrollup_spec::params::BLOCK_CHUNK_SIZES;
 use zkrollup_spec::primitives::field::fr_to_be_bytes;
 use zkrollup_spec::primitives::{Address, Fr, PubKeyHash};
 use zkrollup_spec::state::{AccountId, Nonce, TokenId};
@@ -63,6 +64,7 @@ pub fn sol_stored(b: &StoredBlock) -> Rollup::StoredBlock {
         timestamp: b.timestamp,
         stateRoot: word(&b.state_root),
         commitment: FixedBytes(b.commitment),
+        chunks: b.chunks,
     }
 }
 
@@ -74,6 +76,7 @@ pub fn spec_stored(b: &Rollup::StoredBlock) -> StoredBlock {
         timestamp: b.timestamp,
         state_root: fr(b.stateRoot),
         commitment: b.commitment.0,
+        chunks: b.chunks,
     }
 }
 
@@ -135,7 +138,8 @@ impl RollupOnL1 {
         exit_verifier: EvmAddress,
     ) -> Result<Self, String> {
         let mut evm = L1Evm::new();
-        Self::deploy_in(&mut evm, config, now, block_verifier, exit_verifier).map(|(rollup, tokens)| RollupOnL1 {
+        let block_verifiers = Self::per_size(config, block_verifier);
+        Self::deploy_in(&mut evm, config, now, block_verifiers, exit_verifier).map(|(rollup, tokens)| RollupOnL1 {
             evm,
             rollup,
             tokens,
@@ -144,11 +148,24 @@ impl RollupOnL1 {
         })
     }
 
+    /// The constructor's block verifiers: `block_verifier` for each size the config names, none
+    /// for the others; the contract's slots are [`BLOCK_CHUNK_SIZES`] in order.
+    fn per_size(config: &L1Config, block_verifier: EvmAddress) -> [EvmAddress; 4] {
+        std::array::from_fn(|i| {
+            let named = BLOCK_CHUNK_SIZES.get(i).is_some_and(|&n| config.block_sizes.iter().any(|&s| s as usize == n));
+            if named {
+                block_verifier
+            } else {
+                EvmAddress::ZERO
+            }
+        })
+    }
+
     fn deploy_in(
         evm: &mut L1Evm,
         config: &L1Config,
         now: u64,
-        block_verifier: EvmAddress,
+        block_verifiers: [EvmAddress; 4],
         exit_verifier: EvmAddress,
     ) -> Result<(EvmAddress, Vec<EvmAddress>), String> {
         evm.set_chain_id(config.domain.chain_id);
@@ -164,7 +181,7 @@ impl RollupOnL1 {
             genesisRoot: word(&config.genesis_root),
             tokenList: tokens.clone(),
             maxTokens_: config.max_tokens,
-            blockVerifier_: block_verifier,
+            blockVerifiers: block_verifiers,
             exitVerifier_: exit_verifier,
         }
         .abi_encode();
@@ -187,13 +204,26 @@ impl RollupOnL1 {
 
     /// Deploys into an existing EVM (where the verifiers live).
     pub fn deploy_with(
-        mut evm: L1Evm,
+        evm: L1Evm,
         config: &L1Config,
         now: u64,
         block_verifier: EvmAddress,
         exit_verifier: EvmAddress,
     ) -> Result<Self, String> {
-        let (rollup, tokens) = Self::deploy_in(&mut evm, config, now, block_verifier, exit_verifier)?;
+        Self::deploy_with_verifiers(evm, config, now, Self::per_size(config, block_verifier), exit_verifier)
+    }
+
+    /// [`RollupOnL1::deploy_with`], with a verifier of its own for each block size (8, 16, 32,
+    /// 64 chunks; the zero address for none): `config.block_sizes` should name the sizes that
+    /// have one, or the spec and the contract disagree at commit.
+    pub fn deploy_with_verifiers(
+        mut evm: L1Evm,
+        config: &L1Config,
+        now: u64,
+        block_verifiers: [EvmAddress; 4],
+        exit_verifier: EvmAddress,
+    ) -> Result<Self, String> {
+        let (rollup, tokens) = Self::deploy_in(&mut evm, config, now, block_verifiers, exit_verifier)?;
         Ok(RollupOnL1 { evm, rollup, tokens, log: Vec::new(), now })
     }
 

@@ -6,7 +6,8 @@ use zkrollup_spec::exit::exit_witness;
 use zkrollup_spec::l1::{commit_info, pending_ops, CommitBlock, L1Config, StoredBlock, SymbolicVerifier, L1};
 use zkrollup_spec::op::Op;
 use zkrollup_spec::params::{
-    COMMIT_TIMESTAMP_WINDOW_SECONDS, MAX_ACCOUNT_ID, PRIORITY_EXPIRATION_SECONDS, PRIORITY_REQUEST_SPACING_SECONDS,
+    CHUNK_BYTES, COMMIT_TIMESTAMP_WINDOW_SECONDS, MAX_ACCOUNT_ID, PRIORITY_EXPIRATION_SECONDS,
+    PRIORITY_REQUEST_SPACING_SECONDS,
 };
 use zkrollup_spec::primitives::field::fr_to_be_bytes;
 use zkrollup_spec::primitives::{Address, PubKeyHash};
@@ -43,6 +44,7 @@ pub(super) fn config() -> L1Config {
         genesis_root: genesis_root(),
         tokens: vec![Address([0x70; 20])],
         max_tokens: MAX_TOKENS,
+        block_sizes: L1Config::all_block_sizes(),
     }
 }
 
@@ -55,7 +57,11 @@ pub(super) struct Script {
 
 impl Script {
     pub(super) fn new() -> Script {
-        Script { l1: L1::new(config(), START), l2: State::new(), calls: Vec::new() }
+        Script::with_config(config())
+    }
+
+    pub(super) fn with_config(config: L1Config) -> Script {
+        Script { l1: L1::new(config, START), l2: State::new(), calls: Vec::new() }
     }
 
     /// Records `call` and runs it; a call expected to succeed must succeed.
@@ -217,7 +223,7 @@ impl Script {
             name,
             desc,
             expect,
-            VectorInput::L1(L1Input { config: l1_config(&config()), start_time: dec(START), calls }),
+            VectorInput::L1(L1Input { config: l1_config(&self.l1.config), start_time: dec(START), calls }),
         )
     }
 }
@@ -247,8 +253,14 @@ pub(super) fn sender(a: Address) -> String {
 /// Deposits from users 0 and 1 and their L2 keys (on-chain authorisation, nonce 0) settled in
 /// block 1: accounts 0 and 1, both at nonce 1.
 pub(super) fn funded() -> Script {
+    funded_with(L1Config::all_block_sizes())
+}
+
+/// [`funded`] on a deployment with block verifiers for `block_sizes` only (the script's blocks
+/// have 64 chunks).
+pub(super) fn funded_with(block_sizes: Vec<u16>) -> Script {
     let (u0, u1) = (user(0), user(1));
-    let mut s = Script::new();
+    let mut s = Script::with_config(L1Config { block_sizes, ..config() });
     s.deposit(&u0, 0, 1_000_000).deposit(&u1, 1, 5_000);
     s.set_auth(&u0, u0.pubkey_hash, 0).set_auth(&u1, u1.pubkey_hash, 0);
     s.settle(vec![
@@ -543,6 +555,23 @@ fn rejections() -> Vec<Case> {
         Rule::L1BadTimestamp,
     ));
     out.push(c(&s, "commit_bad_length", "pubdata of 9 chunks", empty_commit(&s, 2, now, 72), Rule::L1BadPubdataLength));
+    // A deployment verifies the block sizes it holds a verifier for: a block of another size
+    // could be committed but never proven (issue 27, finding 5).
+    let mut eight = funded_with(vec![8, 64]);
+    eight.time(now);
+    out.push(c(
+        &eight,
+        "commit_size_without_verifier",
+        "no verifier for 16-chunk blocks in this deployment",
+        empty_commit(&eight, 2, now, 16 * CHUNK_BYTES),
+        Rule::L1BlockSizeUnverifiable,
+    ));
+    out.push(eight.case(
+        "commit_size_with_verifier",
+        "a block of a size the deployment verifies",
+        Some(empty_commit(&eight, 2, now, 8 * CHUNK_BYTES)),
+        Expect::Ok,
+    ));
     let mut late = funded();
     late.time(late.l1.now + COMMIT_TIMESTAMP_WINDOW_SECONDS + 100);
     let late_now = late.l1.now;

@@ -20,7 +20,7 @@ use zkrollup_spec::rules::Rule;
 use zkrollup_spec::testkit::*;
 use zkrollup_spec::tx::ChangePubKeyAuth;
 
-use super::l1::{funded, governor, list_token, sender, validator, Script};
+use super::l1::{funded, funded_with, governor, list_token, sender, validator, Script};
 use super::order::shown_or_apart;
 use crate::vectors::{Case, Expect};
 use crate::wire::convert::{commit, dec, hex_of, l1_call_of, stored};
@@ -53,6 +53,12 @@ pub const APART_L1: &[(CallKind, Rule, Rule, &str)] = &[
         Rule::CodecTruncated,
         Rule::L1ChangePubKeyUnauthorised,
         "a truncated op runs to the end of the pubdata: it is not read, and no op can be listed after it",
+    ),
+    (
+        CallKind::CommitBlock,
+        Rule::L1BadPubdataLength,
+        Rule::L1BlockSizeUnverifiable,
+        "the second speaks of block sizes only: a length that is no block size never breaks it",
     ),
     (
         CallKind::ProveBlock,
@@ -287,7 +293,9 @@ fn cancel_all(s: &mut Script) {
 fn commit_block(breaks: &[Rule]) -> Option<(Script, L1Call)> {
     let has = |r: Rule| breaks.contains(&r);
     let (u0, u1, key_a, key_b) = (user(0), user(1), user(10), user(11));
-    let mut s = funded();
+    // Without a verifier for 32-chunk blocks when that rule is broken: the block is cut to 32
+    // chunks below (its ops take 18).
+    let mut s = if has(Rule::L1BlockSizeUnverifiable) { funded_with(vec![8, 16, 64]) } else { funded() };
     s.deposit(&u1, 0, 300);
     s.set_auth(&u0, key_a.pubkey_hash, 1);
     if !has(Rule::L1ChangePubKeyUnauthorised) {
@@ -305,6 +313,9 @@ fn commit_block(breaks: &[Rule]) -> Option<(Script, L1Call)> {
     inputs.extend(s.unserved());
     inputs.push(BlockInput::Tx(change_pubkey(&key_b, 1, 0, 0, 2, ChangePubKeyAuth::Onchain)));
     let (mut parent, _, mut info) = s.build_of(inputs);
+    if has(Rule::L1BlockSizeUnverifiable) {
+        info.pubdata.truncate(32 * CHUNK_BYTES);
+    }
     let [cpk_a, deposit, cpk_b]: [OnchainOpMeta; 3] = info.onchain_ops.clone().try_into().ok()?;
     let transfer_at = deposit.offset - 2 * CHUNK_BYTES;
     if has(Rule::L1PriorityOpMismatch) {
