@@ -10,7 +10,7 @@
 use std::time::Instant;
 
 use rayon::prelude::*;
-use zkrollup_reference::keeper::{KeeperConfig, StateKeeper};
+use zkrollup_reference::keeper::{KeeperConfig, MempoolLimits, StateKeeper};
 use zkrollup_reference::state::RefState;
 use zkrollup_spec::block::{apply_block, BlockInput, BlockParams};
 use zkrollup_spec::state::State;
@@ -93,7 +93,11 @@ pub(crate) fn run(args: &BenchArgs) -> Result<(), String> {
     println!("done");
     let spec_n = (args.transfers / 8).max(16) as usize;
     let genesis: State = funded_state(args.accounts, &[(0, 1u128 << 100)]);
-    let config = KeeperConfig { chunks: args.chunks, fee_account: 0, seal_timeout: 1 };
+    // A mempool that holds the whole load at once: the bench measures throughput, not bounds.
+    let per_account = args.transfers.div_ceil(args.accounts.max(1)) + 1;
+    let limits =
+        MempoolLimits { max_nonce_gap: per_account, per_account: per_account as usize, total: args.transfers as usize };
+    let config = KeeperConfig { chunks: args.chunks, fee_account: 0, seal_timeout: 1, limits };
     let per_block = args.chunks / 2;
 
     println!("\n{:<44} {:>12} {:>12} {:>10}", "figure (per second)", "spec", "reference", "ratio");

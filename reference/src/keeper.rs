@@ -1,6 +1,11 @@
 //! The state keeper: a mempool ordered by account nonce, instant receipts for transactions that
 //! are valid against the current state, and a block builder that packs priority operations
 //! and transactions into a block of a chosen size, sealing when full or on a timeout.
+//!
+//! The mempool is bounded ([`MempoolLimits`]): how far a nonce may run ahead of its account's,
+//! and how many transactions one account and everyone may keep waiting. Only transactions that
+//! can run in the next block count towards sealing one, and what can never run is evicted, so
+//! transactions that cannot execute never make the keeper seal empty blocks (issue 27).
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
@@ -75,6 +80,93 @@ pub struct KeeperConfig {
     pub fee_account: AccountId,
     /// Seal a non-empty block once its oldest item has waited this long (seconds).
     pub seal_timeout: u64,
+    pub limits: MempoolLimits,
+}
+
+/// What the mempool keeps waiting: the operator's policy, not the protocol's. Without bounds, a
+/// transaction that cannot run yet (a nonce ahead of its account's) would stay for good.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MempoolLimits {
+    /// How far a nonce may run ahead of its account's: `nonce − account nonce ≤ max_nonce_gap`.
+    pub max_nonce_gap: u32,
+    /// Transactions one account may keep waiting.
+    pub per_account: usize,
+    /// Transactions waiting in all.
+    pub total: usize,
+}
+
+impl Default for MempoolLimits {
+    /// A wallet may queue a few dozen transactions ahead; 100,000 waiting transactions take
+    /// tens of MB and many full blocks.
+    fn default() -> Self {
+        MempoolLimits { max_nonce_gap: 64, per_account: 64, total: 100_000 }
+    }
+}
+
+/// Why the keeper refused a transaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// It breaks a rule of the protocol against the current state: the spec's rule.
+    Rule(Rejection),
+    /// It would break a bound of the mempool ([`MempoolLimits`]).
+    Bound(Bound),
+}
+
+impl Refusal {
+    /// The protocol rule, if it is one.
+    pub fn rule(&self) -> Option<Rule> {
+        match self {
+            Refusal::Rule(r) => Some(r.rule),
+            Refusal::Bound(_) => None,
+        }
+    }
+}
+
+impl From<Rejection> for Refusal {
+    fn from(r: Rejection) -> Self {
+        Refusal::Rule(r)
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Rule(r) => write!(f, "{r}"),
+            Refusal::Bound(b) => write!(f, "{b}"),
+        }
+    }
+}
+
+/// A bound of the mempool a transaction would break.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bound {
+    /// Its nonce is too far ahead of its account's.
+    NonceGap { nonce: Nonce, account_nonce: Nonce, max_gap: u32 },
+    /// Its account keeps as many transactions waiting as it may.
+    AccountFull { account: AccountId, max: usize },
+    /// The mempool is full.
+    PoolFull { max: usize },
+}
+
+impl std::fmt::Display for Bound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Bound::NonceGap { nonce, account_nonce, max_gap } => write!(
+                f,
+                "nonce {nonce} is more than {max_gap} ahead of the account's nonce {account_nonce}: send the ones before it first"
+            ),
+            Bound::AccountFull { account, max } => {
+                write!(f, "account {account} has {max} transactions waiting, the most it may: wait for a block")
+            }
+            Bound::PoolFull { max } => write!(f, "the mempool holds {max} transactions, the most it may: retry later"),
+        }
+    }
+}
+
+/// Whether `tx` may be in a block of timestamp `now`.
+fn valid_at(tx: &Tx, now: u64) -> bool {
+    let t = tx.time();
+    t.valid_from <= now && now <= t.valid_until
 }
 
 pub struct StateKeeper {
@@ -84,6 +176,8 @@ pub struct StateKeeper {
     priority: VecDeque<PriorityOp>,
     next_block: u32,
     oldest_pending_since: Option<u64>,
+    /// Evicted while queueing, reported as dropped with the next block.
+    evicted: Vec<Dropped>,
 }
 
 impl StateKeeper {
@@ -95,6 +189,7 @@ impl StateKeeper {
             priority: VecDeque::new(),
             next_block,
             oldest_pending_since: None,
+            evicted: Vec::new(),
         }
     }
 
@@ -111,18 +206,18 @@ impl StateKeeper {
     /// Checks `tx` against the current state and queues it, in the transition rules' order
     /// (account, key, signature, nonce, expiry). Nonces ahead of the account's are accepted
     /// (they wait for their predecessors); balances are checked when the block is built.
-    pub fn submit(&mut self, tx: Tx, now: u64) -> Result<Receipt, Rejection> {
+    pub fn submit(&mut self, tx: Tx, now: u64) -> Result<Receipt, Refusal> {
         self.check_account_and_key(&tx)?;
         let sig = tx.signature();
         if !verify(&sig.pub_key, tx.signing_message(), &sig.signature) {
-            return Err(Rejection::new(Rule::TxBadSignature, tx.name()));
+            return Err(Rejection::new(Rule::TxBadSignature, tx.name()).into());
         }
         self.enqueue(tx, now)
     }
 
     /// [`StateKeeper::submit`] for many transactions, verifying signatures in parallel (the
     /// expensive part), then checking and queueing in order.
-    pub fn submit_many(&mut self, txs: Vec<Tx>, now: u64) -> Vec<Result<Receipt, Rejection>> {
+    pub fn submit_many(&mut self, txs: Vec<Tx>, now: u64) -> Vec<Result<Receipt, Refusal>> {
         use rayon::prelude::*;
         let verified: Vec<bool> = txs
             .par_iter()
@@ -136,7 +231,7 @@ impl StateKeeper {
             .map(|(tx, ok)| {
                 self.check_account_and_key(&tx)?;
                 if !ok {
-                    return Err(Rejection::new(Rule::TxBadSignature, tx.name()));
+                    return Err(Rejection::new(Rule::TxBadSignature, tx.name()).into());
                 }
                 self.enqueue(tx, now)
             })
@@ -162,27 +257,89 @@ impl StateKeeper {
         Ok(())
     }
 
-    fn enqueue(&mut self, tx: Tx, now: u64) -> Result<Receipt, Rejection> {
-        let id = tx.account_id();
-        if tx.nonce() < self.executor.state.nonce(id) {
-            return Err(Rejection::new(Rule::TxNonceMismatch, format!("nonce {} already used", tx.nonce())));
+    /// Queues a checked transaction: the protocol's nonce and expiry rules, then the mempool's
+    /// bounds (a full mempool first evicts what can never run).
+    fn enqueue(&mut self, tx: Tx, now: u64) -> Result<Receipt, Refusal> {
+        let (id, nonce, limits) = (tx.account_id(), tx.nonce(), self.config.limits);
+        let account_nonce = self.executor.state.nonce(id);
+        if nonce < account_nonce {
+            return Err(Rejection::new(Rule::TxNonceMismatch, format!("nonce {nonce} already used")).into());
         }
         if tx.time().valid_until < now {
-            return Err(Rejection::new(Rule::TxExpired, "expired before inclusion"));
+            return Err(Rejection::new(Rule::TxExpired, "expired before inclusion").into());
         }
-        let receipt = Receipt { tx_hash: tx.hash(), account_id: id, nonce: tx.nonce() };
-        if !self.mempool.insert(tx) {
-            return Err(Rejection::new(Rule::TxNonceMismatch, "a transaction with this nonce is pending"));
+        if nonce - account_nonce > limits.max_nonce_gap {
+            // A gap no block can close soon: it would wait, uncounted, taking a slot.
+            return Err(Refusal::Bound(Bound::NonceGap { nonce, account_nonce, max_gap: limits.max_nonce_gap }));
         }
+        let queued = self.mempool.by_account.get(&id);
+        if queued.is_some_and(|q| q.contains_key(&nonce)) {
+            return Err(Rejection::new(Rule::TxNonceMismatch, "a transaction with this nonce is pending").into());
+        }
+        if queued.is_some_and(|q| q.len() >= limits.per_account) {
+            return Err(Refusal::Bound(Bound::AccountFull { account: id, max: limits.per_account }));
+        }
+        if self.mempool.len() >= limits.total {
+            let evicted = self.evict(now);
+            self.evicted.extend(evicted);
+            if self.mempool.len() >= limits.total {
+                return Err(Refusal::Bound(Bound::PoolFull { max: limits.total }));
+            }
+        }
+        let receipt = Receipt { tx_hash: tx.hash(), account_id: id, nonce };
+        self.mempool.insert(tx);
         self.oldest_pending_since.get_or_insert(now);
         Ok(receipt)
     }
 
-    /// Whether a block should be sealed now: something waits and the block is full enough, or
-    /// the oldest item has waited `seal_timeout`.
+    /// Removes what can never run: transactions whose nonce the account has passed and those
+    /// expired at `now`. Each comes back as dropped, with the rule it now breaks.
+    fn evict(&mut self, now: u64) -> Vec<Dropped> {
+        let mut out = Vec::new();
+        for (&id, q) in self.mempool.by_account.iter_mut() {
+            let account_nonce = self.executor.state.nonce(id);
+            q.retain(|&nonce, tx| {
+                let rejection = if nonce < account_nonce {
+                    Rejection::new(Rule::TxNonceMismatch, format!("nonce {nonce} was used by another transaction"))
+                } else if tx.time().valid_until < now {
+                    Rejection::new(Rule::TxExpired, "expired in the mempool")
+                } else {
+                    return true;
+                };
+                out.push(Dropped { tx_hash: tx.hash(), rejection });
+                false
+            });
+        }
+        self.mempool.len -= out.len();
+        self.mempool.order.retain(|id| self.mempool.by_account.get(id).is_some_and(|q| !q.is_empty()));
+        out
+    }
+
+    /// Transactions that can run in a block at `now`: per account, the run of consecutive
+    /// nonces from the account's own, each valid at `now`. The rest wait for a predecessor or
+    /// their time, and do not count towards sealing.
+    pub fn executable(&self, now: u64) -> usize {
+        let st = &self.executor.state;
+        let run = |id: AccountId, q: &BTreeMap<Nonce, Tx>| {
+            let mut next = Some(st.nonce(id));
+            std::iter::from_fn(|| {
+                let n = next?;
+                next = n.checked_add(1);
+                q.get(&n).filter(|tx| valid_at(tx, now))
+            })
+            .count()
+        };
+        self.mempool.by_account.iter().map(|(&id, q)| run(id, q)).sum()
+    }
+
+    /// Whether a block should be sealed now: something can run and the block is full enough,
+    /// or the oldest item has waited `seal_timeout`. Transactions that cannot run yet (a nonce
+    /// gap, a time not come) never cause a seal, so they cannot make the keeper seal empty
+    /// blocks.
     pub fn should_seal(&self, now: u64) -> bool {
-        let waiting = !self.mempool.is_empty() || !self.priority.is_empty();
-        let pending_chunks = self.mempool.len() * 2 + self.priority.len() * 6;
+        let executable = self.executable(now);
+        let waiting = executable > 0 || !self.priority.is_empty();
+        let pending_chunks = executable * 2 + self.priority.len() * 6;
         waiting
             && (pending_chunks >= self.config.chunks
                 || self.oldest_pending_since.is_some_and(|t| now.saturating_sub(t) >= self.config.seal_timeout))
@@ -192,10 +349,11 @@ impl StateKeeper {
     /// executable transactions, account by account in arrival order, while they fit.
     pub fn seal(&mut self, timestamp: u64) -> Result<(SealedBlock, Vec<Dropped>), Rejection> {
         let ctx = BlockContext { block_number: self.next_block, fee_account: self.config.fee_account, timestamp };
+        let mut dropped = std::mem::take(&mut self.evicted);
+        dropped.extend(self.evict(timestamp));
         let ex = &mut self.executor;
         let chunks = self.config.chunks;
         let mut block = BlockInProgress::start(ex, ctx, chunks);
-        let mut dropped = Vec::new();
         while let Some(p) = self.priority.front() {
             let need = match p {
                 PriorityOp::Deposit(_) => chunks_of(zkrollup_spec::op::op_code::DEPOSIT),
@@ -218,6 +376,10 @@ impl StateKeeper {
             for id in accounts {
                 let nonce = ex.state.nonce(id);
                 let Some(tx) = self.mempool.by_account.get(&id).and_then(|q| q.get(&nonce)).cloned() else { continue };
+                // Not valid yet: it waits for its time (expired ones were evicted above).
+                if !valid_at(&tx, timestamp) {
+                    continue;
+                }
                 let need = chunks_of(tx.tx_type()).expect("known")
                     + if matches!(&tx, Tx::Transfer(t) if ex.state.id_of(&t.to).is_none()) { 3 } else { 0 };
                 let (fee_token, fee) = tx.fee();

@@ -3,7 +3,7 @@
 //! leaf by leaf from the old root to the new one.
 
 use zkrollup_reference::block::SealedBlock;
-use zkrollup_reference::keeper::{KeeperConfig, StateKeeper};
+use zkrollup_reference::keeper::{Bound, KeeperConfig, MempoolLimits, Refusal, StateKeeper};
 use zkrollup_reference::state::{LeafState, RefState};
 use zkrollup_spec::block::{apply_block, BlockInput, BlockParams};
 use zkrollup_spec::primitives::Fr;
@@ -16,7 +16,7 @@ use zkrollup_spec::tx::{ChangePubKeyAuth, Tx};
 const NOW: u64 = 1_000_000;
 
 fn keeper(state: &State, chunks: usize, witnessing: bool) -> StateKeeper {
-    let config = KeeperConfig { chunks, fee_account: 0, seal_timeout: 30 };
+    let config = KeeperConfig { chunks, fee_account: 0, seal_timeout: 30, limits: MempoolLimits::default() };
     StateKeeper::new(RefState::from_spec(state), config, 1, witnessing)
 }
 
@@ -112,11 +112,17 @@ fn receipts_order_by_nonce_and_bad_transactions_are_refused_or_dropped() {
     assert_eq!((r1.account_id, r1.nonce), (0, 1));
     k.submit(transfer(&u0, 0, u1.address, 0, 10, 0, 0), NOW).unwrap();
     // Refused at once: someone else's key, a replayed nonce, a duplicate, a tampered signature.
-    assert_eq!(k.submit(transfer(&u1, 0, u1.address, 0, 1, 0, 2), NOW).unwrap_err().rule, Rule::TxSignerNotAccountKey);
-    assert_eq!(k.submit(transfer(&u0, 0, u1.address, 0, 10, 0, 1), NOW).unwrap_err().rule, Rule::TxNonceMismatch);
+    assert_eq!(
+        k.submit(transfer(&u1, 0, u1.address, 0, 1, 0, 2), NOW).unwrap_err().rule(),
+        Some(Rule::TxSignerNotAccountKey)
+    );
+    assert_eq!(
+        k.submit(transfer(&u0, 0, u1.address, 0, 10, 0, 1), NOW).unwrap_err().rule(),
+        Some(Rule::TxNonceMismatch)
+    );
     let Tx::Transfer(mut t) = transfer(&u0, 0, u1.address, 0, 10, 0, 2) else { unreachable!() };
     t.amount = amount(11);
-    assert_eq!(k.submit(Tx::Transfer(t), NOW).unwrap_err().rule, Rule::TxBadSignature);
+    assert_eq!(k.submit(Tx::Transfer(t), NOW).unwrap_err().rule(), Some(Rule::TxBadSignature));
     // Accepted, but unaffordable when the block is built: dropped with its rule.
     k.submit(transfer(&u1, 1, u0.address, 0, 200_000, 0, 0), NOW).unwrap();
     let (block, dropped) = k.seal(NOW).unwrap();
@@ -169,11 +175,11 @@ fn batch_submission_answers_as_one_by_one_submission() {
         transfer(&u0, 0, u1.address, 0, 10, 0, 0),
     ];
     let mut one = keeper(&state, 16, false);
-    let singles: Vec<_> = txs.iter().map(|t| one.submit(t.clone(), NOW).map_err(|e| e.rule)).collect();
+    let singles: Vec<_> = txs.iter().map(|t| one.submit(t.clone(), NOW).map_err(|e| e.rule())).collect();
     let mut many = keeper(&state, 16, false);
-    let batch: Vec<_> = many.submit_many(txs, NOW).into_iter().map(|r| r.map_err(|e| e.rule)).collect();
+    let batch: Vec<_> = many.submit_many(txs, NOW).into_iter().map(|r| r.map_err(|e| e.rule())).collect();
     assert_eq!(singles, batch);
-    let rules: Vec<_> = batch.iter().map(|r| r.as_ref().err().copied()).collect();
+    let rules: Vec<_> = batch.iter().map(|r| r.as_ref().err().copied().flatten()).collect();
     assert_eq!(
         rules,
         vec![
@@ -184,4 +190,93 @@ fn batch_submission_answers_as_one_by_one_submission() {
             Some(Rule::TxNonceMismatch)
         ]
     );
+}
+
+/// A keeper with small mempool bounds.
+fn bounded(state: &State, limits: MempoolLimits) -> StateKeeper {
+    let config = KeeperConfig { chunks: 8, fee_account: 0, seal_timeout: 30, limits };
+    StateKeeper::new(RefState::from_spec(state), config, 1, false)
+}
+
+/// A transfer of 1 from account 0 (user 0) with `nonce`, valid in `[from, until]`.
+fn timed(nonce: u32, from: u64, until: u64) -> Tx {
+    let Tx::Transfer(mut t) = transfer(&user(0), 0, user(1).address, 0, 1, 0, nonce) else { unreachable!() };
+    t.time = zkrollup_spec::tx::TimeWindow { valid_from: from, valid_until: until };
+    Tx::Transfer(t).signed(&user(0).l2)
+}
+
+/// Re-audit finding 3 (issue 27): transactions that can never run made the keeper seal empty
+/// blocks, back to back or one per timeout. Now only what can run counts towards a seal.
+#[test]
+fn transactions_that_cannot_run_never_make_the_keeper_seal() {
+    let state = funded();
+    let mut k = keeper(&state, 8, false);
+    // Nonces 1..=6 of account 0 wait for nonce 0: twelve chunks, none executable.
+    for n in 1..=6 {
+        k.submit(transfer(&user(0), 0, user(1).address, 0, 1, 0, n), NOW).unwrap();
+    }
+    // Account 1's transfer is valid only from NOW + 1000: not yet executable.
+    let Tx::Transfer(mut later) = transfer(&user(1), 1, user(0).address, 0, 1, 0, 0) else { unreachable!() };
+    later.time.valid_from = NOW + 1_000;
+    k.submit(Tx::Transfer(later).signed(&user(1).l2), NOW).unwrap();
+    assert_eq!((k.mempool.len(), k.executable(NOW)), (7, 0));
+    for wait in [0, 30, 300, 900] {
+        assert!(!k.should_seal(NOW + wait), "nothing can run {wait} s later: no seal");
+    }
+    // Its time comes: one executable transaction, sealed on the timeout.
+    assert_eq!(k.executable(NOW + 1_000), 1);
+    assert!(k.should_seal(NOW + 1_000));
+    // Nonce 0 arrives: the whole run is executable and fills a block at once.
+    k.submit(transfer(&user(0), 0, user(1).address, 0, 1, 0, 0), NOW).unwrap();
+    assert_eq!(k.executable(NOW), 7);
+    assert!(k.should_seal(NOW));
+    let (b, dropped) = k.seal(NOW).unwrap();
+    assert_eq!((b.ops.len(), dropped.len()), (4, 0));
+    assert_eq!(k.executable(NOW), 3, "nonces 4..=6 run next");
+}
+
+#[test]
+fn a_nonce_too_far_ahead_is_refused() {
+    let limits = MempoolLimits { max_nonce_gap: 3, ..MempoolLimits::default() };
+    let mut k = bounded(&funded(), limits);
+    k.submit(timed(3, 0, u64::MAX), NOW).expect("three ahead: within the gap");
+    let refused = k.submit(timed(4, 0, u64::MAX), NOW).unwrap_err();
+    assert_eq!(refused, Refusal::Bound(Bound::NonceGap { nonce: 4, account_nonce: 0, max_gap: 3 }));
+    assert_eq!(refused.rule(), None, "a bound of the mempool, not a rule of the protocol");
+    assert!(refused.to_string().contains("more than 3 ahead"), "{refused}");
+}
+
+#[test]
+fn an_account_keeps_at_most_its_share_waiting() {
+    let limits = MempoolLimits { per_account: 3, ..MempoolLimits::default() };
+    let mut k = bounded(&funded(), limits);
+    for n in 0..3 {
+        k.submit(timed(n, 0, u64::MAX), NOW).unwrap();
+    }
+    assert_eq!(k.submit(timed(3, 0, u64::MAX), NOW), Err(Refusal::Bound(Bound::AccountFull { account: 0, max: 3 })));
+    k.submit(transfer(&user(1), 1, user(0).address, 0, 1, 0, 0), NOW).expect("another account has its own share");
+    // A block frees the account's share.
+    k.seal(NOW).unwrap();
+    k.submit(timed(3, 0, u64::MAX), NOW).expect("room again");
+}
+
+#[test]
+fn a_full_mempool_evicts_what_can_never_run_then_refuses() {
+    let limits = MempoolLimits { total: 3, ..MempoolLimits::default() };
+    let mut k = bounded(&funded(), limits);
+    // Nonce 1 expires at NOW + 10 while it waits for nonce 0.
+    let expiring = timed(1, 0, NOW + 10);
+    k.submit(expiring.clone(), NOW).unwrap();
+    k.submit(timed(2, 0, u64::MAX), NOW).unwrap();
+    k.submit(transfer(&user(1), 1, user(0).address, 0, 1, 0, 0), NOW).unwrap();
+    let full = Err(Refusal::Bound(Bound::PoolFull { max: 3 }));
+    assert_eq!(k.submit(transfer(&user(2), 2, user(0).address, 0, 1, 0, 0), NOW), full);
+    // Later, the expired one is evicted to make room, and reported dropped with the next block.
+    let late = NOW + 11;
+    k.submit(transfer(&user(2), 2, user(0).address, 0, 1, 0, 0), late).expect("room after eviction");
+    assert_eq!(k.mempool.len(), 3);
+    assert_eq!(k.submit(timed(3, 0, u64::MAX), late), full, "nothing else can be evicted");
+    let (_, dropped) = k.seal(late).unwrap();
+    assert_eq!(dropped.len(), 1);
+    assert_eq!((dropped[0].tx_hash, dropped[0].rejection.rule), (expiring.hash(), Rule::TxExpired));
 }
