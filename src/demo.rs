@@ -151,7 +151,7 @@ pub(crate) fn run(args: &DemoArgs) -> Result<(), String> {
     w.l1.set_auth_pubkey_hash(users[0].address, users[0].pubkey_hash, 0).map_err(l1_err)?;
     let id = |w: &SpecRollup<DualL1>, i: usize| w.l2.id_of(&users[i].address).expect("deposited");
     let (a1, a2) = (id(&w, 1), id(&w, 2));
-    let sig191 = users[1].l1.personal_sign(&eip191_change_pubkey_message(&users[1].pubkey_hash, 0, a1));
+    let sig191 = users[1].l1.personal_sign(&eip191_change_pubkey_message(&domain, &users[1].pubkey_hash, 0, a1));
     let sig712 = users[2].l1.sign_digest(&eip712_change_pubkey_digest(&domain, &users[2].pubkey_hash, 0, a2));
     let cpks = vec![
         testkit::change_pubkey(&users[0], id(&w, 0), 0, 0, 0, ChangePubKeyAuth::Onchain),

@@ -131,10 +131,12 @@ fn primitives(case: &w::PrimitivesCase) -> Result<w::PrimitivesResult, WireError
         C::PubkeyHash { public_key } => {
             P::PubkeyHash { pubkey_hash: pubkey_hash(&PublicKey(point_of(public_key)?)).to_string() }
         }
-        C::L2KeyFromL1 { l1_secret } => {
+        C::L2KeyFromL1 { l1_secret, chain_id, contract } => {
             let key =
                 L1Key::from_bytes(&array_of(l1_secret)?).ok_or_else(|| WireError("invalid secp256k1 secret".into()))?;
-            let l2 = key.derive_l2_key();
+            let domain =
+                zkrollup_spec::tx::auth::L1Domain { chain_id: u64_of(chain_id)?, contract: address_of(contract)? };
+            let l2 = key.derive_l2_key(&domain);
             let pk = l2.public_key();
             P::L2Key {
                 address: key.address().to_string(),

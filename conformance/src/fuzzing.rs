@@ -16,7 +16,6 @@ use zkrollup_spec::primitives::{Address, Fr, PubKeyHash};
 use zkrollup_spec::state::{Account, State};
 use zkrollup_spec::testkit::*;
 use zkrollup_spec::transition::{apply_priority_op, apply_tx, DepositRequest, FullExitRequest, PriorityOp};
-use zkrollup_spec::tx::auth::L1Domain;
 use zkrollup_spec::tx::{ChangePubKey, ChangePubKeyAuth, ForcedExit, TimeWindow, Transfer, Tx, TxSignature, Withdraw};
 
 /// Transaction decoding never panics, and what decodes re-encodes to the same bytes.
@@ -292,7 +291,7 @@ pub fn commit_vector(data: &[u8]) -> w::L1Input {
     let f = fixture();
     let validator = f.users[USERS as usize].address;
     let config = L1Config {
-        domain: L1Domain { chain_id: 31337, contract: Address([0xcc; 20]) },
+        domain: TEST_DOMAIN,
         governor: f.users[0].address,
         validators: vec![validator],
         genesis_root: f.pre.root(),
@@ -403,7 +402,7 @@ fn commit_calls(
                 auth = Some(match u.int_in_range(0..=3)? {
                     0 => ChangePubKeyAuth::Onchain,
                     1 => ChangePubKeyAuth::Eip191(users[a].l1.personal_sign(
-                        &zkrollup_spec::tx::auth::eip191_change_pubkey_message(&pkh, nonce, account_id),
+                        &zkrollup_spec::tx::auth::eip191_change_pubkey_message(&TEST_DOMAIN, &pkh, nonce, account_id),
                     )),
                     2 => ChangePubKeyAuth::Eip712(u.arbitrary()?),
                     _ => ChangePubKeyAuth::Eip191(u.arbitrary()?),

@@ -15,8 +15,8 @@ use zkrollup_spec::params::MAX_LISTED_TOKENS;
 use zkrollup_spec::primitives::{Address, PubKeyHash};
 use zkrollup_spec::rules::Rejection;
 use zkrollup_spec::state::{genesis_root, AccountId, Nonce, State, TokenId};
+use zkrollup_spec::testkit::TEST_DOMAIN;
 use zkrollup_spec::transition::{BlockContext, PriorityOp};
-use zkrollup_spec::tx::auth::L1Domain;
 use zkrollup_spec::tx::*;
 
 /// Why a block of [`SpecRollup::block_proven`] failed.
@@ -166,7 +166,7 @@ impl SpecRollup {
     /// deployment with one Groth16 key lists its size alone).
     pub fn config(operator: Address) -> L1Config {
         L1Config {
-            domain: L1Domain { chain_id: 31337, contract: Address([0xcc; 20]) },
+            domain: TEST_DOMAIN,
             governor: operator,
             validators: vec![operator],
             genesis_root: genesis_root(),

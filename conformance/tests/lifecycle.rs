@@ -33,7 +33,7 @@ fn full_lifecycle_with_exodus() {
 
     // Keys: on-chain fact for user 0, EIP-191 for user 1, EIP-712 for user 2; user 3 stays keyless.
     w.l1.set_auth_pubkey_hash(u0.address, u0.pubkey_hash, 0).unwrap();
-    let sig191 = u1.l1.personal_sign(&eip191_change_pubkey_message(&u1.pubkey_hash, 0, 2));
+    let sig191 = u1.l1.personal_sign(&eip191_change_pubkey_message(&TEST_DOMAIN, &u1.pubkey_hash, 0, 2));
     let sig712 = u2.l1.sign_digest(&eip712_change_pubkey_digest(&w.l1.config.domain, &u2.pubkey_hash, 0, 3));
     w.block(
         vec![

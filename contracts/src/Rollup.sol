@@ -463,7 +463,12 @@ contract Rollup {
         }
         bytes32 digest;
         if (meta.authKind == AUTH_EIP191) {
-            digest = keccak256(abi.encodePacked("\x19Ethereum Signed Message:\n28", pkh, nonce, accountId));
+            // Names the deployment, as EIP-712's domain does (the spec's L1Domain: a 64-bit chain id).
+            digest = keccak256(
+                abi.encodePacked(
+                    "\x19Ethereum Signed Message:\n56", pkh, nonce, accountId, uint64(block.chainid), address(this)
+                )
+            );
         } else if (meta.authKind == AUTH_EIP712) {
             bytes32 structHash = keccak256(
                 abi.encode(keccak256("ChangePubKey(bytes20 pubKeyHash,uint32 nonce,uint32 accountId)"), pkh, nonce, accountId)

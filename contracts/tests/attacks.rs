@@ -12,8 +12,8 @@ use zkrollup_spec::params::{
 use zkrollup_spec::primitives::Address;
 use zkrollup_spec::state::genesis_root;
 use zkrollup_spec::state::State;
+use zkrollup_spec::testkit::TEST_DOMAIN;
 use zkrollup_spec::transition::BlockContext;
-use zkrollup_spec::tx::auth::L1Domain;
 
 const START: u64 = 1_000;
 
@@ -125,7 +125,7 @@ fn a_flood_cannot_force_exodus_against_an_operator_that_keeps_pace() {
 
 fn c_config() -> L1Config {
     L1Config {
-        domain: L1Domain { chain_id: 31337, contract: Address([0xcc; 20]) },
+        domain: TEST_DOMAIN,
         governor: governor(),
         validators: vec![validator()],
         genesis_root: genesis_root(),

@@ -38,8 +38,8 @@ use zkrollup_spec::l1::{Event, L1Config};
 use zkrollup_spec::params::{MAX_LISTED_TOKENS, PRIORITY_EXPIRATION_SECONDS};
 use zkrollup_spec::primitives::Address;
 use zkrollup_spec::state::genesis_root;
+use zkrollup_spec::testkit::TEST_DOMAIN;
 use zkrollup_spec::transition::PriorityOp;
-use zkrollup_spec::tx::auth::L1Domain;
 
 const START: u64 = 1_000;
 const TOKEN: Address = Address([0x70; 20]);
@@ -55,7 +55,7 @@ fn fee_token_delivers(amount: u128) -> u128 {
 /// replaced by `token_code` when given (a test ERC-20 otherwise).
 fn deploy(token_code: Option<&str>) -> RollupOnL1 {
     let config = L1Config {
-        domain: L1Domain { chain_id: 31337, contract: Address([0xcc; 20]) },
+        domain: TEST_DOMAIN,
         governor: Address([0x60; 20]),
         validators: vec![Address([0x99; 20])],
         genesis_root: genesis_root(),

@@ -196,12 +196,10 @@
 //! An outside review of the contract (issue 11, item 8) asked for each of these to be decided;
 //! what was decided, and why:
 //!
-//! - **EIP-191 approvals are not bound to a chain or contract** (EIP-712 ones are, by their
-//!   domain). Kept, as zkSync Lite's: the approval names a key hash, a nonce and an account id,
-//!   and a ChangePubKey must also be signed by the new key itself, so replaying an approval on
-//!   another deployment sets, on an account of the same owner, id and nonce, a key only that
-//!   owner holds (the L2 key is derived from the L1 key, the same on every deployment). Wallets
-//!   should prefer EIP-712.
+//! - **EIP-191 approvals name the deployment** (chain id and contract, as EIP-712's domain
+//!   does). They did not at first, as zkSync Lite's do not; the re-audit (issue 27) showed the
+//!   cost: with L2 keys derived per deployment, a replayed approval would register one
+//!   deployment's key on another, where that key's transactions would then replay.
 //! - **On-chain facts are never reset** (zkSync Lite allowed a reset after a day). Kept: a fact
 //!   serves one (owner, nonce) and is dead once the account's nonce moves past it, and an owner
 //!   who set a wrong one approves by EIP-191 or EIP-712 instead. The exception is an owner that

@@ -70,9 +70,6 @@ pub const COMMIT_TIMESTAMP_WINDOW_SECONDS: u64 = 24 * 60 * 60;
 /// The public input is the block commitment with its top three bits cleared (fits BN254's Fr).
 pub const PUBLIC_INPUT_BITS: u32 = 253;
 
-/// The message whose L1 (secp256k1, EIP-191) signature seeds an account's L2 key.
-pub const L2_KEY_SEED_MESSAGE: &str = "Access zkrollup account.\n\nOnly sign this message for a trusted client!";
-
 /// EIP-712 domain name of the ChangePubKey authorisation.
 pub const EIP712_DOMAIN_NAME: &str = "zkrollup";
 /// EIP-712 domain version of the ChangePubKey authorisation.

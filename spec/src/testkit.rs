@@ -7,9 +7,14 @@ use crate::primitives::packing::{PackedAmount, PackedFee};
 use crate::primitives::{Address, PubKeyHash};
 use crate::state::{Account, AccountId, Nonce, State, TokenId};
 use crate::transition::BlockContext;
+use crate::tx::auth::L1Domain;
 use crate::tx::*;
 
-/// A user: an L1 key and the L2 key derived from it.
+/// The deployment the fixtures' L2 keys are derived for, and the tests' and vectors' L1
+/// deployments use: the chain id of local test nodes and a contract at `0xcc…cc`.
+pub const TEST_DOMAIN: L1Domain = L1Domain { chain_id: 31337, contract: Address([0xcc; 20]) };
+
+/// A user: an L1 key and the L2 key derived from it (for [`TEST_DOMAIN`]).
 #[derive(Clone, Debug)]
 pub struct User {
     /// The L1 key, from a fixed seed.
@@ -28,7 +33,7 @@ pub fn user(i: u32) -> User {
     seed.extend_from_slice(&i.to_be_bytes());
     let l1 =
         L1Key::from_bytes(&keccak256(&seed)).expect("a keccak output is a valid key with overwhelming probability");
-    let l2 = l1.derive_l2_key();
+    let l2 = l1.derive_l2_key(&TEST_DOMAIN);
     let pubkey_hash = pubkey_hash(&l2.public_key());
     User { address: l1.address(), l1, l2, pubkey_hash }
 }

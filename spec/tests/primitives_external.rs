@@ -64,9 +64,15 @@ fn l1_keys_and_change_pubkey_authorisations_match_ethers() {
     for c in r["l1"].as_array().unwrap() {
         let key = L1Key::from_bytes(&hex32(&c["secret"])).unwrap();
         assert_eq!(key.address().to_string(), c["address"].as_str().unwrap());
-        let seed_sig = key.personal_sign(zkrollup_spec::params::L2_KEY_SEED_MESSAGE.as_bytes());
+        let seed_domain = L1Domain {
+            chain_id: c["seed_chain_id"].as_u64().unwrap(),
+            contract: c["seed_contract"].as_str().unwrap().parse().unwrap(),
+        };
+        let message = zkrollup_spec::primitives::keys::l2_key_seed_message(&seed_domain);
+        assert_eq!(message, c["seed_message"].as_str().unwrap());
+        let seed_sig = key.personal_sign(message.as_bytes());
         assert_eq!(format!("0x{}", hex::encode(seed_sig)), c["seed_signature"].as_str().unwrap());
-        let l2 = key.derive_l2_key();
+        let l2 = key.derive_l2_key(&seed_domain);
         assert_eq!(format!("0x{}", hex::encode(l2.0)), c["l2_private_key"].as_str().unwrap());
         assert_eq!(l2.public_key().0, Point { x: fr(&c["l2_ax"]), y: fr(&c["l2_ay"]) });
 
@@ -78,7 +84,7 @@ fn l1_keys_and_change_pubkey_authorisations_match_ethers() {
             chain_id: cpk["chain_id"].as_u64().unwrap(),
             contract: cpk["contract"].as_str().unwrap().parse().unwrap(),
         };
-        let msg = eip191_change_pubkey_message(&pkh, nonce, account);
+        let msg = eip191_change_pubkey_message(&domain, &pkh, nonce, account);
         let sig191 = key.personal_sign(&msg);
         assert_eq!(format!("0x{}", hex::encode(sig191)), cpk["eip191_signature"].as_str().unwrap());
         let digest = eip712_change_pubkey_digest(&domain, &pkh, nonce, account);

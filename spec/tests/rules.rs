@@ -13,7 +13,7 @@ use zkrollup_spec::rules::{Rejection, Rule};
 use zkrollup_spec::state::{genesis_root, Account, State};
 use zkrollup_spec::testkit::*;
 use zkrollup_spec::transition::{apply_priority_op, apply_tx, DepositRequest, FullExitRequest, PriorityOp};
-use zkrollup_spec::tx::auth::{eip191_change_pubkey_message, L1Domain};
+use zkrollup_spec::tx::auth::eip191_change_pubkey_message;
 use zkrollup_spec::tx::{ChangePubKeyAuth, TimeWindow, Tx};
 
 const VALIDATOR: Address = Address([0xee; 20]);
@@ -55,7 +55,7 @@ fn two_users() -> State {
 
 fn l1_config() -> L1Config {
     L1Config {
-        domain: L1Domain { chain_id: 31337, contract: Address([0xcc; 20]) },
+        domain: TEST_DOMAIN,
         governor: GOVERNOR,
         validators: vec![VALIDATOR],
         genesis_root: genesis_root(),
@@ -353,7 +353,7 @@ fn trigger(rule: Rule) -> Rejection {
                 fee: fee(0),
             });
             // Signed by user 1's L1 key, not the owner's.
-            let sig = u1.l1.personal_sign(&eip191_change_pubkey_message(&u0.pubkey_hash, 0, 0));
+            let sig = u1.l1.personal_sign(&eip191_change_pubkey_message(&TEST_DOMAIN, &u0.pubkey_hash, 0, 0));
             reject_l1(&l1, |l| commit_ops(l, &[cpk], &[0], Some(ChangePubKeyAuth::Eip191(sig))))
         }
         Rule::L1BlockNotCommitted => {

@@ -616,11 +616,16 @@ pub enum PrimitivesCase {
         /// The public key.
         public_key: PointJson,
     },
-    /// The L2 key derived from an L1 key (`keccak256` of its EIP-191 signature of the seed
-    /// message); answered by `l2_key`.
+    /// The L2 key derived from an L1 key for one deployment (`keccak256` of its EIP-191
+    /// signature of the seed message, which names the chain id and the rollup contract);
+    /// answered by `l2_key`.
     L2KeyFromL1 {
         /// The secp256k1 secret key, 32 bytes `0x`-hex.
         l1_secret: Hex,
+        /// The deployment's L1 chain id, decimal string below 2^64.
+        chain_id: Dec,
+        /// The deployment's rollup contract, 20 bytes `0x`-hex.
+        contract: Hex,
     },
     /// The closest packable amount (35-bit mantissa) not above a value; answered by `packing`.
     PackAmount {

@@ -1,10 +1,18 @@
 //! Keys and L1 signatures.
 //!
 //! An account is owned by an L1 (secp256k1) key. Its L2 key is derived from that key's EIP-191
-//! signature of [`L2_KEY_SEED_MESSAGE`]: RFC 6979 makes
-//! the signature deterministic, so the cold wallet can always re-derive its L2 key, and
-//! `keccak256(r ‖ s ‖ v)` is the 32-byte circomlib private key. The L2 key is then registered by
-//! a ChangePubKey authorised by the L1 key.
+//! signature of [`l2_key_seed_message`], which names the deployment (chain id and rollup
+//! contract): RFC 6979 makes the signature deterministic, so the cold wallet can always
+//! re-derive its L2 key, and `keccak256(r ‖ s ‖ v)` is the 32-byte circomlib private key. The L2
+//! key is then registered by a ChangePubKey authorised by the L1 key.
+//!
+//! **One L2 key per deployment.** The L2 signing message names no chain or contract (the circuit
+//! checks it as it is), so an L2 signature is good wherever its key is registered for the same
+//! account id and nonce. Deriving the key from a message that names the deployment makes each
+//! deployment's key different, so a transaction signed for one deployment does not verify on
+//! another (re-audit finding 1, issue 27). A wallet that holds only an L2 key, not derived
+//! (imported, or made at random), must register it on one deployment only: registered on two,
+//! every transaction it signs is valid on both wherever the account id and nonce match.
 
 use k256::ecdsa::{RecoveryId, Signature as EcdsaSignature, SigningKey, VerifyingKey};
 use sha3::{Digest, Keccak256};
@@ -12,7 +20,16 @@ use sha3::{Digest, Keccak256};
 use super::eddsa::{PrivateKey, PublicKey};
 use super::field::{fr_to_be_bytes, Address, PubKeyHash};
 use super::poseidon::poseidon;
-use crate::params::L2_KEY_SEED_MESSAGE;
+use crate::tx::auth::L1Domain;
+
+/// The message whose EIP-191 signature by an account's L1 key seeds its L2 key on the deployment
+/// `domain` (addresses as lowercase `0x`-hex).
+pub fn l2_key_seed_message(domain: &L1Domain) -> String {
+    format!(
+        "Access zkrollup account.\n\nChain ID: {}\nRollup contract: {}\n\nOnly sign this message for a trusted client!",
+        domain.chain_id, domain.contract
+    )
+}
 
 /// `keccak256(data)`.
 pub fn keccak256(data: &[u8]) -> [u8; 32] {
@@ -70,9 +87,10 @@ impl L1Key {
         self.sign_digest(&eip191_digest(msg))
     }
 
-    /// The account's L2 private key: `keccak256(personal_sign(L2_KEY_SEED_MESSAGE))`.
-    pub fn derive_l2_key(&self) -> PrivateKey {
-        PrivateKey(keccak256(&self.personal_sign(L2_KEY_SEED_MESSAGE.as_bytes())))
+    /// The account's L2 private key on the deployment `domain`:
+    /// `keccak256(personal_sign(l2_key_seed_message(domain)))`.
+    pub fn derive_l2_key(&self, domain: &L1Domain) -> PrivateKey {
+        PrivateKey(keccak256(&self.personal_sign(l2_key_seed_message(domain).as_bytes())))
     }
 }
 
@@ -153,7 +171,11 @@ mod tests {
     #[test]
     fn l2_key_derivation_is_deterministic() {
         let k = L1Key::from_bytes(&[3u8; 32]).unwrap();
-        assert_eq!(k.derive_l2_key(), k.derive_l2_key());
-        assert_ne!(k.derive_l2_key(), L1Key::from_bytes(&[4u8; 32]).unwrap().derive_l2_key());
+        let d = L1Domain { chain_id: 1, contract: Address([0xcc; 20]) };
+        assert_eq!(k.derive_l2_key(&d), k.derive_l2_key(&d));
+        assert_ne!(k.derive_l2_key(&d), L1Key::from_bytes(&[4u8; 32]).unwrap().derive_l2_key(&d));
+        // Another chain or another contract: another key.
+        assert_ne!(k.derive_l2_key(&d), k.derive_l2_key(&L1Domain { chain_id: 10, ..d }));
+        assert_ne!(k.derive_l2_key(&d), k.derive_l2_key(&L1Domain { contract: Address([0xcd; 20]), ..d }));
     }
 }

@@ -95,18 +95,23 @@ impl ChangePubKeyAuth {
         match self {
             ChangePubKeyAuth::Onchain => None,
             ChangePubKeyAuth::Eip191(sig) => {
-                ecrecover(&eip191_digest(&eip191_change_pubkey_message(pkh, nonce, account)), sig)
+                ecrecover(&eip191_digest(&eip191_change_pubkey_message(domain, pkh, nonce, account)), sig)
             }
             ChangePubKeyAuth::Eip712(sig) => ecrecover(&eip712_change_pubkey_digest(domain, pkh, nonce, account), sig),
         }
     }
 }
 
-/// The 28 bytes an EIP-191 approval signs: `pubkey_hash ‖ nonce (4, BE) ‖ account_id (4, BE)`.
-pub fn eip191_change_pubkey_message(pkh: &PubKeyHash, nonce: Nonce, account: AccountId) -> Vec<u8> {
+/// The 56 bytes an EIP-191 approval signs: `pubkey_hash ‖ nonce (4, BE) ‖ account_id (4, BE) ‖
+/// chain_id (8, BE) ‖ contract (20)`. Naming the deployment, as EIP-712's domain does, keeps an
+/// approval from being replayed on another deployment, where it would register this
+/// deployment's L2 key and let its transactions replay there (re-audit finding 1, issue 27).
+pub fn eip191_change_pubkey_message(domain: &L1Domain, pkh: &PubKeyHash, nonce: Nonce, account: AccountId) -> Vec<u8> {
     let mut m = pkh.0.to_vec();
     m.extend_from_slice(&nonce.to_be_bytes());
     m.extend_from_slice(&account.to_be_bytes());
+    m.extend_from_slice(&domain.chain_id.to_be_bytes());
+    m.extend_from_slice(&domain.contract.0);
     m
 }
 

@@ -36,24 +36,32 @@ for (const k of keys) {
   out.eddsa.push({ private_key: "0x" + k, ax: str(A[0]), ay: str(A[1]), pubkey_hash: "0x" + pkh, signatures: sigs });
 }
 
-const SEED_MESSAGE = "Access zkrollup account.\n\nOnly sign this message for a trusted client!";
+// The L2 key's seed message names the deployment: chain id and rollup contract (lowercase hex).
+const seedMessage = (chainId, contract) =>
+  `Access zkrollup account.\n\nChain ID: ${chainId}\nRollup contract: ${contract}\n\nOnly sign this message for a trusted client!`;
 const secrets = ["0x" + "09".repeat(32), "0x" + "03".repeat(32), "0x" + "00".repeat(31) + "01"];
-for (const secret of secrets) {
+const seedDomains = [[31337, "0x" + "cc".repeat(20)], [1, "0x" + "32".repeat(20)], [31337, "0x" + "cd".repeat(20)]];
+for (const [i, secret] of secrets.entries()) {
   const w = new Wallet(secret);
-  const seedSig = w.signMessageSync(SEED_MESSAGE);
+  const [seedChainId, seedContract] = seedDomains[i];
+  const seedMsg = seedMessage(seedChainId, seedContract);
+  const seedSig = w.signMessageSync(seedMsg);
   const l2 = getBytes(keccak256(seedSig));
   const A = eddsa.prv2pub(Buffer.from(l2));
   // ChangePubKey authorisations for pubkey hash 0x11..11, nonce 5, account 7.
   const pkh = "0x" + "11".repeat(20);
-  const eip191Msg = getBytes(pkh + "00000005" + "00000007");
   const domain = { name: "zkrollup", version: "1", chainId: 31337,
     verifyingContract: "0x" + "cc".repeat(20) };
+  // pubkey hash, nonce 5, account 7, chain id (8 bytes), contract: the deployment is named.
+  const eip191Msg = getBytes(pkh + "00000005" + "00000007" + toBeHex(domain.chainId, 8).slice(2)
+    + domain.verifyingContract.slice(2));
   const types = { ChangePubKey: [
     { name: "pubKeyHash", type: "bytes20" }, { name: "nonce", type: "uint32" },
     { name: "accountId", type: "uint32" }] };
   const value = { pubKeyHash: pkh, nonce: 5, accountId: 7 };
   out.l1.push({
-    secret, address: w.address.toLowerCase(), seed_signature: seedSig,
+    secret, address: w.address.toLowerCase(),
+    seed_chain_id: seedChainId, seed_contract: seedContract, seed_message: seedMsg, seed_signature: seedSig,
     l2_private_key: hexlify(l2), l2_ax: str(A[0]), l2_ay: str(A[1]),
     change_pubkey: { pubkey_hash: pkh, nonce: 5, account_id: 7, chain_id: 31337,
       contract: domain.verifyingContract,

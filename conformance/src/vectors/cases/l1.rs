@@ -15,7 +15,7 @@ use zkrollup_spec::rules::Rule;
 use zkrollup_spec::state::{genesis_root, State, TokenId};
 use zkrollup_spec::testkit::*;
 use zkrollup_spec::transition::BlockContext;
-use zkrollup_spec::tx::auth::{eip191_change_pubkey_message, eip712_change_pubkey_digest, L1Domain};
+use zkrollup_spec::tx::auth::{eip191_change_pubkey_message, eip712_change_pubkey_digest};
 use zkrollup_spec::tx::{ChangePubKeyAuth, Tx};
 
 use crate::vectors::{Case, Expect};
@@ -38,7 +38,7 @@ pub(super) const MAX_TOKENS: u16 = 3;
 
 pub(super) fn config() -> L1Config {
     L1Config {
-        domain: L1Domain { chain_id: 31337, contract: Address([0xcc; 20]) },
+        domain: TEST_DOMAIN,
         governor: governor(),
         validators: vec![validator()],
         genesis_root: genesis_root(),
@@ -375,9 +375,15 @@ fn happy() -> Vec<Case> {
                 c.set_auth(&u0, new.pubkey_hash, 1);
                 ChangePubKeyAuth::Onchain
             }
-            1 => ChangePubKeyAuth::Eip191(u0.l1.personal_sign(&eip191_change_pubkey_message(&new.pubkey_hash, 1, 0))),
+            1 => ChangePubKeyAuth::Eip191(u0.l1.personal_sign(&eip191_change_pubkey_message(
+                &config().domain,
+                &new.pubkey_hash,
+                1,
+                0,
+            ))),
             // ecrecover (the precompile) takes the high-s twin of a signature as the same signer.
             3 => ChangePubKeyAuth::Eip191(high_s(&u0.l1.personal_sign(&eip191_change_pubkey_message(
+                &config().domain,
                 &new.pubkey_hash,
                 1,
                 0,
@@ -657,10 +663,31 @@ fn rejections() -> Vec<Case> {
     let new = user(10);
     let no_fact = commit_edited(&mut k, vec![change_pubkey(&new, 0, 0, 0, 1, ChangePubKeyAuth::Onchain)], |_| {});
     out.push(c(&k, "change_pubkey_no_fact", "no on-chain fact was set", no_fact, Rule::L1ChangePubKeyUnauthorised));
-    let other_signer =
-        ChangePubKeyAuth::Eip191(u1.l1.personal_sign(&eip191_change_pubkey_message(&new.pubkey_hash, 1, 0)));
+    let other_signer = ChangePubKeyAuth::Eip191(u1.l1.personal_sign(&eip191_change_pubkey_message(
+        &config().domain,
+        &new.pubkey_hash,
+        1,
+        0,
+    )));
     let wrong = commit_edited(&mut k, vec![change_pubkey(&new, 0, 0, 0, 1, other_signer)], |_| {});
     out.push(c(&k, "change_pubkey_wrong_signer", "signed by another L1 key", wrong, Rule::L1ChangePubKeyUnauthorised));
+    // The owner's EIP-191 approval for another deployment (issue 27): replayed here, it would
+    // register that deployment's L2 key, and its transactions would replay here too.
+    let elsewhere = zkrollup_spec::tx::auth::L1Domain { chain_id: 1, ..config().domain };
+    let other_deployment = ChangePubKeyAuth::Eip191(u0.l1.personal_sign(&eip191_change_pubkey_message(
+        &elsewhere,
+        &new.pubkey_hash,
+        1,
+        0,
+    )));
+    let replayed = commit_edited(&mut k, vec![change_pubkey(&new, 0, 0, 0, 1, other_deployment)], |_| {});
+    out.push(c(
+        &k,
+        "change_pubkey_eip191_other_deployment",
+        "the owner's EIP-191 approval names another chain",
+        replayed,
+        Rule::L1ChangePubKeyUnauthorised,
+    ));
     let wrong_nonce = ChangePubKeyAuth::Eip712(u0.l1.sign_digest(&eip712_change_pubkey_digest(
         &config().domain,
         &new.pubkey_hash,

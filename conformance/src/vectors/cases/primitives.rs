@@ -2,7 +2,7 @@
 
 use zkrollup_spec::primitives::eddsa::{Point, PrivateKey};
 use zkrollup_spec::primitives::field::fr_to_decimal;
-use zkrollup_spec::primitives::Fr;
+use zkrollup_spec::primitives::{Address, Fr};
 use zkrollup_spec::rules::Rule;
 
 use crate::vectors::{Case, Expect};
@@ -150,13 +150,21 @@ pub(super) fn groups() -> Vec<(&'static str, Vec<Case>)> {
             P::PubkeyHash { public_key: pk },
         ));
     }
-    for i in [0u32, 1, 2] {
-        let secret =
-            zkrollup_spec::primitives::keys::keccak256(&[b"zkrollup l1 secret ".as_slice(), &i.to_be_bytes()].concat());
+    // Secrets 0, 1, 2 on three deployments, then secret 0 on a fourth: another L2 key.
+    let deployments = [
+        (0u32, 1u64, Address([0x32; 20])),
+        (1, 31337, Address([0xcc; 20])),
+        (2, 10, Address([0x0a; 20])),
+        (0, 1, Address([0x33; 20])),
+    ];
+    for (n, (seed, chain_id, contract)) in deployments.into_iter().enumerate() {
+        let secret = zkrollup_spec::primitives::keys::keccak256(
+            &[b"zkrollup l1 secret ".as_slice(), &seed.to_be_bytes()].concat(),
+        );
         keys_group.push(case(
-            format!("l2_key_from_l1_{i}"),
-            "the L2 key is keccak256 of the L1 key's personal_sign of the seed message",
-            P::L2KeyFromL1 { l1_secret: hex_of(&secret) },
+            format!("l2_key_from_l1_{n}"),
+            "the L2 key is keccak256 of the L1 key's personal_sign of the seed message, which names the deployment",
+            P::L2KeyFromL1 { l1_secret: hex_of(&secret), chain_id: dec(chain_id), contract: contract.to_string() },
         ));
     }
 
