@@ -66,8 +66,7 @@ fn serve(chunks: usize) -> Result<Served, String> {
     let genesis = State::new();
     let (pk, vk) = dev_setup(BlockCircuit::blank(chunks), 1).map_err(|e| e.to_string())?;
     let (_, exit_vk) = dev_setup(ExitCircuit::blank(), 1).map_err(|e| e.to_string())?;
-    let one_size = L1Config { block_sizes: vec![chunks as u16], ..config(&genesis) };
-    let mut l1 = DualL1::deploy(one_size, START, &vk, &exit_vk)?;
+    let mut l1 = DualL1::deploy(config(&genesis), START, chunks, &vk, &exit_vk)?;
     let (attacker, op) = (Address([0xa7; 20]), user(0).address);
     // The first request opens the fee account (account 0) that the block needs; the rest are
     // the flood.

@@ -94,8 +94,7 @@ pub(crate) fn run() -> Result<(), String> {
     print!("real proof: setting up and proving an 8-chunk block... ");
     let (pk, vk) = dev_setup(BlockCircuit::blank(8), 1).map_err(|e| e.to_string())?;
     let (_, exit_vk) = dev_setup(ExitCircuit::blank(), 1).map_err(|e| e.to_string())?;
-    let one_size = L1Config { block_sizes: vec![8], ..config(&genesis) };
-    let mut l1 = DualL1::deploy(one_size, 1_000, &vk, &exit_vk)?;
+    let mut l1 = DualL1::deploy(config(&genesis), 1_000, 8, &vk, &exit_vk)?;
     let mut l2 = genesis.clone();
     let native = NativeVerifier { block_chunks: 8, block: vk.clone(), exit: exit_vk.clone() };
     let txs: Vec<Tx> = (0..4).map(|k| transfer(&user(k), k, user(k + 1).address, 0, 10, 1, 0)).collect();

@@ -15,7 +15,6 @@ use zkrollup_circuits::groth16::{prove, Pk, INSECURE_SETUP_WARNING};
 use zkrollup_circuits::keys::{self, CircuitKind, Origin};
 use zkrollup_reference::state::RefState;
 use zkrollup_spec::exit::{check_exit, exit_witness};
-use zkrollup_spec::l1::L1Config;
 use zkrollup_spec::op::Op;
 
 use zkrollup_conformance::operator::{L1Backend, SpecRollup};
@@ -73,8 +72,7 @@ pub(crate) fn run(args: &DemoArgs) -> Result<(), String> {
     let (exit_pk, exit_vk) = load(CircuitKind::Exit, EXIT_SETUP_SEED)?;
     let operator = user(OPERATOR).address;
     // One Groth16 key, one block size: the contract refuses blocks of the others.
-    let config = L1Config { block_sizes: vec![args.block_chunks as u16], ..SpecRollup::config(operator) };
-    let l1 = DualL1::deploy(config, 1_000, &block_vk, &exit_vk)?;
+    let l1 = DualL1::deploy(SpecRollup::config(operator), 1_000, args.block_chunks, &block_vk, &exit_vk)?;
     for (what, gas) in &l1.deploy_gas {
         println!("  deployed {what} ({gas} gas)");
     }

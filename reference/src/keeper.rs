@@ -54,15 +54,16 @@ impl Mempool {
         self.len == 0
     }
 
-    fn insert(&mut self, tx: Tx) -> bool {
+    /// Queues `tx`; the caller checked that its nonce is not queued yet.
+    fn insert(&mut self, tx: Tx) {
         let id = tx.account_id();
         let q = self.by_account.entry(id).or_default();
         if q.is_empty() {
             self.order.push_back(id);
         }
-        let fresh = q.insert(tx.nonce(), tx).is_none();
-        self.len += fresh as usize;
-        fresh
+        let replaced = q.insert(tx.nonce(), tx);
+        debug_assert!(replaced.is_none(), "a queued nonce is refused before insertion");
+        self.len += 1;
     }
 
     fn pop(&mut self, id: AccountId, nonce: Nonce) -> Option<Tx> {

@@ -797,9 +797,9 @@ impl L1 {
             )?;
             // This rule speaks of block sizes only: a length that is none (possible here only
             // with the check above switched off, in a check-order vector) breaks the one above.
-            let verifiable = !BLOCK_CHUNK_SIZES.contains(&chunks)
-                || u16::try_from(chunks).is_ok_and(|n| s.config.block_sizes.contains(&n));
-            let chunks = u16::try_from(chunks).unwrap_or(u16::MAX);
+            let size = u16::try_from(chunks).unwrap_or(u16::MAX);
+            let verifiable = !BLOCK_CHUNK_SIZES.contains(&chunks) || s.config.block_sizes.contains(&size);
+            let chunks = size;
             c.check(verifiable, Rule::L1BlockSizeUnverifiable, || {
                 format!("no block verifier for {chunks} chunks (the deployment has {:?})", s.config.block_sizes)
             })?;

@@ -53,9 +53,17 @@ pub struct DualL1 {
 }
 
 impl DualL1 {
-    /// Deploys Groth16 verifiers for `block_vk` and `exit_vk`, then the rollup, with the block
-    /// verifier for each of `config.block_sizes`: a caller with one key lists its size alone.
-    pub fn deploy(config: L1Config, now: u64, block_vk: &Vk, exit_vk: &Vk) -> Result<Self, String> {
+    /// Deploys Groth16 verifiers for `block_vk`, the key of `block_chunks`-chunk blocks, and
+    /// `exit_vk`, then the rollup; the deployment takes blocks of that size alone (its
+    /// `config.block_sizes` is set to it).
+    pub fn deploy(
+        config: L1Config,
+        now: u64,
+        block_chunks: usize,
+        block_vk: &Vk,
+        exit_vk: &Vk,
+    ) -> Result<Self, String> {
+        let config = L1Config { block_sizes: vec![block_chunks as u16], ..config };
         let mut evm = L1Evm::new();
         let mut deploy_gas = Vec::new();
         let mut verifier = |name: &'static str, vk: &Vk| -> Result<_, String> {
