@@ -36,6 +36,8 @@ pub struct SealedBlock {
     /// Witness material, when the executor was witnessing: per op, then the fee-account writes.
     pub op_witnesses: Vec<OpWitness>,
     pub fee_writes: Vec<LeafWrite>,
+    /// The hashes of the block's transactions, in block order (priority ops have none).
+    pub tx_hashes: Vec<[u8; 32]>,
 }
 
 impl SealedBlock {
@@ -149,7 +151,10 @@ fn apply_inputs(
     let mut block = BlockInProgress::start(ex, *ctx, chunks);
     for input in inputs {
         let (op, fee) = match input {
-            BlockInput::Tx(tx) => ex.apply_tx(tx, ctx).map(|(op, fee)| (op, Some(fee)))?,
+            BlockInput::Tx(tx) => {
+                block.tx_hashes.push(tx.hash());
+                ex.apply_tx(tx, ctx).map(|(op, fee)| (op, Some(fee)))?
+            }
             BlockInput::Priority(p) => (ex.apply_priority(p)?, None),
         };
         block.push(ex, op, fee);
@@ -170,6 +175,7 @@ pub(crate) struct BlockInProgress {
     op_witnesses: Vec<OpWitness>,
     pub(crate) fees: BTreeMap<TokenId, u128>,
     pub(crate) used: usize,
+    pub(crate) tx_hashes: Vec<[u8; 32]>,
 }
 
 impl BlockInProgress {
@@ -183,6 +189,7 @@ impl BlockInProgress {
             op_witnesses: Vec::new(),
             fees: BTreeMap::new(),
             used: 0,
+            tx_hashes: Vec::new(),
         }
     }
 
@@ -210,6 +217,7 @@ impl BlockInProgress {
             new_root: ex.state.root(),
             op_witnesses: self.op_witnesses,
             fee_writes,
+            tx_hashes: self.tx_hashes,
         })
     }
 }

@@ -164,6 +164,12 @@ impl std::fmt::Display for Bound {
     }
 }
 
+/// Whether `tx`'s signature is valid for its signing message.
+pub fn signature_valid(tx: &Tx) -> bool {
+    let sig = tx.signature();
+    verify(&sig.pub_key, tx.signing_message(), &sig.signature)
+}
+
 /// Whether `tx` may be in a block of timestamp `now`.
 fn valid_at(tx: &Tx, now: u64) -> bool {
     let t = tx.time();
@@ -208,35 +214,63 @@ impl StateKeeper {
     /// (account, key, signature, nonce, expiry). Nonces ahead of the account's are accepted
     /// (they wait for their predecessors); balances are checked when the block is built.
     pub fn submit(&mut self, tx: Tx, now: u64) -> Result<Receipt, Refusal> {
+        let signature_ok = signature_valid(&tx);
+        self.submit_verified(tx, signature_ok, now)
+    }
+
+    /// [`StateKeeper::submit`] with the signature verified by the caller (`signature_ok`):
+    /// verification is the expensive part, which a caller runs on many threads.
+    pub fn submit_verified(&mut self, tx: Tx, signature_ok: bool, now: u64) -> Result<Receipt, Refusal> {
         self.check_account_and_key(&tx)?;
-        let sig = tx.signature();
-        if !verify(&sig.pub_key, tx.signing_message(), &sig.signature) {
+        if !signature_ok {
             return Err(Rejection::new(Rule::TxBadSignature, tx.name()).into());
         }
         self.enqueue(tx, now)
     }
 
-    /// [`StateKeeper::submit`] for many transactions, verifying signatures in parallel (the
-    /// expensive part), then checking and queueing in order.
+    /// [`StateKeeper::submit`] for many transactions, verifying signatures in parallel, then
+    /// checking and queueing in order.
     pub fn submit_many(&mut self, txs: Vec<Tx>, now: u64) -> Vec<Result<Receipt, Refusal>> {
         use rayon::prelude::*;
-        let verified: Vec<bool> = txs
-            .par_iter()
-            .map(|tx| {
-                let sig = tx.signature();
-                verify(&sig.pub_key, tx.signing_message(), &sig.signature)
-            })
-            .collect();
-        txs.into_iter()
-            .zip(verified)
-            .map(|(tx, ok)| {
-                self.check_account_and_key(&tx)?;
-                if !ok {
-                    return Err(Rejection::new(Rule::TxBadSignature, tx.name()).into());
+        let verified: Vec<bool> = txs.par_iter().map(signature_valid).collect();
+        txs.into_iter().zip(verified).map(|(tx, ok)| self.submit_verified(tx, ok, now)).collect()
+    }
+
+    /// Queues every transaction or none: on the first refusal, the ones queued before it are
+    /// taken out again, and the refusal comes back with its index. (Acceptance only: the
+    /// block builder may still place them in different blocks.)
+    pub fn submit_all(&mut self, txs: Vec<(Tx, bool)>, now: u64) -> Result<Vec<Receipt>, (usize, Refusal)> {
+        let mut queued: Vec<Receipt> = Vec::with_capacity(txs.len());
+        for (i, (tx, signature_ok)) in txs.into_iter().enumerate() {
+            match self.submit_verified(tx, signature_ok, now) {
+                Ok(r) => queued.push(r),
+                Err(refusal) => {
+                    for r in &queued {
+                        self.mempool.pop(r.account_id, r.nonce);
+                    }
+                    self.mempool.order.retain(|id| self.mempool.by_account.get(id).is_some_and(|q| !q.is_empty()));
+                    return Err((i, refusal));
                 }
-                self.enqueue(tx, now)
-            })
-            .collect()
+            }
+        }
+        Ok(queued)
+    }
+
+    /// The nonce an account's next new transaction should carry: its own, then past every
+    /// consecutive nonce waiting in the mempool.
+    pub fn next_nonce(&self, id: AccountId) -> Nonce {
+        let mut n = self.executor.state.nonce(id);
+        if let Some(q) = self.mempool.by_account.get(&id) {
+            while let Some(next) = q.contains_key(&n).then(|| n.checked_add(1)).flatten() {
+                n = next;
+            }
+        }
+        n
+    }
+
+    /// Priority operations waiting for a block.
+    pub fn pending_priority(&self) -> usize {
+        self.priority.len()
     }
 
     fn check_account_and_key(&self, tx: &Tx) -> Result<(), Rejection> {
@@ -391,6 +425,7 @@ impl StateKeeper {
                 self.mempool.pop(id, nonce);
                 match ex.apply_tx(&tx, &ctx) {
                     Ok((op, fee)) => {
+                        block.tx_hashes.push(tx.hash());
                         block.push(ex, op, Some(fee));
                         progress = true;
                     }

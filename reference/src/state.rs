@@ -7,7 +7,7 @@
 //! - **witnessing**: [`RefState::write_leaf`] applies one account's change at once and returns
 //!   the leaf before and after with both Merkle paths, as the circuit needs per chunk.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 use rayon::prelude::*;
@@ -117,6 +117,8 @@ pub struct RefState {
     next_account_id: AccountId,
     tree: Tree4,
     dirty: Vec<AccountId>,
+    /// Accounts written since the last [`RefState::take_changed`]: what a node persists per block.
+    changed: BTreeSet<AccountId>,
 }
 
 impl Default for RefState {
@@ -127,6 +129,7 @@ impl Default for RefState {
             next_account_id: 0,
             tree: Tree4::new(ACCOUNT_TREE_DEPTH, empty_account_leaf()),
             dirty: Vec::new(),
+            changed: BTreeSet::new(),
         }
     }
 }
@@ -222,6 +225,12 @@ impl RefState {
         a.address = c.address;
         a.set_balance(c.token, c.balance);
         self.dirty.push(id);
+        self.changed.insert(id);
+    }
+
+    /// The accounts written since the last call, by increasing id.
+    pub fn take_changed(&mut self) -> BTreeSet<AccountId> {
+        std::mem::take(&mut self.changed)
     }
 
     /// Applies `c` to account `id` at once, returning the witness of the write.
@@ -255,6 +264,7 @@ impl RefState {
             balance_root,
         };
         let account_path = self.tree.set_and_path(id as u64, leaf);
+        self.changed.insert(id);
         LeafWrite { account_id: id, token: c.token, before, after, balance_path, account_path }
     }
 

@@ -1,0 +1,78 @@
+//! # zkrollup-api: the node's JSON-RPC API, defined once
+//!
+//! The methods a wallet calls, as one jsonrpsee `#[rpc]` trait ([`RollupApi`]): the node
+//! implements the server side ([`RollupApiServer`]), the SDK and the tests call the generated
+//! client ([`RollupApiClient`]) — no method name or type is restated anywhere else. JSON-RPC 2.0,
+//! positional parameters, method names in the `zkr_` namespace.
+//!
+//! Data flows one way: a wallet signs a transaction in the conformance wire format
+//! ([`TxJson`], the same JSON the vectors use, with its published schema) and submits it; the
+//! node answers with a [`TxReceipt`] once the transaction and its effects are durable; the
+//! wallet then follows its [`TxStatus`] through the block lifecycle.
+//!
+//! - [`types`]: requests and results.
+//! - [`error`]: the error codes, and the data every refusal carries (the spec's rule id).
+
+pub mod error;
+pub mod types;
+
+use jsonrpsee::core::RpcResult;
+use jsonrpsee::proc_macros::rpc;
+
+pub use types::*;
+pub use zkrollup_conformance::wire::{PriorityOpJson, TxJson};
+
+/// The API's version, reported by `zkr_version`; bumped on an incompatible change.
+pub const API_VERSION: u32 = 1;
+
+/// The node's methods. Every refusal is a JSON-RPC error with an [`error::ErrorData`] naming the
+/// spec's rule (or the mempool bound, or the bad field).
+#[rpc(server, client, namespace = "zkr")]
+pub trait RollupApi {
+    /// Checks a signed transaction against the committed state and queues it; answers once it
+    /// and its effects are durable in the node's store.
+    #[method(name = "submitTx")]
+    async fn submit_tx(&self, tx: TxJson) -> RpcResult<TxReceipt>;
+
+    /// Submits transactions all or nothing: every one is accepted (and durable) or none is, and
+    /// the error names the first refused by its index.
+    #[method(name = "submitBatch")]
+    async fn submit_batch(&self, txs: Vec<TxJson>) -> RpcResult<Vec<TxReceipt>>;
+
+    /// An account by id (a JSON number) or by its L1 address (`0x`-hex); `null` if none.
+    #[method(name = "getAccount")]
+    async fn get_account(&self, account: AccountRef) -> RpcResult<Option<AccountInfo>>;
+
+    /// A transaction the node accepted, by its hash; `null` if it never accepted it.
+    #[method(name = "getTx")]
+    async fn get_tx(&self, hash: String) -> RpcResult<Option<TxInfo>>;
+
+    /// A priority operation (a deposit or full-exit request from L1) by serial id; `null` if
+    /// the node has not seen it.
+    #[method(name = "getPriorityOp")]
+    async fn get_priority_op(&self, serial_id: u64) -> RpcResult<Option<PriorityOpInfo>>;
+
+    /// A block by number; `null` if not sealed yet.
+    #[method(name = "getBlock")]
+    async fn get_block(&self, number: u32) -> RpcResult<Option<BlockInfo>>;
+
+    /// The tokens the rollup lists.
+    #[method(name = "tokens")]
+    async fn tokens(&self) -> RpcResult<Vec<TokenInfo>>;
+
+    /// The chain and the contract this node serves.
+    #[method(name = "contracts")]
+    async fn contracts(&self) -> RpcResult<ContractInfo>;
+
+    /// The fee the node asks for a transaction type in a token, from its configured price table.
+    #[method(name = "estimateFee")]
+    async fn estimate_fee(&self, tx_type: TxKind, token: u16) -> RpcResult<FeeEstimate>;
+
+    /// Block progress and the mempool's size.
+    #[method(name = "status")]
+    async fn status(&self) -> RpcResult<NetworkStatus>;
+
+    /// The node's and the API's versions.
+    #[method(name = "version")]
+    async fn version(&self) -> RpcResult<VersionInfo>;
+}

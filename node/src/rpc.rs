@@ -1,0 +1,225 @@
+//! The API server: `zkrollup_api::RollupApiServer` over the sequencer and the store. Parsing and
+//! signature verification happen here, on the server's worker threads (in parallel), so the
+//! sequencer's one thread only checks and queues.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use jsonrpsee::core::{async_trait, RpcResult};
+use jsonrpsee::server::{BatchRequestConfig, Server, ServerConfig, ServerHandle};
+use jsonrpsee::types::ErrorObjectOwned;
+use zkrollup_api::error::{error, ErrorData, INVALID_PARAMS, MEMPOOL_BOUND, NODE_UNAVAILABLE, RULE_BROKEN};
+use zkrollup_api::*;
+use zkrollup_conformance::wire::convert;
+use zkrollup_reference::keeper::{signature_valid, Bound, Receipt, Refusal};
+use zkrollup_spec::tx::Tx;
+
+use crate::config::{chunks_of, packable_fee_at_least, NodeConfig};
+use crate::sequencer::{SequencerHandle, SubmitError};
+use crate::store::{hash_hex, parse_hash, BlockRecord, Store, StoreError};
+
+/// The API's implementation.
+pub struct Api {
+    pub(crate) sequencer: SequencerHandle,
+    pub(crate) store: Arc<Store>,
+    pub(crate) config: Arc<NodeConfig>,
+}
+
+/// Starts the API server on `addr` with the configured bounds.
+pub async fn serve(api: Api, addr: SocketAddr) -> std::io::Result<(SocketAddr, ServerHandle)> {
+    let limits = api.config.api;
+    let config = ServerConfig::builder()
+        .max_request_body_size(limits.max_request_bytes)
+        .max_connections(limits.max_connections)
+        .set_batch_request_config(BatchRequestConfig::Limit(limits.max_batch_calls))
+        .http_only()
+        .build();
+    let server = Server::builder().set_config(config).build(addr).await?;
+    let bound = server.local_addr()?;
+    Ok((bound, server.start(api.into_rpc())))
+}
+
+fn invalid(field: &str, message: impl std::fmt::Display) -> ErrorObjectOwned {
+    error(INVALID_PARAMS, format!("{field}: {message}"), ErrorData { field: Some(field.into()), ..Default::default() })
+}
+
+fn unavailable(message: impl std::fmt::Display) -> ErrorObjectOwned {
+    error(NODE_UNAVAILABLE, message.to_string(), ErrorData::default())
+}
+
+fn store_err(e: StoreError) -> ErrorObjectOwned {
+    unavailable(e)
+}
+
+fn refused(refusal: &Refusal, index: Option<usize>) -> ErrorObjectOwned {
+    match refusal {
+        Refusal::Rule(r) => error(
+            RULE_BROKEN,
+            format!("{}: {}", r.rule.id(), r.detail),
+            ErrorData { rule: Some(r.rule.id().to_string()), index, ..Default::default() },
+        ),
+        Refusal::Bound(b) => {
+            let name = match b {
+                Bound::NonceGap { .. } => "nonce_gap",
+                Bound::AccountFull { .. } => "account_full",
+                Bound::PoolFull { .. } => "pool_full",
+            };
+            error(MEMPOOL_BOUND, b.to_string(), ErrorData { bound: Some(name.into()), index, ..Default::default() })
+        }
+    }
+}
+
+fn receipt(r: &Receipt) -> TxReceipt {
+    TxReceipt { hash: hash_hex(&r.tx_hash), account_id: r.account_id, nonce: r.nonce }
+}
+
+/// Parses a wire transaction and verifies its signature.
+fn parse(json: TxJson, field: &str) -> Result<(Tx, TxJson, bool), ErrorObjectOwned> {
+    let tx = convert::tx_of(&json).map_err(|e| invalid(field, e))?;
+    let ok = signature_valid(&tx);
+    Ok((tx, json, ok))
+}
+
+fn stage_status(stage: BlockStage, block: u32) -> TxStatus {
+    match stage {
+        BlockStage::Sealed => TxStatus::InBlock { block },
+        BlockStage::Committed => TxStatus::Committed { block },
+        BlockStage::Proven => TxStatus::Proven { block },
+        BlockStage::Executed => TxStatus::Executed { block },
+    }
+}
+
+impl Api {
+    fn block(&self, n: u32) -> RpcResult<Option<BlockRecord>> {
+        self.store.block(n).map_err(store_err)
+    }
+
+    async fn submit(&self, txs: Vec<(Tx, TxJson, bool)>, atomic: bool) -> RpcResult<Vec<TxReceipt>> {
+        match self.sequencer.submit(txs, atomic).await {
+            Ok(receipts) => Ok(receipts.iter().map(receipt).collect()),
+            Err(SubmitError::Refused { index, refusal }) => Err(refused(&refusal, atomic.then_some(index))),
+            Err(SubmitError::Unavailable(m)) => Err(unavailable(m)),
+        }
+    }
+}
+
+#[async_trait]
+impl RollupApiServer for Api {
+    async fn submit_tx(&self, tx: TxJson) -> RpcResult<TxReceipt> {
+        let parsed = parse(tx, "tx")?;
+        let mut receipts = self.submit(vec![parsed], false).await?;
+        Ok(receipts.remove(0))
+    }
+
+    async fn submit_batch(&self, txs: Vec<TxJson>) -> RpcResult<Vec<TxReceipt>> {
+        let max = self.config.api.max_batch_txs;
+        if txs.is_empty() || txs.len() > max {
+            return Err(invalid("txs", format!("a batch holds 1 to {max} transactions, not {}", txs.len())));
+        }
+        let parsed = txs
+            .into_iter()
+            .enumerate()
+            .map(|(i, tx)| parse(tx, &format!("txs[{i}]")))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.submit(parsed, true).await
+    }
+
+    async fn get_account(&self, account: AccountRef) -> RpcResult<Option<AccountInfo>> {
+        let address = match &account {
+            AccountRef::Id(_) => None,
+            AccountRef::Address(a) => Some(convert::address_of(a).map_err(|e| invalid("account", e))?),
+        };
+        let found = self
+            .sequencer
+            .read(move |core| {
+                let id = match (account, address) {
+                    (AccountRef::Id(id), _) => id,
+                    (_, Some(a)) => core.keeper.state().id_of(&a)?,
+                    _ => return None,
+                };
+                let next_nonce = core.keeper.next_nonce(id);
+                let a = core.keeper.state().account(id)?.to_spec();
+                Some((convert::account(id, &a), next_nonce))
+            })
+            .await
+            .map_err(unavailable)?;
+        let Some((a, next_nonce)) = found else { return Ok(None) };
+        // Nothing reaches L1 yet (node part 1, step 1): no block is executed.
+        let last_executed = 0;
+        let verified = self.store.account_at(a.id, last_executed).map_err(store_err)?;
+        Ok(Some(AccountInfo {
+            id: a.id,
+            address: a.address,
+            committed: AccountState { nonce: a.nonce, pubkey_hash: a.pubkey_hash, balances: a.balances },
+            verified,
+            next_nonce,
+        }))
+    }
+
+    async fn get_tx(&self, hash: String) -> RpcResult<Option<TxInfo>> {
+        let h = parse_hash(&hash).ok_or_else(|| invalid("hash", "expected 32 bytes, 0x-hex"))?;
+        let Some(rec) = self.store.tx(&h).map_err(store_err)? else { return Ok(None) };
+        let status = match rec.status {
+            TxStatus::InBlock { block } => match self.block(block)? {
+                Some(b) => stage_status(b.info.stage, block),
+                None => TxStatus::InBlock { block },
+            },
+            s => s,
+        };
+        Ok(Some(TxInfo { hash: hash_hex(&h), tx: rec.tx, status }))
+    }
+
+    async fn get_priority_op(&self, serial_id: u64) -> RpcResult<Option<PriorityOpInfo>> {
+        let Some(rec) = self.store.priority_op(serial_id).map_err(store_err)? else { return Ok(None) };
+        let stage = match rec.block {
+            Some(n) => self.block(n)?.map(|b| b.info.stage),
+            None => None,
+        };
+        Ok(Some(PriorityOpInfo { serial_id, op: rec.op, block: rec.block, stage }))
+    }
+
+    async fn get_block(&self, number: u32) -> RpcResult<Option<BlockInfo>> {
+        Ok(self.block(number)?.map(|b| b.info))
+    }
+
+    async fn tokens(&self) -> RpcResult<Vec<TokenInfo>> {
+        let eth = TokenInfo { id: 0, address: zkrollup_spec::primitives::Address::ZERO.to_string() };
+        let listed =
+            self.config.tokens.iter().enumerate().map(|(i, a)| TokenInfo { id: i as u16 + 1, address: a.to_string() });
+        Ok(std::iter::once(eth).chain(listed).collect())
+    }
+
+    async fn contracts(&self) -> RpcResult<ContractInfo> {
+        Ok(ContractInfo { chain_id: self.config.chain_id, rollup: self.config.rollup.to_string() })
+    }
+
+    async fn estimate_fee(&self, tx_type: TxKind, token: u16) -> RpcResult<FeeEstimate> {
+        let Some(&price) = self.config.fee_per_chunk.get(&token) else {
+            let accepted: Vec<_> = self.config.fee_per_chunk.keys().collect();
+            return Err(invalid("token", format!("this node takes fees in tokens {accepted:?}, not {token}")));
+        };
+        let fee = chunks_of(tx_type)
+            .checked_mul(price)
+            .and_then(packable_fee_at_least)
+            .ok_or_else(|| invalid("token", "the configured price gives a fee above the largest packable fee"))?;
+        Ok(FeeEstimate { tx_type, token, fee: fee.to_string() })
+    }
+
+    async fn status(&self) -> RpcResult<NetworkStatus> {
+        self.sequencer
+            .read(|core| NetworkStatus {
+                last_sealed: core.last_sealed,
+                last_committed: 0,
+                last_proven: 0,
+                last_executed: 0,
+                mempool: core.keeper.mempool.len(),
+                pending_priority_ops: core.keeper.pending_priority(),
+            })
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn version(&self) -> RpcResult<VersionInfo> {
+        Ok(VersionInfo { node: env!("CARGO_PKG_VERSION").into(), api: API_VERSION })
+    }
+}

@@ -1,0 +1,376 @@
+//! The sequencer: the one thread that owns the state keeper and writes the store.
+//!
+//! Requests arrive on a channel. The thread takes whatever is waiting (up to [`MAX_GROUP`]),
+//! checks every submission against the keeper, writes all the accepted ones in one durable
+//! store transaction (group commit: one fsync for the group, not one per transaction), and only
+//! then answers them and runs the reads that came with them. Then it seals a block if the
+//! keeper says so (full, or the oldest item waited `seal_timeout`) or someone asked.
+//!
+//! A store failure stops the sequencer: the keeper may hold what the store lacks, so it answers
+//! every later request "unavailable", and a restart recovers from the store.
+
+use std::collections::VecDeque;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+use zkrollup_api::{BlockInfo, BlockStage, TxJson, TxStatus};
+use zkrollup_conformance::wire::convert;
+use zkrollup_reference::keeper::{KeeperConfig, Receipt, Refusal, StateKeeper};
+use zkrollup_reference::state::RefState;
+use zkrollup_spec::op::Op;
+use zkrollup_spec::state::{genesis_root, State};
+use zkrollup_spec::transition::PriorityOp;
+use zkrollup_spec::tx::Tx;
+
+use crate::store::{hash_hex, BlockRecord, PriorityRecord, SealWrite, Store, StoreError, TxRecord};
+
+/// The most requests one group takes: a bound on the latency a group adds to its first.
+pub const MAX_GROUP: usize = 4096;
+
+/// How long the sequencer waits for a request before checking the seal timeout.
+const TICK: Duration = Duration::from_millis(100);
+
+/// Why a submission was not accepted.
+#[derive(Debug)]
+pub enum SubmitError {
+    /// The keeper refused transaction `index` (in a batch: nothing was accepted).
+    Refused { index: usize, refusal: Refusal },
+    /// The node could not make it durable; nothing was accepted.
+    Unavailable(String),
+}
+
+/// The keeper's side, as a read sees it.
+pub struct Core {
+    pub keeper: StateKeeper,
+    /// The last sealed block (0: none).
+    pub last_sealed: u32,
+    /// Priority operations pushed and not yet in a block, by serial id.
+    pending_serials: VecDeque<u64>,
+    /// The serial id the next priority operation must carry.
+    pub next_serial: u64,
+    next_seq: u64,
+}
+
+type ReadFn = Box<dyn FnOnce(&mut Core) + Send>;
+
+enum Request {
+    Submit {
+        txs: Vec<(Tx, TxJson, bool)>,
+        atomic: bool,
+        reply: oneshot::Sender<Result<Vec<Receipt>, SubmitError>>,
+    },
+    Priority {
+        rec: PriorityRecord,
+        op: PriorityOp,
+        reply: oneshot::Sender<Result<bool, String>>,
+    },
+    Seal {
+        reply: oneshot::Sender<Result<Option<u32>, String>>,
+    },
+    Read(ReadFn),
+    /// Serve what came before, then end the thread.
+    Stop,
+}
+
+/// The seconds since the Unix epoch: block timestamps and transaction validity.
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+/// A cheap handle to the sequencer thread.
+#[derive(Clone)]
+pub struct SequencerHandle {
+    tx: Sender<Request>,
+}
+
+const STOPPED: &str = "the sequencer has stopped";
+
+impl SequencerHandle {
+    /// Submits transactions (each with its wire form and whether its signature verified);
+    /// `atomic`: all or none.
+    pub async fn submit(&self, txs: Vec<(Tx, TxJson, bool)>, atomic: bool) -> Result<Vec<Receipt>, SubmitError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx.send(Request::Submit { txs, atomic, reply }).map_err(|_| SubmitError::Unavailable(STOPPED.into()))?;
+        rx.await.map_err(|_| SubmitError::Unavailable(STOPPED.into()))?
+    }
+
+    /// Hands a priority operation from L1 to the keeper, once per serial id (serial ids must
+    /// come in order); whether it was new.
+    pub async fn priority(&self, serial_id: u64, op: PriorityOp) -> Result<bool, String> {
+        let rec = PriorityRecord { serial_id, op: convert::priority(&op), block: None };
+        let (reply, rx) = oneshot::channel();
+        self.tx.send(Request::Priority { rec, op, reply }).map_err(|_| STOPPED.to_string())?;
+        rx.await.map_err(|_| STOPPED.to_string())?
+    }
+
+    /// Seals a block now if anything can go in one; its number.
+    pub async fn seal(&self) -> Result<Option<u32>, String> {
+        let (reply, rx) = oneshot::channel();
+        self.tx.send(Request::Seal { reply }).map_err(|_| STOPPED.to_string())?;
+        rx.await.map_err(|_| STOPPED.to_string())?
+    }
+
+    /// Asks the thread to end after the requests sent before.
+    pub fn stop(&self) {
+        let _ = self.tx.send(Request::Stop);
+    }
+
+    /// Runs `f` on the keeper's side after the pending writes are durable.
+    pub async fn read<T: Send + 'static>(&self, f: impl FnOnce(&mut Core) -> T + Send + 'static) -> Result<T, String> {
+        let (reply, rx) = oneshot::channel();
+        let run: ReadFn = Box::new(move |core| {
+            let _ = reply.send(f(core));
+        });
+        self.tx.send(Request::Read(run)).map_err(|_| STOPPED.to_string())?;
+        rx.await.map_err(|_| STOPPED.to_string())
+    }
+}
+
+/// Rebuilds the keeper from the store (the committed accounts, checked against the last
+/// block's root; the waiting priority operations and transactions, re-checked) and starts the
+/// sequencer thread.
+pub fn start(
+    store: std::sync::Arc<Store>,
+    config: KeeperConfig,
+) -> Result<(SequencerHandle, std::thread::JoinHandle<()>), StoreError> {
+    let core = restore(&store, config)?;
+    let (tx, rx) = mpsc::channel();
+    let thread = std::thread::Builder::new()
+        .name("sequencer".into())
+        .spawn(move || Sequencer { core, store, poisoned: None }.run(rx))
+        .expect("spawning a thread");
+    Ok((SequencerHandle { tx }, thread))
+}
+
+fn damaged(what: &'static str, detail: impl ToString) -> StoreError {
+    StoreError::Damaged { what, detail: detail.to_string() }
+}
+
+fn restore(store: &Store, config: KeeperConfig) -> Result<Core, StoreError> {
+    let loaded = store.load()?;
+    let mut accounts = std::collections::BTreeMap::new();
+    for a in &loaded.accounts {
+        accounts.insert(a.id, convert::account_of(a).map_err(|e| damaged("accounts", e))?);
+    }
+    let (next_id, want_root, last_sealed) = match &loaded.last_block {
+        Some(b) => {
+            (b.next_account_id, convert::fr_of(&b.info.new_root).map_err(|e| damaged("blocks", e))?, b.info.number)
+        }
+        None => (0, genesis_root(), 0),
+    };
+    let spec_state = State::from_parts(accounts, next_id).map_err(|e| damaged("accounts", e))?;
+    let mut state = RefState::from_spec(&spec_state);
+    let root = state.root();
+    if root != want_root {
+        return Err(damaged(
+            "accounts",
+            format!("their root {root} is not block {last_sealed}'s state root {want_root}"),
+        ));
+    }
+    state.take_changed();
+    let now = unix_now();
+    let mut keeper = StateKeeper::new(state, config, last_sealed + 1, false);
+    let mut pending_serials = VecDeque::new();
+    for p in &loaded.pending_priority {
+        keeper.push_priority(convert::priority_of(&p.op).map_err(|e| damaged("priority", e))?, now);
+        pending_serials.push_back(p.serial_id);
+    }
+    let mut dropped = Vec::new();
+    for rec in &loaded.queued {
+        let tx = convert::tx_of(&rec.tx).map_err(|e| damaged("txs", e))?;
+        let hash = tx.hash();
+        if let Err(refusal) = keeper.submit(tx, now) {
+            dropped.push((hash, dropped_status(&refusal)));
+        }
+    }
+    if !dropped.is_empty() {
+        store.drop_queued(&dropped)?;
+    }
+    Ok(Core { keeper, last_sealed, pending_serials, next_serial: loaded.next_serial, next_seq: loaded.next_seq })
+}
+
+fn dropped_status(refusal: &Refusal) -> TxStatus {
+    match refusal {
+        Refusal::Rule(r) => TxStatus::Dropped { rule: r.rule.id().to_string(), message: r.detail.clone() },
+        Refusal::Bound(b) => TxStatus::Dropped { rule: "mempool.bound".into(), message: b.to_string() },
+    }
+}
+
+struct Sequencer {
+    core: Core,
+    store: std::sync::Arc<Store>,
+    /// Set when a store write failed: every later request is answered with it.
+    poisoned: Option<String>,
+}
+
+impl Sequencer {
+    fn run(mut self, rx: Receiver<Request>) {
+        loop {
+            let first = match rx.recv_timeout(TICK) {
+                Ok(r) => Some(r),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => return,
+            };
+            let mut group: Vec<Request> = first.into_iter().collect();
+            while group.len() < MAX_GROUP {
+                match rx.try_recv() {
+                    Ok(r) => group.push(r),
+                    Err(_) => break,
+                }
+            }
+            let stop = group.iter().any(|r| matches!(r, Request::Stop));
+            self.serve(group);
+            if stop {
+                return;
+            }
+        }
+    }
+
+    fn serve(&mut self, group: Vec<Request>) {
+        let now = unix_now();
+        let mut answers = Vec::new();
+        let mut reads = Vec::new();
+        let mut seals = Vec::new();
+        let mut accepted: Vec<([u8; 32], TxRecord)> = Vec::new();
+        for req in group {
+            match req {
+                Request::Submit { txs, atomic, reply } => {
+                    if let Some(p) = &self.poisoned {
+                        let _ = reply.send(Err(SubmitError::Unavailable(p.clone())));
+                        continue;
+                    }
+                    let result = self.submit(txs, atomic, now, &mut accepted);
+                    answers.push((reply, result));
+                }
+                Request::Priority { rec, op, reply } => {
+                    let _ = reply.send(self.priority(rec, op, now));
+                }
+                Request::Seal { reply } => seals.push(reply),
+                Request::Read(f) => reads.push(f),
+                Request::Stop => {}
+            }
+        }
+        if !accepted.is_empty() {
+            if let Err(e) = self.store.accept(&accepted, self.core.next_seq) {
+                self.poisoned = Some(format!("the store failed; restart the node: {e}"));
+            }
+        }
+        for (reply, result) in answers {
+            let result = match &self.poisoned {
+                Some(p) => Err(SubmitError::Unavailable(p.clone())),
+                None => result,
+            };
+            let _ = reply.send(result);
+        }
+        for f in reads {
+            f(&mut self.core);
+        }
+        let forced = !seals.is_empty();
+        let sealed = if self.poisoned.is_none() && (forced || self.core.keeper.should_seal(now)) {
+            self.seal(now)
+        } else {
+            Ok(None)
+        };
+        let sealed = sealed.inspect_err(|e| self.poisoned = Some(e.clone()));
+        for reply in seals {
+            let _ = reply.send(match &self.poisoned {
+                Some(p) => Err(p.clone()),
+                None => sealed.clone(),
+            });
+        }
+    }
+
+    fn submit(
+        &mut self,
+        txs: Vec<(Tx, TxJson, bool)>,
+        atomic: bool,
+        now: u64,
+        accepted: &mut Vec<([u8; 32], TxRecord)>,
+    ) -> Result<Vec<Receipt>, SubmitError> {
+        let keeper = &mut self.core.keeper;
+        let (checked, jsons): (Vec<(Tx, bool)>, Vec<TxJson>) =
+            txs.into_iter().map(|(tx, json, ok)| ((tx, ok), json)).unzip();
+        let receipts = if atomic {
+            keeper.submit_all(checked, now).map_err(|(index, refusal)| SubmitError::Refused { index, refusal })?
+        } else {
+            let mut out = Vec::new();
+            for (index, (tx, ok)) in checked.into_iter().enumerate() {
+                // One at a time: `submitTx` sends one.
+                out.push(
+                    keeper.submit_verified(tx, ok, now).map_err(|refusal| SubmitError::Refused { index, refusal })?,
+                );
+            }
+            out
+        };
+        for (r, tx) in receipts.iter().zip(jsons) {
+            accepted.push((r.tx_hash, TxRecord { seq: self.core.next_seq, tx, status: TxStatus::Queued }));
+            self.core.next_seq += 1;
+        }
+        Ok(receipts)
+    }
+
+    fn priority(&mut self, rec: PriorityRecord, op: PriorityOp, now: u64) -> Result<bool, String> {
+        let expected = self.core.next_serial;
+        if rec.serial_id < expected {
+            return Ok(false);
+        }
+        if rec.serial_id > expected {
+            return Err(format!("priority operation {} arrived before {expected}", rec.serial_id));
+        }
+        if let Some(p) = &self.poisoned {
+            return Err(p.clone());
+        }
+        match self.store.add_priority(&rec) {
+            Ok(_) => {}
+            Err(e) => {
+                let msg = format!("the store failed; restart the node: {e}");
+                self.poisoned = Some(msg.clone());
+                return Err(msg);
+            }
+        }
+        self.core.keeper.push_priority(op, now);
+        self.core.pending_serials.push_back(rec.serial_id);
+        self.core.next_serial += 1;
+        Ok(true)
+    }
+
+    /// Seals a block if anything can go in one, and stores it with its effects.
+    fn seal(&mut self, now: u64) -> Result<Option<u32>, String> {
+        let core = &mut self.core;
+        if core.keeper.executable(now) == 0 && core.keeper.pending_priority() == 0 {
+            return Ok(None);
+        }
+        let (block, dropped) = core.keeper.seal(now).map_err(|r| format!("sealing failed: {r}"))?;
+        let number = block.context.block_number;
+        let priority_count = block.ops.iter().filter(|op| matches!(op, Op::Deposit(_) | Op::FullExit(_))).count();
+        let priority_ops: Vec<u64> = core.pending_serials.drain(..priority_count).collect();
+        let state = core.keeper.state();
+        let accounts: Vec<_> = state
+            .take_changed()
+            .into_iter()
+            .filter_map(|id| state.account(id).map(|a| convert::account(id, &a.to_spec())))
+            .collect();
+        let record = BlockRecord {
+            info: BlockInfo {
+                number,
+                chunks: block.chunks as u16,
+                timestamp: block.context.timestamp,
+                new_root: convert::fr_dec(&block.new_root),
+                txs: block.tx_hashes.iter().map(hash_hex).collect(),
+                priority_ops,
+                stage: BlockStage::Sealed,
+            },
+            fee_account: block.context.fee_account,
+            next_account_id: state.next_account_id(),
+            ops: block.ops.iter().map(convert::op).collect(),
+        };
+        let dropped: Vec<_> =
+            dropped.iter().map(|d| (d.tx_hash, dropped_status(&Refusal::Rule(d.rejection.clone())))).collect();
+        self.store
+            .seal(&SealWrite { block: &record, accounts: &accounts, dropped: &dropped })
+            .map_err(|e| format!("the store failed; restart the node: {e}"))?;
+        core.last_sealed = number;
+        Ok(Some(number))
+    }
+}

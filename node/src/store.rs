@@ -1,0 +1,344 @@
+//! The embedded store: redb, one file. Every write is one redb transaction committed with
+//! `Durability::Immediate` (fsync) before its caller answers anyone; the sequencer groups the
+//! writes of concurrent submissions into one (group commit). Readers run in parallel with the
+//! writer on redb's snapshots.
+//!
+//! Values are JSON of the API's own types (a record is what the API answers, plus bookkeeping):
+//! slower than a binary encoding, but a store an operator can inspect, and one encoding fewer.
+//!
+//! Tables:
+//! - `meta`: the store's [`Identity`] (the chain and contract it belongs to), the next sequence
+//!   number and the next priority serial id.
+//! - `txs`: hash → [`TxRecord`] (every accepted transaction, its status).
+//! - `queue`: sequence number → hash, the accepted transactions not yet in a block, in order.
+//! - `blocks`: number → [`BlockRecord`].
+//! - `accounts`: id → the account after the last sealed block (the committed state: a restart
+//!   loads it, checked against the last block's root, and never replays blocks).
+//! - `history`: (id, block) → the account after that block (for the verified view).
+//! - `priority`: serial id → [`PriorityRecord`] (each request once, keyed by its serial id).
+
+use std::path::Path;
+
+use redb::{Database, Durability, ReadableDatabase, ReadableTable, TableDefinition};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use zkrollup_api::{AccountState, BlockInfo, PriorityOpJson, TxJson, TxStatus};
+use zkrollup_conformance::wire::{AccountJson, OpJson};
+
+const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+const TXS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("txs");
+const QUEUE: TableDefinition<u64, &[u8]> = TableDefinition::new("queue");
+const BLOCKS: TableDefinition<u32, &[u8]> = TableDefinition::new("blocks");
+const ACCOUNTS: TableDefinition<u32, &[u8]> = TableDefinition::new("accounts");
+const HISTORY: TableDefinition<(u32, u32), &[u8]> = TableDefinition::new("history");
+const PRIORITY: TableDefinition<u64, &[u8]> = TableDefinition::new("priority");
+
+/// The layout version of the store; a store of another is refused.
+pub const STORE_FORMAT: u32 = 1;
+
+/// What a store belongs to: a node refuses a store of another chain, contract or block size.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Identity {
+    /// [`STORE_FORMAT`] when written.
+    pub format: u32,
+    /// The L1 chain id.
+    pub chain_id: u64,
+    /// The rollup contract, `0x`-hex.
+    pub rollup: String,
+    /// The block size the node seals.
+    pub block_chunks: u16,
+}
+
+/// An accepted transaction.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct TxRecord {
+    /// Its place in the order of acceptance.
+    pub seq: u64,
+    /// The transaction as submitted.
+    pub tx: TxJson,
+    /// Where it is.
+    pub status: TxStatus,
+}
+
+/// A sealed block: what the API tells of it, and what the later stages need.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct BlockRecord {
+    pub info: BlockInfo,
+    pub fee_account: u32,
+    /// The id the next new account gets, after the block.
+    pub next_account_id: u32,
+    pub ops: Vec<OpJson>,
+}
+
+/// A priority operation seen on L1.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct PriorityRecord {
+    pub serial_id: u64,
+    pub op: PriorityOpJson,
+    /// The block that includes it, once sealed.
+    pub block: Option<u32>,
+}
+
+/// What a restart needs, read in one snapshot.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// The committed state's accounts, by increasing id.
+    pub accounts: Vec<AccountJson>,
+    /// The last sealed block, if any.
+    pub last_block: Option<BlockRecord>,
+    /// Priority operations not yet in a block, by serial id.
+    pub pending_priority: Vec<PriorityRecord>,
+    /// Accepted transactions not yet in a block, in the order of acceptance.
+    pub queued: Vec<TxRecord>,
+    /// The next sequence number to hand out.
+    pub next_seq: u64,
+    /// The serial id the next priority operation must carry.
+    pub next_serial: u64,
+}
+
+/// A store failure. Corruption is reported by redb (checksums) and named as such.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the store at {path} is in use by another process (one node per store)")]
+    Locked { path: String },
+    #[error("the store belongs to {found:?}, not to {asked:?}: start the node on its own store, or a new directory")]
+    OtherChain { found: Identity, asked: Identity },
+    #[error("the store's {what} is damaged: {detail}")]
+    Damaged { what: &'static str, detail: String },
+    #[error("store: {0}")]
+    Db(#[from] redb::Error),
+}
+
+fn db_err(e: impl Into<redb::Error>) -> StoreError {
+    StoreError::Db(e.into())
+}
+
+fn encode<T: Serialize>(v: &T) -> Vec<u8> {
+    serde_json::to_vec(v).expect("records are plain data")
+}
+
+fn decode<T: DeserializeOwned>(what: &'static str, bytes: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|e| StoreError::Damaged { what, detail: e.to_string() })
+}
+
+/// The node's store.
+pub struct Store {
+    db: Database,
+}
+
+/// What a sealed block changes in the store, written in one transaction.
+pub struct SealWrite<'a> {
+    pub block: &'a BlockRecord,
+    /// The accounts the block changed, as they are after it.
+    pub accounts: &'a [AccountJson],
+    /// Transactions dropped while building it, with their status.
+    pub dropped: &'a [([u8; 32], TxStatus)],
+}
+
+impl Store {
+    /// Opens the store at `path` (created if missing) for `identity`; a store of another chain,
+    /// contract, block size or format is refused.
+    pub fn open(path: &Path, identity: &Identity) -> Result<Store, StoreError> {
+        let db = Database::create(path).map_err(|e| match e {
+            redb::DatabaseError::DatabaseAlreadyOpen => StoreError::Locked { path: path.display().to_string() },
+            redb::DatabaseError::Storage(redb::StorageError::Corrupted(detail)) => {
+                StoreError::Damaged { what: "file", detail }
+            }
+            e => db_err(e),
+        })?;
+        let store = Store { db };
+        let w = store.db.begin_write().map_err(db_err)?;
+        {
+            let mut meta = w.open_table(META).map_err(db_err)?;
+            let found = meta.get("identity").map_err(db_err)?.map(|v| decode::<Identity>("identity", v.value()));
+            match found {
+                Some(found) => {
+                    let found = found?;
+                    if &found != identity {
+                        return Err(StoreError::OtherChain { found, asked: identity.clone() });
+                    }
+                }
+                None => {
+                    meta.insert("identity", encode(identity).as_slice()).map_err(db_err)?;
+                }
+            }
+            // Every table exists from the first open, so readers never find one missing.
+            w.open_table(TXS).map_err(db_err)?;
+            w.open_table(QUEUE).map_err(db_err)?;
+            w.open_table(BLOCKS).map_err(db_err)?;
+            w.open_table(ACCOUNTS).map_err(db_err)?;
+            w.open_table(HISTORY).map_err(db_err)?;
+            w.open_table(PRIORITY).map_err(db_err)?;
+        }
+        w.commit().map_err(db_err)?;
+        Ok(store)
+    }
+
+    /// Everything a restart needs.
+    pub fn load(&self) -> Result<Loaded, StoreError> {
+        let r = self.db.begin_read().map_err(db_err)?;
+        let mut out = Loaded::default();
+        for e in r.open_table(ACCOUNTS).map_err(db_err)?.iter().map_err(db_err)? {
+            let (_, v) = e.map_err(db_err)?;
+            out.accounts.push(decode("account", v.value())?);
+        }
+        if let Some(e) = r.open_table(BLOCKS).map_err(db_err)?.last().map_err(db_err)? {
+            out.last_block = Some(decode("block", e.1.value())?);
+        }
+        for e in r.open_table(PRIORITY).map_err(db_err)?.iter().map_err(db_err)? {
+            let rec: PriorityRecord = decode("priority operation", e.map_err(db_err)?.1.value())?;
+            if rec.block.is_none() {
+                out.pending_priority.push(rec);
+            }
+        }
+        let txs = r.open_table(TXS).map_err(db_err)?;
+        for e in r.open_table(QUEUE).map_err(db_err)?.iter().map_err(db_err)? {
+            let (_, hash) = e.map_err(db_err)?;
+            let Some(v) = txs.get(hash.value()).map_err(db_err)? else {
+                return Err(StoreError::Damaged { what: "queue", detail: "a queued hash with no transaction".into() });
+            };
+            out.queued.push(decode("transaction", v.value())?);
+        }
+        let meta = r.open_table(META).map_err(db_err)?;
+        for (key, field) in [("next_seq", &mut out.next_seq), ("next_serial", &mut out.next_serial)] {
+            if let Some(v) = meta.get(key).map_err(db_err)? {
+                *field = decode("meta", v.value())?;
+            }
+        }
+        Ok(out)
+    }
+
+    fn write(&self, f: impl FnOnce(&redb::WriteTransaction) -> Result<(), StoreError>) -> Result<(), StoreError> {
+        let mut w = self.db.begin_write().map_err(db_err)?;
+        w.set_durability(Durability::Immediate).map_err(db_err)?;
+        f(&w)?;
+        w.commit().map_err(db_err)
+    }
+
+    /// Records accepted transactions (one group) as queued; durable on return.
+    pub fn accept(&self, txs: &[([u8; 32], TxRecord)], next_seq: u64) -> Result<(), StoreError> {
+        self.write(|w| {
+            let mut t = w.open_table(TXS).map_err(db_err)?;
+            let mut q = w.open_table(QUEUE).map_err(db_err)?;
+            for (hash, rec) in txs {
+                t.insert(hash.as_slice(), encode(rec).as_slice()).map_err(db_err)?;
+                q.insert(rec.seq, hash.as_slice()).map_err(db_err)?;
+            }
+            w.open_table(META).map_err(db_err)?.insert("next_seq", encode(&next_seq).as_slice()).map_err(db_err)?;
+            Ok(())
+        })
+    }
+
+    /// Records a priority operation if its serial id is new; whether it was.
+    pub fn add_priority(&self, rec: &PriorityRecord) -> Result<bool, StoreError> {
+        let mut new = false;
+        self.write(|w| {
+            let mut t = w.open_table(PRIORITY).map_err(db_err)?;
+            if t.get(rec.serial_id).map_err(db_err)?.is_none() {
+                t.insert(rec.serial_id, encode(rec).as_slice()).map_err(db_err)?;
+                let next = rec.serial_id + 1;
+                w.open_table(META).map_err(db_err)?.insert("next_serial", encode(&next).as_slice()).map_err(db_err)?;
+                new = true;
+            }
+            Ok(())
+        })?;
+        Ok(new)
+    }
+
+    /// Records a sealed block and everything it changes, in one transaction.
+    pub fn seal(&self, s: &SealWrite<'_>) -> Result<(), StoreError> {
+        let n = s.block.info.number;
+        self.write(|w| {
+            w.open_table(BLOCKS).map_err(db_err)?.insert(n, encode(s.block).as_slice()).map_err(db_err)?;
+            let in_block =
+                s.block.info.txs.iter().filter_map(|h| parse_hash(h)).map(|h| (h, TxStatus::InBlock { block: n }));
+            set_status(w, in_block.chain(s.dropped.iter().cloned()))?;
+            let mut accounts = w.open_table(ACCOUNTS).map_err(db_err)?;
+            let mut history = w.open_table(HISTORY).map_err(db_err)?;
+            for a in s.accounts {
+                let v = encode(a);
+                accounts.insert(a.id, v.as_slice()).map_err(db_err)?;
+                history.insert((a.id, n), v.as_slice()).map_err(db_err)?;
+            }
+            let mut priority = w.open_table(PRIORITY).map_err(db_err)?;
+            for &serial in &s.block.info.priority_ops {
+                let mut rec: PriorityRecord = match priority.get(serial).map_err(db_err)? {
+                    Some(v) => decode("priority operation", v.value())?,
+                    None => return Err(StoreError::Damaged { what: "priority", detail: format!("serial {serial}") }),
+                };
+                rec.block = Some(n);
+                priority.insert(serial, encode(&rec).as_slice()).map_err(db_err)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Marks queued transactions as dropped (they became invalid while the node was down).
+    pub fn drop_queued(&self, dropped: &[([u8; 32], TxStatus)]) -> Result<(), StoreError> {
+        self.write(|w| set_status(w, dropped.iter().cloned()))
+    }
+
+    /// A transaction the node accepted.
+    pub fn tx(&self, hash: &[u8; 32]) -> Result<Option<TxRecord>, StoreError> {
+        self.get(TXS, hash.as_slice(), "transaction")
+    }
+
+    /// A sealed block.
+    pub fn block(&self, n: u32) -> Result<Option<BlockRecord>, StoreError> {
+        self.get(BLOCKS, n, "block")
+    }
+
+    /// A priority operation.
+    pub fn priority_op(&self, serial: u64) -> Result<Option<PriorityRecord>, StoreError> {
+        self.get(PRIORITY, serial, "priority operation")
+    }
+
+    /// Account `id` as it was after block `at` (the latest version at or before it).
+    pub fn account_at(&self, id: u32, at: u32) -> Result<Option<AccountState>, StoreError> {
+        let r = self.db.begin_read().map_err(db_err)?;
+        let t = r.open_table(HISTORY).map_err(db_err)?;
+        let Some(e) = t.range((id, 0)..=(id, at)).map_err(db_err)?.next_back() else { return Ok(None) };
+        let a: AccountJson = decode("account", e.map_err(db_err)?.1.value())?;
+        Ok(Some(AccountState { nonce: a.nonce, pubkey_hash: a.pubkey_hash, balances: a.balances }))
+    }
+
+    fn get<'k, K: redb::Key + 'static, T: DeserializeOwned>(
+        &self,
+        table: TableDefinition<K, &[u8]>,
+        key: impl std::borrow::Borrow<K::SelfType<'k>>,
+        what: &'static str,
+    ) -> Result<Option<T>, StoreError> {
+        let r = self.db.begin_read().map_err(db_err)?;
+        let t = r.open_table(table).map_err(db_err)?;
+        let v = t.get(key).map_err(db_err)?;
+        v.map(|v| decode(what, v.value())).transpose()
+    }
+}
+
+/// Sets the status of queued transactions, which leave the queue.
+fn set_status(w: &redb::WriteTransaction, items: impl Iterator<Item = ([u8; 32], TxStatus)>) -> Result<(), StoreError> {
+    let mut txs = w.open_table(TXS).map_err(db_err)?;
+    let mut queue = w.open_table(QUEUE).map_err(db_err)?;
+    for (hash, status) in items {
+        let mut rec: TxRecord = match txs.get(hash.as_slice()).map_err(db_err)? {
+            Some(v) => decode("transaction", v.value())?,
+            None => {
+                return Err(StoreError::Damaged { what: "txs", detail: format!("no transaction {}", hash_hex(&hash)) })
+            }
+        };
+        queue.remove(rec.seq).map_err(db_err)?;
+        rec.status = status;
+        txs.insert(hash.as_slice(), encode(&rec).as_slice()).map_err(db_err)?;
+    }
+    Ok(())
+}
+
+/// A `0x`-hex hash as stored in block records.
+pub fn hash_hex(h: &[u8; 32]) -> String {
+    format!("0x{}", hex::encode(h))
+}
+
+/// The bytes of a `0x`-hex hash; `None` if it is not one.
+pub fn parse_hash(s: &str) -> Option<[u8; 32]> {
+    let b = hex::decode(s.strip_prefix("0x")?).ok()?;
+    b.try_into().ok()
+}

@@ -1,0 +1,316 @@
+//! The node through its HTTP API on loopback: transactions accepted durably, blocks sealed and
+//! checked against the spec's own replay of the same inputs, a restart that resumes from the
+//! store, and one test per kind of bad request.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+use jsonrpsee::core::client::{ClientT, Error as ClientError};
+use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
+use jsonrpsee::rpc_params;
+use serde_json::{json, Value};
+use zkrollup_api::error::{data_of, MEMPOOL_BOUND, RULE_BROKEN};
+use zkrollup_api::{AccountRef, BlockInfo, RollupApiClient, TxStatus};
+use zkrollup_conformance::wire::convert;
+use zkrollup_node::store::StoreError;
+use zkrollup_node::{Node, NodeConfig, NodeError};
+use zkrollup_spec::block::{apply_block, BlockInput, BlockParams};
+use zkrollup_spec::state::State;
+use zkrollup_spec::testkit::{self, user, TEST_DOMAIN};
+use zkrollup_spec::transition::{BlockContext, DepositRequest, PriorityOp};
+use zkrollup_spec::tx::{ChangePubKeyAuth, Tx};
+
+const OPERATOR: u32 = 9;
+
+fn config() -> NodeConfig {
+    NodeConfig {
+        block_chunks: 8,
+        // Blocks are sealed when full or when the test asks.
+        seal_timeout: Duration::from_secs(3600),
+        ..NodeConfig::dev(TEST_DOMAIN.chain_id, TEST_DOMAIN.contract)
+    }
+}
+
+async fn start(dir: &std::path::Path) -> (Node, HttpClient, SocketAddr, jsonrpsee::server::ServerHandle) {
+    let node = Node::open(dir, config()).expect("node opens");
+    let (addr, handle) = node.serve("127.0.0.1:0".parse().unwrap()).await.expect("serves");
+    let client =
+        HttpClientBuilder::default().request_timeout(Duration::from_secs(30)).build(format!("http://{addr}")).unwrap();
+    (node, client, addr, handle)
+}
+
+fn deposit(i: u32, token: u16, amount: u128) -> PriorityOp {
+    let a = user(i).address;
+    PriorityOp::Deposit(DepositRequest { from: a, to: a, token, amount })
+}
+
+/// Seals until nothing waits; the blocks sealed.
+async fn seal_all(node: &Node) -> Vec<u32> {
+    let mut out = Vec::new();
+    while let Some(n) = node.seal().await.expect("seals") {
+        out.push(n);
+        assert!(out.len() < 100, "sealing does not converge");
+    }
+    out
+}
+
+fn call_error(e: ClientError) -> jsonrpsee::types::ErrorObjectOwned {
+    match e {
+        ClientError::Call(e) => e,
+        e => panic!("expected a JSON-RPC error, got {e}"),
+    }
+}
+
+/// Replays every sealed block on the spec's state machine, from the node's block records and
+/// the inputs the test sent, and checks each root. The spec is the independent implementation.
+async fn replay_on_spec(client: &HttpClient, priority: &[PriorityOp], txs: &[Tx]) -> State {
+    let status = client.status().await.unwrap();
+    let mut state = State::new();
+    for n in 1..=status.last_sealed {
+        let b: BlockInfo = client.get_block(n).await.unwrap().expect("sealed blocks exist");
+        // The keeper places priority operations first, then transactions.
+        let mut inputs: Vec<BlockInput> =
+            b.priority_ops.iter().map(|&s| BlockInput::Priority(priority[s as usize].clone())).collect();
+        for h in &b.txs {
+            let tx = txs.iter().find(|t| convert::hex_of(&t.hash()) == *h).expect("a transaction the test sent");
+            inputs.push(BlockInput::Tx(tx.clone()));
+        }
+        let context = BlockContext { block_number: n, fee_account: 0, timestamp: b.timestamp };
+        apply_block(&mut state, &BlockParams { context, chunks: b.chunks as usize }, &inputs)
+            .unwrap_or_else(|r| panic!("block {n}: the spec refuses what the node sealed: {r}"));
+        assert_eq!(convert::fr_dec(&state.root()), b.new_root, "block {n}: the node's root is not the spec's");
+    }
+    state
+}
+
+async fn assert_accounts_match(client: &HttpClient, spec: &State) {
+    for (id, a) in spec.accounts() {
+        let info = client.get_account(AccountRef::Id(id)).await.unwrap().expect("the node has the account");
+        let want = convert::account(id, a);
+        assert_eq!(info.address, want.address);
+        assert_eq!(info.committed.nonce, want.nonce, "account {id}");
+        assert_eq!(info.committed.pubkey_hash, want.pubkey_hash, "account {id}");
+        assert_eq!(info.committed.balances, want.balances, "account {id}");
+        let by_address = client.get_account(AccountRef::Address(want.address.clone())).await.unwrap();
+        assert_eq!(by_address.map(|i| i.id), Some(id));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transactions_through_the_api_agree_with_the_spec_and_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let (node, client, _, handle) = start(dir.path()).await;
+
+    // Deposits from L1 (the operator's fee account first), handed to the node by serial id.
+    let priority =
+        vec![deposit(OPERATOR, 0, 1), deposit(0, 0, 1_000_000), deposit(1, 0, 500_000), deposit(1, 1, 7_000)];
+    for (serial, op) in priority.iter().enumerate() {
+        assert!(node.priority(serial as u64, op.clone()).await.unwrap());
+    }
+    // The same serial id again is applied once.
+    assert!(!node.priority(1, priority[1].clone()).await.unwrap());
+    seal_all(&node).await;
+    let op = client.get_priority_op(2).await.unwrap().expect("seen");
+    assert!(op.block.is_some(), "deposit 2 is in a block");
+
+    // Keys, then transfers to an existing and to a new account, a batch and a withdrawal.
+    let (u0, u1) = (user(0), user(1));
+    let mut sent: Vec<Tx> = Vec::new();
+    for (u, id) in [(&u0, 1), (&u1, 2)] {
+        let tx = testkit::change_pubkey(u, id, 0, 0, 0, ChangePubKeyAuth::Onchain);
+        let r = client.submit_tx(convert::tx(&tx)).await.expect("ChangePubKey accepted");
+        assert_eq!((r.account_id, r.nonce), (id, 0));
+        assert_eq!(r.hash, convert::hex_of(&tx.hash()));
+        sent.push(tx);
+    }
+    seal_all(&node).await;
+    let to_new = user(50).address;
+    let singles =
+        [testkit::transfer(&u0, 1, u1.address, 0, 1_000, 10, 1), testkit::transfer(&u0, 1, to_new, 0, 2_000, 10, 2)];
+    for tx in &singles {
+        client.submit_tx(convert::tx(tx)).await.expect("transfer accepted");
+        sent.push(tx.clone());
+    }
+    // Not enough waits to fill a block yet.
+    let queued = client.get_tx(convert::hex_of(&singles[0].hash())).await.unwrap().unwrap();
+    assert_eq!(queued.status, TxStatus::Queued);
+    let batch = vec![
+        testkit::transfer(&u1, 2, u0.address, 1, 300, 1, 1),
+        testkit::withdraw(&u1, 2, u1.address, 0, 5_000, 10, 2),
+    ];
+    let receipts = client.submit_batch(batch.iter().map(convert::tx).collect()).await.expect("batch accepted");
+    assert_eq!(receipts.len(), 2);
+    sent.extend(batch);
+    let info = client.get_account(AccountRef::Id(1)).await.unwrap().unwrap();
+    assert_eq!(info.next_nonce, 3, "two queued transactions count towards the next nonce");
+    seal_all(&node).await;
+    for tx in &sent {
+        let info = client.get_tx(convert::hex_of(&tx.hash())).await.unwrap().expect("accepted");
+        assert!(matches!(info.status, TxStatus::InBlock { .. }), "{:?}", info.status);
+    }
+    let spec = replay_on_spec(&client, &priority, &sent).await;
+    assert_accounts_match(&client, &spec).await;
+
+    // One more transfer stays queued across the restart.
+    let late = testkit::transfer(&u0, 1, u1.address, 0, 77, 10, 3);
+    client.submit_tx(convert::tx(&late)).await.unwrap();
+    sent.push(late.clone());
+    let before = client.status().await.unwrap();
+    handle.stop().unwrap();
+    node.shutdown();
+
+    let (node, client, _, _handle) = start(dir.path()).await;
+    let after = client.status().await.unwrap();
+    assert_eq!(after, before, "the restarted node resumes where it stopped");
+    assert!(!node.priority(0, priority[0].clone()).await.unwrap(), "a served request is not applied again");
+    let err = node.priority(priority.len() as u64 + 1, priority[0].clone()).await.unwrap_err();
+    assert!(err.contains("arrived before"), "{err}");
+    assert_eq!(client.get_tx(convert::hex_of(&late.hash())).await.unwrap().unwrap().status, TxStatus::Queued);
+    assert_accounts_match(&client, &spec).await;
+    seal_all(&node).await;
+    let spec = replay_on_spec(&client, &priority, &sent).await;
+    assert_accounts_match(&client, &spec).await;
+    assert_eq!(client.version().await.unwrap().api, zkrollup_api::API_VERSION);
+    let contracts = client.contracts().await.unwrap();
+    assert_eq!((contracts.chain_id, contracts.rollup), (TEST_DOMAIN.chain_id, TEST_DOMAIN.contract.to_string()));
+}
+
+/// A raw HTTP/1.1 POST (the typed client cannot send malformed requests): the status code and
+/// the body.
+fn post(addr: SocketAddr, body: &[u8]) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let head = format!(
+        "POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    // The server may answer before reading an oversized body, and close.
+    let _ = s.write_all(body);
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    let status = out.split_whitespace().nth(1).and_then(|c| c.parse().ok()).expect("an HTTP status line");
+    let body = out.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    (status, body)
+}
+
+fn error_code(body: &str) -> i64 {
+    let v: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"));
+    v["error"]["code"].as_i64().unwrap_or_else(|| panic!("no error in {body}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_kind_of_bad_request_gets_its_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let (node, client, addr, _handle) = start(dir.path()).await;
+    for (serial, op) in [deposit(OPERATOR, 0, 1), deposit(0, 0, 1_000_000)].into_iter().enumerate() {
+        node.priority(serial as u64, op).await.unwrap();
+    }
+    seal_all(&node).await;
+    let u0 = user(0);
+    client.submit_tx(convert::tx(&testkit::change_pubkey(&u0, 1, 0, 0, 0, ChangePubKeyAuth::Onchain))).await.unwrap();
+    seal_all(&node).await;
+    let good = testkit::transfer(&u0, 1, user(1).address, 0, 100, 1, 1);
+
+    // Not JSON; not JSON-RPC; an unknown method; a field of the wrong type.
+    let (_, body) = post(addr, b"{\"jsonrpc\": \"2.0\", \"method\": ");
+    assert_eq!(error_code(&body), -32700, "parse error");
+    let (_, body) = post(addr, br#"{"jsonrpc":"2.0","id":1}"#);
+    assert_eq!(error_code(&body), -32600, "invalid request");
+    let (_, body) = post(addr, br#"{"jsonrpc":"2.0","id":1,"method":"zkr_noSuchMethod","params":[]}"#);
+    assert_eq!(error_code(&body), -32601, "unknown method");
+    let mut wrong = serde_json::to_value(convert::tx(&good)).unwrap();
+    wrong["nonce"] = json!("one");
+    let req = json!({"jsonrpc": "2.0", "id": 1, "method": "zkr_submitTx", "params": [wrong]});
+    let (_, body) = post(addr, req.to_string().as_bytes());
+    assert_eq!(error_code(&body), -32602, "wrong type: {body}");
+    assert!(body.contains("nonce") || body.contains("string"), "the error says what is wrong: {body}");
+
+    // A value that parses as JSON but not as a transaction names its field.
+    let mut bad_point = convert::tx(&good);
+    if let zkrollup_conformance::wire::TxJson::Transfer { signature, .. } = &mut bad_point {
+        signature.s = "not a number".into();
+    }
+    let e = call_error(client.submit_tx(bad_point).await.unwrap_err());
+    assert_eq!(e.code(), -32602);
+    assert_eq!(data_of(&e).and_then(|d| d.field).as_deref(), Some("tx"));
+
+    // An oversized body; a JSON-RPC batch longer than allowed; a submitBatch too long.
+    let huge = vec![b' '; config().api.max_request_bytes as usize + 1];
+    let (status, body) = post(addr, &huge);
+    assert!(status == 413 || error_code(&body) == -32007, "oversized: {status} {body}");
+    let calls: Vec<Value> = (0..=config().api.max_batch_calls)
+        .map(|i| json!({"jsonrpc": "2.0", "id": i, "method": "zkr_version"}))
+        .collect();
+    let (_, body) = post(addr, serde_json::to_string(&calls).unwrap().as_bytes());
+    assert_eq!(error_code(&body), -32010, "batch too long: {body}");
+    let too_many = vec![convert::tx(&good); config().api.max_batch_txs + 1];
+    let e = call_error(client.submit_batch(too_many).await.unwrap_err());
+    assert_eq!((e.code(), data_of(&e).and_then(|d| d.field)), (-32602, Some("txs".into())));
+
+    // Protocol refusals carry the spec's rule id; mempool bounds name the bound.
+    let rule_of = |e: ClientError| {
+        let e = call_error(e);
+        assert_eq!(e.code(), RULE_BROKEN, "{e}");
+        data_of(&e).and_then(|d| d.rule).expect("a rule id")
+    };
+    let forged = testkit::transfer(&user(1), 1, user(1).address, 0, 100, 1, 1);
+    assert_eq!(rule_of(client.submit_tx(convert::tx(&forged)).await.unwrap_err()), "tx.signer_not_account_key");
+    let mut bad_sig = good.clone();
+    if let Tx::Transfer(t) = &mut bad_sig {
+        t.amount = testkit::amount(101);
+    }
+    assert_eq!(rule_of(client.submit_tx(convert::tx(&bad_sig)).await.unwrap_err()), "tx.bad_signature");
+    let missing = testkit::transfer(&u0, 77, user(1).address, 0, 100, 1, 0);
+    assert_eq!(rule_of(client.submit_tx(convert::tx(&missing)).await.unwrap_err()), "tx.account_missing");
+    let used = testkit::transfer(&u0, 1, user(1).address, 0, 100, 1, 0);
+    assert_eq!(rule_of(client.submit_tx(convert::tx(&used)).await.unwrap_err()), "tx.nonce_mismatch");
+    let far = testkit::transfer(&u0, 1, user(1).address, 0, 100, 1, 1 + config().limits.max_nonce_gap + 1);
+    let e = call_error(client.submit_tx(convert::tx(&far)).await.unwrap_err());
+    assert_eq!((e.code(), data_of(&e).and_then(|d| d.bound)), (MEMPOOL_BOUND, Some("nonce_gap".into())));
+
+    // A batch is all or nothing: its second transaction is refused, so the first is not queued.
+    let batch = vec![convert::tx(&good), convert::tx(&bad_sig)];
+    let e = call_error(client.submit_batch(batch).await.unwrap_err());
+    assert_eq!(data_of(&e).map(|d| (d.rule, d.index)), Some((Some("tx.bad_signature".into()), Some(1))));
+    assert_eq!(client.get_tx(convert::hex_of(&good.hash())).await.unwrap(), None);
+    assert_eq!(client.get_account(AccountRef::Id(1)).await.unwrap().unwrap().next_nonce, 1);
+    client.submit_tx(convert::tx(&good)).await.expect("the same transaction alone is accepted");
+
+    // Lookups of what does not exist answer null; a malformed hash or address is invalid params.
+    assert_eq!(client.get_block(999).await.unwrap(), None);
+    assert_eq!(client.get_priority_op(999).await.unwrap(), None);
+    assert_eq!(client.get_account(AccountRef::Id(12345)).await.unwrap(), None);
+    assert_eq!(call_error(client.get_tx("0x12".into()).await.unwrap_err()).code(), -32602);
+    let e = call_error(client.get_account(AccountRef::Address("0xzz".into())).await.unwrap_err());
+    assert_eq!(e.code(), -32602);
+    let e = call_error(client.estimate_fee(zkrollup_api::TxKind::Transfer, 9).await.unwrap_err());
+    assert_eq!(e.code(), -32602, "no price for token 9");
+    let fee = client.estimate_fee(zkrollup_api::TxKind::Transfer, 0).await.unwrap();
+    assert_eq!(fee.fee, "2000", "2 chunks at 1,000 per chunk");
+    let _: Value = client.request("zkr_version", rpc_params![]).await.unwrap();
+}
+
+#[test]
+fn a_store_of_another_chain_or_in_use_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = Node::open(dir.path(), config()).unwrap();
+    match Node::open(dir.path(), config()) {
+        Err(NodeError::Store(StoreError::Locked { .. })) => {}
+        other => panic!("a second node on one store: {:?}", other.err()),
+    }
+    node.shutdown();
+    let other_chain = NodeConfig { chain_id: 1, ..config() };
+    match Node::open(dir.path(), other_chain) {
+        Err(NodeError::Store(e @ StoreError::OtherChain { .. })) => {
+            assert!(e.to_string().contains("chain_id: 1"), "{e}");
+        }
+        other => panic!("another chain's store: {:?}", other.err()),
+    }
+    let other_size = NodeConfig { block_chunks: 16, ..config() };
+    assert!(matches!(Node::open(dir.path(), other_size), Err(NodeError::Store(StoreError::OtherChain { .. }))));
+    let bad_size = NodeConfig { block_chunks: 12, ..config() };
+    assert!(matches!(Node::open(dir.path(), bad_size), Err(NodeError::BlockSize(12))));
+    Node::open(dir.path(), config()).expect("its own chain's store opens again").shutdown();
+}
