@@ -13,6 +13,7 @@ use zkrollup_circuits::block::{self as block_circuit, BlockCircuit};
 use zkrollup_circuits::exit::ExitCircuit;
 use zkrollup_circuits::groth16::{prove, Pk, INSECURE_SETUP_WARNING};
 use zkrollup_circuits::keys::{self, CircuitKind, Origin};
+use zkrollup_node::dev::{BLOCK_SETUP_SEED, EXIT_SETUP_SEED};
 use zkrollup_reference::state::RefState;
 use zkrollup_spec::exit::{check_exit, exit_witness};
 use zkrollup_spec::op::Op;
@@ -39,10 +40,6 @@ pub(crate) struct DemoArgs {
 }
 
 const OPERATOR: u32 = 9;
-/// The exit circuit's development setup seed (public, hence insecure: see the warning).
-const EXIT_SETUP_SEED: u64 = 0x5eed;
-/// The block circuit's development setup seed (as public).
-const BLOCK_SETUP_SEED: u64 = 0xb10c;
 const USERS: u32 = 4;
 
 pub(crate) fn run(args: &DemoArgs) -> Result<(), String> {

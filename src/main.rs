@@ -6,6 +6,7 @@ mod bench_circuits;
 mod bench_flood;
 mod bench_l1;
 mod demo;
+mod node;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -74,6 +75,8 @@ fn impl_help() -> String {
 enum Command {
     /// Run the end-to-end demo on embedded defaults.
     Demo(demo::DemoArgs),
+    /// Run the operator node: the JSON-RPC API, the store, proving, and the embedded L1.
+    Node(node::NodeArgs),
     /// Generate, check or measure the conformance vectors.
     Vectors {
         #[command(subcommand)]
@@ -102,6 +105,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo(args) => demo::run(&args),
+        Command::Node(args) => node::run(&args),
         Command::Bench(args) => bench::run(&args),
         Command::Vectors { action, dir } => vectors_command(action, &dir),
         Command::Conformance(args) => conformance(&args),

@@ -347,3 +347,57 @@ fn generate_removes_only_its_own_stale_files() {
     let o = run(&["vectors", "check", "--dir", d.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+#[test]
+fn node_help_states_every_default() {
+    let o = run(&["node", "--help"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let help = stdout(&o);
+    for default in [
+        "[default: target/zkrollup-node]",
+        "[default: 127.0.0.1:3030]",
+        "[default: 16]",
+        "[default: 5]",
+        "[default: target/zkrollup-keys",
+        "[default: 4]",
+        "[default: 0=1000 1=1]",
+        "[default: 64]",
+        "[default: 100000]",
+        "[default: 1048576]",
+        "[default: 100]",
+        "[default: 256]",
+        "[default: 0]",
+    ] {
+        assert!(help.contains(default), "`node --help` lacks {default}:\n{help}");
+    }
+}
+
+#[test]
+fn node_serves_then_stops_and_refuses_a_stale_store() {
+    let dir = temp_dir();
+    let keys = Path::new(env!("CARGO_TARGET_TMPDIR")).join("zkrollup-keys");
+    let data = dir.path().join("data");
+    let args = |extra: &[&str]| -> Vec<String> {
+        let mut a: Vec<String> = ["node", "--block-chunks", "8", "--listen", "127.0.0.1:0", "--run-for", "1"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        a.extend(["--keys".into(), keys.display().to_string(), "--data-dir".into(), data.display().to_string()]);
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    };
+    let run_node = |extra: &[&str]| {
+        let a = args(extra);
+        run_in(None, &a.iter().map(String::as_str).collect::<Vec<_>>(), Duration::from_secs(300))
+    };
+    let o = run_node(&[]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("listening on http://127.0.0.1:"), "{}", stdout(&o));
+    let o = run_node(&[]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--reset"), "the error says how to go on: {}", stderr(&o));
+    let o = run_node(&["--reset"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&["node", "--block-chunks", "12"]);
+    assert!(!o.status.success() && stderr(&o).contains("supported sizes"), "{}", stderr(&o));
+}

@@ -11,6 +11,8 @@
 //! wallet then follows its [`TxStatus`] through the block lifecycle.
 //!
 //! - [`types`]: requests and results.
+//! - [`HttpClient`]: the client over HTTP ([`HttpClientBuilder`]), on which the generated
+//!   [`RollupApiClient`] methods are called.
 //! - [`error`]: the error codes, and the data every refusal carries (the spec's rule id).
 
 pub mod error;
@@ -19,6 +21,7 @@ pub mod types;
 use jsonrpsee::core::RpcResult;
 use jsonrpsee::proc_macros::rpc;
 
+pub use jsonrpsee_http_client::{HttpClient, HttpClientBuilder};
 pub use types::*;
 pub use zkrollup_conformance::wire::{PriorityOpJson, TxJson};
 

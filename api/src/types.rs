@@ -208,6 +208,8 @@ pub struct FeeEstimate {
 pub struct NetworkStatus {
     /// The last block the node sealed (0: none yet).
     pub last_sealed: u32,
+    /// The last block whose proof the node has (not yet sent to L1).
+    pub last_proven_off_chain: u32,
     /// The last block committed on L1.
     pub last_committed: u32,
     /// The last block proven on L1.
@@ -218,6 +220,9 @@ pub struct NetworkStatus {
     pub mempool: usize,
     /// Priority operations seen on L1 and not yet in a block.
     pub pending_priority_ops: usize,
+    /// The last error of each stage that is failing (it retries), e.g. `l1: committing block
+    /// 7: …`; empty while every stage runs.
+    pub stage_errors: Vec<String>,
 }
 
 /// Versions.

@@ -6,9 +6,9 @@
 //! Data flows one way, a module per stage:
 //!
 //! ```text
-//! API (rpc) ──► sequencer (state keeper; group commit to the store) ──► sealed blocks
-//!    ▲                         ▲
-//!    └── reads: store ─────────┘ priority operations from L1 (serial ids, each once)
+//! API (rpc) ──► sequencer ──► store ──► witness ──► prover job ──► store ──► L1 sender ──► L1
+//!                  ▲          (blocks)                           (proofs)  commit, prove, execute
+//!                  └──────────── L1 watcher ◀── the contract's events (priority requests) ◀──┘
 //! ```
 //!
 //! - [`rpc`]: the API server; parses and verifies signatures on its worker threads.
@@ -16,17 +16,23 @@
 //!   submission only once it is durable; seals blocks.
 //! - [`store`]: the embedded store (redb): transactions and receipts, blocks, the committed
 //!   accounts (a restart loads them, checked against the last block's root, without replaying),
-//!   priority operations.
+//!   priority operations, proofs, L1 progress. Every stage reads its input from it.
+//! - [`witness`]: a sealed block's inputs executed by the circuit's builder into a proving job.
+//! - [`prover`]: the job boundary (witness in, proof out) and the in-process Groth16 prover.
+//! - [`l1`]: the narrow boundary to the L1, and the embedded revm chain behind it.
+//! - [`pipeline`]: the prover and L1 threads (witness → proof; watcher and sender).
 //! - [`config`]: settings and their defaults.
-//!
-//! Node part 1 lands in steps (issue 28): this is the first (the API, the store, the keeper
-//! and sealing). The witness, the prover job, the L1 sender and the L1 watcher follow; until
-//! then blocks stop at "sealed" and priority operations are handed in by [`Node::priority`].
+//! - [`dev`]: a development deployment on embedded defaults (the embedded chain, dev keys).
 
 pub mod config;
+pub mod dev;
+pub mod l1;
+pub mod pipeline;
+pub mod prover;
 pub mod rpc;
 pub mod sequencer;
 pub mod store;
+pub mod witness;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -36,6 +42,7 @@ use jsonrpsee::server::ServerHandle;
 use zkrollup_spec::transition::PriorityOp;
 
 pub use config::NodeConfig;
+use pipeline::{Errors, Pipeline};
 use sequencer::SequencerHandle;
 use store::{Identity, Store, StoreError, STORE_FORMAT};
 
@@ -45,6 +52,8 @@ pub struct Node {
     store: Arc<Store>,
     config: Arc<NodeConfig>,
     thread: Option<std::thread::JoinHandle<()>>,
+    pipeline: Option<Pipeline>,
+    errors: Arc<std::sync::Mutex<Errors>>,
 }
 
 /// Why a node could not start.
@@ -76,14 +85,29 @@ impl Node {
         };
         let store = Arc::new(Store::open(&data_dir.join("node.redb"), &identity)?);
         let (sequencer, thread) = sequencer::start(store.clone(), config.keeper())?;
-        Ok(Node { sequencer, store, config: Arc::new(config), thread: Some(thread) })
+        let errors = Arc::default();
+        Ok(Node { sequencer, store, config: Arc::new(config), thread: Some(thread), pipeline: None, errors })
+    }
+
+    /// Starts the stages after sealing: witness and proof, and the L1 sender and watcher. A
+    /// node without them accepts and seals, and its blocks stay "sealed".
+    pub fn start_pipeline(&mut self, l1: Box<dyn l1::L1>, prover: Box<dyn prover::Prover>) {
+        if let Some(mut p) = self.pipeline.take() {
+            p.stop();
+        }
+        let p = Pipeline::start(self.store.clone(), self.sequencer.clone(), l1, prover, self.errors.clone());
+        self.pipeline = Some(p);
     }
 
     /// Serves the API on `addr` (port 0: any free port); the address bound and the server's
     /// handle (stop it with `handle.stop()`).
     pub async fn serve(&self, addr: SocketAddr) -> Result<(SocketAddr, ServerHandle), NodeError> {
-        let api =
-            rpc::Api { sequencer: self.sequencer.clone(), store: self.store.clone(), config: self.config.clone() };
+        let api = rpc::Api {
+            sequencer: self.sequencer.clone(),
+            store: self.store.clone(),
+            config: self.config.clone(),
+            errors: self.errors.clone(),
+        };
         rpc::serve(api, addr).await.map_err(|source| NodeError::Listen { addr, source })
     }
 
@@ -104,6 +128,9 @@ impl Node {
     }
 
     fn stop(&mut self) {
+        if let Some(mut p) = self.pipeline.take() {
+            p.stop();
+        }
         if let Some(t) = self.thread.take() {
             self.sequencer.stop();
             let _ = t.join();

@@ -23,6 +23,7 @@ pub struct Api {
     pub(crate) sequencer: SequencerHandle,
     pub(crate) store: Arc<Store>,
     pub(crate) config: Arc<NodeConfig>,
+    pub(crate) errors: Arc<std::sync::Mutex<crate::pipeline::Errors>>,
 }
 
 /// Starts the API server on `addr` with the configured bounds.
@@ -144,8 +145,7 @@ impl RollupApiServer for Api {
             .await
             .map_err(unavailable)?;
         let Some((a, next_nonce)) = found else { return Ok(None) };
-        // Nothing reaches L1 yet (node part 1, step 1): no block is executed.
-        let last_executed = 0;
+        let last_executed = self.store.progress().map_err(store_err)?.executed;
         let verified = self.store.account_at(a.id, last_executed).map_err(store_err)?;
         Ok(Some(AccountInfo {
             id: a.id,
@@ -206,17 +206,29 @@ impl RollupApiServer for Api {
     }
 
     async fn status(&self) -> RpcResult<NetworkStatus> {
-        self.sequencer
-            .read(|core| NetworkStatus {
-                last_sealed: core.last_sealed,
-                last_committed: 0,
-                last_proven: 0,
-                last_executed: 0,
-                mempool: core.keeper.mempool.len(),
-                pending_priority_ops: core.keeper.pending_priority(),
-            })
+        let (last_sealed, mempool, pending_priority_ops) = self
+            .sequencer
+            .read(|core| (core.last_sealed, core.keeper.mempool.len(), core.keeper.pending_priority()))
             .await
-            .map_err(unavailable)
+            .map_err(unavailable)?;
+        let p = self.store.progress().map_err(store_err)?;
+        let errors = {
+            let e = self.errors.lock().map_err(|_| unavailable("a stage panicked"))?;
+            [("prover", &e.prover), ("l1", &e.l1)]
+                .into_iter()
+                .filter_map(|(stage, m)| m.as_ref().map(|m| format!("{stage}: {m}")))
+                .collect()
+        };
+        Ok(NetworkStatus {
+            last_sealed,
+            last_proven_off_chain: p.proofs,
+            last_committed: p.committed,
+            last_proven: p.proven,
+            last_executed: p.executed,
+            mempool,
+            pending_priority_ops,
+            stage_errors: errors,
+        })
     }
 
     async fn version(&self) -> RpcResult<VersionInfo> {

@@ -4,7 +4,8 @@
 //! checks every submission against the keeper, writes all the accepted ones in one durable
 //! store transaction (group commit: one fsync for the group, not one per transaction), and only
 //! then answers them and runs the reads that came with them. Then it seals a block if the
-//! keeper says so (full, or the oldest item waited `seal_timeout`) or someone asked.
+//! keeper says so (full, or the oldest item waited `seal_timeout`), a withdrawal was accepted
+//! (its owner waits for L1), or someone asked.
 //!
 //! A store failure stops the sequencer: the keeper may hold what the store lacks, so it answers
 //! every later request "unavailable", and a restart recovers from the store.
@@ -98,10 +99,19 @@ impl SequencerHandle {
     /// Hands a priority operation from L1 to the keeper, once per serial id (serial ids must
     /// come in order); whether it was new.
     pub async fn priority(&self, serial_id: u64, op: PriorityOp) -> Result<bool, String> {
+        self.send_priority(serial_id, op)?.await.map_err(|_| STOPPED.to_string())?
+    }
+
+    fn send_priority(&self, serial_id: u64, op: PriorityOp) -> Result<oneshot::Receiver<Result<bool, String>>, String> {
         let rec = PriorityRecord { serial_id, op: convert::priority(&op), block: None };
         let (reply, rx) = oneshot::channel();
         self.tx.send(Request::Priority { rec, op, reply }).map_err(|_| STOPPED.to_string())?;
-        rx.await.map_err(|_| STOPPED.to_string())?
+        Ok(rx)
+    }
+
+    /// [`SequencerHandle::priority`] from a thread outside the async runtime (the L1 watcher).
+    pub fn priority_blocking(&self, serial_id: u64, op: PriorityOp) -> Result<bool, String> {
+        self.send_priority(serial_id, op)?.blocking_recv().map_err(|_| STOPPED.to_string())?
     }
 
     /// Seals a block now if anything can go in one; its number.
@@ -138,7 +148,7 @@ pub fn start(
     let (tx, rx) = mpsc::channel();
     let thread = std::thread::Builder::new()
         .name("sequencer".into())
-        .spawn(move || Sequencer { core, store, poisoned: None }.run(rx))
+        .spawn(move || Sequencer { core, store, poisoned: None, withdrawal_waiting: false }.run(rx))
         .expect("spawning a thread");
     Ok((SequencerHandle { tx }, thread))
 }
@@ -202,6 +212,8 @@ struct Sequencer {
     store: std::sync::Arc<Store>,
     /// Set when a store write failed: every later request is answered with it.
     poisoned: Option<String>,
+    /// A withdrawal was accepted: seal at once (its owner waits for L1).
+    withdrawal_waiting: bool,
 }
 
 impl Sequencer {
@@ -266,7 +278,7 @@ impl Sequencer {
         for f in reads {
             f(&mut self.core);
         }
-        let forced = !seals.is_empty();
+        let forced = !seals.is_empty() || std::mem::take(&mut self.withdrawal_waiting);
         let sealed = if self.poisoned.is_none() && (forced || self.core.keeper.should_seal(now)) {
             self.seal(now)
         } else {
@@ -289,6 +301,7 @@ impl Sequencer {
         accepted: &mut Vec<([u8; 32], TxRecord)>,
     ) -> Result<Vec<Receipt>, SubmitError> {
         let keeper = &mut self.core.keeper;
+        let withdraws = txs.iter().any(|(tx, _, _)| matches!(tx, Tx::Withdraw(_)));
         let (checked, jsons): (Vec<(Tx, bool)>, Vec<TxJson>) =
             txs.into_iter().map(|(tx, json, ok)| ((tx, ok), json)).unzip();
         let receipts = if atomic {
@@ -303,6 +316,7 @@ impl Sequencer {
             }
             out
         };
+        self.withdrawal_waiting |= withdraws;
         for (r, tx) in receipts.iter().zip(jsons) {
             accepted.push((r.tx_hash, TxRecord { seq: self.core.next_seq, tx, status: TxStatus::Queued }));
             self.core.next_seq += 1;
@@ -361,6 +375,7 @@ impl Sequencer {
                 priority_ops,
                 stage: BlockStage::Sealed,
             },
+            old_root: convert::fr_dec(&block.old_root),
             fee_account: block.context.fee_account,
             next_account_id: state.next_account_id(),
             ops: block.ops.iter().map(convert::op).collect(),

@@ -16,13 +16,18 @@
 //!   loads it, checked against the last block's root, and never replays blocks).
 //! - `history`: (id, block) → the account after that block (for the verified view).
 //! - `priority`: serial id → [`PriorityRecord`] (each request once, keyed by its serial id).
+//! - `proofs`: block → its proof, as the contract takes it.
+//! - `l1_blocks`: block → the block as the contract stored it at commit (what proving and
+//!   executing it on L1 name).
+//!
+//! `meta` also keeps the pipeline's progress ([`Progress`]) and the L1 watcher's cursor.
 
 use std::path::Path;
 
 use redb::{Database, Durability, ReadableDatabase, ReadableTable, TableDefinition};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
-use zkrollup_api::{AccountState, BlockInfo, PriorityOpJson, TxJson, TxStatus};
-use zkrollup_conformance::wire::{AccountJson, OpJson};
+use zkrollup_api::{AccountState, BlockInfo, BlockStage, PriorityOpJson, TxJson, TxStatus};
+use zkrollup_conformance::wire::{AccountJson, OpJson, StoredBlockJson};
 
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const TXS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("txs");
@@ -31,6 +36,8 @@ const BLOCKS: TableDefinition<u32, &[u8]> = TableDefinition::new("blocks");
 const ACCOUNTS: TableDefinition<u32, &[u8]> = TableDefinition::new("accounts");
 const HISTORY: TableDefinition<(u32, u32), &[u8]> = TableDefinition::new("history");
 const PRIORITY: TableDefinition<u64, &[u8]> = TableDefinition::new("priority");
+const PROOFS: TableDefinition<u32, &[u8]> = TableDefinition::new("proofs");
+const L1_BLOCKS: TableDefinition<u32, &[u8]> = TableDefinition::new("l1_blocks");
 
 /// The layout version of the store; a store of another is refused.
 pub const STORE_FORMAT: u32 = 1;
@@ -63,6 +70,8 @@ pub struct TxRecord {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct BlockRecord {
     pub info: BlockInfo,
+    /// The state root before the block, decimal.
+    pub old_root: String,
     pub fee_account: u32,
     /// The id the next new account gets, after the block.
     pub next_account_id: u32,
@@ -77,6 +86,18 @@ pub struct PriorityRecord {
     /// The block that includes it, once sealed.
     pub block: Option<u32>,
 }
+
+/// How far the pipeline has come: the last block at each stage (0: none).
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub proofs: u32,
+    pub committed: u32,
+    pub proven: u32,
+    pub executed: u32,
+}
+
+/// A block with its priority operations and transactions, in block order.
+pub type BlockInputs = (BlockRecord, Vec<PriorityOpJson>, Vec<TxJson>);
 
 /// What a restart needs, read in one snapshot.
 #[derive(Debug, Default)]
@@ -168,6 +189,8 @@ impl Store {
             w.open_table(ACCOUNTS).map_err(db_err)?;
             w.open_table(HISTORY).map_err(db_err)?;
             w.open_table(PRIORITY).map_err(db_err)?;
+            w.open_table(PROOFS).map_err(db_err)?;
+            w.open_table(L1_BLOCKS).map_err(db_err)?;
         }
         w.commit().map_err(db_err)?;
         Ok(store)
@@ -277,6 +300,114 @@ impl Store {
         self.write(|w| set_status(w, dropped.iter().cloned()))
     }
 
+    fn meta<T: DeserializeOwned + Default>(&self, key: &str) -> Result<T, StoreError> {
+        let r = self.db.begin_read().map_err(db_err)?;
+        let t = r.open_table(META).map_err(db_err)?;
+        let v = t.get(key).map_err(db_err)?;
+        v.map_or(Ok(T::default()), |v| decode("meta", v.value()))
+    }
+
+    /// The pipeline's progress.
+    pub fn progress(&self) -> Result<Progress, StoreError> {
+        self.meta("progress")
+    }
+
+    /// Where the L1 watcher stopped reading.
+    pub fn l1_cursor(&self) -> Result<u64, StoreError> {
+        self.meta("l1_cursor")
+    }
+
+    /// Records the L1 watcher's cursor.
+    pub fn set_l1_cursor(&self, cursor: u64) -> Result<(), StoreError> {
+        self.write(|w| {
+            w.open_table(META).map_err(db_err)?.insert("l1_cursor", encode(&cursor).as_slice()).map_err(db_err)?;
+            Ok(())
+        })
+    }
+
+    /// Records block `n`'s proof (blocks are proven in order).
+    pub fn put_proof(&self, n: u32, proof: &[u8]) -> Result<(), StoreError> {
+        self.write(|w| {
+            w.open_table(PROOFS).map_err(db_err)?.insert(n, proof).map_err(db_err)?;
+            advance(w, |p| p.proofs = n)
+        })
+    }
+
+    /// Block `n`'s proof.
+    pub fn proof(&self, n: u32) -> Result<Option<Vec<u8>>, StoreError> {
+        let r = self.db.begin_read().map_err(db_err)?;
+        let t = r.open_table(PROOFS).map_err(db_err)?;
+        Ok(t.get(n).map_err(db_err)?.map(|v| v.value().to_vec()))
+    }
+
+    /// Records that block `n` reached `stage` on L1 (with the block as the contract stored it,
+    /// at commit).
+    pub fn set_stage(&self, n: u32, stage: BlockStage, stored: Option<&StoredBlockJson>) -> Result<(), StoreError> {
+        self.write(|w| {
+            let mut blocks = w.open_table(BLOCKS).map_err(db_err)?;
+            let mut rec: BlockRecord = match blocks.get(n).map_err(db_err)? {
+                Some(v) => decode("block", v.value())?,
+                None => return Err(StoreError::Damaged { what: "blocks", detail: format!("no block {n}") }),
+            };
+            rec.info.stage = stage;
+            blocks.insert(n, encode(&rec).as_slice()).map_err(db_err)?;
+            if let Some(stored) = stored {
+                w.open_table(L1_BLOCKS).map_err(db_err)?.insert(n, encode(stored).as_slice()).map_err(db_err)?;
+            }
+            advance(w, |p| match stage {
+                BlockStage::Sealed => {}
+                BlockStage::Committed => p.committed = n,
+                BlockStage::Proven => p.proven = n,
+                BlockStage::Executed => p.executed = n,
+            })
+        })
+    }
+
+    /// Block `n` as the contract stored it; `None` before its commit.
+    pub fn l1_block(&self, n: u32) -> Result<Option<StoredBlockJson>, StoreError> {
+        self.get(L1_BLOCKS, n, "L1 block")
+    }
+
+    /// Block `n`'s inputs in block order: its priority operations, then its transactions.
+    pub fn block_inputs(&self, n: u32) -> Result<Option<BlockInputs>, StoreError> {
+        let Some(rec) = self.block(n)? else { return Ok(None) };
+        let mut priority = Vec::new();
+        for &serial in &rec.info.priority_ops {
+            let p: PriorityRecord = self.get(PRIORITY, serial, "priority operation")?.ok_or_else(|| {
+                StoreError::Damaged { what: "priority", detail: format!("block {n} names serial {serial}") }
+            })?;
+            priority.push(p.op);
+        }
+        let mut txs = Vec::new();
+        for h in &rec.info.txs {
+            let t = parse_hash(h).map(|h| self.tx(&h)).transpose()?.flatten();
+            let t = t.ok_or_else(|| StoreError::Damaged { what: "txs", detail: format!("block {n} names {h}") })?;
+            txs.push(t.tx);
+        }
+        Ok(Some((rec, priority, txs)))
+    }
+
+    /// Every account as it was after block `at`, by increasing id.
+    pub fn accounts_at(&self, at: u32) -> Result<Vec<AccountJson>, StoreError> {
+        let r = self.db.begin_read().map_err(db_err)?;
+        let t = r.open_table(HISTORY).map_err(db_err)?;
+        let mut out: Vec<AccountJson> = Vec::new();
+        for e in t.iter().map_err(db_err)? {
+            let (k, v) = e.map_err(db_err)?;
+            let (id, block) = k.value();
+            if block > at {
+                continue;
+            }
+            // Versions of one id come in increasing block order: the last one read wins.
+            let a: AccountJson = decode("account", v.value())?;
+            match out.last_mut() {
+                Some(last) if last.id == id => *last = a,
+                _ => out.push(a),
+            }
+        }
+        Ok(out)
+    }
+
     /// A transaction the node accepted.
     pub fn tx(&self, hash: &[u8; 32]) -> Result<Option<TxRecord>, StoreError> {
         self.get(TXS, hash.as_slice(), "transaction")
@@ -312,6 +443,18 @@ impl Store {
         let v = t.get(key).map_err(db_err)?;
         v.map(|v| decode(what, v.value())).transpose()
     }
+}
+
+/// Moves the pipeline's progress, in the same transaction as the change it records.
+fn advance(w: &redb::WriteTransaction, f: impl FnOnce(&mut Progress)) -> Result<(), StoreError> {
+    let mut meta = w.open_table(META).map_err(db_err)?;
+    let mut p: Progress = match meta.get("progress").map_err(db_err)? {
+        Some(v) => decode("progress", v.value())?,
+        None => Progress::default(),
+    };
+    f(&mut p);
+    meta.insert("progress", encode(&p).as_slice()).map_err(db_err)?;
+    Ok(())
 }
 
 /// Sets the status of queued transactions, which leave the queue.

@@ -7,19 +7,20 @@ use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
 use jsonrpsee::core::client::{ClientT, Error as ClientError};
-use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
 use jsonrpsee::rpc_params;
 use serde_json::{json, Value};
 use zkrollup_api::error::{data_of, MEMPOOL_BOUND, RULE_BROKEN};
-use zkrollup_api::{AccountRef, BlockInfo, RollupApiClient, TxStatus};
+use zkrollup_api::{AccountRef, RollupApiClient, TxStatus};
+use zkrollup_api::{HttpClient, HttpClientBuilder};
 use zkrollup_conformance::wire::convert;
 use zkrollup_node::store::StoreError;
 use zkrollup_node::{Node, NodeConfig, NodeError};
-use zkrollup_spec::block::{apply_block, BlockInput, BlockParams};
-use zkrollup_spec::state::State;
 use zkrollup_spec::testkit::{self, user, TEST_DOMAIN};
-use zkrollup_spec::transition::{BlockContext, DepositRequest, PriorityOp};
+use zkrollup_spec::transition::{DepositRequest, PriorityOp};
 use zkrollup_spec::tx::{ChangePubKeyAuth, Tx};
+
+mod common;
+use common::{assert_accounts_match, replay_on_spec};
 
 const OPERATOR: u32 = 9;
 
@@ -59,41 +60,6 @@ fn call_error(e: ClientError) -> jsonrpsee::types::ErrorObjectOwned {
     match e {
         ClientError::Call(e) => e,
         e => panic!("expected a JSON-RPC error, got {e}"),
-    }
-}
-
-/// Replays every sealed block on the spec's state machine, from the node's block records and
-/// the inputs the test sent, and checks each root. The spec is the independent implementation.
-async fn replay_on_spec(client: &HttpClient, priority: &[PriorityOp], txs: &[Tx]) -> State {
-    let status = client.status().await.unwrap();
-    let mut state = State::new();
-    for n in 1..=status.last_sealed {
-        let b: BlockInfo = client.get_block(n).await.unwrap().expect("sealed blocks exist");
-        // The keeper places priority operations first, then transactions.
-        let mut inputs: Vec<BlockInput> =
-            b.priority_ops.iter().map(|&s| BlockInput::Priority(priority[s as usize].clone())).collect();
-        for h in &b.txs {
-            let tx = txs.iter().find(|t| convert::hex_of(&t.hash()) == *h).expect("a transaction the test sent");
-            inputs.push(BlockInput::Tx(tx.clone()));
-        }
-        let context = BlockContext { block_number: n, fee_account: 0, timestamp: b.timestamp };
-        apply_block(&mut state, &BlockParams { context, chunks: b.chunks as usize }, &inputs)
-            .unwrap_or_else(|r| panic!("block {n}: the spec refuses what the node sealed: {r}"));
-        assert_eq!(convert::fr_dec(&state.root()), b.new_root, "block {n}: the node's root is not the spec's");
-    }
-    state
-}
-
-async fn assert_accounts_match(client: &HttpClient, spec: &State) {
-    for (id, a) in spec.accounts() {
-        let info = client.get_account(AccountRef::Id(id)).await.unwrap().expect("the node has the account");
-        let want = convert::account(id, a);
-        assert_eq!(info.address, want.address);
-        assert_eq!(info.committed.nonce, want.nonce, "account {id}");
-        assert_eq!(info.committed.pubkey_hash, want.pubkey_hash, "account {id}");
-        assert_eq!(info.committed.balances, want.balances, "account {id}");
-        let by_address = client.get_account(AccountRef::Address(want.address.clone())).await.unwrap();
-        assert_eq!(by_address.map(|i| i.id), Some(id));
     }
 }
 

@@ -282,6 +282,7 @@ fn run_block(input: &VectorInput) -> Result<Outcome, String> {
 /// Groth16 keys of the block circuit of `chunks` chunks (cached on disk, as the demo's).
 fn block_keys(chunks: usize) -> Result<(zkrollup_circuits::groth16::Pk, zkrollup_circuits::groth16::Vk), String> {
     use zkrollup_circuits::keys::{default_dir, load_or_make, CircuitKind};
-    let (pk, vk, _) = load_or_make(&default_dir(), CircuitKind::Block(chunks), 0xb10c).map_err(|e| e.to_string())?;
+    let (pk, vk, _) = load_or_make(&default_dir(), CircuitKind::Block(chunks), zkrollup_node::dev::BLOCK_SETUP_SEED)
+        .map_err(|e| e.to_string())?;
     Ok((pk, vk))
 }

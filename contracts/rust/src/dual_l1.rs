@@ -63,17 +63,7 @@ impl DualL1 {
         block_vk: &Vk,
         exit_vk: &Vk,
     ) -> Result<Self, String> {
-        let config = L1Config { block_sizes: vec![block_chunks as u16], ..config };
-        let mut evm = L1Evm::new();
-        let mut deploy_gas = Vec::new();
-        let mut verifier = |name: &'static str, vk: &Vk| -> Result<_, String> {
-            let (at, gas) =
-                evm.deploy(DEPLOYER, &bytecode(GROTH16_VERIFIER), &constructor_args(vk)?).map_err(|e| e.to_string())?;
-            deploy_gas.push((name, gas));
-            Ok(at)
-        };
-        let (b, e) = (verifier("block verifier", block_vk)?, verifier("exit verifier", exit_vk)?);
-        let contract = RollupOnL1::deploy_with(evm, &config, now, b, e)?;
+        let (contract, config, deploy_gas) = RollupOnL1::deploy_groth16(&config, now, block_chunks, block_vk, exit_vk)?;
         Ok(DualL1 { spec: L1::new(config, now), contract, gas: BTreeMap::new(), mismatches: Vec::new(), deploy_gas })
     }
 

@@ -16,6 +16,9 @@ use zkrollup_spec::tx::ChangePubKeyAuth;
 
 use ark_ff::PrimeField;
 
+/// The gas of each contract a deployment made, by name.
+pub type DeployGas = Vec<(&'static str, u64)>;
+
 pub const DEPLOYER: EvmAddress = EvmAddress::new([0xd0; 20]);
 
 /// A call's failure: the rule id of a `Rejected(rule)` revert, or something else.
@@ -200,6 +203,32 @@ impl RollupOnL1 {
         let (deployed, _) = evm.deploy(DEPLOYER, &bytecode(TEST_TOKEN), &[]).map_err(|e| e.to_string())?;
         evm.move_contract(deployed, at);
         Ok(())
+    }
+
+    /// Deploys Groth16 verifiers for `block_vk`, the key of `block_chunks`-chunk blocks, and
+    /// `exit_vk`, then the rollup taking blocks of that size alone (`config.block_sizes` is set
+    /// to it); with the gas of each deployment.
+    pub fn deploy_groth16(
+        config: &L1Config,
+        now: u64,
+        block_chunks: usize,
+        block_vk: &zkrollup_circuits::groth16::Vk,
+        exit_vk: &zkrollup_circuits::groth16::Vk,
+    ) -> Result<(Self, L1Config, DeployGas), String> {
+        use crate::artifacts::GROTH16_VERIFIER;
+        use crate::verifier::constructor_args;
+        let config = L1Config { block_sizes: vec![block_chunks as u16], ..config.clone() };
+        let mut evm = L1Evm::new();
+        let mut deploy_gas = Vec::new();
+        let mut verifier = |name: &'static str, vk: &zkrollup_circuits::groth16::Vk| -> Result<_, String> {
+            let (at, gas) =
+                evm.deploy(DEPLOYER, &bytecode(GROTH16_VERIFIER), &constructor_args(vk)?).map_err(|e| e.to_string())?;
+            deploy_gas.push((name, gas));
+            Ok(at)
+        };
+        let (b, e) = (verifier("block verifier", block_vk)?, verifier("exit verifier", exit_vk)?);
+        let contract = Self::deploy_with(evm, &config, now, b, e)?;
+        Ok((contract, config, deploy_gas))
     }
 
     /// Deploys into an existing EVM (where the verifiers live).

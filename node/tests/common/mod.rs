@@ -1,0 +1,48 @@
+//! What the node's tests share: the spec's replay of the node's blocks, the independent
+//! expectation every test compares the node's views with.
+
+use zkrollup_api::HttpClient;
+use zkrollup_api::{AccountRef, BlockInfo, RollupApiClient};
+use zkrollup_conformance::wire::convert;
+use zkrollup_spec::block::{apply_block, BlockInput, BlockParams};
+use zkrollup_spec::state::State;
+use zkrollup_spec::transition::{BlockContext, PriorityOp};
+use zkrollup_spec::tx::Tx;
+
+/// The fee account of every test node (the first account opened).
+pub(crate) const FEE_ACCOUNT: u32 = 0;
+
+/// Replays every sealed block on the spec's state machine, from the node's block records and
+/// the inputs the test sent, and checks each root. The spec is the independent implementation.
+pub(crate) async fn replay_on_spec(client: &HttpClient, priority: &[PriorityOp], txs: &[Tx]) -> State {
+    let status = client.status().await.unwrap();
+    let mut state = State::new();
+    for n in 1..=status.last_sealed {
+        let b: BlockInfo = client.get_block(n).await.unwrap().expect("sealed blocks exist");
+        // The keeper places priority operations first, then transactions.
+        let mut inputs: Vec<BlockInput> =
+            b.priority_ops.iter().map(|&s| BlockInput::Priority(priority[s as usize].clone())).collect();
+        for h in &b.txs {
+            let tx = txs.iter().find(|t| convert::hex_of(&t.hash()) == *h).expect("a transaction the test sent");
+            inputs.push(BlockInput::Tx(tx.clone()));
+        }
+        let context = BlockContext { block_number: n, fee_account: FEE_ACCOUNT, timestamp: b.timestamp };
+        apply_block(&mut state, &BlockParams { context, chunks: b.chunks as usize }, &inputs)
+            .unwrap_or_else(|r| panic!("block {n}: the spec refuses what the node sealed: {r}"));
+        assert_eq!(convert::fr_dec(&state.root()), b.new_root, "block {n}: the node's root is not the spec's");
+    }
+    state
+}
+
+pub(crate) async fn assert_accounts_match(client: &HttpClient, spec: &State) {
+    for (id, a) in spec.accounts() {
+        let info = client.get_account(AccountRef::Id(id)).await.unwrap().expect("the node has the account");
+        let want = convert::account(id, a);
+        assert_eq!(info.address, want.address);
+        assert_eq!(info.committed.nonce, want.nonce, "account {id}");
+        assert_eq!(info.committed.pubkey_hash, want.pubkey_hash, "account {id}");
+        assert_eq!(info.committed.balances, want.balances, "account {id}");
+        let by_address = client.get_account(AccountRef::Address(want.address.clone())).await.unwrap();
+        assert_eq!(by_address.map(|i| i.id), Some(id));
+    }
+}
