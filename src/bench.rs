@@ -30,6 +30,9 @@ pub(crate) enum Target {
     /// Flooding the priority queue: the attacker's gas per request against the operator's cost
     /// and rate of serving requests, at each block size of `--sizes`.
     Flood,
+    /// The node through its API on loopback, load from a second process: durable receipts per
+    /// second beside the keeper in memory, receipt latency, a withdrawal's time to L1.
+    Node,
 }
 
 #[derive(clap::Args)]
@@ -49,6 +52,9 @@ pub(crate) struct BenchArgs {
     /// Block size in chunks.
     #[arg(long, default_value_t = 64)]
     pub chunks: usize,
+    /// Connections the load process sends on (`bench node`).
+    #[arg(long, default_value_t = 32)]
+    pub concurrency: u32,
 }
 
 /// `n` signed transfers: account `i % accounts` sends to the next account, nonces in order.
@@ -78,6 +84,7 @@ pub(crate) fn run(args: &BenchArgs) -> Result<(), String> {
         Target::Circuits => return crate::bench_circuits::run(&args.sizes),
         Target::L1 => return crate::bench_l1::run(),
         Target::Flood => return crate::bench_flood::run(&args.sizes),
+        Target::Node => return crate::bench_node::run(args.accounts, args.transfers, args.chunks, args.concurrency),
         Target::Throughput => {}
     }
     if args.accounts < 2 || args.transfers < 16 {

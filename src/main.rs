@@ -5,6 +5,7 @@ mod bench;
 mod bench_circuits;
 mod bench_flood;
 mod bench_l1;
+mod bench_node;
 mod demo;
 mod node;
 
@@ -93,6 +94,18 @@ enum Command {
     Conformance(ConformanceArgs),
     /// Measure throughput, each figure beside the spec's in the same run.
     Bench(bench::BenchArgs),
+    /// The load process of `bench node` (started by it).
+    #[command(hide = true)]
+    BenchNodeLoad {
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        accounts: u32,
+        #[arg(long)]
+        per_account: u32,
+        #[arg(long)]
+        concurrency: u32,
+    },
     /// Print every protocol rule id, who enforces it, and what it demands.
     Rules {
         /// Print a Markdown table instead of aligned text.
@@ -107,6 +120,9 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::run(&args),
         Command::Node(args) => node::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::BenchNodeLoad { url, accounts, per_account, concurrency } => {
+            bench_node::load_process(&url, accounts, per_account, concurrency)
+        }
         Command::Vectors { action, dir } => vectors_command(action, &dir),
         Command::Conformance(args) => conformance(&args),
         Command::Rules { markdown } => {

@@ -353,22 +353,33 @@ fn node_help_states_every_default() {
     let o = run(&["node", "--help"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let help = stdout(&o);
-    for default in [
-        "[default: target/zkrollup-node]",
-        "[default: 127.0.0.1:3030]",
-        "[default: 16]",
-        "[default: 5]",
-        "[default: target/zkrollup-keys",
-        "[default: 4]",
-        "[default: 0=1000 1=1]",
-        "[default: 64]",
-        "[default: 100000]",
-        "[default: 1048576]",
-        "[default: 100]",
-        "[default: 256]",
-        "[default: 0]",
+    // Each option's entry: from its line to the next option's.
+    let entry = |flag: &str| -> String {
+        let start = help.find(&format!("--{flag} ")).unwrap_or_else(|| panic!("no --{flag} in:\n{help}"));
+        let mut lines = help[start..].lines();
+        let first = lines.next().unwrap_or_default().to_string();
+        let body: Vec<&str> = lines.take_while(|l| !l.trim_start().starts_with('-')).collect();
+        format!("{first}\n{}", body.join("\n"))
+    };
+    for (flag, default) in [
+        ("data-dir", "target/zkrollup-node"),
+        ("listen", "127.0.0.1:3030"),
+        ("block-chunks", "16"),
+        ("seal-timeout", "5"),
+        ("keys", "target/zkrollup-keys"),
+        ("dev-users", "4"),
+        ("fee-per-chunk", "0=1000 1=1"),
+        ("max-nonce-gap", "64"),
+        ("max-per-account", "64"),
+        ("max-mempool", "100000"),
+        ("max-request-bytes", "1048576"),
+        ("max-batch-calls", "100"),
+        ("max-batch-txs", "64"),
+        ("max-connections", "256"),
+        ("run-for", "0"),
     ] {
-        assert!(help.contains(default), "`node --help` lacks {default}:\n{help}");
+        let e = entry(flag);
+        assert!(e.contains(&format!("[default: {default}")), "--{flag} does not state its default {default}:\n{e}");
     }
 }
 

@@ -85,7 +85,8 @@ pub enum TxStatus {
         block: u32,
     },
     /// It was accepted but became invalid before a block could take it (an earlier transaction
-    /// spent the balance, it expired): it will never run.
+    /// spent the balance, it expired): it left the mempool. The same signed transaction may be
+    /// sent again, and runs if it has become valid (its nonce unused, not expired).
     Dropped {
         /// The spec's rule it broke.
         rule: String,

@@ -11,7 +11,7 @@
 //!                  └──────────── L1 watcher ◀── the contract's events (priority requests) ◀──┘
 //! ```
 //!
-//! - [`rpc`]: the API server; parses and verifies signatures on its worker threads.
+//! - [`rpc`]: the API server; parses, and verifies signatures off the async runtime's threads.
 //! - [`sequencer`]: the one thread that owns the state keeper and writes the store; answers a
 //!   submission only once it is durable; seals blocks.
 //! - [`store`]: the embedded store (redb): transactions and receipts, blocks, the committed
@@ -84,7 +84,8 @@ impl Node {
             block_chunks: config.block_chunks as u16,
         };
         let store = Arc::new(Store::open(&data_dir.join("node.redb"), &identity)?);
-        let (sequencer, thread) = sequencer::start(store.clone(), config.keeper())?;
+        let domain = zkrollup_spec::tx::auth::L1Domain { chain_id: config.chain_id, contract: config.rollup };
+        let (sequencer, thread) = sequencer::start(store.clone(), config.keeper(), domain)?;
         let errors = Arc::default();
         Ok(Node { sequencer, store, config: Arc::new(config), thread: Some(thread), pipeline: None, errors })
     }

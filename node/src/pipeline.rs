@@ -140,14 +140,21 @@ impl L1Stage {
         Ok(watched || sent)
     }
 
-    /// Hands new priority requests to the sequencer, then moves the cursor past them (a
-    /// request seen twice after a crash is applied once: the sequencer keys them by serial id).
+    /// Hands new priority requests to the sequencer and records ChangePubKey facts, then moves
+    /// the cursor past them (a request seen twice after a crash is applied once: the sequencer
+    /// keys them by serial id; a fact recorded twice is the same fact).
     fn watch(&mut self) -> Result<bool, String> {
         let cursor = self.store.l1_cursor().map_err(s)?;
         let (events, next) = self.l1.events(cursor).map_err(s)?;
         for e in events {
-            if let Event::PriorityRequest { id, request, .. } = e {
-                self.sequencer.priority_blocking(id, request)?;
+            match e {
+                Event::PriorityRequest { id, request, .. } => {
+                    self.sequencer.priority_blocking(id, request)?;
+                }
+                Event::AuthFactSet { owner, nonce, pubkey_hash } => {
+                    self.store.add_auth_fact(&owner, nonce, &pubkey_hash).map_err(s)?;
+                }
+                _ => {}
             }
         }
         if next == cursor {

@@ -1,6 +1,6 @@
 //! The API server: `zkrollup_api::RollupApiServer` over the sequencer and the store. Parsing and
-//! signature verification happen here, on the server's worker threads (in parallel), so the
-//! sequencer's one thread only checks and queues.
+//! signature verification happen here, on blocking threads and in parallel (not on the async
+//! runtime's threads), so the sequencer's one thread only checks and queues.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -74,11 +74,24 @@ fn receipt(r: &Receipt) -> TxReceipt {
     TxReceipt { hash: hash_hex(&r.tx_hash), account_id: r.account_id, nonce: r.nonce }
 }
 
-/// Parses a wire transaction and verifies its signature.
-fn parse(json: TxJson, field: &str) -> Result<(Tx, TxJson, bool), ErrorObjectOwned> {
-    let tx = convert::tx_of(&json).map_err(|e| invalid(field, e))?;
-    let ok = signature_valid(&tx);
-    Ok((tx, json, ok))
+/// Parses wire transactions (`field` names them in errors, `[i]` appended for several) and
+/// verifies their signatures in parallel, on a blocking thread: a request of many signatures
+/// must not hold the async runtime's threads.
+async fn parse(txs: Vec<TxJson>, field: &'static str) -> Result<Vec<(Tx, TxJson, bool)>, ErrorObjectOwned> {
+    let many = txs.len() > 1;
+    let work = move || {
+        use rayon::prelude::*;
+        txs.into_par_iter()
+            .enumerate()
+            .map(|(i, json)| {
+                let name = if many { format!("{field}[{i}]") } else { field.to_string() };
+                let tx = convert::tx_of(&json).map_err(|e| invalid(&name, e))?;
+                let ok = signature_valid(&tx);
+                Ok((tx, json, ok))
+            })
+            .collect::<Result<Vec<_>, ErrorObjectOwned>>()
+    };
+    tokio::task::spawn_blocking(work).await.map_err(|e| unavailable(format!("verifying signatures: {e}")))?
 }
 
 fn stage_status(stage: BlockStage, block: u32) -> TxStatus {
@@ -107,8 +120,8 @@ impl Api {
 #[async_trait]
 impl RollupApiServer for Api {
     async fn submit_tx(&self, tx: TxJson) -> RpcResult<TxReceipt> {
-        let parsed = parse(tx, "tx")?;
-        let mut receipts = self.submit(vec![parsed], false).await?;
+        let parsed = parse(vec![tx], "tx").await?;
+        let mut receipts = self.submit(parsed, false).await?;
         Ok(receipts.remove(0))
     }
 
@@ -117,11 +130,7 @@ impl RollupApiServer for Api {
         if txs.is_empty() || txs.len() > max {
             return Err(invalid("txs", format!("a batch holds 1 to {max} transactions, not {}", txs.len())));
         }
-        let parsed = txs
-            .into_iter()
-            .enumerate()
-            .map(|(i, tx)| parse(tx, &format!("txs[{i}]")))
-            .collect::<Result<Vec<_>, _>>()?;
+        let parsed = parse(txs, "txs").await?;
         self.submit(parsed, true).await
     }
 

@@ -20,8 +20,11 @@ use zkrollup_conformance::wire::convert;
 use zkrollup_reference::keeper::{KeeperConfig, Receipt, Refusal, StateKeeper};
 use zkrollup_reference::state::RefState;
 use zkrollup_spec::op::Op;
+use zkrollup_spec::rules::{Rejection, Rule};
 use zkrollup_spec::state::{genesis_root, State};
 use zkrollup_spec::transition::PriorityOp;
+use zkrollup_spec::tx::auth::L1Domain;
+use zkrollup_spec::tx::ChangePubKeyAuth;
 use zkrollup_spec::tx::Tx;
 
 use crate::store::{hash_hex, BlockRecord, PriorityRecord, SealWrite, Store, StoreError, TxRecord};
@@ -51,6 +54,8 @@ pub struct Core {
     /// The serial id the next priority operation must carry.
     pub next_serial: u64,
     next_seq: u64,
+    /// The last block's timestamp: block timestamps never go back, whatever the clock does.
+    last_timestamp: u64,
 }
 
 type ReadFn = Box<dyn FnOnce(&mut Core) + Send>;
@@ -143,12 +148,13 @@ impl SequencerHandle {
 pub fn start(
     store: std::sync::Arc<Store>,
     config: KeeperConfig,
+    domain: L1Domain,
 ) -> Result<(SequencerHandle, std::thread::JoinHandle<()>), StoreError> {
     let core = restore(&store, config)?;
     let (tx, rx) = mpsc::channel();
     let thread = std::thread::Builder::new()
         .name("sequencer".into())
-        .spawn(move || Sequencer { core, store, poisoned: None, withdrawal_waiting: false }.run(rx))
+        .spawn(move || Sequencer { core, store, domain, poisoned: None, withdrawal_waiting: false }.run(rx))
         .expect("spawning a thread");
     Ok((SequencerHandle { tx }, thread))
 }
@@ -163,11 +169,14 @@ fn restore(store: &Store, config: KeeperConfig) -> Result<Core, StoreError> {
     for a in &loaded.accounts {
         accounts.insert(a.id, convert::account_of(a).map_err(|e| damaged("accounts", e))?);
     }
-    let (next_id, want_root, last_sealed) = match &loaded.last_block {
-        Some(b) => {
-            (b.next_account_id, convert::fr_of(&b.info.new_root).map_err(|e| damaged("blocks", e))?, b.info.number)
-        }
-        None => (0, genesis_root(), 0),
+    let (next_id, want_root, last_sealed, last_timestamp) = match &loaded.last_block {
+        Some(b) => (
+            b.next_account_id,
+            convert::fr_of(&b.info.new_root).map_err(|e| damaged("blocks", e))?,
+            b.info.number,
+            b.info.timestamp,
+        ),
+        None => (0, genesis_root(), 0, 0),
     };
     let spec_state = State::from_parts(accounts, next_id).map_err(|e| damaged("accounts", e))?;
     let mut state = RefState::from_spec(&spec_state);
@@ -197,7 +206,32 @@ fn restore(store: &Store, config: KeeperConfig) -> Result<Core, StoreError> {
     if !dropped.is_empty() {
         store.drop_queued(&dropped)?;
     }
-    Ok(Core { keeper, last_sealed, pending_serials, next_serial: loaded.next_serial, next_seq: loaded.next_seq })
+    Ok(Core {
+        keeper,
+        last_sealed,
+        pending_serials,
+        next_serial: loaded.next_serial,
+        next_seq: loaded.next_seq,
+        last_timestamp,
+    })
+}
+
+/// Whether the next block can credit its fees: the fee account exists, or the block's first
+/// priority operation is the deposit that opens it.
+fn fee_account_ready(keeper: &mut StateKeeper) -> bool {
+    let fee_account = keeper.config.fee_account;
+    let opens = match keeper.next_priority() {
+        Some(PriorityOp::Deposit(d)) => Some(d.to),
+        _ => None,
+    };
+    let state = keeper.state();
+    state.exists(fee_account)
+        || opens.is_some_and(|to| state.id_of(&to).is_none() && state.next_account_id() == fee_account)
+}
+
+enum AuthError {
+    Refused(Refusal),
+    Store(StoreError),
 }
 
 fn dropped_status(refusal: &Refusal) -> TxStatus {
@@ -210,6 +244,8 @@ fn dropped_status(refusal: &Refusal) -> TxStatus {
 struct Sequencer {
     core: Core,
     store: std::sync::Arc<Store>,
+    /// The deployment L1 authorisations of ChangePubKey name.
+    domain: L1Domain,
     /// Set when a store write failed: every later request is answered with it.
     poisoned: Option<String>,
     /// A withdrawal was accepted: seal at once (its owner waits for L1).
@@ -300,6 +336,12 @@ impl Sequencer {
         now: u64,
         accepted: &mut Vec<([u8; 32], TxRecord)>,
     ) -> Result<Vec<Receipt>, SubmitError> {
+        for (index, (tx, _, _)) in txs.iter().enumerate() {
+            self.check_auth(tx).map_err(|e| match e {
+                AuthError::Refused(refusal) => SubmitError::Refused { index, refusal },
+                AuthError::Store(e) => SubmitError::Unavailable(e.to_string()),
+            })?;
+        }
         let keeper = &mut self.core.keeper;
         let withdraws = txs.iter().any(|(tx, _, _)| matches!(tx, Tx::Withdraw(_)));
         let (checked, jsons): (Vec<(Tx, bool)>, Vec<TxJson>) =
@@ -322,6 +364,33 @@ impl Sequencer {
             self.core.next_seq += 1;
         }
         Ok(receipts)
+    }
+
+    /// A ChangePubKey's L1 authorisation, checked now rather than at commit: a block holding an
+    /// unauthorised one could never be committed (the contract checks it), and would stop the
+    /// rollup. Its owner (the account's address) must have signed it (EIP-191, EIP-712) or
+    /// recorded it on L1 (a fact the watcher has seen).
+    fn check_auth(&mut self, tx: &Tx) -> Result<(), AuthError> {
+        let Tx::ChangePubKey(c) = tx else { return Ok(()) };
+        let state = self.core.keeper.state();
+        if !state.exists(c.account_id) {
+            return Ok(()); // the keeper refuses it with the account rule
+        }
+        let owner = state.address(c.account_id);
+        let authorised = match &c.auth {
+            ChangePubKeyAuth::Onchain => {
+                self.store.auth_fact(&owner, c.nonce).map_err(AuthError::Store)? == Some(c.new_pubkey_hash)
+            }
+            auth => auth.signer(&self.domain, &c.new_pubkey_hash, c.nonce, c.account_id) == Some(owner),
+        };
+        if authorised {
+            return Ok(());
+        }
+        let detail = match c.auth {
+            ChangePubKeyAuth::Onchain => format!("no fact of {owner} for nonce {} on L1 (yet)", c.nonce),
+            _ => format!("not signed by the account's owner {owner}"),
+        };
+        Err(AuthError::Refused(Refusal::Rule(Rejection::new(Rule::L1ChangePubKeyUnauthorised, detail))))
     }
 
     fn priority(&mut self, rec: PriorityRecord, op: PriorityOp, now: u64) -> Result<bool, String> {
@@ -352,10 +421,23 @@ impl Sequencer {
     /// Seals a block if anything can go in one, and stores it with its effects.
     fn seal(&mut self, now: u64) -> Result<Option<u32>, String> {
         let core = &mut self.core;
+        let now = now.max(core.last_timestamp);
         if core.keeper.executable(now) == 0 && core.keeper.pending_priority() == 0 {
             return Ok(None);
         }
+        if !fee_account_ready(&mut core.keeper) {
+            // A block needs its fee account (the spec's block.fee_account_missing): wait for the
+            // deposit that opens it rather than build a block that cannot be.
+            return Ok(None);
+        }
         let (block, dropped) = core.keeper.seal(now).map_err(|r| format!("sealing failed: {r}"))?;
+        let dropped: Vec<_> =
+            dropped.iter().map(|d| (d.tx_hash, dropped_status(&Refusal::Rule(d.rejection.clone())))).collect();
+        if block.ops.is_empty() {
+            // Everything that could have gone in was dropped: no block, only the drops.
+            self.store.drop_queued(&dropped).map_err(|e| format!("the store failed; restart the node: {e}"))?;
+            return Ok(None);
+        }
         let number = block.context.block_number;
         let priority_count = block.ops.iter().filter(|op| matches!(op, Op::Deposit(_) | Op::FullExit(_))).count();
         let priority_ops: Vec<u64> = core.pending_serials.drain(..priority_count).collect();
@@ -380,12 +462,11 @@ impl Sequencer {
             next_account_id: state.next_account_id(),
             ops: block.ops.iter().map(convert::op).collect(),
         };
-        let dropped: Vec<_> =
-            dropped.iter().map(|d| (d.tx_hash, dropped_status(&Refusal::Rule(d.rejection.clone())))).collect();
         self.store
             .seal(&SealWrite { block: &record, accounts: &accounts, dropped: &dropped })
             .map_err(|e| format!("the store failed; restart the node: {e}"))?;
         core.last_sealed = number;
+        core.last_timestamp = now;
         Ok(Some(number))
     }
 }

@@ -20,6 +20,9 @@
 //! - `l1_blocks`: block → the block as the contract stored it at commit (what proving and
 //!   executing it on L1 name).
 //!
+//! - `auth_facts`: owner ‖ nonce → the pubkey hash its owner authorised on L1 (the watcher
+//!   records them; a ChangePubKey authorised on chain is accepted only with its fact).
+//!
 //! `meta` also keeps the pipeline's progress ([`Progress`]) and the L1 watcher's cursor.
 
 use std::path::Path;
@@ -28,6 +31,7 @@ use redb::{Database, Durability, ReadableDatabase, ReadableTable, TableDefinitio
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use zkrollup_api::{AccountState, BlockInfo, BlockStage, PriorityOpJson, TxJson, TxStatus};
 use zkrollup_conformance::wire::{AccountJson, OpJson, StoredBlockJson};
+use zkrollup_spec::primitives::{Address, PubKeyHash};
 
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const TXS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("txs");
@@ -38,6 +42,7 @@ const HISTORY: TableDefinition<(u32, u32), &[u8]> = TableDefinition::new("histor
 const PRIORITY: TableDefinition<u64, &[u8]> = TableDefinition::new("priority");
 const PROOFS: TableDefinition<u32, &[u8]> = TableDefinition::new("proofs");
 const L1_BLOCKS: TableDefinition<u32, &[u8]> = TableDefinition::new("l1_blocks");
+const AUTH_FACTS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("auth_facts");
 
 /// The layout version of the store; a store of another is refused.
 pub const STORE_FORMAT: u32 = 1;
@@ -191,6 +196,7 @@ impl Store {
             w.open_table(PRIORITY).map_err(db_err)?;
             w.open_table(PROOFS).map_err(db_err)?;
             w.open_table(L1_BLOCKS).map_err(db_err)?;
+            w.open_table(AUTH_FACTS).map_err(db_err)?;
         }
         w.commit().map_err(db_err)?;
         Ok(store)
@@ -333,6 +339,32 @@ impl Store {
         })
     }
 
+    /// Records that `owner` authorised `pubkey_hash` for its nonce `nonce` on L1.
+    pub fn add_auth_fact(&self, owner: &Address, nonce: u32, pubkey_hash: &PubKeyHash) -> Result<(), StoreError> {
+        self.write(|w| {
+            let key = fact_key(owner, nonce);
+            w.open_table(AUTH_FACTS)
+                .map_err(db_err)?
+                .insert(key.as_slice(), pubkey_hash.0.as_slice())
+                .map_err(db_err)?;
+            Ok(())
+        })
+    }
+
+    /// The pubkey hash `owner` authorised on L1 for its nonce `nonce`, if any.
+    pub fn auth_fact(&self, owner: &Address, nonce: u32) -> Result<Option<PubKeyHash>, StoreError> {
+        let r = self.db.begin_read().map_err(db_err)?;
+        let t = r.open_table(AUTH_FACTS).map_err(db_err)?;
+        let v = t.get(fact_key(owner, nonce).as_slice()).map_err(db_err)?;
+        v.map(|v| {
+            v.value()
+                .try_into()
+                .map(PubKeyHash)
+                .map_err(|_| StoreError::Damaged { what: "auth facts", detail: "a hash of the wrong length".into() })
+        })
+        .transpose()
+    }
+
     /// Block `n`'s proof.
     pub fn proof(&self, n: u32) -> Result<Option<Vec<u8>>, StoreError> {
         let r = self.db.begin_read().map_err(db_err)?;
@@ -443,6 +475,10 @@ impl Store {
         let v = t.get(key).map_err(db_err)?;
         v.map(|v| decode(what, v.value())).transpose()
     }
+}
+
+fn fact_key(owner: &Address, nonce: u32) -> Vec<u8> {
+    [owner.0.as_slice(), &nonce.to_be_bytes()].concat()
 }
 
 /// Moves the pipeline's progress, in the same transaction as the change it records.

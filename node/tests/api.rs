@@ -17,10 +17,11 @@ use zkrollup_node::store::StoreError;
 use zkrollup_node::{Node, NodeConfig, NodeError};
 use zkrollup_spec::testkit::{self, user, TEST_DOMAIN};
 use zkrollup_spec::transition::{DepositRequest, PriorityOp};
+use zkrollup_spec::tx::auth::eip191_change_pubkey_message;
 use zkrollup_spec::tx::{ChangePubKeyAuth, Tx};
 
 mod common;
-use common::{assert_accounts_match, replay_on_spec};
+use common::{assert_accounts_match, change_pubkey, replay_on_spec};
 
 const OPERATOR: u32 = 9;
 
@@ -84,7 +85,7 @@ async fn transactions_through_the_api_agree_with_the_spec_and_survive_a_restart(
     let (u0, u1) = (user(0), user(1));
     let mut sent: Vec<Tx> = Vec::new();
     for (u, id) in [(&u0, 1), (&u1, 2)] {
-        let tx = testkit::change_pubkey(u, id, 0, 0, 0, ChangePubKeyAuth::Onchain);
+        let tx = change_pubkey(u, id);
         let r = client.submit_tx(convert::tx(&tx)).await.expect("ChangePubKey accepted");
         assert_eq!((r.account_id, r.nonce), (id, 0));
         assert_eq!(r.hash, convert::hex_of(&tx.hash()));
@@ -175,7 +176,24 @@ async fn every_kind_of_bad_request_gets_its_error() {
     }
     seal_all(&node).await;
     let u0 = user(0);
-    client.submit_tx(convert::tx(&testkit::change_pubkey(&u0, 1, 0, 0, 0, ChangePubKeyAuth::Onchain))).await.unwrap();
+    // A ChangePubKey needs its owner's L1 authorisation: a fact on L1 the node has seen, or a
+    // signature by the account's address.
+    let onchain = testkit::change_pubkey(&u0, 1, 0, 0, 0, ChangePubKeyAuth::Onchain);
+    let e = call_error(client.submit_tx(convert::tx(&onchain)).await.unwrap_err());
+    assert_eq!(data_of(&e).and_then(|d| d.rule).as_deref(), Some("l1.change_pubkey_unauthorised"), "{e}");
+    let mut stolen = change_pubkey(&user(5), 1);
+    if let Tx::ChangePubKey(c) = &mut stolen {
+        // user 5 signs as owner for its own key over account 1, which user 0 owns
+        c.auth = ChangePubKeyAuth::Eip191(user(5).l1.personal_sign(&eip191_change_pubkey_message(
+            &TEST_DOMAIN,
+            &user(5).pubkey_hash,
+            0,
+            1,
+        )));
+    }
+    let e = call_error(client.submit_tx(convert::tx(&stolen)).await.unwrap_err());
+    assert_eq!(data_of(&e).and_then(|d| d.rule).as_deref(), Some("l1.change_pubkey_unauthorised"), "{e}");
+    client.submit_tx(convert::tx(&change_pubkey(&u0, 1))).await.unwrap();
     seal_all(&node).await;
     let good = testkit::transfer(&u0, 1, user(1).address, 0, 100, 1, 1);
 
@@ -243,6 +261,17 @@ async fn every_kind_of_bad_request_gets_its_error() {
     assert_eq!(client.get_tx(convert::hex_of(&good.hash())).await.unwrap(), None);
     assert_eq!(client.get_account(AccountRef::Id(1)).await.unwrap().unwrap().next_nonce, 1);
     client.submit_tx(convert::tx(&good)).await.expect("the same transaction alone is accepted");
+    seal_all(&node).await;
+
+    // A withdrawal of more than the balance is accepted (balances are checked when a block is
+    // built), then dropped with its rule; no empty block is sealed for it.
+    let sealed = client.status().await.unwrap().last_sealed;
+    let greedy = testkit::withdraw(&u0, 1, u0.address, 0, 1_000_000_000, 1, 2);
+    client.submit_tx(convert::tx(&greedy)).await.expect("accepted: the balance is checked in the block");
+    assert_eq!(node.seal().await.unwrap(), None, "nothing could go in a block");
+    assert_eq!(client.status().await.unwrap().last_sealed, sealed);
+    let status = client.get_tx(convert::hex_of(&greedy.hash())).await.unwrap().unwrap().status;
+    assert!(matches!(&status, TxStatus::Dropped { rule, .. } if rule == "withdraw.insufficient_balance"), "{status:?}");
 
     // Lookups of what does not exist answer null; a malformed hash or address is invalid params.
     assert_eq!(client.get_block(999).await.unwrap(), None);

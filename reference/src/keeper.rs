@@ -240,6 +240,7 @@ impl StateKeeper {
     /// taken out again, and the refusal comes back with its index. (Acceptance only: the
     /// block builder may still place them in different blocks.)
     pub fn submit_all(&mut self, txs: Vec<(Tx, bool)>, now: u64) -> Result<Vec<Receipt>, (usize, Refusal)> {
+        let waiting_since = self.oldest_pending_since;
         let mut queued: Vec<Receipt> = Vec::with_capacity(txs.len());
         for (i, (tx, signature_ok)) in txs.into_iter().enumerate() {
             match self.submit_verified(tx, signature_ok, now) {
@@ -249,6 +250,7 @@ impl StateKeeper {
                         self.mempool.pop(r.account_id, r.nonce);
                     }
                     self.mempool.order.retain(|id| self.mempool.by_account.get(id).is_some_and(|q| !q.is_empty()));
+                    self.oldest_pending_since = waiting_since;
                     return Err((i, refusal));
                 }
             }
@@ -271,6 +273,11 @@ impl StateKeeper {
     /// Priority operations waiting for a block.
     pub fn pending_priority(&self) -> usize {
         self.priority.len()
+    }
+
+    /// The priority operation the next block serves first.
+    pub fn next_priority(&self) -> Option<&PriorityOp> {
+        self.priority.front()
     }
 
     fn check_account_and_key(&self, tx: &Tx) -> Result<(), Rejection> {
@@ -381,7 +388,9 @@ impl StateKeeper {
     }
 
     /// Builds and seals the next block at `timestamp`: priority operations first, then
-    /// executable transactions, account by account in arrival order, while they fit.
+    /// executable transactions, account by account in arrival order, while they fit. When
+    /// nothing could go in (every candidate was dropped), the block has no ops and does not
+    /// count: the next one keeps its number, and the caller has only the drops to record.
     pub fn seal(&mut self, timestamp: u64) -> Result<(SealedBlock, Vec<Dropped>), Rejection> {
         let ctx = BlockContext { block_number: self.next_block, fee_account: self.config.fee_account, timestamp };
         let mut dropped = std::mem::take(&mut self.evicted);
@@ -435,7 +444,9 @@ impl StateKeeper {
             self.mempool.order.retain(|id| self.mempool.by_account.get(id).is_some_and(|q| !q.is_empty()));
         }
         let sealed = block.seal(ex)?;
-        self.next_block += 1;
+        if !sealed.ops.is_empty() {
+            self.next_block += 1;
+        }
         self.oldest_pending_since = (!self.mempool.is_empty() || !self.priority.is_empty()).then_some(timestamp);
         Ok((sealed, dropped))
     }

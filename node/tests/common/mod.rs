@@ -5,9 +5,12 @@ use zkrollup_api::HttpClient;
 use zkrollup_api::{AccountRef, BlockInfo, RollupApiClient};
 use zkrollup_conformance::wire::convert;
 use zkrollup_spec::block::{apply_block, BlockInput, BlockParams};
+use zkrollup_spec::state::AccountId;
 use zkrollup_spec::state::State;
+use zkrollup_spec::testkit::{self, User, TEST_DOMAIN};
 use zkrollup_spec::transition::{BlockContext, PriorityOp};
-use zkrollup_spec::tx::Tx;
+use zkrollup_spec::tx::auth::eip191_change_pubkey_message;
+use zkrollup_spec::tx::{ChangePubKeyAuth, Tx};
 
 /// The fee account of every test node (the first account opened).
 pub(crate) const FEE_ACCOUNT: u32 = 0;
@@ -45,4 +48,11 @@ pub(crate) async fn assert_accounts_match(client: &HttpClient, spec: &State) {
         let by_address = client.get_account(AccountRef::Address(want.address.clone())).await.unwrap();
         assert_eq!(by_address.map(|i| i.id), Some(id));
     }
+}
+
+/// A ChangePubKey of account `id` to `u`'s L2 key at nonce 0, authorised by `u`'s L1 key with an
+/// EIP-191 signature for the test deployment.
+pub(crate) fn change_pubkey(u: &User, id: AccountId) -> Tx {
+    let sig = u.l1.personal_sign(&eip191_change_pubkey_message(&TEST_DOMAIN, &u.pubkey_hash, 0, id));
+    testkit::change_pubkey(u, id, 0, 0, 0, ChangePubKeyAuth::Eip191(sig))
 }

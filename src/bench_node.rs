@@ -1,0 +1,304 @@
+//! `zkrollup bench node`: the node through its API on loopback, with load from a second process.
+//!
+//! - accepted transfers/s with durable receipts (each answered only once it is in the store),
+//!   beside the state keeper accepting the same transfers in memory in this process, and the
+//!   receipt latency (p50, p99) the load process saw;
+//! - a withdrawal's time from submission to its block executed on the embedded L1, at the
+//!   node's default block size, proven in process.
+//!
+//! The load process (`zkrollup bench-node-load`, hidden) signs every transfer before it starts
+//! the clock, then sends them over `--concurrency` connections, each account's in nonce order.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde_json::json;
+use zkrollup_api::{AccountRef, HttpClient, HttpClientBuilder, RollupApiClient, TxStatus};
+use zkrollup_conformance::operator::SpecRollup;
+use zkrollup_conformance::wire::convert;
+use zkrollup_node::sequencer::unix_now;
+use zkrollup_node::{Node, NodeConfig};
+use zkrollup_reference::keeper::{KeeperConfig, MempoolLimits, StateKeeper};
+use zkrollup_reference::state::RefState;
+use zkrollup_spec::testkit::{self, keyed_account, user, TEST_DOMAIN};
+use zkrollup_spec::transition::{DepositRequest, PriorityOp};
+use zkrollup_spec::tx::auth::eip191_change_pubkey_message;
+use zkrollup_spec::tx::{ChangePubKeyAuth, Tx};
+
+/// The load's transfers: `txs[a][k]` is account `a`'s `k`-th, nonce `first_nonce + k`, to the
+/// next account.
+fn load(accounts: u32, per_account: u32, first_nonce: u32) -> Vec<Vec<Tx>> {
+    (0..accounts)
+        .into_par_iter()
+        .map(|a| {
+            let to = user((a + 1) % accounts).address;
+            (0..per_account).map(|k| testkit::transfer(&user(a), a, to, 0, 1, 2_000, first_nonce + k)).collect()
+        })
+        .collect()
+}
+
+const BALANCE: u128 = 1 << 100;
+/// How long the load process may take before it is stopped.
+const LOAD_LIMIT: Duration = Duration::from_secs(600);
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())
+}
+
+fn client(url: &str) -> Result<HttpClient, String> {
+    HttpClientBuilder::default().request_timeout(Duration::from_secs(60)).build(url).map_err(|e| e.to_string())
+}
+
+pub(crate) fn run(accounts: u32, transfers: u32, chunks: usize, concurrency: u32) -> Result<(), String> {
+    if accounts < 2 || transfers < accounts {
+        return Err("need at least 2 accounts and a transfer per account".into());
+    }
+    let per_account = transfers / accounts;
+    let total = (per_account * accounts) as usize;
+    println!(
+        "zkrollup bench node: {accounts} accounts, {total} transfers, {chunks}-chunk blocks, {concurrency} connections"
+    );
+    let dir = std::env::temp_dir().join(format!("zkrollup-bench-node-{}", std::process::id()));
+    let limits =
+        MempoolLimits { max_nonce_gap: per_account + 1, per_account: per_account as usize + 1, total: total + 1 };
+    let config = NodeConfig {
+        block_chunks: chunks,
+        seal_timeout: Duration::from_secs(1),
+        limits,
+        ..NodeConfig::dev(TEST_DOMAIN.chain_id, TEST_DOMAIN.contract)
+    };
+    let rt = runtime()?;
+    let result = rt.block_on(accept(&dir, config, accounts, per_account, concurrency));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (node_rate, p50, p99) = result?;
+
+    // The baseline: the keeper accepting the same transfers in memory, in one call.
+    let genesis = zkrollup_spec::state::State::from_accounts(
+        (0..accounts).map(|a| keyed_account(&user(a), 1, &[(0, BALANCE)])).collect(),
+    )
+    .map_err(|e| e.to_string())?;
+    let txs: Vec<Tx> = transpose(load(accounts, per_account, 1));
+    let keeper_config = KeeperConfig { chunks, fee_account: 0, seal_timeout: 1, limits };
+    let mut keeper = StateKeeper::new(RefState::from_spec(&genesis), keeper_config, 1, false);
+    keeper.state().root();
+    let t = Instant::now();
+    let ok = keeper.submit_many(txs, unix_now()).iter().filter(|r| r.is_ok()).count();
+    let keeper_rate = ok as f64 / t.elapsed().as_secs_f64();
+    if ok != total {
+        return Err(format!("the keeper accepted {ok} of {total}"));
+    }
+    println!("\n{:<52} {:>12} {:>12} {:>8}", "figure", "keeper", "node", "ratio");
+    println!(
+        "{:<52} {:>12.0} {:>12.0} {:>7.2}x",
+        "accepted transfers/s (node: HTTP, durable receipts)",
+        keeper_rate,
+        node_rate,
+        node_rate / keeper_rate
+    );
+    println!("{:<52} {:>12} {:>12.2}", "receipt latency p50 (ms)", "", p50);
+    println!("{:<52} {:>12} {:>12.2}", "receipt latency p99 (ms)", "", p99);
+
+    let secs = rt.block_on(withdrawal_latency())?;
+    println!("{:<52} {:>12} {:>12.1}", "withdrawal: submitted → executed on L1 (s, 16 chunks)", "", secs);
+    Ok(())
+}
+
+/// Groups per-account lists into the order the load process sends them: round by round.
+fn transpose(per_account: Vec<Vec<Tx>>) -> Vec<Tx> {
+    let rounds = per_account.first().map_or(0, Vec::len);
+    let mut out = Vec::with_capacity(rounds * per_account.len());
+    for k in 0..rounds {
+        out.extend(per_account.iter().map(|txs| txs[k].clone()));
+    }
+    out
+}
+
+/// Funds and keys the accounts, then runs the load process against the node; the rate and the
+/// latencies (p50, p99, in ms) it measured.
+async fn accept(
+    dir: &std::path::Path,
+    config: NodeConfig,
+    accounts: u32,
+    per_account: u32,
+    concurrency: u32,
+) -> Result<(f64, f64, f64), String> {
+    let node = Node::open(dir, config).map_err(|e| e.to_string())?;
+    let (addr, handle) = node.serve("127.0.0.1:0".parse().expect("an address")).await.map_err(|e| e.to_string())?;
+    let url = format!("http://{addr}");
+    let c = client(&url)?;
+    print!("funding and keying {accounts} accounts... ");
+    for a in 0..accounts {
+        let to = user(a).address;
+        let deposit = PriorityOp::Deposit(DepositRequest { from: to, to, token: 0, amount: BALANCE });
+        node.priority(a as u64, deposit).await?;
+    }
+    while node.seal().await?.is_some() {}
+    for a in 0..accounts {
+        let u = user(a);
+        let sig = u.l1.personal_sign(&eip191_change_pubkey_message(&TEST_DOMAIN, &u.pubkey_hash, 0, a));
+        let cpk = testkit::change_pubkey(&u, a, 0, 0, 0, ChangePubKeyAuth::Eip191(sig));
+        c.submit_tx(convert::tx(&cpk)).await.map_err(|e| format!("ChangePubKey of {a}: {e}"))?;
+    }
+    while node.seal().await?.is_some() {}
+    println!("done");
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let mut child = Command::new(exe)
+        .args(["bench-node-load", "--url", &url])
+        .args(["--accounts", &accounts.to_string(), "--per-account", &per_account.to_string()])
+        .args(["--concurrency", &concurrency.to_string()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("starting the load process: {e}"))?;
+    let started = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().map_err(|e| e.to_string())? {
+            break s;
+        }
+        if started.elapsed() > LOAD_LIMIT {
+            let _ = child.kill();
+            return Err(format!("the load process ran over {LOAD_LIMIT:?}"));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().expect("piped"), &mut out).map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err(format!("the load process failed ({status})"));
+    }
+    let v: serde_json::Value =
+        serde_json::from_str(out.trim()).map_err(|e| format!("the load's report {out:?}: {e}"))?;
+    let refused = v["refused"].as_u64().unwrap_or(u64::MAX);
+    if refused != 0 {
+        return Err(format!("the node refused {refused} transfers, first: {}", v["first_refusal"]));
+    }
+    let status = c.status().await.map_err(|e| e.to_string())?;
+    println!(
+        "load: {} receipts in {:.2}s; the node sealed {} blocks",
+        v["accepted"],
+        v["secs"].as_f64().unwrap_or(0.0),
+        status.last_sealed
+    );
+    handle.stop().map_err(|e| e.to_string())?;
+    node.shutdown();
+    let f = |k: &str| v[k].as_f64().ok_or(format!("the load's report lacks {k}"));
+    Ok((f("rate")?, f("p50_ms")?, f("p99_ms")?))
+}
+
+/// The load process: signs every transfer, then sends them and reports one JSON line.
+pub(crate) fn load_process(url: &str, accounts: u32, per_account: u32, concurrency: u32) -> Result<(), String> {
+    let txs = load(accounts, per_account, 1);
+    let concurrency = concurrency.clamp(1, accounts) as usize;
+    // Worker w sends the accounts a ≡ w (mod concurrency), round by round: nonces in order.
+    let mut work: Vec<Vec<zkrollup_api::TxJson>> = vec![Vec::new(); concurrency];
+    for k in 0..per_account as usize {
+        for (a, account) in txs.iter().enumerate() {
+            work[a % concurrency].push(convert::tx(&account[k]));
+        }
+    }
+    let rt = runtime()?;
+    let report = rt.block_on(async {
+        let started = Instant::now();
+        let mut tasks = Vec::new();
+        for batch in work {
+            let c = client(url)?;
+            tasks.push(tokio::spawn(async move {
+                let mut latencies = Vec::with_capacity(batch.len());
+                let mut refusals = Vec::new();
+                for tx in batch {
+                    let t = Instant::now();
+                    let r = c.submit_tx(tx).await;
+                    latencies.push(t.elapsed());
+                    if let Err(e) = r {
+                        refusals.push(e.to_string());
+                    }
+                }
+                (latencies, refusals)
+            }));
+        }
+        let mut latencies = Vec::new();
+        let mut refusals = Vec::new();
+        for t in tasks {
+            let (l, r) = t.await.map_err(|e| e.to_string())?;
+            latencies.extend(l);
+            refusals.extend(r);
+        }
+        let secs = started.elapsed().as_secs_f64();
+        latencies.sort();
+        let pct = |p: f64| latencies[((latencies.len() - 1) as f64 * p) as usize].as_secs_f64() * 1000.0;
+        let accepted = latencies.len() - refusals.len();
+        Ok::<_, String>(json!({
+            "accepted": accepted,
+            "refused": refusals.len(),
+            "first_refusal": refusals.first(),
+            "secs": secs,
+            "rate": accepted as f64 / secs,
+            "p50_ms": pct(0.5),
+            "p99_ms": pct(0.99),
+        }))
+    })?;
+    println!("{report}");
+    Ok(())
+}
+
+/// A node with its pipeline on the embedded chain at the default block size: the time from a
+/// withdrawal's submission to its block executed on L1.
+async fn withdrawal_latency() -> Result<f64, String> {
+    let chunks = NodeConfig::dev(0, Default::default()).block_chunks;
+    print!("withdrawal: keys and deployment for {chunks}-chunk blocks... ");
+    let keys = zkrollup_circuits::keys::default_dir();
+    let (u0, u1) = (user(0), user(1));
+    let dev = zkrollup_node::dev::deploy(&keys, chunks, &SpecRollup::config(u0.address), unix_now())?;
+    let dir = std::env::temp_dir().join(format!("zkrollup-bench-withdrawal-{}", std::process::id()));
+    let config =
+        NodeConfig { tokens: dev.config.tokens.clone(), ..NodeConfig::dev(TEST_DOMAIN.chain_id, TEST_DOMAIN.contract) };
+    let mut node = Node::open(&dir, config).map_err(|e| e.to_string())?;
+    for u in [&u0, &u1] {
+        let a = u.address;
+        dev.chain
+            .with(move |c| c.deposit(&a, &a, 0, 1_000_000))
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())?;
+    }
+    node.start_pipeline(Box::new(dev.l1), Box::new(dev.prover));
+    let (addr, handle) = node.serve("127.0.0.1:0".parse().expect("an address")).await.map_err(|e| e.to_string())?;
+    let c = client(&format!("http://{addr}"))?;
+    let deadline = Instant::now() + Duration::from_secs(600);
+    let id = loop {
+        if let Some(i) = c.get_account(AccountRef::Address(u1.address.to_string())).await.map_err(|e| e.to_string())? {
+            break i.id;
+        }
+        if Instant::now() > deadline {
+            return Err("the deposits never reached the node".into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let sig = u1.l1.personal_sign(&eip191_change_pubkey_message(&TEST_DOMAIN, &u1.pubkey_hash, 0, id));
+    let cpk = testkit::change_pubkey(&u1, id, 0, 0, 0, ChangePubKeyAuth::Eip191(sig));
+    wait_executed(&c, &cpk, deadline).await?;
+    println!("done");
+    let withdraw = testkit::withdraw(&u1, id, u1.address, 0, 1_000, 0, 1);
+    let t = Instant::now();
+    wait_executed(&c, &withdraw, deadline).await?;
+    let secs = t.elapsed().as_secs_f64();
+    handle.stop().map_err(|e| e.to_string())?;
+    node.shutdown();
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(secs)
+}
+
+/// Submits `tx` and waits until its block is executed on L1.
+async fn wait_executed(c: &HttpClient, tx: &Tx, deadline: Instant) -> Result<(), String> {
+    let r = c.submit_tx(convert::tx(tx)).await.map_err(|e| format!("{}: {e}", tx.name()))?;
+    loop {
+        match c.get_tx(r.hash.clone()).await.map_err(|e| e.to_string())?.map(|i| i.status) {
+            Some(TxStatus::Executed { .. }) => return Ok(()),
+            Some(TxStatus::Dropped { rule, message }) => {
+                return Err(format!("{} dropped: {rule}: {message}", tx.name()))
+            }
+            _ if Instant::now() > deadline => return Err(format!("{} not executed in time", tx.name())),
+            _ => tokio::time::sleep(Duration::from_millis(20)).await,
+        }
+    }
+}
