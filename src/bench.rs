@@ -52,8 +52,9 @@ pub(crate) struct BenchArgs {
     /// Block size in chunks.
     #[arg(long, default_value_t = 64)]
     pub chunks: usize,
-    /// Connections the load process sends on (`bench node`).
-    #[arg(long, default_value_t = 32)]
+    /// Connections the load process sends on (`bench node`): more connections, bigger groups
+    /// per fsync.
+    #[arg(long, default_value_t = 128)]
     pub concurrency: u32,
 }
 
