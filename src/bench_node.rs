@@ -137,7 +137,7 @@ async fn accept(
     for a in 0..accounts {
         let u = user(a);
         let sig = u.l1.personal_sign(&eip191_change_pubkey_message(&TEST_DOMAIN, &u.pubkey_hash, 0, a));
-        let cpk = testkit::change_pubkey(&u, a, 0, 0, 0, ChangePubKeyAuth::Eip191(sig));
+        let cpk = testkit::change_pubkey(&u, a, 0, 7_000, 0, ChangePubKeyAuth::Eip191(sig));
         c.submit_tx(convert::tx(&cpk)).await.map_err(|e| format!("ChangePubKey of {a}: {e}"))?;
     }
     while node.seal().await?.is_some() {}
@@ -275,10 +275,10 @@ async fn withdrawal_latency() -> Result<f64, String> {
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     let sig = u1.l1.personal_sign(&eip191_change_pubkey_message(&TEST_DOMAIN, &u1.pubkey_hash, 0, id));
-    let cpk = testkit::change_pubkey(&u1, id, 0, 0, 0, ChangePubKeyAuth::Eip191(sig));
+    let cpk = testkit::change_pubkey(&u1, id, 0, 7_000, 0, ChangePubKeyAuth::Eip191(sig));
     wait_executed(&c, &cpk, deadline).await?;
     println!("done");
-    let withdraw = testkit::withdraw(&u1, id, u1.address, 0, 1_000, 0, 1);
+    let withdraw = testkit::withdraw(&u1, id, u1.address, 0, 1_000, 6_000, 1);
     let t = Instant::now();
     wait_executed(&c, &withdraw, deadline).await?;
     let secs = t.elapsed().as_secs_f64();

@@ -16,6 +16,9 @@ pub const MEMPOOL_BOUND: i32 = -32021;
 /// A parameter parsed as JSON but is not a valid value (a bad point, an amount above 2^128):
 /// invalid params, with `data.field` naming it.
 pub const INVALID_PARAMS: i32 = jsonrpsee::types::error::INVALID_PARAMS_CODE;
+/// The transaction's fee is below what the node asks (`zkr_estimateFee`), or is paid in a token
+/// the node does not take; `data.bound` is `fee`.
+pub const FEE_TOO_LOW: i32 = -32023;
 /// The node could not complete the request (its store failed); nothing was accepted.
 pub const NODE_UNAVAILABLE: i32 = -32022;
 

@@ -25,7 +25,8 @@ pub struct NodeConfig {
     /// The listed ERC-20 tokens: token `i + 1` is `tokens[i]` (token 0 is ETH).
     pub tokens: Vec<Address>,
     /// The price table: the fee asked per chunk of a transaction, in each accepted fee token's
-    /// smallest unit. No price feed is reachable: an operator sets it.
+    /// smallest unit; a transaction paying less is refused. No price feed is reachable: an
+    /// operator sets it. Empty: no fee is asked.
     pub fee_per_chunk: BTreeMap<u16, u128>,
     /// Request bounds of the API.
     pub api: ApiLimits,
@@ -88,6 +89,23 @@ pub fn chunks_of(kind: TxKind) -> u128 {
         TxKind::ChangePubKey => op_code::CHANGE_PUBKEY,
     };
     chunks_of(code).expect("every op code has a size") as u128
+}
+
+/// The fee `table` asks for a transaction of `kind` paid in `token`: its chunks times the token's
+/// price, rounded up to a packable fee; 0 if the table is empty; an error naming the tokens taken
+/// if `token` is not one.
+pub fn required_fee(table: &BTreeMap<u16, u128>, kind: TxKind, token: u16) -> Result<u128, String> {
+    if table.is_empty() {
+        return Ok(0);
+    }
+    let Some(&price) = table.get(&token) else {
+        let taken: Vec<_> = table.keys().collect();
+        return Err(format!("this node takes fees in tokens {taken:?}, not {token}"));
+    };
+    chunks_of(kind)
+        .checked_mul(price)
+        .and_then(packable_fee_at_least)
+        .ok_or_else(|| "the configured price gives a fee above the largest packable fee".to_string())
 }
 
 /// The smallest packable fee at or above `v`; `None` above the largest packable fee.

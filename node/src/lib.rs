@@ -85,7 +85,8 @@ impl Node {
         };
         let store = Arc::new(Store::open(&data_dir.join("node.redb"), &identity)?);
         let domain = zkrollup_spec::tx::auth::L1Domain { chain_id: config.chain_id, contract: config.rollup };
-        let (sequencer, thread) = sequencer::start(store.clone(), config.keeper(), domain)?;
+        let (sequencer, thread) =
+            sequencer::start(store.clone(), config.keeper(), domain, config.fee_per_chunk.clone())?;
         let errors = Arc::default();
         Ok(Node { sequencer, store, config: Arc::new(config), thread: Some(thread), pipeline: None, errors })
     }

@@ -8,13 +8,15 @@ use std::sync::Arc;
 use jsonrpsee::core::{async_trait, RpcResult};
 use jsonrpsee::server::{BatchRequestConfig, Server, ServerConfig, ServerHandle};
 use jsonrpsee::types::ErrorObjectOwned;
-use zkrollup_api::error::{error, ErrorData, INVALID_PARAMS, MEMPOOL_BOUND, NODE_UNAVAILABLE, RULE_BROKEN};
+use zkrollup_api::error::{
+    error, ErrorData, FEE_TOO_LOW, INVALID_PARAMS, MEMPOOL_BOUND, NODE_UNAVAILABLE, RULE_BROKEN,
+};
 use zkrollup_api::*;
 use zkrollup_conformance::wire::convert;
 use zkrollup_reference::keeper::{signature_valid, Bound, Receipt, Refusal};
 use zkrollup_spec::tx::Tx;
 
-use crate::config::{chunks_of, packable_fee_at_least, NodeConfig};
+use crate::config::{required_fee, NodeConfig};
 use crate::sequencer::{SequencerHandle, SubmitError};
 use crate::store::{hash_hex, parse_hash, BlockRecord, Store, StoreError};
 
@@ -112,6 +114,11 @@ impl Api {
         match self.sequencer.submit(txs, atomic).await {
             Ok(receipts) => Ok(receipts.iter().map(receipt).collect()),
             Err(SubmitError::Refused { index, refusal }) => Err(refused(&refusal, atomic.then_some(index))),
+            Err(SubmitError::Fee { index, message }) => Err(error(
+                FEE_TOO_LOW,
+                message,
+                ErrorData { bound: Some("fee".into()), index: atomic.then_some(index), ..Default::default() },
+            )),
             Err(SubmitError::Unavailable(m)) => Err(unavailable(m)),
         }
     }
@@ -203,14 +210,7 @@ impl RollupApiServer for Api {
     }
 
     async fn estimate_fee(&self, tx_type: TxKind, token: u16) -> RpcResult<FeeEstimate> {
-        let Some(&price) = self.config.fee_per_chunk.get(&token) else {
-            let accepted: Vec<_> = self.config.fee_per_chunk.keys().collect();
-            return Err(invalid("token", format!("this node takes fees in tokens {accepted:?}, not {token}")));
-        };
-        let fee = chunks_of(tx_type)
-            .checked_mul(price)
-            .and_then(packable_fee_at_least)
-            .ok_or_else(|| invalid("token", "the configured price gives a fee above the largest packable fee"))?;
+        let fee = required_fee(&self.config.fee_per_chunk, tx_type, token).map_err(|e| invalid("token", e))?;
         Ok(FeeEstimate { tx_type, token, fee: fee.to_string() })
     }
 

@@ -10,12 +10,12 @@
 //! A store failure stops the sequencer: the keeper may hold what the store lacks, so it answers
 //! every later request "unavailable", and a restart recovers from the store.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
 use tokio::sync::oneshot;
-use zkrollup_api::{BlockInfo, BlockStage, TxJson, TxStatus};
+use zkrollup_api::{BlockInfo, BlockStage, TxJson, TxKind, TxStatus};
 use zkrollup_conformance::wire::convert;
 use zkrollup_reference::keeper::{KeeperConfig, Receipt, Refusal, StateKeeper};
 use zkrollup_reference::state::RefState;
@@ -27,6 +27,7 @@ use zkrollup_spec::tx::auth::L1Domain;
 use zkrollup_spec::tx::ChangePubKeyAuth;
 use zkrollup_spec::tx::Tx;
 
+use crate::config::required_fee;
 use crate::store::{hash_hex, BlockRecord, PriorityRecord, SealWrite, Store, StoreError, TxRecord};
 
 /// The most requests one group takes: a bound on the latency a group adds to its first.
@@ -40,6 +41,9 @@ const TICK: Duration = Duration::from_millis(100);
 pub enum SubmitError {
     /// The keeper refused transaction `index` (in a batch: nothing was accepted).
     Refused { index: usize, refusal: Refusal },
+    /// Transaction `index` pays less than the node's price table asks (or in a token it does
+    /// not take); nothing was accepted.
+    Fee { index: usize, message: String },
     /// The node could not make it durable; nothing was accepted.
     Unavailable(String),
 }
@@ -149,12 +153,13 @@ pub fn start(
     store: std::sync::Arc<Store>,
     config: KeeperConfig,
     domain: L1Domain,
+    fees: BTreeMap<u16, u128>,
 ) -> Result<(SequencerHandle, std::thread::JoinHandle<()>), StoreError> {
     let core = restore(&store, config)?;
     let (tx, rx) = mpsc::channel();
     let thread = std::thread::Builder::new()
         .name("sequencer".into())
-        .spawn(move || Sequencer { core, store, domain, poisoned: None, withdrawal_waiting: false }.run(rx))
+        .spawn(move || Sequencer { core, store, domain, fees, poisoned: None, withdrawal_waiting: false }.run(rx))
         .expect("spawning a thread");
     Ok((SequencerHandle { tx }, thread))
 }
@@ -246,6 +251,8 @@ struct Sequencer {
     store: std::sync::Arc<Store>,
     /// The deployment L1 authorisations of ChangePubKey name.
     domain: L1Domain,
+    /// The price table (`NodeConfig::fee_per_chunk`).
+    fees: BTreeMap<u16, u128>,
     /// Set when a store write failed: every later request is answered with it.
     poisoned: Option<String>,
     /// A withdrawal was accepted: seal at once (its owner waits for L1).
@@ -337,6 +344,7 @@ impl Sequencer {
         accepted: &mut Vec<([u8; 32], TxRecord)>,
     ) -> Result<Vec<Receipt>, SubmitError> {
         for (index, (tx, _, _)) in txs.iter().enumerate() {
+            self.check_fee(tx).map_err(|message| SubmitError::Fee { index, message })?;
             self.check_auth(tx).map_err(|e| match e {
                 AuthError::Refused(refusal) => SubmitError::Refused { index, refusal },
                 AuthError::Store(e) => SubmitError::Unavailable(e.to_string()),
@@ -364,6 +372,27 @@ impl Sequencer {
             self.core.next_seq += 1;
         }
         Ok(receipts)
+    }
+
+    /// The fee against the price table: a block's proof and L1 gas are the operator's cost, and a
+    /// free transaction (a withdrawal seals a block at once) would let anyone spend it.
+    fn check_fee(&mut self, tx: &Tx) -> Result<(), String> {
+        let kind = match tx {
+            Tx::Transfer(t) if self.core.keeper.state().id_of(&t.to).is_none() => TxKind::TransferToNew,
+            Tx::Transfer(_) => TxKind::Transfer,
+            Tx::Withdraw(_) => TxKind::Withdraw,
+            Tx::ForcedExit(_) => TxKind::ForcedExit,
+            Tx::ChangePubKey(_) => TxKind::ChangePubKey,
+        };
+        let (token, fee) = tx.fee();
+        let required = required_fee(&self.fees, kind, token)?;
+        if fee.value() < required {
+            return Err(format!(
+                "a fee of {} in token {token} is below the {required} this node asks for a {kind:?} (zkr_estimateFee)",
+                fee.value()
+            ));
+        }
+        Ok(())
     }
 
     /// A ChangePubKey's L1 authorisation, checked now rather than at commit: a block holding an

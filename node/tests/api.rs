@@ -9,7 +9,7 @@ use std::time::Duration;
 use jsonrpsee::core::client::{ClientT, Error as ClientError};
 use jsonrpsee::rpc_params;
 use serde_json::{json, Value};
-use zkrollup_api::error::{data_of, MEMPOOL_BOUND, RULE_BROKEN};
+use zkrollup_api::error::{data_of, FEE_TOO_LOW, MEMPOOL_BOUND, RULE_BROKEN};
 use zkrollup_api::{AccountRef, RollupApiClient, TxStatus};
 use zkrollup_api::{HttpClient, HttpClientBuilder};
 use zkrollup_conformance::wire::convert;
@@ -25,17 +25,25 @@ use common::{assert_accounts_match, change_pubkey, replay_on_spec};
 
 const OPERATOR: u32 = 9;
 
+/// 8-chunk blocks, sealed when full or when the test asks; no fees asked (but in the fee test).
 fn config() -> NodeConfig {
     NodeConfig {
         block_chunks: 8,
-        // Blocks are sealed when full or when the test asks.
         seal_timeout: Duration::from_secs(3600),
+        fee_per_chunk: Default::default(),
         ..NodeConfig::dev(TEST_DOMAIN.chain_id, TEST_DOMAIN.contract)
     }
 }
 
 async fn start(dir: &std::path::Path) -> (Node, HttpClient, SocketAddr, jsonrpsee::server::ServerHandle) {
-    let node = Node::open(dir, config()).expect("node opens");
+    start_with(dir, config()).await
+}
+
+async fn start_with(
+    dir: &std::path::Path,
+    config: NodeConfig,
+) -> (Node, HttpClient, SocketAddr, jsonrpsee::server::ServerHandle) {
+    let node = Node::open(dir, config).expect("node opens");
     let (addr, handle) = node.serve("127.0.0.1:0".parse().unwrap()).await.expect("serves");
     let client =
         HttpClientBuilder::default().request_timeout(Duration::from_secs(30)).build(format!("http://{addr}")).unwrap();
@@ -280,11 +288,45 @@ async fn every_kind_of_bad_request_gets_its_error() {
     assert_eq!(call_error(client.get_tx("0x12".into()).await.unwrap_err()).code(), -32602);
     let e = call_error(client.get_account(AccountRef::Address("0xzz".into())).await.unwrap_err());
     assert_eq!(e.code(), -32602);
-    let e = call_error(client.estimate_fee(zkrollup_api::TxKind::Transfer, 9).await.unwrap_err());
-    assert_eq!(e.code(), -32602, "no price for token 9");
-    let fee = client.estimate_fee(zkrollup_api::TxKind::Transfer, 0).await.unwrap();
-    assert_eq!(fee.fee, "2000", "2 chunks at 1,000 per chunk");
     let _: Value = client.request("zkr_version", rpc_params![]).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fees_below_the_price_table_are_refused() {
+    use zkrollup_api::TxKind;
+    let dir = tempfile::tempdir().unwrap();
+    // The development table: 1,000 per chunk in ETH, 1 in token 1.
+    let priced = NodeConfig { fee_per_chunk: NodeConfig::dev(0, Default::default()).fee_per_chunk, ..config() };
+    let (node, client, _, _handle) = start_with(dir.path(), priced).await;
+    for (serial, op) in [deposit(OPERATOR, 0, 1), deposit(0, 0, 1_000_000)].into_iter().enumerate() {
+        node.priority(serial as u64, op).await.unwrap();
+    }
+    seal_all(&node).await;
+    let fee_of = async |kind, token| client.estimate_fee(kind, token).await.map(|f| f.fee);
+    assert_eq!(fee_of(TxKind::Transfer, 0).await.unwrap(), "2000", "2 chunks at 1,000");
+    assert_eq!(fee_of(TxKind::TransferToNew, 0).await.unwrap(), "5000", "5 chunks");
+    assert_eq!(fee_of(TxKind::ChangePubKey, 1).await.unwrap(), "7", "7 chunks at 1");
+    assert_eq!(call_error(fee_of(TxKind::Transfer, 9).await.unwrap_err()).code(), -32602, "no price for token 9");
+
+    let fee_refusal = |e: ClientError| {
+        let e = call_error(e);
+        assert_eq!((e.code(), data_of(&e).and_then(|d| d.bound)), (FEE_TOO_LOW, Some("fee".into())), "{e}");
+    };
+    let u0 = user(0);
+    fee_refusal(client.submit_tx(convert::tx(&change_pubkey(&u0, 1))).await.unwrap_err());
+    let sig = u0.l1.personal_sign(&eip191_change_pubkey_message(&TEST_DOMAIN, &u0.pubkey_hash, 0, 1));
+    let paid = testkit::change_pubkey(&u0, 1, 0, 7_000, 0, ChangePubKeyAuth::Eip191(sig));
+    client.submit_tx(convert::tx(&paid)).await.expect("a ChangePubKey paying the table's fee");
+    seal_all(&node).await;
+    let operator = user(OPERATOR).address;
+    fee_refusal(
+        client.submit_tx(convert::tx(&testkit::transfer(&u0, 1, operator, 0, 10, 1_000, 1))).await.unwrap_err(),
+    );
+    // To a new account a transfer takes 5 chunks, and pays for them.
+    let fresh = user(40).address;
+    fee_refusal(client.submit_tx(convert::tx(&testkit::transfer(&u0, 1, fresh, 0, 10, 2_000, 1))).await.unwrap_err());
+    client.submit_tx(convert::tx(&testkit::transfer(&u0, 1, operator, 0, 10, 2_000, 1))).await.expect("paid");
+    client.submit_tx(convert::tx(&testkit::transfer(&u0, 1, fresh, 0, 10, 5_000, 2))).await.expect("paid");
 }
 
 #[test]

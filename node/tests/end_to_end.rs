@@ -43,6 +43,8 @@ fn rig() -> Rig {
         block_chunks: CHUNKS,
         seal_timeout: Duration::from_secs(1),
         tokens: dev.config.tokens.clone(),
+        fee_per_chunk: Default::default(), // fees are the API test's subject
+
         ..NodeConfig::dev(TEST_DOMAIN.chain_id, TEST_DOMAIN.contract)
     };
     Rig { chain: dev.chain, config, l1: dev.l1, prover: dev.prover }
