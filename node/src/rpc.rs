@@ -110,14 +110,15 @@ impl Api {
         self.store.block(n).map_err(store_err)
     }
 
-    async fn submit(&self, txs: Vec<(Tx, TxJson, bool)>, atomic: bool) -> RpcResult<Vec<TxReceipt>> {
-        match self.sequencer.submit(txs, atomic).await {
+    /// Submits `txs` all or nothing; `batch`: errors name the refused transaction's index.
+    async fn submit(&self, txs: Vec<(Tx, TxJson, bool)>, batch: bool) -> RpcResult<Vec<TxReceipt>> {
+        match self.sequencer.submit(txs).await {
             Ok(receipts) => Ok(receipts.iter().map(receipt).collect()),
-            Err(SubmitError::Refused { index, refusal }) => Err(refused(&refusal, atomic.then_some(index))),
+            Err(SubmitError::Refused { index, refusal }) => Err(refused(&refusal, batch.then_some(index))),
             Err(SubmitError::Fee { index, message }) => Err(error(
                 FEE_TOO_LOW,
                 message,
-                ErrorData { bound: Some("fee".into()), index: atomic.then_some(index), ..Default::default() },
+                ErrorData { bound: Some("fee".into()), index: batch.then_some(index), ..Default::default() },
             )),
             Err(SubmitError::Unavailable(m)) => Err(unavailable(m)),
         }

@@ -18,17 +18,16 @@ use tokio::sync::oneshot;
 use zkrollup_api::{BlockInfo, BlockStage, TxJson, TxKind, TxStatus};
 use zkrollup_conformance::wire::convert;
 use zkrollup_reference::keeper::{KeeperConfig, Receipt, Refusal, StateKeeper};
-use zkrollup_reference::state::RefState;
 use zkrollup_spec::op::Op;
 use zkrollup_spec::rules::{Rejection, Rule};
-use zkrollup_spec::state::{genesis_root, State};
+use zkrollup_spec::state::genesis_root;
 use zkrollup_spec::transition::PriorityOp;
 use zkrollup_spec::tx::auth::L1Domain;
 use zkrollup_spec::tx::ChangePubKeyAuth;
 use zkrollup_spec::tx::Tx;
 
 use crate::config::required_fee;
-use crate::store::{hash_hex, BlockRecord, PriorityRecord, SealWrite, Store, StoreError, TxRecord};
+use crate::store::{hash_hex, state_of, BlockRecord, PriorityRecord, SealWrite, Store, StoreError, TxRecord};
 
 /// The most requests one group takes: a bound on the latency a group adds to its first.
 pub const MAX_GROUP: usize = 4096;
@@ -67,7 +66,6 @@ type ReadFn = Box<dyn FnOnce(&mut Core) + Send>;
 enum Request {
     Submit {
         txs: Vec<(Tx, TxJson, bool)>,
-        atomic: bool,
         reply: oneshot::Sender<Result<Vec<Receipt>, SubmitError>>,
     },
     Priority {
@@ -97,11 +95,11 @@ pub struct SequencerHandle {
 const STOPPED: &str = "the sequencer has stopped";
 
 impl SequencerHandle {
-    /// Submits transactions (each with its wire form and whether its signature verified);
-    /// `atomic`: all or none.
-    pub async fn submit(&self, txs: Vec<(Tx, TxJson, bool)>, atomic: bool) -> Result<Vec<Receipt>, SubmitError> {
+    /// Submits transactions (each with its wire form and whether its signature verified), all
+    /// or none.
+    pub async fn submit(&self, txs: Vec<(Tx, TxJson, bool)>) -> Result<Vec<Receipt>, SubmitError> {
         let (reply, rx) = oneshot::channel();
-        self.tx.send(Request::Submit { txs, atomic, reply }).map_err(|_| SubmitError::Unavailable(STOPPED.into()))?;
+        self.tx.send(Request::Submit { txs, reply }).map_err(|_| SubmitError::Unavailable(STOPPED.into()))?;
         rx.await.map_err(|_| SubmitError::Unavailable(STOPPED.into()))?
     }
 
@@ -170,10 +168,6 @@ fn damaged(what: &'static str, detail: impl ToString) -> StoreError {
 
 fn restore(store: &Store, config: KeeperConfig) -> Result<Core, StoreError> {
     let loaded = store.load()?;
-    let mut accounts = std::collections::BTreeMap::new();
-    for a in &loaded.accounts {
-        accounts.insert(a.id, convert::account_of(a).map_err(|e| damaged("accounts", e))?);
-    }
     let (next_id, want_root, last_sealed, last_timestamp) = match &loaded.last_block {
         Some(b) => (
             b.next_account_id,
@@ -183,8 +177,7 @@ fn restore(store: &Store, config: KeeperConfig) -> Result<Core, StoreError> {
         ),
         None => (0, genesis_root(), 0, 0),
     };
-    let spec_state = State::from_parts(accounts, next_id).map_err(|e| damaged("accounts", e))?;
-    let mut state = RefState::from_spec(&spec_state);
+    let mut state = state_of(&loaded.accounts, next_id)?;
     let root = state.root();
     if root != want_root {
         return Err(damaged(
@@ -221,17 +214,9 @@ fn restore(store: &Store, config: KeeperConfig) -> Result<Core, StoreError> {
     })
 }
 
-/// Whether the next block can credit its fees: the fee account exists, or the block's first
-/// priority operation is the deposit that opens it.
-fn fee_account_ready(keeper: &mut StateKeeper) -> bool {
-    let fee_account = keeper.config.fee_account;
-    let opens = match keeper.next_priority() {
-        Some(PriorityOp::Deposit(d)) => Some(d.to),
-        _ => None,
-    };
-    let state = keeper.state();
-    state.exists(fee_account)
-        || opens.is_some_and(|to| state.id_of(&to).is_none() && state.next_account_id() == fee_account)
+/// What the sequencer answers once a store write failed.
+fn store_failed(e: StoreError) -> String {
+    format!("the store failed; restart the node: {e}")
 }
 
 enum AuthError {
@@ -290,12 +275,12 @@ impl Sequencer {
         let mut accepted: Vec<([u8; 32], TxRecord)> = Vec::new();
         for req in group {
             match req {
-                Request::Submit { txs, atomic, reply } => {
+                Request::Submit { txs, reply } => {
                     if let Some(p) = &self.poisoned {
                         let _ = reply.send(Err(SubmitError::Unavailable(p.clone())));
                         continue;
                     }
-                    let result = self.submit(txs, atomic, now, &mut accepted);
+                    let result = self.submit(txs, now, &mut accepted);
                     answers.push((reply, result));
                 }
                 Request::Priority { rec, op, reply } => {
@@ -308,7 +293,7 @@ impl Sequencer {
         }
         if !accepted.is_empty() {
             if let Err(e) = self.store.accept(&accepted, self.core.next_seq) {
-                self.poisoned = Some(format!("the store failed; restart the node: {e}"));
+                self.poisoned = Some(store_failed(e));
             }
         }
         for (reply, result) in answers {
@@ -339,7 +324,6 @@ impl Sequencer {
     fn submit(
         &mut self,
         txs: Vec<(Tx, TxJson, bool)>,
-        atomic: bool,
         now: u64,
         accepted: &mut Vec<([u8; 32], TxRecord)>,
     ) -> Result<Vec<Receipt>, SubmitError> {
@@ -354,18 +338,8 @@ impl Sequencer {
         let withdraws = txs.iter().any(|(tx, _, _)| matches!(tx, Tx::Withdraw(_)));
         let (checked, jsons): (Vec<(Tx, bool)>, Vec<TxJson>) =
             txs.into_iter().map(|(tx, json, ok)| ((tx, ok), json)).unzip();
-        let receipts = if atomic {
-            keeper.submit_all(checked, now).map_err(|(index, refusal)| SubmitError::Refused { index, refusal })?
-        } else {
-            let mut out = Vec::new();
-            for (index, (tx, ok)) in checked.into_iter().enumerate() {
-                // One at a time: `submitTx` sends one.
-                out.push(
-                    keeper.submit_verified(tx, ok, now).map_err(|refusal| SubmitError::Refused { index, refusal })?,
-                );
-            }
-            out
-        };
+        let receipts =
+            keeper.submit_all(checked, now).map_err(|(index, refusal)| SubmitError::Refused { index, refusal })?;
         self.withdrawal_waiting |= withdraws;
         for (r, tx) in receipts.iter().zip(jsons) {
             accepted.push((r.tx_hash, TxRecord { seq: self.core.next_seq, tx, status: TxStatus::Queued }));
@@ -433,13 +407,10 @@ impl Sequencer {
         if let Some(p) = &self.poisoned {
             return Err(p.clone());
         }
-        match self.store.add_priority(&rec) {
-            Ok(_) => {}
-            Err(e) => {
-                let msg = format!("the store failed; restart the node: {e}");
-                self.poisoned = Some(msg.clone());
-                return Err(msg);
-            }
+        if let Err(e) = self.store.add_priority(&rec) {
+            let msg = store_failed(e);
+            self.poisoned = Some(msg.clone());
+            return Err(msg);
         }
         self.core.keeper.push_priority(op, now);
         self.core.pending_serials.push_back(rec.serial_id);
@@ -451,12 +422,8 @@ impl Sequencer {
     fn seal(&mut self, now: u64) -> Result<Option<u32>, String> {
         let core = &mut self.core;
         let now = now.max(core.last_timestamp);
-        if core.keeper.executable(now) == 0 && core.keeper.pending_priority() == 0 {
-            return Ok(None);
-        }
-        if !fee_account_ready(&mut core.keeper) {
-            // A block needs its fee account (the spec's block.fee_account_missing): wait for the
-            // deposit that opens it rather than build a block that cannot be.
+        if !core.keeper.can_seal(now) {
+            // Nothing can run, or the fee account cannot exist yet: wait.
             return Ok(None);
         }
         let (block, dropped) = core.keeper.seal(now).map_err(|r| format!("sealing failed: {r}"))?;
@@ -464,7 +431,7 @@ impl Sequencer {
             dropped.iter().map(|d| (d.tx_hash, dropped_status(&Refusal::Rule(d.rejection.clone())))).collect();
         if block.ops.is_empty() {
             // Everything that could have gone in was dropped: no block, only the drops.
-            self.store.drop_queued(&dropped).map_err(|e| format!("the store failed; restart the node: {e}"))?;
+            self.store.drop_queued(&dropped).map_err(store_failed)?;
             return Ok(None);
         }
         let number = block.context.block_number;
@@ -491,9 +458,7 @@ impl Sequencer {
             next_account_id: state.next_account_id(),
             ops: block.ops.iter().map(convert::op).collect(),
         };
-        self.store
-            .seal(&SealWrite { block: &record, accounts: &accounts, dropped: &dropped })
-            .map_err(|e| format!("the store failed; restart the node: {e}"))?;
+        self.store.seal(&SealWrite { block: &record, accounts: &accounts, dropped: &dropped }).map_err(store_failed)?;
         core.last_sealed = number;
         core.last_timestamp = now;
         Ok(Some(number))

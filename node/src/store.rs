@@ -30,8 +30,10 @@ use std::path::Path;
 use redb::{Database, Durability, ReadableDatabase, ReadableTable, TableDefinition};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use zkrollup_api::{AccountState, BlockInfo, BlockStage, PriorityOpJson, TxJson, TxStatus};
-use zkrollup_conformance::wire::{AccountJson, OpJson, StoredBlockJson};
+use zkrollup_conformance::wire::{convert, AccountJson, OpJson, StoredBlockJson};
+use zkrollup_reference::state::RefState;
 use zkrollup_spec::primitives::{Address, PubKeyHash};
+use zkrollup_spec::state::State;
 
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const TXS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("txs");
@@ -252,8 +254,7 @@ impl Store {
                 t.insert(hash.as_slice(), encode(rec).as_slice()).map_err(db_err)?;
                 q.insert(rec.seq, hash.as_slice()).map_err(db_err)?;
             }
-            w.open_table(META).map_err(db_err)?.insert("next_seq", encode(&next_seq).as_slice()).map_err(db_err)?;
-            Ok(())
+            put_meta(w, "next_seq", &next_seq)
         })
     }
 
@@ -264,8 +265,7 @@ impl Store {
             let mut t = w.open_table(PRIORITY).map_err(db_err)?;
             if t.get(rec.serial_id).map_err(db_err)?.is_none() {
                 t.insert(rec.serial_id, encode(rec).as_slice()).map_err(db_err)?;
-                let next = rec.serial_id + 1;
-                w.open_table(META).map_err(db_err)?.insert("next_serial", encode(&next).as_slice()).map_err(db_err)?;
+                put_meta(w, "next_serial", &(rec.serial_id + 1))?;
                 new = true;
             }
             Ok(())
@@ -301,7 +301,8 @@ impl Store {
         })
     }
 
-    /// Marks queued transactions as dropped (they became invalid while the node was down).
+    /// Marks queued transactions as dropped (they became invalid while the node was down, or
+    /// every one a block could take was dropped, so no block was sealed).
     pub fn drop_queued(&self, dropped: &[([u8; 32], TxStatus)]) -> Result<(), StoreError> {
         self.write(|w| set_status(w, dropped.iter().cloned()))
     }
@@ -325,10 +326,7 @@ impl Store {
 
     /// Records the L1 watcher's cursor.
     pub fn set_l1_cursor(&self, cursor: u64) -> Result<(), StoreError> {
-        self.write(|w| {
-            w.open_table(META).map_err(db_err)?.insert("l1_cursor", encode(&cursor).as_slice()).map_err(db_err)?;
-            Ok(())
-        })
+        self.write(|w| put_meta(w, "l1_cursor", &cursor))
     }
 
     /// Records block `n`'s proof (blocks are proven in order).
@@ -483,14 +481,29 @@ fn fact_key(owner: &Address, nonce: u32) -> Vec<u8> {
 
 /// Moves the pipeline's progress, in the same transaction as the change it records.
 fn advance(w: &redb::WriteTransaction, f: impl FnOnce(&mut Progress)) -> Result<(), StoreError> {
-    let mut meta = w.open_table(META).map_err(db_err)?;
-    let mut p: Progress = match meta.get("progress").map_err(db_err)? {
+    let mut p: Progress = match w.open_table(META).map_err(db_err)?.get("progress").map_err(db_err)? {
         Some(v) => decode("progress", v.value())?,
         None => Progress::default(),
     };
     f(&mut p);
-    meta.insert("progress", encode(&p).as_slice()).map_err(db_err)?;
+    put_meta(w, "progress", &p)
+}
+
+/// Writes `meta`'s `key`.
+fn put_meta<T: Serialize>(w: &redb::WriteTransaction, key: &str, value: &T) -> Result<(), StoreError> {
+    w.open_table(META).map_err(db_err)?.insert(key, encode(value).as_slice()).map_err(db_err)?;
     Ok(())
+}
+
+/// The state of `accounts` (as the store holds them) and the id counter `next_account_id`.
+pub fn state_of(accounts: &[AccountJson], next_account_id: u32) -> Result<RefState, StoreError> {
+    let damaged = |e: &dyn std::fmt::Display| StoreError::Damaged { what: "accounts", detail: e.to_string() };
+    let mut by_id = std::collections::BTreeMap::new();
+    for a in accounts {
+        by_id.insert(a.id, convert::account_of(a).map_err(|e| damaged(&e))?);
+    }
+    let state = State::from_parts(by_id, next_account_id).map_err(|e| damaged(&e))?;
+    Ok(RefState::from_spec(&state))
 }
 
 /// Sets the status of queued transactions, which leave the queue.

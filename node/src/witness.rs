@@ -7,11 +7,10 @@ use zkrollup_circuits::block::{self as block_circuit, BlockCircuit};
 use zkrollup_conformance::wire::convert;
 use zkrollup_reference::state::RefState;
 use zkrollup_spec::block::{Block, BlockInput, BlockParams};
-use zkrollup_spec::state::State;
 use zkrollup_spec::transition::BlockContext;
 
 use crate::prover::ProofJob;
-use crate::store::Store;
+use crate::store::{state_of, Store};
 
 /// Block `n` as the spec sees it (header, ops, roots; fees are not kept) and its inputs in
 /// block order; `None` if it is not sealed.
@@ -79,10 +78,6 @@ fn state_after(store: &Store, n: u32) -> Result<RefState, String> {
         0 => 0,
         n => store.block(n).map_err(|e| e.to_string())?.ok_or(format!("no block {n}"))?.next_account_id,
     };
-    let mut accounts = std::collections::BTreeMap::new();
-    for a in store.accounts_at(n).map_err(|e| e.to_string())? {
-        accounts.insert(a.id, convert::account_of(&a).map_err(|e| e.to_string())?);
-    }
-    let state = State::from_parts(accounts, next_id).map_err(|e| e.to_string())?;
-    Ok(RefState::from_spec(&state))
+    let accounts = store.accounts_at(n).map_err(|e| e.to_string())?;
+    state_of(&accounts, next_id).map_err(|e| e.to_string())
 }

@@ -275,11 +275,6 @@ impl StateKeeper {
         self.priority.len()
     }
 
-    /// The priority operation the next block serves first.
-    pub fn next_priority(&self) -> Option<&PriorityOp> {
-        self.priority.front()
-    }
-
     fn check_account_and_key(&self, tx: &Tx) -> Result<(), Rejection> {
         let id = tx.account_id();
         let st = &self.executor.state;
@@ -380,11 +375,27 @@ impl StateKeeper {
     /// blocks.
     pub fn should_seal(&self, now: u64) -> bool {
         let executable = self.executable(now);
-        let waiting = executable > 0 || !self.priority.is_empty();
         let pending_chunks = executable * 2 + self.priority.len() * 6;
-        waiting
+        self.can_seal_with(executable)
             && (pending_chunks >= self.config.chunks
                 || self.oldest_pending_since.is_some_and(|t| now.saturating_sub(t) >= self.config.seal_timeout))
+    }
+
+    /// Whether a block can be sealed at `now` at all: something can run, and the block can
+    /// credit its fees (its fee account exists, or its first priority operation is the deposit
+    /// that opens it; a block without one breaks `block.fee_account_missing`, and sealing it
+    /// would fail after the mempool and state had moved).
+    pub fn can_seal(&self, now: u64) -> bool {
+        self.can_seal_with(self.executable(now))
+    }
+
+    fn can_seal_with(&self, executable: usize) -> bool {
+        let st = &self.executor.state;
+        let fee_account = self.config.fee_account;
+        let fee_account_ready = st.exists(fee_account)
+            || matches!(self.priority.front(), Some(PriorityOp::Deposit(d))
+                if st.id_of(&d.to).is_none() && st.next_account_id() == fee_account);
+        (executable > 0 || !self.priority.is_empty()) && fee_account_ready
     }
 
     /// Builds and seals the next block at `timestamp`: priority operations first, then
