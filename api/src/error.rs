@@ -29,7 +29,9 @@ pub struct ErrorData {
     /// The spec's rule id, for a protocol refusal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
-    /// The mempool bound, for a refusal by policy: `nonce_gap`, `account_full` or `pool_full`.
+    /// The mempool bound, for a refusal by policy: `nonce_gap`, `account_full`, `pool_full`,
+    /// `batch_nonce` (a batch member without its account's next nonce) or `batch_too_large`
+    /// (more than one block holds); `fee` for FEE_TOO_LOW.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bound: Option<String>,
     /// The parameter that does not parse, as a path (`tx.signature.s`).

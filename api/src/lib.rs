@@ -14,8 +14,10 @@
 //! - [`HttpClient`]: the client over HTTP ([`HttpClientBuilder`]), on which the generated
 //!   [`RollupApiClient`] methods are called.
 //! - [`error`]: the error codes, and the data every refusal carries (the spec's rule id).
+//! - [`locate`]: the field a malformed parameter breaks, named from the wire schema.
 
 pub mod error;
+pub mod locate;
 pub mod types;
 
 use jsonrpsee::core::RpcResult;
@@ -37,8 +39,11 @@ pub trait RollupApi {
     #[method(name = "submitTx")]
     async fn submit_tx(&self, tx: TxJson) -> RpcResult<TxReceipt>;
 
-    /// Submits transactions all or nothing: every one is accepted (and durable) or none is, and
-    /// the error names the first refused by its index.
+    /// Submits an atomic batch: every transaction is accepted (and durable) or none is, and the
+    /// error names the first refused by its index. Accepted, they run in one block, in their
+    /// order, or none runs: if one fails when the block is built (a balance spent meanwhile),
+    /// all are dropped with its rule. Each carries its account's next nonce (after the ones
+    /// waiting and the batch's earlier ones), and the batch fits in one block.
     #[method(name = "submitBatch")]
     async fn submit_batch(&self, txs: Vec<TxJson>) -> RpcResult<Vec<TxReceipt>>;
 

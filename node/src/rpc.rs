@@ -6,11 +6,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use jsonrpsee::core::{async_trait, RpcResult};
-use jsonrpsee::server::{BatchRequestConfig, Server, ServerConfig, ServerHandle};
-use jsonrpsee::types::ErrorObjectOwned;
+use jsonrpsee::server::{BatchRequestConfig, RpcModule, Server, ServerConfig, ServerHandle};
+use jsonrpsee::types::{ErrorObjectOwned, Params};
+use serde_json::Value;
 use zkrollup_api::error::{
     error, ErrorData, FEE_TOO_LOW, INVALID_PARAMS, MEMPOOL_BOUND, NODE_UNAVAILABLE, RULE_BROKEN,
 };
+use zkrollup_api::locate::tx_from_json;
 use zkrollup_api::*;
 use zkrollup_conformance::wire::convert;
 use zkrollup_reference::keeper::{signature_valid, Bound, Receipt, Refusal};
@@ -39,7 +41,61 @@ pub async fn serve(api: Api, addr: SocketAddr) -> std::io::Result<(SocketAddr, S
         .build();
     let server = Server::builder().set_config(config).build(addr).await?;
     let bound = server.local_addr()?;
-    Ok((bound, server.start(api.into_rpc())))
+    Ok((bound, server.start(module(api))))
+}
+
+/// The generated module, with the two methods that take transactions parsing them here: the
+/// generated parser reports a wrong type without naming the field (serde does not see inside
+/// the wire format's tagged enums), these name it (`txs[1].signature.s`). The trait's own
+/// implementations then run unchanged.
+fn module(api: Api) -> RpcModule<Api> {
+    let mut module = api.into_rpc();
+    for name in [SUBMIT_TX, SUBMIT_BATCH] {
+        module.remove_method(name).unwrap_or_else(|| panic!("the API trait serves {name}"));
+    }
+    let freed = "the name was just freed";
+    module
+        .register_async_method(SUBMIT_TX, |params, api, _| async move {
+            let tx = tx_param(param(&params, "tx")?, "tx")?;
+            RollupApiServer::submit_tx(&*api, tx).await
+        })
+        .expect(freed);
+    module
+        .register_async_method(SUBMIT_BATCH, |params, api, _| async move {
+            let Value::Array(items) = param(&params, "txs")? else {
+                return Err(invalid("txs", "expected a JSON array of transactions"));
+            };
+            let txs = items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| tx_param(v, &format!("txs[{i}]")))
+                .collect::<Result<Vec<_>, _>>()?;
+            RollupApiServer::submit_batch(&*api, txs).await
+        })
+        .expect(freed);
+    module
+}
+
+const SUBMIT_TX: &str = "zkr_submitTx";
+const SUBMIT_BATCH: &str = "zkr_submitBatch";
+
+/// A method's one parameter, `name`, given by position (`[x]`) or by name (`{"name": x}`).
+fn param(params: &Params<'_>, name: &str) -> Result<Value, ErrorObjectOwned> {
+    let raw: Value = params.parse().map_err(|e| invalid(name, e.message()))?;
+    match raw {
+        Value::Array(mut a) if a.len() == 1 => Ok(a.pop().unwrap_or_default()),
+        Value::Object(mut o) if o.len() == 1 && o.contains_key(name) => Ok(o.remove(name).unwrap_or_default()),
+        _ => Err(invalid(name, format!("expected one parameter, [{name}] or {{\"{name}\": …}}"))),
+    }
+}
+
+/// A transaction parameter; a malformed one is refused naming the field inside it
+/// (`tx.signature.s`, `txs[1].nonce`).
+fn tx_param(value: Value, field: &str) -> Result<TxJson, ErrorObjectOwned> {
+    tx_from_json(value).map_err(|(path, message)| {
+        let field = if path.is_empty() { field.to_string() } else { format!("{field}.{path}") };
+        invalid(&field, message)
+    })
 }
 
 fn invalid(field: &str, message: impl std::fmt::Display) -> ErrorObjectOwned {
@@ -66,6 +122,8 @@ fn refused(refusal: &Refusal, index: Option<usize>) -> ErrorObjectOwned {
                 Bound::NonceGap { .. } => "nonce_gap",
                 Bound::AccountFull { .. } => "account_full",
                 Bound::PoolFull { .. } => "pool_full",
+                Bound::BatchNonce { .. } => "batch_nonce",
+                Bound::BatchTooLarge { .. } => "batch_too_large",
             };
             error(MEMPOOL_BOUND, b.to_string(), ErrorData { bound: Some(name.into()), index, ..Default::default() })
         }
@@ -112,7 +170,7 @@ impl Api {
 
     /// Submits `txs` all or nothing; `batch`: errors name the refused transaction's index.
     async fn submit(&self, txs: Vec<(Tx, TxJson, bool)>, batch: bool) -> RpcResult<Vec<TxReceipt>> {
-        match self.sequencer.submit(txs).await {
+        match self.sequencer.submit(txs, batch).await {
             Ok(receipts) => Ok(receipts.iter().map(receipt).collect()),
             Err(SubmitError::Refused { index, refusal }) => Err(refused(&refusal, batch.then_some(index))),
             Err(SubmitError::Fee { index, message }) => Err(error(

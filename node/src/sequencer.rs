@@ -17,7 +17,7 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use zkrollup_api::{BlockInfo, BlockStage, TxJson, TxKind, TxStatus};
 use zkrollup_conformance::wire::convert;
-use zkrollup_reference::keeper::{KeeperConfig, Receipt, Refusal, StateKeeper};
+use zkrollup_reference::keeper::{signature_valid, KeeperConfig, Receipt, Refusal, StateKeeper};
 use zkrollup_spec::op::Op;
 use zkrollup_spec::rules::{Rejection, Rule};
 use zkrollup_spec::state::genesis_root;
@@ -66,6 +66,7 @@ type ReadFn = Box<dyn FnOnce(&mut Core) + Send>;
 enum Request {
     Submit {
         txs: Vec<(Tx, TxJson, bool)>,
+        batch: bool,
         reply: oneshot::Sender<Result<Vec<Receipt>, SubmitError>>,
     },
     Priority {
@@ -96,10 +97,10 @@ const STOPPED: &str = "the sequencer has stopped";
 
 impl SequencerHandle {
     /// Submits transactions (each with its wire form and whether its signature verified), all
-    /// or none.
-    pub async fn submit(&self, txs: Vec<(Tx, TxJson, bool)>) -> Result<Vec<Receipt>, SubmitError> {
+    /// or none; `batch`: as an atomic batch, which runs in one block or not at all.
+    pub async fn submit(&self, txs: Vec<(Tx, TxJson, bool)>, batch: bool) -> Result<Vec<Receipt>, SubmitError> {
         let (reply, rx) = oneshot::channel();
-        self.tx.send(Request::Submit { txs, reply }).map_err(|_| SubmitError::Unavailable(STOPPED.into()))?;
+        self.tx.send(Request::Submit { txs, batch, reply }).map_err(|_| SubmitError::Unavailable(STOPPED.into()))?;
         rx.await.map_err(|_| SubmitError::Unavailable(STOPPED.into()))?
     }
 
@@ -193,12 +194,26 @@ fn restore(store: &Store, config: KeeperConfig) -> Result<Core, StoreError> {
         keeper.push_priority(convert::priority_of(&p.op).map_err(|e| damaged("priority", e))?, now);
         pending_serials.push_back(p.serial_id);
     }
+    // Re-checked in their order (signatures in parallel), each batch as one: its members are
+    // consecutive.
+    let checked: Vec<(Tx, bool)> = {
+        use rayon::prelude::*;
+        let parse = |rec: &TxRecord| convert::tx_of(&rec.tx).map_err(|e| damaged("txs", e));
+        let txs = loaded.queued.par_iter().map(parse).collect::<Result<Vec<_>, _>>()?;
+        txs.into_par_iter()
+            .map(|tx| {
+                let ok = signature_valid(&tx);
+                (tx, ok)
+            })
+            .collect()
+    };
     let mut dropped = Vec::new();
-    for rec in &loaded.queued {
-        let tx = convert::tx_of(&rec.tx).map_err(|e| damaged("txs", e))?;
-        let hash = tx.hash();
-        if let Err(refusal) = keeper.submit(tx, now) {
-            dropped.push((hash, dropped_status(&refusal)));
+    let mut rest = checked.into_iter();
+    for group in loaded.queued.chunk_by(|a, b| a.batch.is_some() && a.batch == b.batch) {
+        let txs: Vec<(Tx, bool)> = rest.by_ref().take(group.len()).collect();
+        let hashes: Vec<[u8; 32]> = txs.iter().map(|(tx, _)| tx.hash()).collect();
+        if let Err((_, refusal)) = keeper.submit_batch(txs, now) {
+            dropped.extend(hashes.into_iter().map(|h| (h, dropped_status(&refusal))));
         }
     }
     if !dropped.is_empty() {
@@ -275,12 +290,12 @@ impl Sequencer {
         let mut accepted: Vec<([u8; 32], TxRecord)> = Vec::new();
         for req in group {
             match req {
-                Request::Submit { txs, reply } => {
+                Request::Submit { txs, batch, reply } => {
                     if let Some(p) = &self.poisoned {
                         let _ = reply.send(Err(SubmitError::Unavailable(p.clone())));
                         continue;
                     }
-                    let result = self.submit(txs, now, &mut accepted);
+                    let result = self.submit(txs, batch, now, &mut accepted);
                     answers.push((reply, result));
                 }
                 Request::Priority { rec, op, reply } => {
@@ -324,6 +339,7 @@ impl Sequencer {
     fn submit(
         &mut self,
         txs: Vec<(Tx, TxJson, bool)>,
+        batch: bool,
         now: u64,
         accepted: &mut Vec<([u8; 32], TxRecord)>,
     ) -> Result<Vec<Receipt>, SubmitError> {
@@ -338,11 +354,12 @@ impl Sequencer {
         let withdraws = txs.iter().any(|(tx, _, _)| matches!(tx, Tx::Withdraw(_)));
         let (checked, jsons): (Vec<(Tx, bool)>, Vec<TxJson>) =
             txs.into_iter().map(|(tx, json, ok)| ((tx, ok), json)).unzip();
-        let receipts =
-            keeper.submit_all(checked, now).map_err(|(index, refusal)| SubmitError::Refused { index, refusal })?;
+        let submitted = if batch { keeper.submit_batch(checked, now) } else { keeper.submit_all(checked, now) };
+        let receipts = submitted.map_err(|(index, refusal)| SubmitError::Refused { index, refusal })?;
         self.withdrawal_waiting |= withdraws;
+        let batch = (batch && receipts.len() > 1).then_some(self.core.next_seq);
         for (r, tx) in receipts.iter().zip(jsons) {
-            accepted.push((r.tx_hash, TxRecord { seq: self.core.next_seq, tx, status: TxStatus::Queued }));
+            accepted.push((r.tx_hash, TxRecord { seq: self.core.next_seq, tx, status: TxStatus::Queued, batch }));
             self.core.next_seq += 1;
         }
         Ok(receipts)

@@ -71,6 +71,9 @@ pub struct TxRecord {
     pub tx: TxJson,
     /// Where it is.
     pub status: TxStatus,
+    /// The `seq` of its atomic batch's first transaction, if it came in one of two or more.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<u64>,
 }
 
 /// A sealed block: what the API tells of it, and what the later stages need.

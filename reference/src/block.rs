@@ -165,6 +165,15 @@ fn apply_inputs(
     block.seal(ex)
 }
 
+/// A block in progress as it was at one point (see [`BlockInProgress::mark`]).
+pub(crate) struct BlockMark {
+    ops: usize,
+    op_witnesses: usize,
+    tx_hashes: usize,
+    used: usize,
+    fees: BTreeMap<TokenId, u128>,
+}
+
 /// A block being filled: its ops (with their witness material), collected fees and chunks
 /// used. Shared by [`apply_block`] and the state keeper's block builder.
 pub(crate) struct BlockInProgress {
@@ -203,6 +212,26 @@ impl BlockInProgress {
             self.op_witnesses.push(OpWitness { op: op.clone(), writes: ex.take_writes() });
         }
         self.ops.push(op);
+    }
+
+    /// What [`BlockInProgress::restore`] goes back to: the block as it is now.
+    pub(crate) fn mark(&self) -> BlockMark {
+        BlockMark {
+            ops: self.ops.len(),
+            op_witnesses: self.op_witnesses.len(),
+            tx_hashes: self.tx_hashes.len(),
+            used: self.used,
+            fees: self.fees.clone(),
+        }
+    }
+
+    /// Forgets the ops pushed since `mark` (their writes were reverted).
+    pub(crate) fn restore(&mut self, mark: BlockMark) {
+        self.ops.truncate(mark.ops);
+        self.op_witnesses.truncate(mark.op_witnesses);
+        self.tx_hashes.truncate(mark.tx_hashes);
+        self.used = mark.used;
+        self.fees = mark.fees;
     }
 
     /// Collects the fees and closes the block.

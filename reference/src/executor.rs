@@ -40,6 +40,25 @@ impl Executor {
         self.writes.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
+    /// Starts an atomic run (a batch of transactions): [`Executor::revert`] undoes every write
+    /// from here, [`Executor::commit`] keeps them. Returns the mark `revert` takes.
+    pub fn checkpoint(&mut self) -> usize {
+        self.state.checkpoint();
+        self.writes.as_ref().map_or(0, Vec::len)
+    }
+
+    pub fn commit(&mut self) {
+        self.state.commit();
+    }
+
+    /// Undoes the writes since the checkpoint that returned `mark`, and their witness material.
+    pub fn revert(&mut self, mark: usize) {
+        self.state.revert();
+        if let Some(w) = &mut self.writes {
+            w.truncate(mark);
+        }
+    }
+
     pub(crate) fn write(&mut self, id: AccountId, c: Change) {
         match &mut self.writes {
             Some(w) => w.push(self.state.write_leaf(id, c)),

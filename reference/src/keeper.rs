@@ -7,7 +7,7 @@
 //! can run in the next block count towards sealing one, and what can never run is evicted, so
 //! transactions that cannot execute never make the keeper seal empty blocks (issue 27).
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use zkrollup_spec::op::chunks_of;
 use zkrollup_spec::params::{FEE_TOKENS_PER_BLOCK, MAX_ACCOUNT_ID};
@@ -43,6 +43,11 @@ pub struct Mempool {
     by_account: HashMap<AccountId, BTreeMap<Nonce, Tx>>,
     order: VecDeque<AccountId>,
     len: usize,
+    /// Atomic batches by arrival: their members are in `by_account` too (the nonce rules,
+    /// the bounds and eviction see them) but run only together, in one block, or not at all.
+    batches: BTreeMap<u64, Vec<(AccountId, Nonce)>>,
+    batch_of: HashMap<(AccountId, Nonce), u64>,
+    next_batch: u64,
 }
 
 impl Mempool {
@@ -72,6 +77,86 @@ impl Mempool {
         self.len -= 1;
         Some(tx)
     }
+
+    fn get(&self, id: AccountId, nonce: Nonce) -> Option<&Tx> {
+        self.by_account.get(&id)?.get(&nonce)
+    }
+
+    /// Atomic batches waiting.
+    pub fn batches(&self) -> usize {
+        self.batches.len()
+    }
+
+    /// Takes batch `b` out, with whichever of its members are still queued.
+    fn remove_batch(&mut self, b: u64) -> Vec<Tx> {
+        let members = self.batches.remove(&b).unwrap_or_default();
+        members
+            .into_iter()
+            .filter_map(|(id, nonce)| {
+                self.batch_of.remove(&(id, nonce));
+                self.pop(id, nonce)
+            })
+            .collect()
+    }
+
+    /// Forgets accounts with nothing queued (they are served in `order`).
+    fn tidy_order(&mut self) {
+        let by_account = &self.by_account;
+        self.order.retain(|id| by_account.get(id).is_some_and(|q| !q.is_empty()));
+    }
+
+    /// Whether batch `members` can run now, in state `st` at time `now`: each member's nonce is
+    /// its account's next (the account's own, then one more per earlier member), and each is
+    /// valid at `now`.
+    fn batch_ready(&self, members: &[(AccountId, Nonce)], st: &RefState, now: u64) -> bool {
+        let mut next: HashMap<AccountId, Nonce> = HashMap::new();
+        members.iter().all(|&(id, nonce)| {
+            let n = next.entry(id).or_insert_with(|| st.nonce(id));
+            let ok = *n == nonce && self.get(id, nonce).is_some_and(|tx| valid_at(tx, now));
+            *n = n.saturating_add(1);
+            ok
+        })
+    }
+}
+
+/// How `tx` is dropped when `cause`, a transaction of its batch, was: with the same rule.
+fn batch_dropped(tx: &Tx, cause: &Dropped) -> Dropped {
+    let detail =
+        format!("its batch's transaction 0x{} broke it: {}", hex::encode(cause.tx_hash), cause.rejection.detail);
+    Dropped { tx_hash: tx.hash(), rejection: Rejection::new(cause.rejection.rule, detail) }
+}
+
+/// Applies a batch's transactions to the block in order, all of them or (the first that fails
+/// is returned) none: the state, the witness material and the block go back to where they were.
+fn run_atomically(
+    ex: &mut Executor,
+    block: &mut BlockInProgress,
+    txs: &[Tx],
+    ctx: &BlockContext,
+) -> Result<(), Dropped> {
+    let (mark, writes) = (block.mark(), ex.checkpoint());
+    for tx in txs {
+        match ex.apply_tx(tx, ctx) {
+            Ok((op, fee)) => {
+                block.tx_hashes.push(tx.hash());
+                block.push(ex, op, Some(fee));
+            }
+            Err(rejection) => {
+                ex.revert(writes);
+                block.restore(mark);
+                return Err(Dropped { tx_hash: tx.hash(), rejection });
+            }
+        }
+    }
+    ex.commit();
+    Ok(())
+}
+
+/// The chunks `tx` takes at most in state `st`: a transfer to an address without an account
+/// opens one (a TransferToNew).
+fn chunks_needed(st: &RefState, tx: &Tx) -> usize {
+    chunks_of(tx.tx_type()).expect("known")
+        + if matches!(tx, Tx::Transfer(t) if st.id_of(&t.to).is_none()) { 3 } else { 0 }
 }
 
 /// Keeper settings.
@@ -147,6 +232,12 @@ pub enum Bound {
     AccountFull { account: AccountId, max: usize },
     /// The mempool is full.
     PoolFull { max: usize },
+    /// A batch's transaction does not carry its account's next nonce (after the ones waiting
+    /// and the batch's earlier ones): a batch runs at once, with no gap to wait on.
+    BatchNonce { account: AccountId, nonce: Nonce, expected: Nonce },
+    /// A batch would not fit in one block: `chunks` of the block's `max`, or more fee tokens
+    /// than a block collects.
+    BatchTooLarge { chunks: usize, max: usize, fee_tokens: usize, max_fee_tokens: usize },
 }
 
 impl std::fmt::Display for Bound {
@@ -160,6 +251,14 @@ impl std::fmt::Display for Bound {
                 write!(f, "account {account} has {max} transactions waiting, the most it may: wait for a block")
             }
             Bound::PoolFull { max } => write!(f, "the mempool holds {max} transactions, the most it may: retry later"),
+            Bound::BatchNonce { account, nonce, expected } => write!(
+                f,
+                "account {account}'s transaction in the batch has nonce {nonce}, not its next, {expected}: a batch's nonces follow the ones waiting, without gaps"
+            ),
+            Bound::BatchTooLarge { chunks, max, fee_tokens, max_fee_tokens } => write!(
+                f,
+                "the batch needs {chunks} chunks and {fee_tokens} fee tokens, and a block has {max} chunks and {max_fee_tokens} fee tokens: split it"
+            ),
         }
     }
 }
@@ -237,8 +336,8 @@ impl StateKeeper {
     }
 
     /// Queues every transaction or none: on the first refusal, the ones queued before it are
-    /// taken out again, and the refusal comes back with its index. (Acceptance only: the
-    /// block builder may still place them in different blocks.)
+    /// taken out again, and the refusal comes back with its index. Once queued, each runs on
+    /// its own (see [`StateKeeper::submit_batch`] for a batch that runs as one).
     pub fn submit_all(&mut self, txs: Vec<(Tx, bool)>, now: u64) -> Result<Vec<Receipt>, (usize, Refusal)> {
         let waiting_since = self.oldest_pending_since;
         let mut queued: Vec<Receipt> = Vec::with_capacity(txs.len());
@@ -246,16 +345,75 @@ impl StateKeeper {
             match self.submit_verified(tx, signature_ok, now) {
                 Ok(r) => queued.push(r),
                 Err(refusal) => {
-                    for r in &queued {
-                        self.mempool.pop(r.account_id, r.nonce);
-                    }
-                    self.mempool.order.retain(|id| self.mempool.by_account.get(id).is_some_and(|q| !q.is_empty()));
-                    self.oldest_pending_since = waiting_since;
+                    self.unqueue(&queued, waiting_since);
                     return Err((i, refusal));
                 }
             }
         }
         Ok(queued)
+    }
+
+    /// Takes queued transactions out again, as if they had never come.
+    fn unqueue(&mut self, queued: &[Receipt], waiting_since: Option<u64>) {
+        for r in queued {
+            self.mempool.pop(r.account_id, r.nonce);
+        }
+        self.mempool.tidy_order();
+        self.oldest_pending_since = waiting_since;
+    }
+
+    /// Queues an atomic batch: its transactions run in one block, in their order, or none
+    /// runs (if one fails when the block is built, all are dropped with its rule). On top of
+    /// [`StateKeeper::submit_all`]'s checks, each transaction must carry its account's next
+    /// nonce, so that the batch never waits on a gap, and the batch must fit in one block.
+    pub fn submit_batch(&mut self, txs: Vec<(Tx, bool)>, now: u64) -> Result<Vec<Receipt>, (usize, Refusal)> {
+        if txs.len() < 2 {
+            return self.submit_all(txs, now);
+        }
+        // The batch's own bounds, measured before queueing, reported after the protocol's rules.
+        let mut next: HashMap<AccountId, Nonce> = HashMap::new();
+        let (mut chunks, mut fee_tokens) = (0, BTreeSet::new());
+        let mut broken = None;
+        for (i, (tx, _)) in txs.iter().enumerate() {
+            let id = tx.account_id();
+            let expected = *next.entry(id).or_insert_with(|| self.next_nonce(id));
+            next.insert(id, expected.saturating_add(1));
+            chunks += chunks_needed(&self.executor.state, tx);
+            let (token, fee) = tx.fee();
+            if fee.value() > 0 {
+                fee_tokens.insert(token);
+            }
+            let bound = if tx.nonce() != expected {
+                Bound::BatchNonce { account: id, nonce: tx.nonce(), expected }
+            } else if chunks > self.config.chunks || fee_tokens.len() > FEE_TOKENS_PER_BLOCK {
+                Bound::BatchTooLarge {
+                    chunks,
+                    max: self.config.chunks,
+                    fee_tokens: fee_tokens.len(),
+                    max_fee_tokens: FEE_TOKENS_PER_BLOCK,
+                }
+            } else {
+                continue;
+            };
+            broken = Some((i, Refusal::Bound(bound)));
+            break;
+        }
+        let waiting_since = self.oldest_pending_since;
+        let members: Vec<(AccountId, Nonce)> = txs.iter().map(|(tx, _)| (tx.account_id(), tx.nonce())).collect();
+        let receipts = self.submit_all(txs, now)?;
+        if let Some(refusal) = broken {
+            self.unqueue(&receipts, waiting_since);
+            return Err(refusal);
+        }
+        let b = self.mempool.next_batch;
+        self.mempool.next_batch += 1;
+        for &m in &members {
+            // Each member took its account's next nonce, which nothing queued held.
+            let old = self.mempool.batch_of.insert(m, b);
+            debug_assert!(old.is_none(), "a transaction in two batches");
+        }
+        self.mempool.batches.insert(b, members);
+        Ok(receipts)
     }
 
     /// The nonce an account's next new transaction should carry: its own, then past every
@@ -330,9 +488,12 @@ impl StateKeeper {
     }
 
     /// Removes what can never run: transactions whose nonce the account has passed and those
-    /// expired at `now`. Each comes back as dropped, with the rule it now breaks.
+    /// expired at `now`, and the rest of any batch one of them was in. Each comes back as
+    /// dropped, with the rule it now breaks.
     fn evict(&mut self, now: u64) -> Vec<Dropped> {
         let mut out = Vec::new();
+        let mut broken: Vec<(u64, usize)> = Vec::new();
+        let batch_of = &self.mempool.batch_of;
         for (&id, q) in self.mempool.by_account.iter_mut() {
             let account_nonce = self.executor.state.nonce(id);
             q.retain(|&nonce, tx| {
@@ -343,30 +504,42 @@ impl StateKeeper {
                 } else {
                     return true;
                 };
+                if let Some(&b) = batch_of.get(&(id, nonce)) {
+                    broken.push((b, out.len()));
+                }
                 out.push(Dropped { tx_hash: tx.hash(), rejection });
                 false
             });
         }
         self.mempool.len -= out.len();
-        self.mempool.order.retain(|id| self.mempool.by_account.get(id).is_some_and(|q| !q.is_empty()));
+        for (b, i) in broken {
+            let cause = out[i].clone();
+            for tx in self.mempool.remove_batch(b) {
+                out.push(batch_dropped(&tx, &cause));
+            }
+        }
+        self.mempool.tidy_order();
         out
     }
 
     /// Transactions that can run in a block at `now`: per account, the run of consecutive
-    /// nonces from the account's own, each valid at `now`. The rest wait for a predecessor or
-    /// their time, and do not count towards sealing.
+    /// nonces from the account's own, each valid at `now`, up to a batch's member; and every
+    /// batch that can run as it stands. The rest wait for a predecessor or their time, and do
+    /// not count towards sealing.
     pub fn executable(&self, now: u64) -> usize {
-        let st = &self.executor.state;
+        let (st, pool) = (&self.executor.state, &self.mempool);
         let run = |id: AccountId, q: &BTreeMap<Nonce, Tx>| {
             let mut next = Some(st.nonce(id));
             std::iter::from_fn(|| {
                 let n = next?;
                 next = n.checked_add(1);
-                q.get(&n).filter(|tx| valid_at(tx, now))
+                q.get(&n).filter(|tx| valid_at(tx, now) && !pool.batch_of.contains_key(&(id, n)))
             })
             .count()
         };
-        self.mempool.by_account.iter().map(|(&id, q)| run(id, q)).sum()
+        let singles: usize = pool.by_account.iter().map(|(&id, q)| run(id, q)).sum();
+        let batches: usize = pool.batches.values().filter(|m| pool.batch_ready(m, st, now)).map(Vec::len).sum();
+        singles + batches
     }
 
     /// Whether a block should be sealed now: something can run and the block is full enough,
@@ -430,16 +603,17 @@ impl StateKeeper {
             let accounts: Vec<AccountId> = self.mempool.order.iter().copied().collect();
             for id in accounts {
                 let nonce = ex.state.nonce(id);
-                let Some(tx) = self.mempool.by_account.get(&id).and_then(|q| q.get(&nonce)).cloned() else { continue };
-                // Not valid yet: it waits for its time (expired ones were evicted above).
-                if !valid_at(&tx, timestamp) {
+                let Some(tx) = self.mempool.get(id, nonce).cloned() else { continue };
+                // Not valid yet: it waits for its time (expired ones were evicted above). A
+                // batch's member runs with its batch, below.
+                if !valid_at(&tx, timestamp) || self.mempool.batch_of.contains_key(&(id, nonce)) {
                     continue;
                 }
-                let need = chunks_of(tx.tx_type()).expect("known")
-                    + if matches!(&tx, Tx::Transfer(t) if ex.state.id_of(&t.to).is_none()) { 3 } else { 0 };
                 let (fee_token, fee) = tx.fee();
                 let new_fee_token = fee.value() > 0 && !block.fees.contains_key(&fee_token);
-                if block.used + need > chunks || (new_fee_token && block.fees.len() == FEE_TOKENS_PER_BLOCK) {
+                if block.used + chunks_needed(&ex.state, &tx) > chunks
+                    || (new_fee_token && block.fees.len() == FEE_TOKENS_PER_BLOCK)
+                {
                     continue;
                 }
                 self.mempool.pop(id, nonce);
@@ -452,7 +626,35 @@ impl StateKeeper {
                     Err(rejection) => dropped.push(Dropped { tx_hash: tx.hash(), rejection }),
                 }
             }
-            self.mempool.order.retain(|id| self.mempool.by_account.get(id).is_some_and(|q| !q.is_empty()));
+            let batches: Vec<u64> = self.mempool.batches.keys().copied().collect();
+            for b in batches {
+                let members = &self.mempool.batches[&b];
+                if !self.mempool.batch_ready(members, &ex.state, timestamp) {
+                    continue;
+                }
+                let txs: Vec<Tx> = members.iter().filter_map(|&(id, n)| self.mempool.get(id, n).cloned()).collect();
+                let need: usize = txs.iter().map(|tx| chunks_needed(&ex.state, tx)).sum();
+                let new_fee_tokens: BTreeSet<_> = txs
+                    .iter()
+                    .map(Tx::fee)
+                    .filter(|(token, fee)| fee.value() > 0 && !block.fees.contains_key(token))
+                    .map(|(token, _)| token)
+                    .collect();
+                if block.used + need > chunks || block.fees.len() + new_fee_tokens.len() > FEE_TOKENS_PER_BLOCK {
+                    continue;
+                }
+                self.mempool.remove_batch(b);
+                match run_atomically(ex, &mut block, &txs, &ctx) {
+                    Ok(()) => progress = true,
+                    Err(cause) => {
+                        dropped.extend(
+                            txs.iter().filter(|tx| tx.hash() != cause.tx_hash).map(|tx| batch_dropped(tx, &cause)),
+                        );
+                        dropped.push(cause);
+                    }
+                }
+            }
+            self.mempool.tidy_order();
         }
         let sealed = block.seal(ex)?;
         if !sealed.ops.is_empty() {

@@ -119,6 +119,18 @@ pub struct RefState {
     dirty: Vec<AccountId>,
     /// Accounts written since the last [`RefState::take_changed`]: what a node persists per block.
     changed: BTreeSet<AccountId>,
+    /// Set between [`RefState::checkpoint`] and its commit or revert.
+    journal: Option<Journal>,
+}
+
+/// What a revert restores: each account as it was before its first write since the
+/// checkpoint (`None`: opened since), the addresses indexed since, and the counters.
+#[derive(Clone, Debug)]
+struct Journal {
+    saved: HashMap<AccountId, Option<RefAccount>>,
+    opened: Vec<Address>,
+    next_account_id: AccountId,
+    changed: BTreeSet<AccountId>,
 }
 
 impl Default for RefState {
@@ -130,6 +142,7 @@ impl Default for RefState {
             tree: Tree4::new(ACCOUNT_TREE_DEPTH, empty_account_leaf()),
             dirty: Vec::new(),
             changed: BTreeSet::new(),
+            journal: None,
         }
     }
 }
@@ -210,6 +223,9 @@ impl RefState {
         let id = self.next_account_id;
         self.next_account_id += 1;
         self.by_address.insert(address, id);
+        if let Some(j) = &mut self.journal {
+            j.opened.push(address);
+        }
         id
     }
 
@@ -217,8 +233,51 @@ impl RefState {
         self.accounts.entry(id).or_insert_with(|| RefAccount::new(Address::ZERO))
     }
 
+    /// Starts recording what [`RefState::revert`] would undo: the writes and openings from
+    /// here on (one level: an atomic batch of transactions).
+    pub fn checkpoint(&mut self) {
+        debug_assert!(self.journal.is_none(), "checkpoints do not nest");
+        let (next_account_id, changed) = (self.next_account_id, self.changed.clone());
+        self.journal = Some(Journal { saved: HashMap::new(), opened: Vec::new(), next_account_id, changed });
+    }
+
+    /// Keeps everything written since the checkpoint.
+    pub fn commit(&mut self) {
+        self.journal = None;
+    }
+
+    /// Undoes everything written since the checkpoint: accounts, ids opened, the roots.
+    pub fn revert(&mut self) {
+        let Some(j) = self.journal.take() else { return };
+        for (id, before) in j.saved {
+            match before {
+                Some(a) => {
+                    self.accounts.insert(id, a);
+                    self.dirty.push(id);
+                }
+                None => {
+                    self.accounts.remove(&id);
+                    self.tree.set(id as u64, empty_account_leaf());
+                }
+            }
+        }
+        for address in j.opened {
+            self.by_address.remove(&address);
+        }
+        self.next_account_id = j.next_account_id;
+        self.changed = j.changed;
+    }
+
+    /// Saves account `id` as it is, at its first write since the checkpoint.
+    fn journal(&mut self, id: AccountId) {
+        if let Some(j) = &mut self.journal {
+            j.saved.entry(id).or_insert_with(|| self.accounts.get(&id).cloned());
+        }
+    }
+
     /// Applies `c` to account `id`, batched (root recomputed later).
     pub fn write(&mut self, id: AccountId, c: Change) {
+        self.journal(id);
         let a = self.entry(id);
         a.nonce = c.nonce;
         a.pubkey_hash = c.pubkey_hash;
@@ -236,6 +295,7 @@ impl RefState {
     /// Applies `c` to account `id` at once, returning the witness of the write.
     pub fn write_leaf(&mut self, id: AccountId, c: Change) -> LeafWrite {
         self.flush_accounts();
+        self.journal(id);
         let a = self.entry(id);
         let balance_root_before = a.tree.root();
         let before = LeafState {

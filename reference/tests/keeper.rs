@@ -280,3 +280,125 @@ fn a_full_mempool_evicts_what_can_never_run_then_refuses() {
     assert_eq!(dropped.len(), 1);
     assert_eq!((dropped[0].tx_hash, dropped[0].rejection.rule), (expiring.hash(), Rule::TxExpired));
 }
+
+fn batch(k: &mut StateKeeper, txs: &[Tx]) -> Result<Vec<[u8; 32]>, (usize, Refusal)> {
+    let txs = txs.iter().map(|t| (t.clone(), true)).collect();
+    k.submit_batch(txs, NOW).map(|rs| rs.iter().map(|r| r.tx_hash).collect())
+}
+
+/// Issue 28: a batch runs whole in one block or not at all. Here its last transaction
+/// overdraws when the block is built, after the first opened an account and paid: everything
+/// it did is undone (state, new id, fees, witness material), and what is left of the block
+/// matches the spec's block of the other transaction alone.
+#[test]
+fn a_batch_that_fails_in_the_block_is_undone_and_dropped_whole() {
+    let state = funded();
+    let (u0, u1, u5) = (user(0), user(1), user(5));
+    let batch_txs = [
+        transfer(&u0, 0, u5.address, 0, 60_000, 7, 0), // opens user 5's account
+        transfer(&u0, 0, u1.address, 2, 1, 3, 1),      // a second fee token
+        transfer(&u0, 0, u1.address, 0, 50_000, 0, 2), // 40,000 left: overdraws
+    ];
+    let single = transfer(&u1, 1, u0.address, 0, 10, 1, 0);
+    for witnessing in [true, false] {
+        let mut k = keeper(&state, 16, witnessing);
+        let hashes = batch(&mut k, &batch_txs).expect("valid when checked: balances are checked in the block");
+        k.submit(single.clone(), NOW).unwrap();
+        assert_eq!(k.executable(NOW), 4);
+        let (b, dropped) = k.seal(NOW).unwrap();
+        let mut dropped_hashes: Vec<_> = dropped.iter().map(|d| d.tx_hash).collect();
+        dropped_hashes.sort();
+        let mut want = hashes.clone();
+        want.sort();
+        assert_eq!(dropped_hashes, want, "the whole batch is dropped");
+        assert!(dropped.iter().all(|d| d.rejection.rule == Rule::TransferInsufficientBalance), "{dropped:?}");
+        assert_eq!(b.tx_hashes, vec![single.hash()]);
+        assert_eq!(k.mempool.len() + k.mempool.batches(), 0);
+
+        let mut spec_state = state.clone();
+        let params = BlockParams { context: b.context, chunks: 16 };
+        let spec = apply_block(&mut spec_state, &params, &[BlockInput::Tx(single.clone())]).unwrap();
+        assert_eq!((spec.ops.clone(), spec.commitment()), (b.ops.clone(), b.commitment()));
+        assert_eq!(b.fees.keys().copied().collect::<Vec<_>>(), vec![0], "the batch's fee token 2 left with it");
+        assert_eq!(k.state().to_spec(), spec_state, "state, ids and address index as if the batch never ran");
+        if witnessing {
+            check_witness(&b, 4, 4);
+        }
+        // The id the batch had opened is free again: the next account opened takes it.
+        k.submit(transfer(&u0, 0, u5.address, 0, 5, 0, 0), NOW).unwrap();
+        let (b2, _) = k.seal(NOW).unwrap();
+        assert!(matches!(b2.ops[0], zkrollup_spec::op::Op::TransferToNew(ref t) if t.to == 4), "{:?}", b2.ops);
+        if witnessing {
+            check_witness(&b2, 4, 5);
+        }
+    }
+}
+
+/// A batch that succeeds runs in one block, in its order, after the transactions of its
+/// accounts that came before it; one that does not fit in what is left of a block waits for
+/// the next rather than being split.
+#[test]
+fn a_batch_runs_in_one_block_after_what_came_before_it() {
+    let state = funded();
+    let (u0, u1, u2) = (user(0), user(1), user(2));
+    let mut k = keeper(&state, 8, true);
+    let first = transfer(&u0, 0, u1.address, 0, 5, 0, 0);
+    k.submit(first.clone(), NOW).unwrap();
+    k.submit(transfer(&u2, 2, u1.address, 0, 5, 0, 0), NOW).unwrap();
+    let batch_txs = [
+        transfer(&u0, 0, u1.address, 0, 1, 0, 1),
+        transfer(&u1, 1, u2.address, 0, 2, 0, 0),
+        transfer(&u0, 0, u2.address, 0, 3, 0, 2),
+    ];
+    let hashes = batch(&mut k, &batch_txs).unwrap();
+    assert_eq!(k.executable(NOW), 2, "the batch waits for account 0's nonce 0");
+    // Block 1: the two singles (4 chunks); the batch (6) does not fit in the 4 left.
+    let (b1, d1) = k.seal(NOW).unwrap();
+    assert!(d1.is_empty(), "{d1:?}");
+    assert_eq!(b1.tx_hashes.len(), 2);
+    assert!(b1.tx_hashes.iter().all(|h| !hashes.contains(h)), "no part of the batch in block 1");
+    assert_eq!(k.executable(NOW), 3);
+    let (b2, d2) = k.seal(NOW).unwrap();
+    assert!(d2.is_empty(), "{d2:?}");
+    assert_eq!(b2.tx_hashes, hashes, "the whole batch, in its order");
+    check_witness(&b2, 4, 4);
+}
+
+#[test]
+fn a_batch_is_refused_whole_when_it_could_not_run_at_once_or_fit_a_block() {
+    let state = funded();
+    let (u0, u1) = (user(0), user(1));
+    let mut k = keeper(&state, 8, false);
+    k.submit(transfer(&u0, 0, u1.address, 0, 1, 0, 0), NOW).unwrap();
+    let before = (k.mempool.len(), k.next_nonce(0), k.next_nonce(1));
+    // Account 0's next nonce is 1 (0 waits): a batch starting at 2 would wait on a gap.
+    let gap = [transfer(&u1, 1, u0.address, 0, 1, 0, 0), transfer(&u0, 0, u1.address, 0, 1, 0, 2)];
+    assert_eq!(batch(&mut k, &gap), Err((1, Refusal::Bound(Bound::BatchNonce { account: 0, nonce: 2, expected: 1 }))));
+    // Five transfers need ten chunks; the block has eight.
+    let big: Vec<Tx> = (1..=5).map(|n| transfer(&u0, 0, u1.address, 0, 1, 0, n)).collect();
+    let too_large = Bound::BatchTooLarge { chunks: 10, max: 8, fee_tokens: 0, max_fee_tokens: 4 };
+    assert_eq!(batch(&mut k, &big), Err((4, Refusal::Bound(too_large))));
+    // A protocol rule comes before the batch's bounds: a bad signer at index 1.
+    let bad = [transfer(&u0, 0, u1.address, 0, 1, 0, 1), transfer(&u0, 1, u0.address, 0, 1, 0, 0)];
+    assert_eq!(batch(&mut k, &bad).map_err(|(i, r)| (i, r.rule())), Err((1, Some(Rule::TxSignerNotAccountKey))));
+    assert_eq!((k.mempool.len(), k.next_nonce(0), k.next_nonce(1)), before, "nothing of a refused batch stays");
+    assert_eq!(k.mempool.batches(), 0);
+}
+
+/// A batch member evicted while waiting (it expired) takes the rest of its batch with it.
+#[test]
+fn a_batch_that_loses_a_member_is_dropped_whole() {
+    let state = funded();
+    let mut k = keeper(&state, 16, false);
+    k.submit(timed(0, NOW + 100, u64::MAX), NOW).unwrap(); // account 0's nonce 0: not valid yet
+    let expiring = timed(1, 0, NOW + 10);
+    let other = transfer(&user(1), 1, user(0).address, 0, 1, 0, 0);
+    batch(&mut k, &[expiring.clone(), other.clone()]).unwrap();
+    assert_eq!(k.executable(NOW), 0, "the batch waits for account 0's nonce 0, which waits for its time");
+    let (b, dropped) = k.seal(NOW + 100).unwrap();
+    assert_eq!(b.tx_hashes.len(), 1, "account 0's nonce 0 runs");
+    let got: Vec<_> = dropped.iter().map(|d| (d.tx_hash, d.rejection.rule)).collect();
+    assert_eq!(got, vec![(expiring.hash(), Rule::TxExpired), (other.hash(), Rule::TxExpired)]);
+    assert!(dropped[1].rejection.detail.contains("its batch's transaction"), "{}", dropped[1].rejection.detail);
+    assert_eq!(k.mempool.len() + k.mempool.batches(), 0);
+}
