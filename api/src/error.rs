@@ -30,8 +30,9 @@ pub struct ErrorData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
     /// The mempool bound, for a refusal by policy: `nonce_gap`, `account_full`, `pool_full`,
-    /// `batch_nonce` (a batch member without its account's next nonce) or `batch_too_large`
-    /// (more than one block holds); `fee` for FEE_TOO_LOW.
+    /// `batch_nonce` (a batch member without its account's next nonce), `batch_would_wait` (a
+    /// batch member, or one it follows, not valid yet) or `batch_too_large` (more than one block
+    /// holds); `fee` for FEE_TOO_LOW.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bound: Option<String>,
     /// The parameter that does not parse, as a path (`tx.signature.s`).

@@ -67,6 +67,9 @@ fn walk(root: &Value, s: &Value, v: &Value, path: String) -> Option<(String, Str
         if tags.len() != options.len() {
             return None; // not a tagged enum: no one option to hold the value to
         }
+        if !v.is_object() {
+            return Some((path, "a JSON object".into()));
+        }
         let Some(option) = options.iter().find(|o| tag(o).is_some_and(|(k, c)| v.get(k) == Some(c))) else {
             let names: Vec<String> = tags.iter().map(|(_, c)| c.to_string()).collect();
             let key = tags.first().map_or("type", |(k, _)| k.as_str());
@@ -110,14 +113,16 @@ fn object(root: &Value, s: &Value, obj: &Map<String, Value>, path: &str) -> Opti
     let empty = Map::new();
     let props = s.get("properties").and_then(Value::as_object).unwrap_or(&empty);
     let required = s.get("required").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-    if let Some(missing) = required.iter().filter_map(Value::as_str).find(|k| !obj.contains_key(*k)) {
-        return Some((join(path, missing), "a required field, missing".into()));
-    }
+    // serde reads the fields present before it finds one missing: so does this.
     let closed = s.get("additionalProperties") == Some(&Value::Bool(false));
-    obj.iter().find_map(|(k, v)| match props.get(k) {
+    let present = obj.iter().find_map(|(k, v)| match props.get(k) {
         Some(p) => walk(root, p, v, join(path, k)),
         None if closed => Some((join(path, k), "no such field".into())),
         None => None,
+    });
+    present.or_else(|| {
+        let missing = required.iter().filter_map(Value::as_str).find(|k| !obj.contains_key(*k))?;
+        Some((join(path, missing), "a required field, missing".into()))
     })
 }
 
@@ -171,6 +176,7 @@ mod tests {
             ("/signature/r8/x", json!(7), "signature.r8.x"),
             ("/signature", json!([]), "signature"),
             ("/type", json!("Teleport"), "type"),
+            ("", json!(5), ""),
         ]
         .into_iter()
         .map(|(pointer, bad, path)| {
@@ -185,6 +191,11 @@ mod tests {
         let mut extra = transfer();
         extra["extra"] = json!(1);
         cases.push((extra, "extra"));
+        // A wrong type is found before a missing field, as serde finds it.
+        let mut both = transfer();
+        both["nonce"] = json!("one");
+        both.as_object_mut().unwrap().remove("valid_until");
+        cases.push((both, "nonce"));
         for (v, path) in cases {
             assert!(serde_json::from_value::<crate::TxJson>(v.clone()).is_err(), "serde accepts {v}");
             let (got, what) = locate(&schema(), &v).unwrap_or_else(|| panic!("{path}: not located in {v}"));

@@ -123,6 +123,7 @@ fn refused(refusal: &Refusal, index: Option<usize>) -> ErrorObjectOwned {
                 Bound::AccountFull { .. } => "account_full",
                 Bound::PoolFull { .. } => "pool_full",
                 Bound::BatchNonce { .. } => "batch_nonce",
+                Bound::BatchWouldWait { .. } => "batch_would_wait",
                 Bound::BatchTooLarge { .. } => "batch_too_large",
             };
             error(MEMPOOL_BOUND, b.to_string(), ErrorData { bound: Some(name.into()), index, ..Default::default() })

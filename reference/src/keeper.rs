@@ -7,14 +7,14 @@
 //! can run in the next block count towards sealing one, and what can never run is evicted, so
 //! transactions that cannot execute never make the keeper seal empty blocks (issue 27).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
 use zkrollup_spec::op::chunks_of;
 use zkrollup_spec::params::{FEE_TOKENS_PER_BLOCK, MAX_ACCOUNT_ID};
 use zkrollup_spec::primitives::eddsa::verify;
 use zkrollup_spec::primitives::keys::pubkey_hash;
 use zkrollup_spec::rules::{Rejection, Rule};
-use zkrollup_spec::state::{AccountId, Nonce};
+use zkrollup_spec::state::{AccountId, Nonce, TokenId};
 use zkrollup_spec::transition::{BlockContext, PriorityOp};
 use zkrollup_spec::tx::Tx;
 
@@ -152,6 +152,23 @@ fn run_atomically(
     Ok(())
 }
 
+/// The chunks and fee tokens a batch takes at most in state `st`: a transfer to an address with
+/// no account opens one (the first to it).
+fn batch_size<'a>(st: &RefState, txs: impl IntoIterator<Item = &'a Tx>) -> (usize, BTreeSet<TokenId>) {
+    let (mut chunks, mut tokens, mut opened) = (0, BTreeSet::new(), HashSet::new());
+    for tx in txs {
+        chunks += chunks_of(tx.tx_type()).expect("known");
+        if matches!(tx, Tx::Transfer(t) if st.id_of(&t.to).is_none() && opened.insert(t.to)) {
+            chunks += 3;
+        }
+        let (token, fee) = tx.fee();
+        if fee.value() > 0 {
+            tokens.insert(token);
+        }
+    }
+    (chunks, tokens)
+}
+
 /// The chunks `tx` takes at most in state `st`: a transfer to an address without an account
 /// opens one (a TransferToNew).
 fn chunks_needed(st: &RefState, tx: &Tx) -> usize {
@@ -235,6 +252,9 @@ pub enum Bound {
     /// A batch's transaction does not carry its account's next nonce (after the ones waiting
     /// and the batch's earlier ones): a batch runs at once, with no gap to wait on.
     BatchNonce { account: AccountId, nonce: Nonce, expected: Nonce },
+    /// A batch's transaction, or one it follows, is not valid yet: a batch must be able to run in
+    /// the next block, or it would hold its other accounts' transactions meanwhile.
+    BatchWouldWait { account: AccountId, nonce: Nonce, valid_from: u64 },
     /// A batch would not fit in one block: `chunks` of the block's `max`, or more fee tokens
     /// than a block collects.
     BatchTooLarge { chunks: usize, max: usize, fee_tokens: usize, max_fee_tokens: usize },
@@ -254,6 +274,10 @@ impl std::fmt::Display for Bound {
             Bound::BatchNonce { account, nonce, expected } => write!(
                 f,
                 "account {account}'s transaction in the batch has nonce {nonce}, not its next, {expected}: a batch's nonces follow the ones waiting, without gaps"
+            ),
+            Bound::BatchWouldWait { account, nonce, valid_from } => write!(
+                f,
+                "account {account}'s transaction with nonce {nonce} is valid only from {valid_from}: a batch, and what it follows, must be able to run in the next block"
             ),
             Bound::BatchTooLarge { chunks, max, fee_tokens, max_fee_tokens } => write!(
                 f,
@@ -372,32 +396,37 @@ impl StateKeeper {
         }
         // The batch's own bounds, measured before queueing, reported after the protocol's rules.
         let mut next: HashMap<AccountId, Nonce> = HashMap::new();
-        let (mut chunks, mut fee_tokens) = (0, BTreeSet::new());
         let mut broken = None;
         for (i, (tx, _)) in txs.iter().enumerate() {
             let id = tx.account_id();
-            let expected = *next.entry(id).or_insert_with(|| self.next_nonce(id));
-            next.insert(id, expected.saturating_add(1));
-            chunks += chunks_needed(&self.executor.state, tx);
-            let (token, fee) = tx.fee();
-            if fee.value() > 0 {
-                fee_tokens.insert(token);
-            }
-            let bound = if tx.nonce() != expected {
-                Bound::BatchNonce { account: id, nonce: tx.nonce(), expected }
-            } else if chunks > self.config.chunks || fee_tokens.len() > FEE_TOKENS_PER_BLOCK {
-                Bound::BatchTooLarge {
-                    chunks,
-                    max: self.config.chunks,
-                    fee_tokens: fee_tokens.len(),
-                    max_fee_tokens: FEE_TOKENS_PER_BLOCK,
+            let expected = match next.get(&id) {
+                Some(&n) => n,
+                None => {
+                    if let Some(bound) = self.waiting_on(id, now) {
+                        broken.get_or_insert((i, bound));
+                    }
+                    self.next_nonce(id)
                 }
-            } else {
-                continue;
             };
-            broken = Some((i, Refusal::Bound(bound)));
-            break;
+            next.insert(id, expected.saturating_add(1));
+            let (nonce, valid_from) = (tx.nonce(), tx.time().valid_from);
+            if nonce != expected {
+                broken.get_or_insert((i, Bound::BatchNonce { account: id, nonce, expected }));
+            } else if valid_from > now {
+                broken.get_or_insert((i, Bound::BatchWouldWait { account: id, nonce, valid_from }));
+            }
         }
+        let (chunks, fee_tokens) = batch_size(&self.executor.state, txs.iter().map(|(tx, _)| tx));
+        if chunks > self.config.chunks || fee_tokens.len() > FEE_TOKENS_PER_BLOCK {
+            let bound = Bound::BatchTooLarge {
+                chunks,
+                max: self.config.chunks,
+                fee_tokens: fee_tokens.len(),
+                max_fee_tokens: FEE_TOKENS_PER_BLOCK,
+            };
+            broken.get_or_insert((txs.len() - 1, bound));
+        }
+        let broken = broken.map(|(i, bound)| (i, Refusal::Bound(bound)));
         let waiting_since = self.oldest_pending_since;
         let members: Vec<(AccountId, Nonce)> = txs.iter().map(|(tx, _)| (tx.account_id(), tx.nonce())).collect();
         let receipts = self.submit_all(txs, now)?;
@@ -414,6 +443,15 @@ impl StateKeeper {
         }
         self.mempool.batches.insert(b, members);
         Ok(receipts)
+    }
+
+    /// Whether account `id` has a transaction waiting that is not valid at `now`: a batch after it
+    /// would wait with it, holding every other account of the batch.
+    fn waiting_on(&self, id: AccountId, now: u64) -> Option<Bound> {
+        (self.executor.state.nonce(id)..self.next_nonce(id)).find_map(|nonce| {
+            let valid_from = self.mempool.get(id, nonce)?.time().valid_from;
+            (valid_from > now).then_some(Bound::BatchWouldWait { account: id, nonce, valid_from })
+        })
     }
 
     /// The nonce an account's next new transaction should carry: its own, then past every
@@ -518,6 +556,30 @@ impl StateKeeper {
                 out.push(batch_dropped(&tx, &cause));
             }
         }
+        // A batch that follows a transaction no longer waiting (dropped from a block) waits on a
+        // gap only its account could fill, holding the batch's other accounts: it goes too.
+        let st = &self.executor.state;
+        let gapped: Vec<(u64, Rejection)> = (self.mempool.batches.iter())
+            .filter_map(|(&b, members)| {
+                members.iter().find_map(|&(id, n)| {
+                    let gap = n > st.nonce(id) && self.mempool.get(id, n - 1).is_none();
+                    gap.then(|| {
+                        (
+                            b,
+                            Rejection::new(
+                                Rule::TxNonceMismatch,
+                                format!("account {id}'s nonce {} before its batch's is no longer waiting", n - 1),
+                            ),
+                        )
+                    })
+                })
+            })
+            .collect();
+        for (b, rejection) in gapped {
+            for tx in self.mempool.remove_batch(b) {
+                out.push(Dropped { tx_hash: tx.hash(), rejection: rejection.clone() });
+            }
+        }
         self.mempool.tidy_order();
         out
     }
@@ -600,6 +662,30 @@ impl StateKeeper {
         let mut progress = true;
         while progress && block.used + 2 <= chunks {
             progress = false;
+            // Batches first: one needs room for all its members, which singles would take.
+            let batches: Vec<u64> = self.mempool.batches.keys().copied().collect();
+            for b in batches {
+                let members = &self.mempool.batches[&b];
+                if !self.mempool.batch_ready(members, &ex.state, timestamp) {
+                    continue;
+                }
+                let txs: Vec<Tx> = members.iter().filter_map(|&(id, n)| self.mempool.get(id, n).cloned()).collect();
+                let (need, fee_tokens) = batch_size(&ex.state, &txs);
+                let new_fee_tokens = fee_tokens.iter().filter(|t| !block.fees.contains_key(t)).count();
+                if block.used + need > chunks || block.fees.len() + new_fee_tokens > FEE_TOKENS_PER_BLOCK {
+                    continue;
+                }
+                self.mempool.remove_batch(b);
+                match run_atomically(ex, &mut block, &txs, &ctx) {
+                    Ok(()) => progress = true,
+                    Err(cause) => {
+                        dropped.extend(
+                            txs.iter().filter(|tx| tx.hash() != cause.tx_hash).map(|tx| batch_dropped(tx, &cause)),
+                        );
+                        dropped.push(cause);
+                    }
+                }
+            }
             let accounts: Vec<AccountId> = self.mempool.order.iter().copied().collect();
             for id in accounts {
                 let nonce = ex.state.nonce(id);
@@ -624,34 +710,6 @@ impl StateKeeper {
                         progress = true;
                     }
                     Err(rejection) => dropped.push(Dropped { tx_hash: tx.hash(), rejection }),
-                }
-            }
-            let batches: Vec<u64> = self.mempool.batches.keys().copied().collect();
-            for b in batches {
-                let members = &self.mempool.batches[&b];
-                if !self.mempool.batch_ready(members, &ex.state, timestamp) {
-                    continue;
-                }
-                let txs: Vec<Tx> = members.iter().filter_map(|&(id, n)| self.mempool.get(id, n).cloned()).collect();
-                let need: usize = txs.iter().map(|tx| chunks_needed(&ex.state, tx)).sum();
-                let new_fee_tokens: BTreeSet<_> = txs
-                    .iter()
-                    .map(Tx::fee)
-                    .filter(|(token, fee)| fee.value() > 0 && !block.fees.contains_key(token))
-                    .map(|(token, _)| token)
-                    .collect();
-                if block.used + need > chunks || block.fees.len() + new_fee_tokens.len() > FEE_TOKENS_PER_BLOCK {
-                    continue;
-                }
-                self.mempool.remove_batch(b);
-                match run_atomically(ex, &mut block, &txs, &ctx) {
-                    Ok(()) => progress = true,
-                    Err(cause) => {
-                        dropped.extend(
-                            txs.iter().filter(|tx| tx.hash() != cause.tx_hash).map(|tx| batch_dropped(tx, &cause)),
-                        );
-                        dropped.push(cause);
-                    }
                 }
             }
             self.mempool.tidy_order();

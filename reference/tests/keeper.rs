@@ -378,11 +378,58 @@ fn a_batch_is_refused_whole_when_it_could_not_run_at_once_or_fit_a_block() {
     let big: Vec<Tx> = (1..=5).map(|n| transfer(&u0, 0, u1.address, 0, 1, 0, n)).collect();
     let too_large = Bound::BatchTooLarge { chunks: 10, max: 8, fee_tokens: 0, max_fee_tokens: 4 };
     assert_eq!(batch(&mut k, &big), Err((4, Refusal::Bound(too_large))));
-    // A protocol rule comes before the batch's bounds: a bad signer at index 1.
-    let bad = [transfer(&u0, 0, u1.address, 0, 1, 0, 1), transfer(&u0, 1, u0.address, 0, 1, 0, 0)];
+    // A protocol rule comes before the batch's bounds: index 1 has a bad signer *and* a gap.
+    let bad = [transfer(&u0, 0, u1.address, 0, 1, 0, 1), transfer(&u0, 1, u0.address, 0, 1, 0, 5)];
     assert_eq!(batch(&mut k, &bad).map_err(|(i, r)| (i, r.rule())), Err((1, Some(Rule::TxSignerNotAccountKey))));
+    // A batch must be able to run in the next block: no member, and nothing it follows, valid
+    // only later (it would hold its other accounts' transactions meanwhile).
+    let later = timed(1, NOW + 100, u64::MAX);
+    let would_wait = Bound::BatchWouldWait { account: 0, nonce: 1, valid_from: NOW + 100 };
+    assert_eq!(
+        batch(&mut k, &[later.clone(), transfer(&u1, 1, u0.address, 0, 1, 0, 0)]),
+        Err((0, Refusal::Bound(would_wait)))
+    );
+    k.submit(later, NOW).expect("alone, it may wait");
+    let after_later = [transfer(&u1, 1, u0.address, 0, 1, 0, 0), transfer(&u0, 0, u1.address, 0, 1, 0, 2)];
+    assert_eq!(batch(&mut k, &after_later), Err((1, Refusal::Bound(would_wait))));
+    k = keeper(&state, 8, false);
+    k.submit(transfer(&u0, 0, u1.address, 0, 1, 0, 0), NOW).unwrap();
     assert_eq!((k.mempool.len(), k.next_nonce(0), k.next_nonce(1)), before, "nothing of a refused batch stays");
     assert_eq!(k.mempool.batches(), 0);
+}
+
+/// Two transfers to one new address open it once: five chunks and two, not ten.
+#[test]
+fn a_batch_counts_an_account_it_opens_once() {
+    let mut k = keeper(&funded(), 8, false);
+    let new = user(5).address;
+    let txs = [transfer(&user(0), 0, new, 0, 1, 0, 0), transfer(&user(1), 1, new, 0, 1, 0, 0)];
+    let hashes = batch(&mut k, &txs).expect("seven chunks fit eight");
+    let (b, dropped) = k.seal(NOW).unwrap();
+    assert!(dropped.is_empty(), "{dropped:?}");
+    assert_eq!((b.used_chunks(), b.tx_hashes), (7, hashes));
+}
+
+/// A batch after a transaction that is dropped from a block (it overdrew) would wait on a gap
+/// only that account could fill, holding the batch's other accounts: it is dropped next.
+#[test]
+fn a_batch_behind_a_dropped_transaction_is_dropped() {
+    let mut k = keeper(&funded(), 16, false);
+    let (u0, u1) = (user(0), user(1));
+    let greedy = transfer(&u0, 0, u1.address, 0, 10_000_000, 0, 0);
+    k.submit(greedy.clone(), NOW).unwrap();
+    let held = transfer(&u1, 1, u0.address, 0, 1, 0, 0);
+    let txs = [transfer(&u0, 0, u1.address, 0, 1, 0, 1), held.clone()];
+    batch(&mut k, &txs).unwrap();
+    let (b, dropped) = k.seal(NOW).unwrap();
+    assert!(b.ops.is_empty());
+    assert_eq!(dropped.iter().map(|d| d.tx_hash).collect::<Vec<_>>(), vec![greedy.hash()]);
+    assert_eq!(k.executable(NOW), 0, "the batch cannot run: nonce 0 is gone");
+    let (_, dropped) = k.seal(NOW).unwrap();
+    let got: Vec<_> = dropped.iter().map(|d| (d.tx_hash, d.rejection.rule)).collect();
+    assert_eq!(got, vec![(txs[0].hash(), Rule::TxNonceMismatch), (held.hash(), Rule::TxNonceMismatch)]);
+    assert_eq!(k.mempool.len() + k.mempool.batches(), 0);
+    k.submit(held, NOW).expect("account 1's transaction is free to be sent again");
 }
 
 /// A batch member evicted while waiting (it expired) takes the rest of its batch with it.
@@ -390,13 +437,13 @@ fn a_batch_is_refused_whole_when_it_could_not_run_at_once_or_fit_a_block() {
 fn a_batch_that_loses_a_member_is_dropped_whole() {
     let state = funded();
     let mut k = keeper(&state, 16, false);
-    k.submit(timed(0, NOW + 100, u64::MAX), NOW).unwrap(); // account 0's nonce 0: not valid yet
-    let expiring = timed(1, 0, NOW + 10);
+    let expiring = timed(0, 0, NOW + 10);
     let other = transfer(&user(1), 1, user(0).address, 0, 1, 0, 0);
     batch(&mut k, &[expiring.clone(), other.clone()]).unwrap();
-    assert_eq!(k.executable(NOW), 0, "the batch waits for account 0's nonce 0, which waits for its time");
-    let (b, dropped) = k.seal(NOW + 100).unwrap();
-    assert_eq!(b.tx_hashes.len(), 1, "account 0's nonce 0 runs");
+    assert_eq!(k.executable(NOW), 2);
+    // No block until after account 0's transaction expired.
+    let (b, dropped) = k.seal(NOW + 11).unwrap();
+    assert!(b.ops.is_empty());
     let got: Vec<_> = dropped.iter().map(|d| (d.tx_hash, d.rejection.rule)).collect();
     assert_eq!(got, vec![(expiring.hash(), Rule::TxExpired), (other.hash(), Rule::TxExpired)]);
     assert!(dropped[1].rejection.detail.contains("its batch's transaction"), "{}", dropped[1].rejection.detail);
