@@ -19,11 +19,14 @@
 //!   priority operations, proofs, L1 progress. Every stage reads its input from it.
 //! - [`witness`]: a sealed block's inputs executed by the circuit's builder into a proving job.
 //! - [`prover`]: the job boundary (witness in, proof out) and the in-process Groth16 prover.
-//! - [`l1`]: the narrow boundary to the L1, and the embedded revm chain behind it.
+//! - [`l1`]: the narrow boundary to the L1; behind it the embedded revm chain, or any Ethereum
+//!   node over JSON-RPC through alloy.
+//! - [`anvil`]: the pinned anvil, started on loopback: the real L1 of the tests.
 //! - [`pipeline`]: the prover and L1 threads (witness → proof; watcher and sender).
 //! - [`config`]: settings and their defaults.
 //! - [`dev`]: a development deployment on embedded defaults (the embedded chain, dev keys).
 
+pub mod anvil;
 pub mod config;
 pub mod dev;
 pub mod l1;

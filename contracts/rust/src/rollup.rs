@@ -153,7 +153,7 @@ impl RollupOnL1 {
 
     /// The constructor's block verifiers: `block_verifier` for each size the config names, none
     /// for the others; the contract's slots are [`BLOCK_CHUNK_SIZES`] in order.
-    fn per_size(config: &L1Config, block_verifier: EvmAddress) -> [EvmAddress; 4] {
+    pub fn per_size(config: &L1Config, block_verifier: EvmAddress) -> [EvmAddress; 4] {
         std::array::from_fn(|i| {
             let named = BLOCK_CHUNK_SIZES.get(i).is_some_and(|&n| config.block_sizes.iter().any(|&s| s as usize == n));
             if named {
@@ -178,20 +178,31 @@ impl RollupOnL1 {
             Self::place_test_token(evm, evm_address(t))?;
             tokens.push(evm_address(t));
         }
-        let args = Rollup::constructorCall {
-            governor_: evm_address(&config.governor),
-            validators: config.validators.iter().map(evm_address).collect(),
-            genesisRoot: word(&config.genesis_root),
-            tokenList: tokens.clone(),
-            maxTokens_: config.max_tokens,
-            blockVerifiers: block_verifiers,
-            exitVerifier_: exit_verifier,
-        }
-        .abi_encode();
+        let args = Self::constructor_args(config, &tokens, block_verifiers, exit_verifier);
         let (at, _) = evm.deploy(DEPLOYER, &bytecode(ROLLUP), &args).map_err(|e| e.to_string())?;
         let rollup = evm_address(&config.domain.contract);
         evm.move_contract(at, rollup);
         Ok((rollup, tokens))
+    }
+
+    /// The rollup's constructor arguments for `config`, with its tokens at `tokens` (in the
+    /// config's order) and the verifier contracts given: the same on any chain.
+    pub fn constructor_args(
+        config: &L1Config,
+        tokens: &[EvmAddress],
+        block_verifiers: [EvmAddress; 4],
+        exit_verifier: EvmAddress,
+    ) -> Vec<u8> {
+        Rollup::constructorCall {
+            governor_: evm_address(&config.governor),
+            validators: config.validators.iter().map(evm_address).collect(),
+            genesisRoot: word(&config.genesis_root),
+            tokenList: tokens.to_vec(),
+            maxTokens_: config.max_tokens,
+            blockVerifiers: block_verifiers,
+            exitVerifier_: exit_verifier,
+        }
+        .abi_encode()
     }
 
     /// Deploys a test ERC-20 at `at`, unless a contract is there already (the zero address,

@@ -1,0 +1,107 @@
+//! anvil, Foundry's Ethereum node: the real L1 the node's tests run against. It is pinned by
+//! `tools/anvil/package-lock.json` (the binary ships inside the npm package; `npm ci` there,
+//! which `.ci/run` does), started on a free loopback port, and killed with its handle.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// How long anvil may take to listen.
+const START_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// A running anvil; dropping it kills the process.
+pub struct Anvil {
+    child: Child,
+    /// Its JSON-RPC endpoint, `http://127.0.0.1:PORT`.
+    pub url: String,
+}
+
+/// Why anvil did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum AnvilError {
+    #[error("anvil is not installed at {0}: run `npm ci` in tools/anvil (or set ZKROLLUP_ANVIL to a binary)")]
+    NotInstalled(PathBuf),
+    #[error("anvil did not start: {0}")]
+    Failed(String),
+}
+
+/// The anvil binary: `$ZKROLLUP_ANVIL`, else the pinned one for this machine's OS and CPU.
+pub fn binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("ZKROLLUP_ANVIL") {
+        return path.into();
+    }
+    let os = match std::env::consts::OS {
+        "macos" => "darwin",
+        "windows" => "win32",
+        os => os,
+    };
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        arch => arch,
+    };
+    let exe = if cfg!(windows) { "anvil.exe" } else { "anvil" };
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tools/anvil/node_modules/@foundry-rs")
+        .join(format!("anvil-{os}-{arch}/bin/{exe}"))
+}
+
+impl Anvil {
+    /// Starts anvil on a free loopback port with the rules revm runs by default (Osaka, with the
+    /// per-transaction gas cap of EIP-7825 enforced) and `args` after them (`--chain-id 5`).
+    pub fn start(args: &[&str]) -> Result<Anvil, AnvilError> {
+        let bin = binary();
+        if !bin.exists() {
+            return Err(AnvilError::NotInstalled(bin));
+        }
+        let mut child = Command::new(&bin)
+            .args(["--host", "127.0.0.1", "--port", "0", "--hardfork", "osaka", "--enable-tx-gas-limit"])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| AnvilError::Failed(format!("{}: {e}", bin.display())))?;
+        let stdout = child.stdout.take().expect("piped");
+        let (found, listening) = mpsc::channel();
+        // The reader drains anvil's log for its whole life: a full pipe would stall anvil.
+        std::thread::spawn(move || {
+            let mut found = Some(found);
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(addr) = line.strip_prefix("Listening on ") {
+                    if let Some(f) = found.take() {
+                        let _ = f.send(addr.trim().to_string());
+                    }
+                }
+            }
+        });
+        match listening.recv_timeout(START_TIMEOUT) {
+            Ok(addr) => Ok(Anvil { child, url: format!("http://{addr}") }),
+            Err(_) => {
+                let _ = child.kill();
+                let out = child.wait_with_output().map(|o| String::from_utf8_lossy(&o.stderr).into_owned());
+                Err(AnvilError::Failed(format!(
+                    "not listening within {} s; {}",
+                    START_TIMEOUT.as_secs(),
+                    out.unwrap_or_default().trim()
+                )))
+            }
+        }
+    }
+}
+
+impl Drop for Anvil {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// anvil's funded development keys (its default mnemonic; public knowledge, for tests only).
+pub const DEV_KEYS: [&str; 3] = [
+    "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+    "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+    "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+];
