@@ -377,14 +377,22 @@ fn node_help_states_every_default() {
         ("max-batch-txs", "64"),
         ("max-connections", "256"),
         ("run-for", "0"),
+        ("l1-from-block", "0"),
+        ("l1-confirmations", "0"),
+        ("rollup", "deploy one"),
     ] {
         let e = entry(flag);
         assert!(e.contains(&format!("[default: {default}")), "--{flag} does not state its default {default}:\n{e}");
     }
 }
 
+/// Held by the tests that run the node: the first makes the 8-chunk keys, the others load them
+/// (two making them at once would each spend the whole setup).
+static NODE_KEYS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn node_serves_then_stops_and_refuses_a_stale_store() {
+    let _keys = NODE_KEYS.lock().unwrap_or_else(|e| e.into_inner());
     let dir = temp_dir();
     let keys = Path::new(env!("CARGO_TARGET_TMPDIR")).join("zkrollup-keys");
     let data = dir.path().join("data");
@@ -411,4 +419,54 @@ fn node_serves_then_stops_and_refuses_a_stale_store() {
     assert!(o.status.success(), "{}", stderr(&o));
     let o = run(&["node", "--block-chunks", "12"]);
     assert!(!o.status.success() && stderr(&o).contains("supported sizes"), "{}", stderr(&o));
+}
+
+/// `--l1-url`: the node deploys the rollup on a real Ethereum node (anvil) and serves; run again
+/// with `--rollup`, it attaches to that contract and resumes its store (a store of another
+/// contract is refused: tests of node/tests/api.rs). The L1 key comes from the environment,
+/// never the command line.
+#[test]
+fn node_runs_on_an_ethereum_node_deploying_then_attaching() {
+    use zkrollup_node::anvil::{Anvil, AnvilError, DEV_KEYS};
+    let anvil = match Anvil::start(&[]) {
+        Ok(a) => a,
+        Err(e @ AnvilError::NotInstalled(_)) if std::env::var("CI").as_deref() != Ok("true") => {
+            return eprintln!("NOT CHECKED: {e}");
+        }
+        Err(e) => panic!("{e}"),
+    };
+    let _keys = NODE_KEYS.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = temp_dir();
+    let keys = Path::new(env!("CARGO_TARGET_TMPDIR")).join("zkrollup-keys");
+    let (keys, data) = (keys.display().to_string(), dir.path().join("data").display().to_string());
+    let node = |extra: &[&str], key: Option<&str>| {
+        let mut cmd = Command::new(BIN);
+        cmd.args(["node", "--block-chunks", "8", "--listen", "127.0.0.1:0", "--run-for", "1", "--l1-url", &anvil.url])
+            .args(["--keys", &keys, "--data-dir", &data])
+            .args(extra)
+            .env_remove("ZKROLLUP_L1_KEY")
+            .stdin(Stdio::null());
+        if let Some(k) = key {
+            cmd.env("ZKROLLUP_L1_KEY", k);
+        }
+        let started = Instant::now();
+        let out = cmd.output().expect("the binary runs");
+        assert!(started.elapsed() < Duration::from_secs(300), "took {:?}", started.elapsed());
+        out
+    };
+    let o = node(&[], None);
+    assert!(!o.status.success() && stderr(&o).contains("ZKROLLUP_L1_KEY"), "{}", stderr(&o));
+    let o = node(&[], Some(DEV_KEYS[0]));
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    let rollup = out
+        .split("deployed the rollup at ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no deployment in:\n{out}"))
+        .to_string();
+    assert!(out.contains(&format!("rollup at {rollup}")) && out.contains("listening on http://127.0.0.1:"), "{out}");
+    let o = node(&["--rollup", &rollup], Some(DEV_KEYS[0]));
+    assert!(o.status.success(), "attaching resumes the store: {}{}", stdout(&o), stderr(&o));
+    assert!(!stdout(&o).contains("deployed the rollup"), "{}", stdout(&o));
 }

@@ -15,7 +15,7 @@ use zkrollup_conformance::operator::SpecRollup;
 use zkrollup_contracts::artifacts::Rollup;
 use zkrollup_node::anvil::{Anvil, AnvilError, DEV_KEYS};
 use zkrollup_node::dev::{BLOCK_SETUP_SEED, EXIT_SETUP_SEED};
-use zkrollup_node::l1::json_rpc::{deploy, deposit_eth, JsonRpcConfig};
+use zkrollup_node::l1::json_rpc::{address_of, deploy, deposit_eth, JsonRpcConfig};
 use zkrollup_node::l1::JsonRpcL1;
 use zkrollup_node::prover::InProcessProver;
 use zkrollup_node::{Node, NodeConfig};
@@ -39,12 +39,6 @@ fn anvil() -> Option<Anvil> {
     }
 }
 
-/// The address of one of anvil's development keys.
-fn address_of(key: &str) -> Address {
-    let signer: alloy_signer_local::PrivateKeySigner = key.parse().unwrap();
-    Address(signer.address().0 .0)
-}
-
 #[test]
 fn deposits_sent_to_anvil_are_credited_and_their_blocks_executed_there() {
     let Some(anvil) = anvil() else { return };
@@ -54,12 +48,12 @@ fn deposits_sent_to_anvil_are_credited_and_their_blocks_executed_there() {
     let (_, exit_vk, _) = load_or_make(&keys, CircuitKind::Exit, EXIT_SETUP_SEED).unwrap();
 
     // The operator (anvil's key 0) governs and validates; ETH only (no test tokens on anvil).
-    let operator = address_of(DEV_KEYS[0]);
+    let operator = address_of(DEV_KEYS[0]).unwrap();
     let config = L1Config { block_sizes: vec![CHUNKS as u16], tokens: vec![], ..SpecRollup::config(operator) };
     let deployed = deploy(&rpc, DEV_KEYS[0], &config, &block_vk, &exit_vk).expect("deploys on anvil");
     assert_ne!(deployed.rollup, TEST_DOMAIN.contract, "the chain chose the address");
 
-    let l1 = JsonRpcL1::connect(rpc.clone(), DEV_KEYS[0], &deployed.rollup, &deployed.config).unwrap();
+    let l1 = JsonRpcL1::connect(rpc.clone(), DEV_KEYS[0], &deployed.rollup, &deployed.config, deployed.block).unwrap();
     let node_config = NodeConfig {
         block_chunks: CHUNKS,
         seal_timeout: Duration::from_secs(1),

@@ -50,6 +50,9 @@ pub struct JsonRpcL1 {
     rollup: EvmAddress,
     genesis: StoredBlock,
     config: JsonRpcConfig,
+    /// The first L1 block the watcher reads (the rollup's deployment): a chain's earlier
+    /// history holds none of its logs, and a node may refuse so wide a range.
+    from_block: u64,
 }
 
 fn other(e: impl std::fmt::Display) -> L1Error {
@@ -62,7 +65,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, L1Error> {
 
 /// A provider that signs with `key` (`0x`-hex).
 fn provider(url: &str, key: &str) -> Result<DynProvider, L1Error> {
-    let signer: PrivateKeySigner = key.parse().map_err(|e| other(format!("the L1 key: {e}")))?;
+    let signer: PrivateKeySigner = key.trim().parse().map_err(|e| other(format!("the L1 key: {e}")))?;
     let url = url.parse().map_err(|e| other(format!("the L1 URL {url}: {e}")))?;
     Ok(ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_hyper_http(url).erased())
 }
@@ -98,12 +101,19 @@ async fn send(provider: &DynProvider, tx: TransactionRequest, config: &JsonRpcCo
 }
 
 impl JsonRpcL1 {
-    /// The node's view of the rollup at `rollup` (deployed with `l1`), sending with `key`.
-    pub fn connect(config: JsonRpcConfig, key: &str, rollup: &Address, l1: &L1Config) -> Result<Self, L1Error> {
+    /// The node's view of the rollup at `rollup` (deployed with `l1` in L1 block
+    /// `from_block`), sending with `key`.
+    pub fn connect(
+        config: JsonRpcConfig,
+        key: &str,
+        rollup: &Address,
+        l1: &L1Config,
+        from_block: u64,
+    ) -> Result<Self, L1Error> {
         let runtime = runtime()?;
         let provider = provider(&config.url, key)?;
         let genesis = zkrollup_spec::l1::L1::new(l1.clone(), 0).blocks[0].clone();
-        Ok(JsonRpcL1 { runtime, provider, rollup: EvmAddress::from(rollup.0), genesis, config })
+        Ok(JsonRpcL1 { runtime, provider, rollup: EvmAddress::from(rollup.0), genesis, config, from_block })
     }
 
     fn call(&self, call: impl SolCall) -> Result<Sent, L1Error> {
@@ -134,6 +144,7 @@ impl L1 for JsonRpcL1 {
 
     fn events(&mut self, cursor: u64) -> Result<(Vec<Event>, u64), L1Error> {
         let (provider, rollup, confirmations) = (&self.provider, self.rollup, self.config.confirmations);
+        let cursor = cursor.max(self.from_block);
         self.runtime.block_on(async move {
             let head = provider.get_block_number().await.map_err(other)?;
             let Some(last) = head.checked_sub(confirmations).filter(|&last| last >= cursor) else {
@@ -145,6 +156,19 @@ impl L1 for JsonRpcL1 {
             Ok((events.collect::<Result<_, _>>()?, last + 1))
         })
     }
+}
+
+/// The chain's id (`eth_chainId`).
+pub fn chain_id(rpc: &JsonRpcConfig) -> Result<u64, L1Error> {
+    let url = rpc.url.parse().map_err(|e| other(format!("the L1 URL {}: {e}", rpc.url)))?;
+    let provider = ProviderBuilder::new().connect_hyper_http(url);
+    runtime()?.block_on(provider.get_chain_id()).map_err(other)
+}
+
+/// The L1 address of a private key (`0x`-hex).
+pub fn address_of(key: &str) -> Result<Address, L1Error> {
+    let signer: PrivateKeySigner = key.trim().parse().map_err(|e| other(format!("the L1 key: {e}")))?;
+    Ok(Address(signer.address().0 .0))
 }
 
 /// A deployment on a JSON-RPC chain: where the rollup is and the config it was deployed with
