@@ -35,16 +35,17 @@ pub(crate) struct NodeArgs {
     #[arg(long, value_name = "URL")]
     l1_url: Option<String>,
     /// With --l1-url: a file holding the operator's L1 private key (0x-hex).
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", requires = "l1_url")]
     l1_key_file: Option<PathBuf>,
     /// With --l1-url: the deployed rollup contract to attach to [default: deploy one, with
     /// verifiers of the --keys]; it must have been deployed for this block size, with the
     /// operator as a validator.
-    #[arg(long, value_name = "ADDRESS")]
+    #[arg(long, value_name = "ADDRESS", requires_all = ["l1_url", "l1_from_block"])]
     rollup: Option<String>,
-    /// With --rollup: the L1 block it was deployed in, where the node starts reading its logs.
-    #[arg(long, default_value_t = 0)]
-    l1_from_block: u64,
+    /// With --rollup (required there): the L1 block it was deployed in, where the node starts
+    /// reading its logs (an earlier block costs only time; a later one misses requests).
+    #[arg(long, value_name = "BLOCK", requires = "rollup")]
+    l1_from_block: Option<u64>,
     /// With --l1-url: blocks on top of a transaction or a log before the node relies on it (a
     /// development chain mines only on demand: keep 0 there; raise it on a public chain).
     #[arg(long, default_value_t = 0)]
@@ -226,7 +227,14 @@ fn json_rpc(args: &NodeArgs, url: &str, keys: &Path) -> Result<Chain, String> {
         Some(a) => {
             let rollup: Address = a.parse().map_err(|e| format!("--rollup {a}: {e}"))?;
             config.domain.contract = rollup;
-            (rollup, args.l1_from_block, config)
+            (rollup, args.l1_from_block.unwrap_or_default(), config)
+        }
+        None if args.data_dir.join("node.redb").exists() => {
+            return Err(format!(
+                "{} holds a store: attach to its rollup with --rollup ADDRESS --l1-from-block N, or --reset to start \
+                 afresh with a new deployment",
+                args.data_dir.display()
+            ));
         }
         None => {
             let (_, exit_vk, _) = load_or_make(keys, CircuitKind::Exit, EXIT_SETUP_SEED).map_err(|e| e.to_string())?;

@@ -377,7 +377,6 @@ fn node_help_states_every_default() {
         ("max-batch-txs", "64"),
         ("max-connections", "256"),
         ("run-for", "0"),
-        ("l1-from-block", "0"),
         ("l1-confirmations", "0"),
         ("rollup", "deploy one"),
     ] {
@@ -466,7 +465,14 @@ fn node_runs_on_an_ethereum_node_deploying_then_attaching() {
         .unwrap_or_else(|| panic!("no deployment in:\n{out}"))
         .to_string();
     assert!(out.contains(&format!("rollup at {rollup}")) && out.contains("listening on http://127.0.0.1:"), "{out}");
-    let o = node(&["--rollup", &rollup], Some(DEV_KEYS[0]));
+    let block = out.split("--l1-from-block ").nth(1).and_then(|r| r.split_whitespace().next()).expect("its block");
+    // A store is never deployed over; an address with no rollup is refused before anything runs.
+    let o = node(&[], Some(DEV_KEYS[0]));
+    assert!(!o.status.success() && stderr(&o).contains("--rollup"), "{}", stderr(&o));
+    let o =
+        node(&["--rollup", "0x00000000000000000000000000000000000000aa", "--l1-from-block", "0"], Some(DEV_KEYS[0]));
+    assert!(!o.status.success() && stderr(&o).contains("no contract at"), "{}", stderr(&o));
+    let o = node(&["--rollup", &rollup, "--l1-from-block", block], Some(DEV_KEYS[0]));
     assert!(o.status.success(), "attaching resumes the store: {}{}", stdout(&o), stderr(&o));
     assert!(!stdout(&o).contains("deployed the rollup"), "{}", stdout(&o));
 }

@@ -105,7 +105,7 @@ fn view_u32(url: &str, rollup: &Address, data: Vec<u8>) -> u32 {
     use alloy_rpc_types_eth::TransactionRequest;
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
-        let provider = ProviderBuilder::new().connect_hyper_http(url.parse().unwrap());
+        let provider = ProviderBuilder::new().connect_http(url.parse().unwrap());
         let tx = TransactionRequest::default().to(alloy_primitives::Address::from(rollup.0)).input(data.into());
         let out = provider.call(tx).await.unwrap();
         Rollup::blocksExecutedCall::abi_decode_returns(&out).unwrap()

@@ -3,12 +3,18 @@
 //! from the committed artifacts' ABI (`zkrollup_contracts::artifacts`); no selector or
 //! encoding is written here.
 //!
-//! Each state-changing call is first simulated (`eth_call`), so that a refusal comes back with
-//! the contract's rule id (a node puts a custom error's data only in the JSON-RPC error), then
-//! sent and followed to its receipt with the configured confirmations. The watcher's cursor is
-//! the next L1 block to read: logs are read up to `confirmations` blocks below the head, so a
-//! reorg of fewer blocks cannot make it read a deposit that then disappears.
+//! Each state-changing call first asks the contract whether it is done already (its block
+//! counters): a transaction mined while the node waited in vain for its receipt, or before a
+//! crash, is found there rather than sent again (for a commit, its `BlockCommitted` log gives
+//! the stored block back, checked to be this node's block). Then the call is simulated
+//! (`eth_call`), so that a refusal comes back with the contract's rule id (a node puts a custom
+//! error's data only in the JSON-RPC error), sent, and followed to its receipt with the
+//! configured confirmations. Every request has a timeout. The watcher's cursor is the next L1
+//! block to read: logs are read up to `confirmations` blocks below the head, at most
+//! [`MAX_LOG_RANGE`] blocks a request (public endpoints cap the range), so a reorg of fewer
+//! blocks cannot make it read a deposit that then disappears.
 
+use std::future::IntoFuture;
 use std::time::Duration;
 
 use alloy_network::{EthereumWallet, TransactionBuilder};
@@ -24,6 +30,9 @@ use zkrollup_spec::primitives::Address;
 
 use super::{L1Error, L1};
 
+/// The most L1 blocks one `eth_getLogs` request covers.
+pub const MAX_LOG_RANGE: u64 = 2_000;
+
 /// How the node reaches an L1 over JSON-RPC.
 #[derive(Clone, Debug)]
 pub struct JsonRpcConfig {
@@ -31,7 +40,7 @@ pub struct JsonRpcConfig {
     pub url: String,
     /// Blocks a transaction or a log must have on top before the node relies on it.
     pub confirmations: u64,
-    /// How long a call may wait for its receipt.
+    /// How long a request may take; a receipt may take this per confirmation (and one more).
     pub timeout: Duration,
 }
 
@@ -63,11 +72,22 @@ fn runtime() -> Result<tokio::runtime::Runtime, L1Error> {
     tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(other)
 }
 
+/// An `http://` endpoint (this build has no TLS: see node/Cargo.toml).
+fn endpoint(url: &str) -> Result<url::Url, L1Error> {
+    let parsed: url::Url = url.parse().map_err(|e| other(format!("the L1 URL {url}: {e}")))?;
+    if parsed.scheme() != "http" {
+        return Err(other(format!(
+            "the L1 URL {url}: only http:// endpoints (this build has no TLS; reach a remote node through a local proxy)"
+        )));
+    }
+    Ok(parsed)
+}
+
 /// A provider that signs with `key` (`0x`-hex).
 fn provider(url: &str, key: &str) -> Result<DynProvider, L1Error> {
-    let signer: PrivateKeySigner = key.trim().parse().map_err(|e| other(format!("the L1 key: {e}")))?;
-    let url = url.parse().map_err(|e| other(format!("the L1 URL {url}: {e}")))?;
-    Ok(ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_hyper_http(url).erased())
+    let signer: PrivateKeySigner =
+        key.trim().parse().map_err(|_| other("the L1 key is not a 32-byte 0x-hex private key"))?;
+    Ok(ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_http(endpoint(url)?).erased())
 }
 
 /// A transaction's outcome: its receipt, after a simulation that returned `output`.
@@ -76,21 +96,34 @@ struct Sent {
     receipt: TransactionReceipt,
 }
 
+/// `request`, unless it takes longer than `limit` (alloy's HTTP transport has no timeout).
+async fn within<T, E: std::fmt::Display>(
+    limit: Duration,
+    what: &str,
+    request: impl IntoFuture<Output = Result<T, E>>,
+) -> Result<T, L1Error> {
+    match tokio::time::timeout(limit, request.into_future()).await {
+        Ok(r) => r.map_err(other),
+        Err(_) => Err(other(format!("{what}: no answer within {} s", limit.as_secs()))),
+    }
+}
+
 /// Simulates `tx`, then sends it and waits for its receipt: a refusal of the simulation is the
 /// contract's rule, a revert on chain after a good simulation (the state moved between them)
 /// an error of its own.
 async fn send(provider: &DynProvider, tx: TransactionRequest, config: &JsonRpcConfig) -> Result<Sent, L1Error> {
-    let output = provider.call(tx.clone()).await.map_err(|e| {
+    let simulated = tokio::time::timeout(config.timeout, provider.call(tx.clone())).await;
+    let output = simulated.map_err(|_| other("eth_call: no answer in time"))?.map_err(|e| {
         let data = e.as_error_resp().and_then(|r| r.as_revert_data());
         match data.and_then(|d| rejected_rule(&d)) {
             Some(rule) => L1Error::Rejected { rule },
             None => other(e),
         }
     })?;
-    let pending = provider.send_transaction(tx).await.map_err(other)?;
+    let pending = within(config.timeout, "eth_sendTransaction", provider.send_transaction(tx)).await?;
     let receipt = pending
         .with_required_confirmations(config.confirmations + 1)
-        .with_timeout(Some(config.timeout))
+        .with_timeout(Some(config.timeout * (config.confirmations as u32 + 1)))
         .get_receipt()
         .await
         .map_err(other)?;
@@ -102,7 +135,8 @@ async fn send(provider: &DynProvider, tx: TransactionRequest, config: &JsonRpcCo
 
 impl JsonRpcL1 {
     /// The node's view of the rollup at `rollup` (deployed with `l1` in L1 block
-    /// `from_block`), sending with `key`.
+    /// `from_block`), sending with `key`: refused unless a rollup contract is there and the
+    /// key's address is one of its validators.
     pub fn connect(
         config: JsonRpcConfig,
         key: &str,
@@ -113,12 +147,48 @@ impl JsonRpcL1 {
         let runtime = runtime()?;
         let provider = provider(&config.url, key)?;
         let genesis = zkrollup_spec::l1::L1::new(l1.clone(), 0).blocks[0].clone();
-        Ok(JsonRpcL1 { runtime, provider, rollup: EvmAddress::from(rollup.0), genesis, config, from_block })
+        let l1 = JsonRpcL1 { runtime, provider, rollup: EvmAddress::from(rollup.0), genesis, config, from_block };
+        let code = l1.runtime.block_on(within(l1.config.timeout, "eth_getCode", l1.provider.get_code_at(l1.rollup)))?;
+        if code.is_empty() {
+            return Err(other(format!("no contract at {rollup} on this chain")));
+        }
+        let operator = EvmAddress::from(address_of(key)?.0);
+        let validator = l1
+            .view(Rollup::isValidatorCall(operator))
+            .map_err(|e| other(format!("{rollup} does not answer as the rollup contract: {e}")))?;
+        if !validator {
+            return Err(other(format!("{operator} is not a validator of the rollup at {rollup}")));
+        }
+        Ok(l1)
     }
 
     fn call(&self, call: impl SolCall) -> Result<Sent, L1Error> {
         let tx = TransactionRequest::default().with_to(self.rollup).with_input(call.abi_encode());
         self.runtime.block_on(send(&self.provider, tx, &self.config))
+    }
+
+    /// A view of the rollup, by `eth_call`.
+    fn view<C: SolCall>(&self, call: C) -> Result<C::Return, L1Error> {
+        let tx = TransactionRequest::default().with_to(self.rollup).with_input(call.abi_encode());
+        let out = self.runtime.block_on(within(self.config.timeout, "eth_call", self.provider.call(tx)))?;
+        C::abi_decode_returns(&out).map_err(other)
+    }
+
+    /// Block `n` as the contract stored it at its commit, from its `BlockCommitted` log.
+    fn committed(&self, n: u32) -> Result<StoredBlock, L1Error> {
+        use alloy_sol_types::SolEvent;
+        let filter = Filter::new()
+            .address(self.rollup)
+            .event_signature(Rollup::BlockCommitted::SIGNATURE_HASH)
+            .topic1(U256::from(n))
+            .from_block(self.from_block);
+        let logs =
+            self.runtime.block_on(within(self.config.timeout, "eth_getLogs", self.provider.get_logs(&filter)))?;
+        let log = logs.last().ok_or_else(|| other(format!("block {n} is committed on L1 but its log is not found")))?;
+        match zkrollup_contracts::events::decode(&log.inner).map_err(other)? {
+            Event::BlockCommitted(stored) => Ok(stored),
+            e => Err(other(format!("an unexpected log for block {n}: {e:?}"))),
+        }
     }
 }
 
@@ -128,30 +198,46 @@ impl L1 for JsonRpcL1 {
     }
 
     fn commit(&mut self, parent: &StoredBlock, block: &CommitBlock) -> Result<StoredBlock, L1Error> {
+        let n = block.block_number;
+        if self.view(Rollup::blocksCommittedCall {})? >= n {
+            let stored = self.committed(n)?;
+            let ours = stored.state_root == block.new_state_root && stored.timestamp == block.timestamp;
+            if !ours {
+                return Err(other(format!("block {n} on L1 is not this node's block {n}: {stored:?}")));
+            }
+            return Ok(stored);
+        }
         let sent = self.call(Rollup::commitBlockCall { parent: sol_stored(parent), b: sol_commit(block) })?;
         let stored = Rollup::commitBlockCall::abi_decode_returns(&sent.output).map_err(other)?;
         Ok(spec_stored(&stored))
     }
 
     fn prove(&mut self, block: &StoredBlock, proof: &[u8]) -> Result<(), L1Error> {
+        if self.view(Rollup::blocksProvenCall {})? >= block.block_number {
+            return Ok(());
+        }
         self.call(Rollup::proveBlockCall { b: sol_stored(block), proof: proof_words(proof) }).map(|_| ())
     }
 
     fn execute(&mut self, block: &StoredBlock, pending_ops: &[Vec<u8>]) -> Result<(), L1Error> {
+        if self.view(Rollup::blocksExecutedCall {})? >= block.block_number {
+            return Ok(());
+        }
         let ops = pending_ops.iter().map(|o| Bytes::from(o.clone())).collect();
         self.call(Rollup::executeBlockCall { b: sol_stored(block), pendingOps: ops }).map(|_| ())
     }
 
     fn events(&mut self, cursor: u64) -> Result<(Vec<Event>, u64), L1Error> {
         let (provider, rollup, confirmations) = (&self.provider, self.rollup, self.config.confirmations);
-        let cursor = cursor.max(self.from_block);
+        let (cursor, limit) = (cursor.max(self.from_block), self.config.timeout);
         self.runtime.block_on(async move {
-            let head = provider.get_block_number().await.map_err(other)?;
+            let head = within(limit, "eth_blockNumber", provider.get_block_number()).await?;
             let Some(last) = head.checked_sub(confirmations).filter(|&last| last >= cursor) else {
                 return Ok((Vec::new(), cursor));
             };
+            let last = last.min(cursor + MAX_LOG_RANGE - 1);
             let filter = Filter::new().address(rollup).from_block(cursor).to_block(last);
-            let logs = provider.get_logs(&filter).await.map_err(other)?;
+            let logs = within(limit, "eth_getLogs", provider.get_logs(&filter)).await?;
             let events = logs.iter().map(|l| zkrollup_contracts::events::decode(&l.inner).map_err(other));
             Ok((events.collect::<Result<_, _>>()?, last + 1))
         })
@@ -160,14 +246,14 @@ impl L1 for JsonRpcL1 {
 
 /// The chain's id (`eth_chainId`).
 pub fn chain_id(rpc: &JsonRpcConfig) -> Result<u64, L1Error> {
-    let url = rpc.url.parse().map_err(|e| other(format!("the L1 URL {}: {e}", rpc.url)))?;
-    let provider = ProviderBuilder::new().connect_hyper_http(url);
-    runtime()?.block_on(provider.get_chain_id()).map_err(other)
+    let provider = ProviderBuilder::new().connect_http(endpoint(&rpc.url)?);
+    runtime()?.block_on(within(rpc.timeout, "eth_chainId", provider.get_chain_id()))
 }
 
 /// The L1 address of a private key (`0x`-hex).
 pub fn address_of(key: &str) -> Result<Address, L1Error> {
-    let signer: PrivateKeySigner = key.trim().parse().map_err(|e| other(format!("the L1 key: {e}")))?;
+    let signer: PrivateKeySigner =
+        key.trim().parse().map_err(|_| other("the L1 key is not a 32-byte 0x-hex private key"))?;
     Ok(Address(signer.address().0 .0))
 }
 
