@@ -213,6 +213,13 @@ fn l1_key(args: &NodeArgs) -> Result<String, String> {
 /// An Ethereum node over JSON-RPC: the rollup deployed there, or attached to.
 fn json_rpc(args: &NodeArgs, url: &str, keys: &Path) -> Result<Chain, String> {
     use zkrollup_node::l1::json_rpc::{address_of, chain_id, deploy, JsonRpcConfig};
+    if args.rollup.is_none() && args.data_dir.join("node.redb").exists() {
+        return Err(format!(
+            "{} holds a store: attach to its rollup with --rollup ADDRESS --l1-from-block N, or --reset to start \
+             afresh with a new deployment",
+            args.data_dir.display()
+        ));
+    }
     let key = l1_key(args)?;
     let rpc = JsonRpcConfig { url: url.to_string(), confirmations: args.l1_confirmations, ..JsonRpcConfig::dev(url) };
     let chain_id = chain_id(&rpc).map_err(|e| e.to_string())?;
@@ -228,13 +235,6 @@ fn json_rpc(args: &NodeArgs, url: &str, keys: &Path) -> Result<Chain, String> {
             let rollup: Address = a.parse().map_err(|e| format!("--rollup {a}: {e}"))?;
             config.domain.contract = rollup;
             (rollup, args.l1_from_block.unwrap_or_default(), config)
-        }
-        None if args.data_dir.join("node.redb").exists() => {
-            return Err(format!(
-                "{} holds a store: attach to its rollup with --rollup ADDRESS --l1-from-block N, or --reset to start \
-                 afresh with a new deployment",
-                args.data_dir.display()
-            ));
         }
         None => {
             let (_, exit_vk, _) = load_or_make(keys, CircuitKind::Exit, EXIT_SETUP_SEED).map_err(|e| e.to_string())?;

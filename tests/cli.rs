@@ -426,14 +426,8 @@ fn node_serves_then_stops_and_refuses_a_stale_store() {
 /// never the command line.
 #[test]
 fn node_runs_on_an_ethereum_node_deploying_then_attaching() {
-    use zkrollup_node::anvil::{Anvil, AnvilError, DEV_KEYS};
-    let anvil = match Anvil::start(&[]) {
-        Ok(a) => a,
-        Err(e @ AnvilError::NotInstalled(_)) if std::env::var("CI").as_deref() != Ok("true") => {
-            return eprintln!("NOT CHECKED: {e}");
-        }
-        Err(e) => panic!("{e}"),
-    };
+    use zkrollup_node::anvil::{Anvil, DEV_KEYS};
+    let Some(anvil) = Anvil::start_for_test(&[]) else { return };
     let _keys = NODE_KEYS.lock().unwrap_or_else(|e| e.into_inner());
     let dir = temp_dir();
     let keys = Path::new(env!("CARGO_TARGET_TMPDIR")).join("zkrollup-keys");

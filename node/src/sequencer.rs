@@ -198,14 +198,12 @@ fn restore(store: &Store, config: KeeperConfig) -> Result<Core, StoreError> {
     // consecutive.
     let checked: Vec<(Tx, bool)> = {
         use rayon::prelude::*;
-        let parse = |rec: &TxRecord| convert::tx_of(&rec.tx).map_err(|e| damaged("txs", e));
-        let txs = loaded.queued.par_iter().map(parse).collect::<Result<Vec<_>, _>>()?;
-        txs.into_par_iter()
-            .map(|tx| {
-                let ok = signature_valid(&tx);
-                (tx, ok)
-            })
-            .collect()
+        let check = |rec: &TxRecord| {
+            let tx = convert::tx_of(&rec.tx).map_err(|e| damaged("txs", e))?;
+            let ok = signature_valid(&tx);
+            Ok((tx, ok))
+        };
+        loaded.queued.par_iter().map(check).collect::<Result<_, StoreError>>()?
     };
     let mut dropped = Vec::new();
     let mut rest = checked.into_iter();

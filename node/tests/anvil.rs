@@ -13,7 +13,7 @@ use zkrollup_api::{AccountRef, HttpClientBuilder, RollupApiClient};
 use zkrollup_circuits::keys::{load_or_make, CircuitKind};
 use zkrollup_conformance::operator::SpecRollup;
 use zkrollup_contracts::artifacts::Rollup;
-use zkrollup_node::anvil::{Anvil, AnvilError, DEV_KEYS};
+use zkrollup_node::anvil::{Anvil, DEV_KEYS};
 use zkrollup_node::dev::{BLOCK_SETUP_SEED, EXIT_SETUP_SEED};
 use zkrollup_node::l1::json_rpc::{address_of, deploy, deposit_eth, JsonRpcConfig};
 use zkrollup_node::l1::JsonRpcL1;
@@ -26,22 +26,9 @@ use zkrollup_spec::testkit::{user, TEST_DOMAIN};
 const CHUNKS: usize = 8;
 const PATIENCE: Duration = Duration::from_secs(300);
 
-/// anvil on a free port with the test domain's chain id; `None` (NOT CHECKED) when it is not
-/// installed, but under `CI=true`.
-fn anvil() -> Option<Anvil> {
-    match Anvil::start(&["--chain-id", &TEST_DOMAIN.chain_id.to_string()]) {
-        Ok(a) => Some(a),
-        Err(e @ AnvilError::NotInstalled(_)) if std::env::var("CI").as_deref() != Ok("true") => {
-            eprintln!("NOT CHECKED: {e}");
-            None
-        }
-        Err(e) => panic!("{e}"),
-    }
-}
-
 #[test]
 fn deposits_sent_to_anvil_are_credited_and_their_blocks_executed_there() {
-    let Some(anvil) = anvil() else { return };
+    let Some(anvil) = Anvil::start_for_test(&["--chain-id", &TEST_DOMAIN.chain_id.to_string()]) else { return };
     let rpc = JsonRpcConfig::dev(&anvil.url);
     let keys = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("zkrollup-keys");
     let (pk, block_vk, _) = load_or_make(&keys, CircuitKind::Block(CHUNKS), BLOCK_SETUP_SEED).unwrap();

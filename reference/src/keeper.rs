@@ -13,6 +13,7 @@ use zkrollup_spec::op::chunks_of;
 use zkrollup_spec::params::{FEE_TOKENS_PER_BLOCK, MAX_ACCOUNT_ID};
 use zkrollup_spec::primitives::eddsa::verify;
 use zkrollup_spec::primitives::keys::pubkey_hash;
+use zkrollup_spec::primitives::Address;
 use zkrollup_spec::rules::{Rejection, Rule};
 use zkrollup_spec::state::{AccountId, Nonce, TokenId};
 use zkrollup_spec::transition::{BlockContext, PriorityOp};
@@ -158,7 +159,7 @@ fn batch_size<'a>(st: &RefState, txs: impl IntoIterator<Item = &'a Tx>) -> (usiz
     let (mut chunks, mut tokens, mut opened) = (0, BTreeSet::new(), HashSet::new());
     for tx in txs {
         chunks += chunks_of(tx.tx_type()).expect("known");
-        if matches!(tx, Tx::Transfer(t) if st.id_of(&t.to).is_none() && opened.insert(t.to)) {
+        if opens_account(st, tx).is_some_and(|to| opened.insert(to)) {
             chunks += 3;
         }
         let (token, fee) = tx.fee();
@@ -170,10 +171,17 @@ fn batch_size<'a>(st: &RefState, txs: impl IntoIterator<Item = &'a Tx>) -> (usiz
 }
 
 /// The chunks `tx` takes at most in state `st`: a transfer to an address without an account
-/// opens one (a TransferToNew).
+/// opens one (a TransferToNew, 3 chunks more).
 fn chunks_needed(st: &RefState, tx: &Tx) -> usize {
-    chunks_of(tx.tx_type()).expect("known")
-        + if matches!(tx, Tx::Transfer(t) if st.id_of(&t.to).is_none()) { 3 } else { 0 }
+    chunks_of(tx.tx_type()).expect("known") + if opens_account(st, tx).is_some() { 3 } else { 0 }
+}
+
+/// The address `tx` would open an account for in state `st`: a transfer's recipient without one.
+fn opens_account(st: &RefState, tx: &Tx) -> Option<Address> {
+    match tx {
+        Tx::Transfer(t) if st.id_of(&t.to).is_none() => Some(t.to),
+        _ => None,
+    }
 }
 
 /// Keeper settings.
@@ -402,10 +410,11 @@ impl StateKeeper {
             let expected = match next.get(&id) {
                 Some(&n) => n,
                 None => {
-                    if let Some(bound) = self.waiting_on(id, now) {
+                    let next = self.next_nonce(id);
+                    if let Some(bound) = self.waiting_on(id, next, now) {
                         broken.get_or_insert((i, bound));
                     }
-                    self.next_nonce(id)
+                    next
                 }
             };
             next.insert(id, expected.saturating_add(1));
@@ -445,10 +454,10 @@ impl StateKeeper {
         Ok(receipts)
     }
 
-    /// Whether account `id` has a transaction waiting that is not valid at `now`: a batch after it
-    /// would wait with it, holding every other account of the batch.
-    fn waiting_on(&self, id: AccountId, now: u64) -> Option<Bound> {
-        (self.executor.state.nonce(id)..self.next_nonce(id)).find_map(|nonce| {
+    /// Whether account `id` has a transaction waiting (below its `next` nonce) that is not valid
+    /// at `now`: a batch after it would wait with it, holding every other account of the batch.
+    fn waiting_on(&self, id: AccountId, next: Nonce, now: u64) -> Option<Bound> {
+        (self.executor.state.nonce(id)..next).find_map(|nonce| {
             let valid_from = self.mempool.get(id, nonce)?.time().valid_from;
             (valid_from > now).then_some(Bound::BatchWouldWait { account: id, nonce, valid_from })
         })

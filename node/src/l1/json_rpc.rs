@@ -83,11 +83,14 @@ fn endpoint(url: &str) -> Result<url::Url, L1Error> {
     Ok(parsed)
 }
 
+/// The signer of a private key (`0x`-hex); the error never repeats the key.
+fn signer(key: &str) -> Result<PrivateKeySigner, L1Error> {
+    key.trim().parse().map_err(|_| other("the L1 key is not a 32-byte 0x-hex private key"))
+}
+
 /// A provider that signs with `key` (`0x`-hex).
 fn provider(url: &str, key: &str) -> Result<DynProvider, L1Error> {
-    let signer: PrivateKeySigner =
-        key.trim().parse().map_err(|_| other("the L1 key is not a 32-byte 0x-hex private key"))?;
-    Ok(ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_http(endpoint(url)?).erased())
+    Ok(ProviderBuilder::new().wallet(EthereumWallet::from(signer(key)?)).connect_http(endpoint(url)?).erased())
 }
 
 /// A transaction's outcome: its receipt, after a simulation that returned `output`.
@@ -252,9 +255,7 @@ pub fn chain_id(rpc: &JsonRpcConfig) -> Result<u64, L1Error> {
 
 /// The L1 address of a private key (`0x`-hex).
 pub fn address_of(key: &str) -> Result<Address, L1Error> {
-    let signer: PrivateKeySigner =
-        key.trim().parse().map_err(|_| other("the L1 key is not a 32-byte 0x-hex private key"))?;
-    Ok(Address(signer.address().0 .0))
+    Ok(Address(signer(key)?.address().0 .0))
 }
 
 /// A deployment on a JSON-RPC chain: where the rollup is and the config it was deployed with
