@@ -261,7 +261,7 @@ async fn withdrawal_latency() -> Result<f64, String> {
             .map_err(|e| e.to_string())?
             .map_err(|e| e.to_string())?;
     }
-    node.start_pipeline(Box::new(dev.l1), Box::new(dev.prover));
+    node.start_pipeline(Box::new(dev.l1), Box::new(dev.prover)).map_err(|e| e.to_string())?;
     let (addr, handle) = node.serve("127.0.0.1:0".parse().expect("an address")).await.map_err(|e| e.to_string())?;
     let c = client(&format!("http://{addr}"))?;
     let deadline = Instant::now() + Duration::from_secs(600);

@@ -46,10 +46,11 @@ pub(crate) struct NodeArgs {
     /// reading its logs (an earlier block costs only time; a later one misses requests).
     #[arg(long, value_name = "BLOCK", requires = "rollup")]
     l1_from_block: Option<u64>,
-    /// With --l1-url: blocks on top of a transaction or a log before the node relies on it (a
-    /// development chain mines only on demand: keep 0 there; raise it on a public chain).
-    #[arg(long, default_value_t = 0)]
-    l1_confirmations: u64,
+    /// With --l1-url: blocks on top of a transaction or a log before the node relies on it
+    /// [default: 0 on a development chain (chain id 31337 or 1337), which mines only on demand;
+    /// else 12]
+    #[arg(long, value_name = "BLOCKS", requires = "l1_url")]
+    l1_confirmations: Option<u64>,
     /// The API's address (JSON-RPC 2.0 over HTTP); port 0 picks a free one.
     #[arg(long, default_value = "127.0.0.1:3030")]
     listen: SocketAddr,
@@ -145,7 +146,7 @@ pub(crate) fn run(args: &NodeArgs) -> Result<(), String> {
         },
     };
     let mut node = Node::open(&args.data_dir, config).map_err(|e| e.to_string())?;
-    node.start_pipeline(chain.l1, Box::new(chain.prover));
+    node.start_pipeline(chain.l1, Box::new(chain.prover)).map_err(|e| e.to_string())?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(async {
         let (addr, handle) = node.serve(args.listen).await.map_err(|e| e.to_string())?;
@@ -157,6 +158,7 @@ pub(crate) fn run(args: &NodeArgs) -> Result<(), String> {
         }
         println!("  stopping: the store keeps every accepted transaction");
         handle.stop().map_err(|e| e.to_string())?;
+        handle.stopped().await; // requests in flight are answered before the sequencer stops
         Ok::<_, String>(())
     })?;
     node.shutdown();
@@ -212,7 +214,7 @@ fn l1_key(args: &NodeArgs) -> Result<String, String> {
 
 /// An Ethereum node over JSON-RPC: the rollup deployed there, or attached to.
 fn json_rpc(args: &NodeArgs, url: &str, keys: &Path) -> Result<Chain, String> {
-    use zkrollup_node::l1::json_rpc::{address_of, chain_id, deploy, JsonRpcConfig};
+    use zkrollup_node::l1::json_rpc::{address_of, chain_id, default_confirmations, deploy, shown, JsonRpcConfig};
     if args.rollup.is_none() && args.data_dir.join("node.redb").exists() {
         return Err(format!(
             "{} holds a store: attach to its rollup with --rollup ADDRESS --l1-from-block N, or --reset to start \
@@ -221,8 +223,9 @@ fn json_rpc(args: &NodeArgs, url: &str, keys: &Path) -> Result<Chain, String> {
         ));
     }
     let key = l1_key(args)?;
-    let rpc = JsonRpcConfig { url: url.to_string(), confirmations: args.l1_confirmations, ..JsonRpcConfig::dev(url) };
-    let chain_id = chain_id(&rpc).map_err(|e| e.to_string())?;
+    let chain_id = chain_id(&JsonRpcConfig::dev(url)).map_err(|e| e.to_string())?;
+    let confirmations = args.l1_confirmations.unwrap_or(default_confirmations(chain_id));
+    let rpc = JsonRpcConfig { confirmations, ..JsonRpcConfig::dev(url) };
     let operator = address_of(&key).map_err(|e| e.to_string())?;
     let (pk, vk, _) =
         load_or_make(keys, CircuitKind::Block(args.block_chunks), BLOCK_SETUP_SEED).map_err(|e| e.to_string())?;
@@ -247,7 +250,9 @@ fn json_rpc(args: &NodeArgs, url: &str, keys: &Path) -> Result<Chain, String> {
         }
     };
     println!(
-        "  L1: {url} (chain id {chain_id}), rollup at {rollup}, operator {operator}; wallets deposit on L1 themselves"
+        "  L1: {} (chain id {chain_id}, {confirmations} confirmations), rollup at {rollup}, operator {operator}; \
+         wallets deposit on L1 themselves",
+        shown(url)
     );
     let l1 = JsonRpcL1::connect(rpc, &key, &rollup, &config, from_block).map_err(|e| e.to_string())?;
     Ok(Chain { chain_id, rollup, tokens: vec![], l1: Box::new(l1), prover: InProcessProver { pk, vk } })

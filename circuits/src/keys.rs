@@ -134,8 +134,12 @@ fn read<T: CanonicalDeserialize>(path: &Path) -> Result<T, KeyError> {
         .map_err(|err| KeyError::Corrupt { path: path.to_path_buf(), err })
 }
 
+/// Writes `value` to a file of its own, then renames it to `path`: a reader sees the whole key
+/// or none, even while another thread or process makes the same key.
 fn write<T: CanonicalSerialize>(path: &Path, value: &T) -> Result<(), KeyError> {
-    let tmp = path.with_extension("partial");
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = path.with_extension(format!("partial-{}-{n}", std::process::id()));
     let f = fs::File::create(&tmp).map_err(io(&tmp))?;
     let mut w = BufWriter::new(f);
     value.serialize_with_mode(&mut w, Compress::No).map_err(|err| KeyError::Corrupt { path: tmp.clone(), err })?;

@@ -2,6 +2,7 @@
 //! `tools/anvil/package-lock.json` (the binary ships inside the npm package; `npm ci` there,
 //! which `.ci/run` does), started on a free loopback port, and killed with its handle.
 
+use std::collections::VecDeque;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -10,6 +11,8 @@ use std::time::Duration;
 
 /// How long anvil may take to listen.
 const START_TIMEOUT: Duration = Duration::from_secs(20);
+/// The lines of anvil's stderr kept to explain a failed start.
+const KEPT_ERROR_LINES: usize = 20;
 
 /// A running anvil; dropping it kills the process.
 pub struct Anvil {
@@ -65,8 +68,10 @@ impl Anvil {
             .spawn()
             .map_err(|e| AnvilError::Failed(format!("{}: {e}", bin.display())))?;
         let stdout = child.stdout.take().expect("piped");
+        let stderr = child.stderr.take().expect("piped");
         let (found, listening) = mpsc::channel();
-        // The reader drains anvil's log for its whole life: a full pipe would stall anvil.
+        // The readers drain anvil's output for its whole life (a full pipe would stall it); the
+        // last lines of stderr explain a failed start.
         std::thread::spawn(move || {
             let mut found = Some(found);
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -77,15 +82,27 @@ impl Anvil {
                 }
             }
         });
+        let stderr_reader = std::thread::spawn(move || {
+            let mut kept = VecDeque::with_capacity(KEPT_ERROR_LINES);
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if kept.len() == KEPT_ERROR_LINES {
+                    kept.pop_front();
+                }
+                kept.push_back(line);
+            }
+            kept
+        });
         match listening.recv_timeout(START_TIMEOUT) {
             Ok(addr) => Ok(Anvil { child, url: format!("http://{addr}") }),
             Err(_) => {
                 let _ = child.kill();
-                let out = child.wait_with_output().map(|o| String::from_utf8_lossy(&o.stderr).into_owned());
+                let _ = child.wait();
+                let said = stderr_reader.join().unwrap_or_default(); // its pipe closed with anvil
+                let said = said.into_iter().collect::<Vec<_>>();
                 Err(AnvilError::Failed(format!(
-                    "not listening within {} s; {}",
+                    "it exited, or was not listening within {} s; {}",
                     START_TIMEOUT.as_secs(),
-                    out.unwrap_or_default().trim()
+                    said.join("\n").trim()
                 )))
             }
         }
@@ -104,6 +121,15 @@ impl Anvil {
             }
             Err(e) => panic!("{e}"),
         }
+    }
+}
+
+impl Anvil {
+    /// A client of this anvil, for its own methods too (`alloy_provider::ext::AnvilApi`:
+    /// snapshots, reverts, mining).
+    pub fn provider(&self) -> alloy_provider::DynProvider {
+        use alloy_provider::{Provider, ProviderBuilder};
+        ProviderBuilder::new().connect_http(self.url.parse().expect("anvil's own URL parses")).erased()
     }
 }
 

@@ -22,7 +22,7 @@
 //! - [`l1`]: the narrow boundary to the L1; behind it the embedded revm chain, or any Ethereum
 //!   node over JSON-RPC through alloy.
 //! - [`anvil`]: the pinned anvil, started on loopback: the real L1 of the tests.
-//! - [`pipeline`]: the prover and L1 threads (witness → proof; watcher and sender).
+//! - [`pipeline`]: the prover, L1 watcher and L1 sender threads.
 //! - [`config`]: settings and their defaults.
 //! - [`dev`]: a development deployment on embedded defaults (the embedded chain, dev keys).
 
@@ -68,6 +68,8 @@ pub enum NodeError {
     DataDir { path: String, source: std::io::Error },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("the L1 cannot be reached: {0}")]
+    L1(#[from] l1::L1Error),
     #[error("the API cannot listen on {addr}: {source}")]
     Listen { addr: SocketAddr, source: std::io::Error },
 }
@@ -94,14 +96,16 @@ impl Node {
         Ok(Node { sequencer, store, config: Arc::new(config), thread: Some(thread), pipeline: None, errors })
     }
 
-    /// Starts the stages after sealing: witness and proof, and the L1 sender and watcher. A
-    /// node without them accepts and seals, and its blocks stay "sealed".
-    pub fn start_pipeline(&mut self, l1: Box<dyn l1::L1>, prover: Box<dyn prover::Prover>) {
+    /// Starts the stages after sealing: witness and proof, and the L1 sender and watcher (the
+    /// watcher on a connection of its own, which `l1` opens). A node without them accepts and
+    /// seals, and its blocks stay "sealed".
+    pub fn start_pipeline(&mut self, l1: Box<dyn l1::L1>, prover: Box<dyn prover::Prover>) -> Result<(), NodeError> {
         if let Some(mut p) = self.pipeline.take() {
             p.stop();
         }
-        let p = Pipeline::start(self.store.clone(), self.sequencer.clone(), l1, prover, self.errors.clone());
+        let p = Pipeline::start(self.store.clone(), self.sequencer.clone(), l1, prover, self.errors.clone())?;
         self.pipeline = Some(p);
+        Ok(())
     }
 
     /// Serves the API on `addr` (port 0: any free port); the address bound and the server's

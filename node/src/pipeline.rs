@@ -1,14 +1,20 @@
 //! The stages after sealing, each a thread that reads its input from the store and writes its
 //! output there (so a restart resumes every stage where the store says it stopped):
 //!
-//! - the **prover** thread: the next sealed block without a proof → witness → [`Prover`] job →
-//!   proof stored;
-//! - the **L1** thread: the L1 watcher (new priority requests from the contract's events, handed
-//!   to the sequencer by serial id) and the L1 sender (commit the next sealed block, prove the
-//!   next committed one with a proof, execute the next proven one), through the [`L1`] boundary.
+//! - the **prover**: the next sealed block without a proof → witness → [`Prover`] job → proof
+//!   stored;
+//! - the **L1 watcher**: new priority requests from the contract's events, handed to the
+//!   sequencer by serial id, and ChangePubKey facts, from a stored cursor;
+//! - the **L1 sender**: commit the next sealed block, prove the next committed one with a proof,
+//!   execute the next proven one, through the [`L1`] boundary.
 //!
-//! Each loop sleeps briefly when it finds nothing to do and stops when asked. An error stops
-//! nothing: it is recorded (the status API shows it) and the step is retried after a pause.
+//! The watcher has a connection of its own, so that deposits are read on while the sender
+//! waits for a receipt. Each loop sleeps briefly when it finds nothing to do and stops when
+//! asked. A failed step is recorded (the status API shows it) and retried after a pause,
+//! unless retrying cannot help or would do harm: the contract refusing a call by one of its
+//! rules (it would refuse it again), or the L1 reorganising below the watcher's
+//! confirmations (a request read from the lost blocks may be gone). Then that stage halts,
+//! says why in the status, and the operator decides; a restart resumes it.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -19,9 +25,9 @@ use zkrollup_api::BlockStage;
 use zkrollup_conformance::wire::convert;
 use zkrollup_spec::l1::{commit_info, pending_ops, Event, StoredBlock};
 
-use crate::l1::L1;
+use crate::l1::{L1Error, L1};
 use crate::prover::Prover;
-use crate::sequencer::SequencerHandle;
+use crate::sequencer::{unix_now, SequencerHandle};
 use crate::store::Store;
 use crate::witness::{block_of, WitnessBuilder};
 
@@ -36,11 +42,54 @@ pub struct Pipeline {
     threads: Vec<JoinHandle<()>>,
 }
 
-/// The last error of each stage, if it is failing.
+/// The last error of each stage, if it is failing (and retrying) or has halted.
 #[derive(Default)]
 pub struct Errors {
     pub prover: Option<String>,
-    pub l1: Option<String>,
+    pub l1_watcher: Option<String>,
+    pub l1_sender: Option<String>,
+}
+
+impl Errors {
+    /// Each failing stage's error, `stage: message`.
+    pub fn listed(&self) -> Vec<String> {
+        [("prover", &self.prover), ("l1 watcher", &self.l1_watcher), ("l1 sender", &self.l1_sender)]
+            .into_iter()
+            .filter_map(|(stage, m)| m.as_ref().map(|m| format!("{stage}: {m}")))
+            .collect()
+    }
+}
+
+/// A step that could not go on.
+enum Failure {
+    /// Not a failure: what the step needs has not happened yet (looked at again after a pause).
+    Wait,
+    /// Tried again after a pause (the chain or the store may answer then).
+    Retry(String),
+    /// The stage stops: trying again would fail the same way, or do harm.
+    Halt(String),
+}
+
+/// An error retried.
+fn retry(e: impl ToString) -> Failure {
+    Failure::Retry(e.to_string())
+}
+
+/// How far the L1's clock may lag the node's. A block's timestamp is the node's clock at its
+/// seal, and the contract takes no block from the L1's future: a block younger than this
+/// refused for its timestamp waits for the L1 clock to pass it (an L1 block comes every 12 s on
+/// Ethereum, and a call is simulated on the latest one).
+const L1_CLOCK_LAG: u64 = 60;
+
+/// An L1 call's error while doing `what`: a rule of the contract and a reorganisation halt the
+/// stage, except `l1.bad_timestamp`, which may be the L1's clock or the node's at fault.
+fn l1_failure(what: String, e: L1Error) -> Failure {
+    let m = format!("{what}: {e}");
+    match e {
+        L1Error::Rejected { rule } if rule != "l1.bad_timestamp" => Failure::Halt(m),
+        L1Error::Reorg { .. } => Failure::Halt(m),
+        _ => Failure::Retry(m),
+    }
 }
 
 impl Pipeline {
@@ -50,16 +99,21 @@ impl Pipeline {
         l1: Box<dyn L1>,
         prover: Box<dyn Prover>,
         errors: Arc<Mutex<Errors>>,
-    ) -> Pipeline {
+    ) -> Result<Pipeline, L1Error> {
         let stop = Arc::new(AtomicBool::new(false));
         let mut prover_stage = ProverStage { store: store.clone(), prover, witness: WitnessBuilder::default() };
-        let mut l1_stage = L1Stage { store, sequencer, l1 };
-        let e = errors.clone();
+        let mut watcher = Watcher { store: store.clone(), sequencer, l1: l1.connection()? };
+        let mut sender = Sender { store, l1 };
+        let report = |errors: &Arc<Mutex<Errors>>, field: fn(&mut Errors) -> &mut Option<String>| {
+            let errors = errors.clone();
+            move |m| *field(&mut errors.lock().unwrap()) = m
+        };
         let threads = vec![
-            spawn("prover", stop.clone(), move || prover_stage.step(), move |m| e.lock().unwrap().prover = m),
-            spawn("l1", stop.clone(), move || l1_stage.step(), move |m| errors.lock().unwrap().l1 = m),
+            spawn("prover", stop.clone(), move || prover_stage.step(), report(&errors, |e| &mut e.prover)),
+            spawn("l1-watcher", stop.clone(), move || watcher.step(), report(&errors, |e| &mut e.l1_watcher)),
+            spawn("l1-sender", stop.clone(), move || sender.step(), report(&errors, |e| &mut e.l1_sender)),
         ];
-        Pipeline { stop, threads }
+        Ok(Pipeline { stop, threads })
     }
 
     /// Stops the stages after their current step.
@@ -77,12 +131,12 @@ impl Drop for Pipeline {
     }
 }
 
-/// A stage's loop: `step` until asked to stop, pausing when it did nothing or failed;
-/// `report` gets each error and `None` once a step succeeds again.
+/// A stage's loop: `step` until asked to stop or it halts, pausing when it did nothing or
+/// failed; `report` gets each error and `None` once a step succeeds again.
 fn spawn(
     name: &str,
     stop: Arc<AtomicBool>,
-    mut step: impl FnMut() -> Result<bool, String> + Send + 'static,
+    mut step: impl FnMut() -> Result<bool, Failure> + Send + 'static,
     report: impl Fn(Option<String>) + Send + 'static,
 ) -> JoinHandle<()> {
     std::thread::Builder::new()
@@ -96,18 +150,21 @@ fn spawn(
                             std::thread::sleep(IDLE);
                         }
                     }
-                    Err(e) => {
+                    Err(Failure::Wait) => {
+                        report(None);
+                        std::thread::sleep(AFTER_ERROR);
+                    }
+                    Err(Failure::Retry(e)) => {
                         report(Some(e));
                         std::thread::sleep(AFTER_ERROR);
+                    }
+                    Err(Failure::Halt(e)) => {
+                        return report(Some(format!("halted: {e} (a restart of the node resumes it)")));
                     }
                 }
             }
         })
         .expect("spawning a thread")
-}
-
-fn s(e: impl ToString) -> String {
-    e.to_string()
 }
 
 struct ProverStage {
@@ -118,41 +175,35 @@ struct ProverStage {
 
 impl ProverStage {
     /// Proves the next sealed block without a proof; whether there was one.
-    fn step(&mut self) -> Result<bool, String> {
-        let n = self.store.progress().map_err(s)?.proofs + 1;
-        let Some(job) = self.witness.job(&self.store, n)? else { return Ok(false) };
-        let proof = self.prover.prove(job).map_err(|e| format!("proving block {n}: {e}"))?;
-        self.store.put_proof(n, &proof).map_err(s)?;
+    fn step(&mut self) -> Result<bool, Failure> {
+        let n = self.store.progress().map_err(retry)?.proofs + 1;
+        let Some(job) = self.witness.job(&self.store, n).map_err(retry)? else { return Ok(false) };
+        let proof = self.prover.prove(job).map_err(|e| retry(format!("proving block {n}: {e}")))?;
+        self.store.put_proof(n, &proof).map_err(retry)?;
         Ok(true)
     }
 }
 
-struct L1Stage {
+struct Watcher {
     store: Arc<Store>,
     sequencer: SequencerHandle,
     l1: Box<dyn L1>,
 }
 
-impl L1Stage {
-    fn step(&mut self) -> Result<bool, String> {
-        let watched = self.watch()?;
-        let sent = self.send()?;
-        Ok(watched || sent)
-    }
-
+impl Watcher {
     /// Hands new priority requests to the sequencer and records ChangePubKey facts, then moves
     /// the cursor past them (a request seen twice after a crash is applied once: the sequencer
     /// keys them by serial id; a fact recorded twice is the same fact).
-    fn watch(&mut self) -> Result<bool, String> {
-        let cursor = self.store.l1_cursor().map_err(s)?;
-        let (events, next) = self.l1.events(cursor).map_err(s)?;
+    fn step(&mut self) -> Result<bool, Failure> {
+        let cursor = self.store.l1_cursor().map_err(retry)?;
+        let (events, next) = self.l1.events(cursor).map_err(|e| l1_failure("reading the L1".into(), e))?;
         for e in events {
             match e {
                 Event::PriorityRequest { id, request, .. } => {
-                    self.sequencer.priority_blocking(id, request)?;
+                    self.sequencer.priority_blocking(id, request).map_err(retry)?;
                 }
                 Event::AuthFactSet { owner, nonce, pubkey_hash } => {
-                    self.store.add_auth_fact(&owner, nonce, &pubkey_hash).map_err(s)?;
+                    self.store.add_auth_fact(&owner, nonce, &pubkey_hash).map_err(retry)?;
                 }
                 _ => {}
             }
@@ -160,42 +211,57 @@ impl L1Stage {
         if next == cursor {
             return Ok(false);
         }
-        self.store.set_l1_cursor(next).map_err(s)?;
+        self.store.set_l1_cursor(&next).map_err(retry)?;
         Ok(true)
     }
+}
 
-    fn stored(&self, n: u32) -> Result<StoredBlock, String> {
+struct Sender {
+    store: Arc<Store>,
+    l1: Box<dyn L1>,
+}
+
+impl Sender {
+    fn stored(&self, n: u32) -> Result<StoredBlock, Failure> {
         if n == 0 {
             return Ok(self.l1.genesis());
         }
-        let json = self.store.l1_block(n).map_err(s)?.ok_or(format!("block {n} is not committed"))?;
-        convert::stored_of(&json).map_err(s)
+        let json =
+            self.store.l1_block(n).map_err(retry)?.ok_or_else(|| retry(format!("block {n} is not committed")))?;
+        convert::stored_of(&json).map_err(retry)
     }
 
     /// One L1 transaction: the earliest stage that can move (execute, prove, then commit, so a
     /// block goes through quickly rather than commits running ahead).
-    fn send(&mut self) -> Result<bool, String> {
-        let p = self.store.progress().map_err(s)?;
+    fn step(&mut self) -> Result<bool, Failure> {
+        let p = self.store.progress().map_err(retry)?;
         let n = p.executed + 1;
         if n <= p.proven {
-            let (block, _) = block_of(&self.store, n)?.ok_or(format!("no block {n}"))?;
-            self.l1.execute(&self.stored(n)?, &pending_ops(&block)).map_err(|e| format!("executing block {n}: {e}"))?;
-            self.store.set_stage(n, BlockStage::Executed, None).map_err(s)?;
+            let (block, _) = block_of(&self.store, n).map_err(retry)?.ok_or_else(|| retry(format!("no block {n}")))?;
+            let stored = self.stored(n)?;
+            self.l1
+                .execute(&stored, &pending_ops(&block))
+                .map_err(|e| l1_failure(format!("executing block {n}"), e))?;
+            self.store.set_stage(n, BlockStage::Executed, None).map_err(retry)?;
             return Ok(true);
         }
         let n = p.proven + 1;
         if n <= p.committed && n <= p.proofs {
-            let proof = self.store.proof(n).map_err(s)?.ok_or(format!("no proof of block {n}"))?;
-            self.l1.prove(&self.stored(n)?, &proof).map_err(|e| format!("proving block {n} on L1: {e}"))?;
-            self.store.set_stage(n, BlockStage::Proven, None).map_err(s)?;
+            let proof = self.store.proof(n).map_err(retry)?.ok_or_else(|| retry(format!("no proof of block {n}")))?;
+            let stored = self.stored(n)?;
+            self.l1.prove(&stored, &proof).map_err(|e| l1_failure(format!("proving block {n} on L1"), e))?;
+            self.store.set_stage(n, BlockStage::Proven, None).map_err(retry)?;
             return Ok(true);
         }
         let n = p.committed + 1;
-        let Some((block, inputs)) = block_of(&self.store, n)? else { return Ok(false) };
+        let Some((block, inputs)) = block_of(&self.store, n).map_err(retry)? else { return Ok(false) };
         let parent = self.stored(n - 1)?;
-        let stored =
-            self.l1.commit(&parent, &commit_info(&block, &inputs)).map_err(|e| format!("committing block {n}: {e}"))?;
-        self.store.set_stage(n, BlockStage::Committed, Some(&convert::stored(&stored))).map_err(s)?;
+        let young = unix_now() < block.params.context.timestamp + L1_CLOCK_LAG;
+        let stored = self.l1.commit(&parent, &commit_info(&block, &inputs)).map_err(|e| match e {
+            L1Error::Rejected { rule } if rule == "l1.bad_timestamp" && young => Failure::Wait,
+            e => l1_failure(format!("committing block {n}"), e),
+        })?;
+        self.store.set_stage(n, BlockStage::Committed, Some(&convert::stored(&stored))).map_err(retry)?;
         Ok(true)
     }
 }

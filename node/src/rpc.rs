@@ -281,13 +281,7 @@ impl RollupApiServer for Api {
             .await
             .map_err(unavailable)?;
         let p = self.store.progress().map_err(store_err)?;
-        let errors = {
-            let e = self.errors.lock().map_err(|_| unavailable("a stage panicked"))?;
-            [("prover", &e.prover), ("l1", &e.l1)]
-                .into_iter()
-                .filter_map(|(stage, m)| m.as_ref().map(|m| format!("{stage}: {m}")))
-                .collect()
-        };
+        let errors = self.errors.lock().map_err(|_| unavailable("a stage panicked"))?.listed();
         Ok(NetworkStatus {
             last_sealed,
             last_proven_off_chain: p.proofs,

@@ -35,6 +35,8 @@ use zkrollup_reference::state::RefState;
 use zkrollup_spec::primitives::{Address, PubKeyHash};
 use zkrollup_spec::state::State;
 
+use crate::l1::L1Cursor;
+
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const TXS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("txs");
 const QUEUE: TableDefinition<u64, &[u8]> = TableDefinition::new("queue");
@@ -46,8 +48,9 @@ const PROOFS: TableDefinition<u32, &[u8]> = TableDefinition::new("proofs");
 const L1_BLOCKS: TableDefinition<u32, &[u8]> = TableDefinition::new("l1_blocks");
 const AUTH_FACTS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("auth_facts");
 
-/// The layout version of the store; a store of another is refused.
-pub const STORE_FORMAT: u32 = 1;
+/// The layout version of the store; a store of another is refused (2: the L1 cursor keeps the
+/// hash of the last block read).
+pub const STORE_FORMAT: u32 = 2;
 
 /// What a store belongs to: a node refuses a store of another chain, contract or block size.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -323,13 +326,13 @@ impl Store {
     }
 
     /// Where the L1 watcher stopped reading.
-    pub fn l1_cursor(&self) -> Result<u64, StoreError> {
+    pub fn l1_cursor(&self) -> Result<L1Cursor, StoreError> {
         self.meta("l1_cursor")
     }
 
     /// Records the L1 watcher's cursor.
-    pub fn set_l1_cursor(&self, cursor: u64) -> Result<(), StoreError> {
-        self.write(|w| put_meta(w, "l1_cursor", &cursor))
+    pub fn set_l1_cursor(&self, cursor: &L1Cursor) -> Result<(), StoreError> {
+        self.write(|w| put_meta(w, "l1_cursor", cursor))
     }
 
     /// Records block `n`'s proof (blocks are proven in order).

@@ -142,6 +142,7 @@ async fn transactions_through_the_api_agree_with_the_spec_and_survive_a_restart(
         .expect("accepted: balances are checked in the block");
     let before = client.status().await.unwrap();
     handle.stop().unwrap();
+    handle.stopped().await; // the server lets go of the store
     node.shutdown();
 
     let (node, client, _, _handle) = start(dir.path()).await;

@@ -87,7 +87,7 @@ async fn deposits_transactions_and_exits_reach_l1_and_survive_a_restart() {
     let Rig { chain, config, l1, prover } = rig();
     let dir = tempfile::tempdir().unwrap();
     let mut node = Node::open(dir.path(), config.clone()).unwrap();
-    node.start_pipeline(Box::new(l1), Box::new(prover));
+    node.start_pipeline(Box::new(l1), Box::new(prover)).unwrap();
     let (addr, handle) = node.serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
     let client = HttpClientBuilder::default().build(format!("http://{addr}")).unwrap();
 
@@ -204,6 +204,7 @@ async fn deposits_transactions_and_exits_reach_l1_and_survive_a_restart() {
         before.push(client.get_account(AccountRef::Id(id)).await.unwrap());
     }
     handle.stop().unwrap();
+    handle.stopped().await; // the server lets go of the store
     node.shutdown();
     let node = Node::open(dir.path(), config).unwrap();
     let (addr, _handle) = node.serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
@@ -212,4 +213,36 @@ async fn deposits_transactions_and_exits_reach_l1_and_survive_a_restart() {
     for (id, b) in views(&spec).into_iter().zip(before) {
         assert_eq!(client.get_account(AccountRef::Id(id)).await.unwrap(), b, "account {id} after the restart");
     }
+}
+
+/// The contract refusing a call by one of its rules halts the sender (the same call would be
+/// refused again), and the status says why: here the node sends as an address that is not a
+/// validator.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_the_contract_refuses_halts_the_sender() {
+    use zkrollup_node::l1::L1;
+    let Rig { chain, config, l1, prover } = rig();
+    let l1 = EmbeddedL1::new(chain.clone(), user(5).address, l1.genesis());
+    let dir = tempfile::tempdir().unwrap();
+    let mut node = Node::open(dir.path(), config).unwrap();
+    node.start_pipeline(Box::new(l1), Box::new(prover)).unwrap();
+    let (addr, handle) = node.serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let client = HttpClientBuilder::default().build(format!("http://{addr}")).unwrap();
+
+    let a = user(1).address;
+    chain.with(move |c| c.deposit(&a, &a, 0, 1_000)).unwrap().expect("deposit on L1");
+    let errors = wait_for("the sender to fail", async || {
+        let s = client.status().await.unwrap();
+        (!s.stage_errors.is_empty()).then_some(s.stage_errors)
+    })
+    .await;
+    assert_eq!(
+        errors,
+        ["l1 sender: halted: committing block 1: the contract refused it: l1.not_validator (a restart of the node \
+          resumes it)"]
+    );
+    assert_eq!(client.status().await.unwrap().last_committed, 0);
+    handle.stop().unwrap();
+    handle.stopped().await; // the server lets go of the store
+    node.shutdown();
 }

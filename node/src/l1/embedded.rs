@@ -6,7 +6,7 @@ use zkrollup_contracts::rollup::{CallError, RollupOnL1};
 use zkrollup_spec::l1::{CommitBlock, Event, StoredBlock};
 use zkrollup_spec::primitives::Address;
 
-use super::{L1Error, L1};
+use super::{L1Cursor, L1Error, L1};
 use crate::sequencer::unix_now;
 
 /// The embedded chain: the rollup contract in revm on a thread of its own (revm's EVM is not
@@ -57,6 +57,7 @@ impl EmbeddedChain {
 }
 
 /// The node's [`L1`] on the embedded chain.
+#[derive(Clone)]
 pub struct EmbeddedL1 {
     chain: EmbeddedChain,
     operator: Address,
@@ -103,10 +104,15 @@ impl L1 for EmbeddedL1 {
         self.call(move |c, op| c.execute_block(op, &block, &pending_ops).map(|_| ()))
     }
 
-    fn events(&mut self, cursor: u64) -> Result<(Vec<Event>, u64), L1Error> {
+    /// The cursor counts log entries: the embedded chain's history never changes.
+    fn events(&mut self, cursor: L1Cursor) -> Result<(Vec<Event>, L1Cursor), L1Error> {
         self.call(move |c, _| {
-            let from = (cursor as usize).min(c.log.len());
-            Ok((c.log[from..].to_vec(), c.log.len() as u64))
+            let from = (cursor.next as usize).min(c.log.len());
+            Ok((c.log[from..].to_vec(), L1Cursor { next: c.log.len() as u64, last_hash: None }))
         })
+    }
+
+    fn connection(&self) -> Result<Box<dyn L1>, L1Error> {
+        Ok(Box::new(self.clone()))
     }
 }

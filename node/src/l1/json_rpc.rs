@@ -12,7 +12,9 @@
 //! configured confirmations. Every request has a timeout. The watcher's cursor is the next L1
 //! block to read: logs are read up to `confirmations` blocks below the head, at most
 //! [`MAX_LOG_RANGE`] blocks a request (public endpoints cap the range), so a reorg of fewer
-//! blocks cannot make it read a deposit that then disappears.
+//! blocks cannot make it read a deposit that then disappears. A deeper one is noticed: the
+//! cursor keeps the hash of the last block read, checked before reading on
+//! ([`L1Error::Reorg`]).
 
 use std::future::IntoFuture;
 use std::time::Duration;
@@ -28,7 +30,7 @@ use zkrollup_contracts::rollup::{proof_words, sol_commit, sol_stored, spec_store
 use zkrollup_spec::l1::{CommitBlock, Event, L1Config, StoredBlock};
 use zkrollup_spec::primitives::Address;
 
-use super::{L1Error, L1};
+use super::{L1Cursor, L1Error, L1};
 
 /// The most L1 blocks one `eth_getLogs` request covers.
 pub const MAX_LOG_RANGE: u64 = 2_000;
@@ -56,6 +58,8 @@ pub struct JsonRpcL1 {
     /// Its own runtime: the L1 boundary is called from the pipeline's threads.
     runtime: tokio::runtime::Runtime,
     provider: DynProvider,
+    /// The validator's key, for a [`L1::connection`] of its own.
+    signer: PrivateKeySigner,
     rollup: EvmAddress,
     genesis: StoredBlock,
     config: JsonRpcConfig,
@@ -74,13 +78,38 @@ fn runtime() -> Result<tokio::runtime::Runtime, L1Error> {
 
 /// An `http://` endpoint (this build has no TLS: see node/Cargo.toml).
 fn endpoint(url: &str) -> Result<url::Url, L1Error> {
-    let parsed: url::Url = url.parse().map_err(|e| other(format!("the L1 URL {url}: {e}")))?;
+    let parsed: url::Url = url.parse().map_err(|e| other(format!("the L1 URL does not parse: {e}")))?;
     if parsed.scheme() != "http" {
         return Err(other(format!(
-            "the L1 URL {url}: only http:// endpoints (this build has no TLS; reach a remote node through a local proxy)"
+            "the L1 URL {}: only http:// endpoints (this build has no TLS; reach a remote node through a local proxy)",
+            shown(url)
         )));
     }
     Ok(parsed)
+}
+
+/// `url` as it may be shown: scheme, host and port. A provider's URL often carries an API key
+/// in its path or query, or credentials before the host; those are left out.
+pub fn shown(url: &str) -> String {
+    let Ok(u) = url::Url::parse(url) else { return "(an L1 URL that does not parse)".into() };
+    let port = u.port().map(|p| format!(":{p}")).unwrap_or_default();
+    let rest = if u.path() != "/" || u.query().is_some() || !u.username().is_empty() { "/…" } else { "" };
+    format!("{}://{}{port}{rest}", u.scheme(), u.host_str().unwrap_or_default())
+}
+
+/// Chain ids of local development chains (anvil's and hardhat's, ganache's), which mine only
+/// on demand and never reorganise.
+pub const DEV_CHAIN_IDS: [u64; 2] = [31337, 1337];
+
+/// The confirmations waited for by default on chain `chain_id`: none on a development chain
+/// (blocks come only with transactions there), else 12 (about 2.4 minutes on Ethereum; a
+/// deeper reorganisation halts the watcher rather than going unnoticed).
+pub fn default_confirmations(chain_id: u64) -> u64 {
+    if DEV_CHAIN_IDS.contains(&chain_id) {
+        0
+    } else {
+        12
+    }
 }
 
 /// The signer of a private key (`0x`-hex); the error never repeats the key.
@@ -90,7 +119,13 @@ fn signer(key: &str) -> Result<PrivateKeySigner, L1Error> {
 
 /// A provider that signs with `key` (`0x`-hex).
 fn provider(url: &str, key: &str) -> Result<DynProvider, L1Error> {
-    Ok(ProviderBuilder::new().wallet(EthereumWallet::from(signer(key)?)).connect_http(endpoint(url)?).erased())
+    signing(url, signer(key)?)
+}
+
+/// A provider that signs with `signer`, with an HTTP client of its own: a client's pooled
+/// connections are driven by the runtime that opened them, so two runtimes never share one.
+fn signing(url: &str, signer: PrivateKeySigner) -> Result<DynProvider, L1Error> {
+    Ok(ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_http(endpoint(url)?).erased())
 }
 
 /// A transaction's outcome: its receipt, after a simulation that returned `output`.
@@ -148,14 +183,16 @@ impl JsonRpcL1 {
         from_block: u64,
     ) -> Result<Self, L1Error> {
         let runtime = runtime()?;
-        let provider = provider(&config.url, key)?;
+        let signer = signer(key)?;
+        let provider = signing(&config.url, signer.clone())?;
         let genesis = zkrollup_spec::l1::L1::new(l1.clone(), 0).blocks[0].clone();
-        let l1 = JsonRpcL1 { runtime, provider, rollup: EvmAddress::from(rollup.0), genesis, config, from_block };
+        let at = EvmAddress::from(rollup.0);
+        let l1 = JsonRpcL1 { runtime, provider, signer, rollup: at, genesis, config, from_block };
         let code = l1.runtime.block_on(within(l1.config.timeout, "eth_getCode", l1.provider.get_code_at(l1.rollup)))?;
         if code.is_empty() {
             return Err(other(format!("no contract at {rollup} on this chain")));
         }
-        let operator = EvmAddress::from(address_of(key)?.0);
+        let operator = l1.signer.address();
         let validator = l1
             .view(Rollup::isValidatorCall(operator))
             .map_err(|e| other(format!("{rollup} does not answer as the rollup contract: {e}")))?;
@@ -230,21 +267,50 @@ impl L1 for JsonRpcL1 {
         self.call(Rollup::executeBlockCall { b: sol_stored(block), pendingOps: ops }).map(|_| ())
     }
 
-    fn events(&mut self, cursor: u64) -> Result<(Vec<Event>, u64), L1Error> {
+    fn events(&mut self, cursor: L1Cursor) -> Result<(Vec<Event>, L1Cursor), L1Error> {
         let (provider, rollup, confirmations) = (&self.provider, self.rollup, self.config.confirmations);
-        let (cursor, limit) = (cursor.max(self.from_block), self.config.timeout);
+        let (next, limit) = (cursor.next.max(self.from_block), self.config.timeout);
         self.runtime.block_on(async move {
             let head = within(limit, "eth_blockNumber", provider.get_block_number()).await?;
-            let Some(last) = head.checked_sub(confirmations).filter(|&last| last >= cursor) else {
+            let Some(last) = head.checked_sub(confirmations).filter(|&last| last >= next) else {
                 return Ok((Vec::new(), cursor));
             };
-            let last = last.min(cursor + MAX_LOG_RANGE - 1);
-            let filter = Filter::new().address(rollup).from_block(cursor).to_block(last);
+            if let (Some(was), Some(read)) = (cursor.last_hash, next.checked_sub(1)) {
+                let now = block_hash(provider, read, limit).await?;
+                if now != Some(was) {
+                    let now = now.map_or("gone".into(), |h| format!("0x{}", hex::encode(h)));
+                    return Err(L1Error::Reorg { block: read, was: format!("0x{}", hex::encode(was)), now });
+                }
+            }
+            let last = last.min(next + MAX_LOG_RANGE - 1);
+            // The hash before the logs: should the chain reorganise in between, the next read
+            // finds the hash changed, rather than missing that logs of the old branch were read.
+            let last_hash =
+                block_hash(provider, last, limit).await?.ok_or_else(|| other(format!("no L1 block {last}")))?;
+            let filter = Filter::new().address(rollup).from_block(next).to_block(last);
             let logs = within(limit, "eth_getLogs", provider.get_logs(&filter)).await?;
             let events = logs.iter().map(|l| zkrollup_contracts::events::decode(&l.inner).map_err(other));
-            Ok((events.collect::<Result<_, _>>()?, last + 1))
+            Ok((events.collect::<Result<_, _>>()?, L1Cursor { next: last + 1, last_hash: Some(last_hash) }))
         })
     }
+
+    fn connection(&self) -> Result<Box<dyn L1>, L1Error> {
+        Ok(Box::new(JsonRpcL1 {
+            runtime: runtime()?,
+            provider: signing(&self.config.url, self.signer.clone())?,
+            signer: self.signer.clone(),
+            rollup: self.rollup,
+            genesis: self.genesis.clone(),
+            config: self.config.clone(),
+            from_block: self.from_block,
+        }))
+    }
+}
+
+/// The hash of L1 block `n`, `None` if the chain has no such block (any more).
+async fn block_hash(provider: &DynProvider, n: u64, limit: Duration) -> Result<Option<[u8; 32]>, L1Error> {
+    let block = within(limit, "eth_getBlockByNumber", provider.get_block_by_number(n.into())).await?;
+    Ok(block.map(|b| b.header.hash.0))
 }
 
 /// The chain's id (`eth_chainId`).

@@ -13,12 +13,30 @@ pub use json_rpc::JsonRpcL1;
 
 use zkrollup_spec::l1::{CommitBlock, Event, StoredBlock};
 
+/// Where the L1 watcher stands: the next L1 block to read, and the hash the block before it
+/// had when it was read (`None` before the first read, and on the embedded chain, whose
+/// history never changes). A watcher that finds another hash there knows that the chain
+/// reorganised below its confirmations, and that what it read from there may be gone.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct L1Cursor {
+    pub next: u64,
+    pub last_hash: Option<[u8; 32]>,
+}
+
 /// A failed L1 call.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum L1Error {
     /// The contract reverted with one of the spec's rules.
     #[error("the contract refused it: {rule}")]
     Rejected { rule: String },
+    /// The chain's history changed below the watcher's cursor: a reorganisation deeper than
+    /// the confirmations waited for. What the node read from those blocks may be gone, so it
+    /// reads no further.
+    #[error(
+        "the L1 reorganised below the confirmations waited for: block {block} was {was}, is now {now}; \
+         run with more --l1-confirmations"
+    )]
+    Reorg { block: u64, was: String, now: String },
     /// The chain could not be reached or answered something else.
     #[error("L1: {0}")]
     Other(String),
@@ -34,6 +52,10 @@ pub trait L1: Send {
     fn prove(&mut self, block: &StoredBlock, proof: &[u8]) -> Result<(), L1Error>;
     /// Executes a proven block, with the pubdata of the ops it pays out.
     fn execute(&mut self, block: &StoredBlock, pending_ops: &[Vec<u8>]) -> Result<(), L1Error>;
-    /// The rollup's events from `cursor` on, and the cursor after them.
-    fn events(&mut self, cursor: u64) -> Result<(Vec<Event>, u64), L1Error>;
+    /// The rollup's events from `cursor` on, and the cursor after them; [`L1Error::Reorg`] if
+    /// the block before the cursor is not the one read.
+    fn events(&mut self, cursor: L1Cursor) -> Result<(Vec<Event>, L1Cursor), L1Error>;
+    /// A second connection to the same L1 and contract (the watcher's, so that it reads on
+    /// while the sender waits for a receipt).
+    fn connection(&self) -> Result<Box<dyn L1>, L1Error>;
 }
