@@ -221,9 +221,9 @@ pub struct NetworkStatus {
     pub mempool: usize,
     /// Priority operations seen on L1 and not yet in a block.
     pub pending_priority_ops: usize,
-    /// The last error of each stage that is failing (it retries) or has halted (`halted: …`;
-    /// a restart resumes it), e.g. `l1 sender: committing block 7: …`; empty while every
-    /// stage runs.
+    /// The last error of each stage that is failing (it retries) or has halted (`halted: …`,
+    /// saying what the operator must do), e.g. `l1 sender: committing block 7: …`; empty
+    /// while every stage runs.
     pub stage_errors: Vec<String>,
 }
 

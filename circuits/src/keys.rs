@@ -143,8 +143,8 @@ fn write<T: CanonicalSerialize>(path: &Path, value: &T) -> Result<(), KeyError> 
     let f = fs::File::create(&tmp).map_err(io(&tmp))?;
     let mut w = BufWriter::new(f);
     value.serialize_with_mode(&mut w, Compress::No).map_err(|err| KeyError::Corrupt { path: tmp.clone(), err })?;
-    std::io::Write::flush(&mut w).map_err(io(&tmp))?;
-    drop(w);
+    let f = w.into_inner().map_err(|e| io(&tmp)(e.into_error()))?;
+    f.sync_all().map_err(io(&tmp))?; // on disk before it has the key's name
     fs::rename(&tmp, path).map_err(io(path))
 }
 

@@ -13,8 +13,9 @@
 //! asked. A failed step is recorded (the status API shows it) and retried after a pause,
 //! unless retrying cannot help or would do harm: the contract refusing a call by one of its
 //! rules (it would refuse it again), or the L1 reorganising below the watcher's
-//! confirmations (a request read from the lost blocks may be gone). Then that stage halts,
-//! says why in the status, and the operator decides; a restart resumes it.
+//! confirmations (a request read from the lost blocks may be gone). Then that stage halts and
+//! says why in the status: the operator decides (a restart tries a refused call again; a
+//! reorganisation needs the node's priority operations reconciled with the L1's by hand).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -86,7 +87,9 @@ const L1_CLOCK_LAG: u64 = 60;
 fn l1_failure(what: String, e: L1Error) -> Failure {
     let m = format!("{what}: {e}");
     match e {
-        L1Error::Rejected { rule } if rule != "l1.bad_timestamp" => Failure::Halt(m),
+        L1Error::Rejected { rule } if rule != "l1.bad_timestamp" => {
+            Failure::Halt(format!("{m} (a restart of the node tries again)"))
+        }
         L1Error::Reorg { .. } => Failure::Halt(m),
         _ => Failure::Retry(m),
     }
@@ -159,7 +162,7 @@ fn spawn(
                         std::thread::sleep(AFTER_ERROR);
                     }
                     Err(Failure::Halt(e)) => {
-                        return report(Some(format!("halted: {e} (a restart of the node resumes it)")));
+                        return report(Some(format!("halted: {e}")));
                     }
                 }
             }

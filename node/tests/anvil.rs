@@ -156,7 +156,8 @@ fn a_deposit_reorganised_away_before_its_confirmations_is_never_credited() {
 }
 
 /// A reorganisation deeper than the confirmations (none here) halts the watcher: the deposit
-/// it read may be gone, and reading on would credit the new branch's deposit beside it.
+/// it read is gone from the L1, and the one the new branch holds in its place (serial 0 again)
+/// would be missed; the node must not read on as if nothing happened.
 #[test]
 fn a_reorganisation_below_the_confirmations_halts_the_watcher() {
     // Nothing is sealed (the one deposit fills 6 of the block's 8 chunks, and the seal timeout
@@ -170,15 +171,14 @@ fn a_reorganisation_below_the_confirmations_halts_the_watcher() {
     assert!(rig.anvil(async |p| p.anvil_revert(snapshot).await.unwrap()), "anvil reverted");
     deposit_eth(&rig.rpc, DEV_KEYS[1], &rig.rollup, &u1, 7_000).unwrap();
     rig.anvil(async |p| p.anvil_mine(Some(1), None).await.unwrap());
-    let errors =
-        rig.wait_for("the watcher to halt", |s, _| (!s.stage_errors.is_empty()).then(|| s.stage_errors.clone()));
+    // On the way, the watcher may say for a moment that the block it read is not there.
+    let halted = |s: &NetworkStatus| s.stage_errors.iter().any(|e| e.contains("halted"));
+    let errors = rig.wait_for("the watcher to halt", |s, _| halted(s).then(|| s.stage_errors.clone()));
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(
         errors[0].starts_with("l1 watcher: halted: reading the L1: the L1 reorganised below the confirmations"),
         "{errors:?}"
     );
-    let pending = rig.wait_for("the status", |s, _| Some(s.pending_priority_ops));
-    assert_eq!(pending, 1, "the new branch's deposit is not credited beside the old one's");
     rig.node.shutdown();
 }
 

@@ -239,7 +239,7 @@ async fn a_call_the_contract_refuses_halts_the_sender() {
     assert_eq!(
         errors,
         ["l1 sender: halted: committing block 1: the contract refused it: l1.not_validator (a restart of the node \
-          resumes it)"]
+          tries again)"]
     );
     assert_eq!(client.status().await.unwrap().last_committed, 0);
     handle.stop().unwrap();

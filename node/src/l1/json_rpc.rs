@@ -60,6 +60,8 @@ pub struct JsonRpcL1 {
     provider: DynProvider,
     /// The validator's key, for a [`L1::connection`] of its own.
     signer: PrivateKeySigner,
+    /// The L1 head the watcher last saw: when it moves, the cursor's block is checked.
+    seen_head: Option<u64>,
     rollup: EvmAddress,
     genesis: StoredBlock,
     config: JsonRpcConfig,
@@ -98,7 +100,7 @@ pub fn shown(url: &str) -> String {
 }
 
 /// Chain ids of local development chains (anvil's and hardhat's, ganache's), which mine only
-/// on demand and never reorganise.
+/// on demand and reorganise only when told to.
 pub const DEV_CHAIN_IDS: [u64; 2] = [31337, 1337];
 
 /// The confirmations waited for by default on chain `chain_id`: none on a development chain
@@ -134,16 +136,37 @@ struct Sent {
     receipt: TransactionReceipt,
 }
 
-/// `request`, unless it takes longer than `limit` (alloy's HTTP transport has no timeout).
+/// `request`, unless it takes longer than the configured timeout (alloy's HTTP transport has
+/// none); its error without the endpoint's URL.
 async fn within<T, E: std::fmt::Display>(
-    limit: Duration,
+    config: &JsonRpcConfig,
     what: &str,
     request: impl IntoFuture<Output = Result<T, E>>,
 ) -> Result<T, L1Error> {
-    match tokio::time::timeout(limit, request.into_future()).await {
-        Ok(r) => r.map_err(other),
-        Err(_) => Err(other(format!("{what}: no answer within {} s", limit.as_secs()))),
+    match tokio::time::timeout(config.timeout, request.into_future()).await {
+        Ok(r) => r.map_err(|e| scrubbed(config, e)),
+        Err(_) => Err(other(format!("{what}: no answer within {} s", config.timeout.as_secs()))),
     }
+}
+
+/// A transport's error as it may be shown: the HTTP client names the URL it failed to reach,
+/// and a provider's URL often carries an API key (in its path or query) or credentials.
+fn scrubbed(config: &JsonRpcConfig, e: impl std::fmt::Display) -> L1Error {
+    let mut message = e.to_string().replace(&config.url, &shown(&config.url));
+    // The client may print the URL normalised, or without its credentials: each secret part
+    // goes wherever it appears.
+    if let Ok(u) = url::Url::parse(&config.url) {
+        let mut bare = u.clone();
+        let _ = (bare.set_username(""), bare.set_password(None));
+        message = message.replace(u.as_str(), &shown(&config.url)).replace(bare.as_str(), &shown(&config.url));
+        let path = Some(u.path()).filter(|p| *p != "/");
+        for part in [path, u.query(), Some(u.username()), u.password()].into_iter().flatten() {
+            if !part.is_empty() {
+                message = message.replace(part, "…");
+            }
+        }
+    }
+    other(message)
 }
 
 /// Simulates `tx`, then sends it and waits for its receipt: a refusal of the simulation is the
@@ -155,16 +178,16 @@ async fn send(provider: &DynProvider, tx: TransactionRequest, config: &JsonRpcCo
         let data = e.as_error_resp().and_then(|r| r.as_revert_data());
         match data.and_then(|d| rejected_rule(&d)) {
             Some(rule) => L1Error::Rejected { rule },
-            None => other(e),
+            None => scrubbed(config, e),
         }
     })?;
-    let pending = within(config.timeout, "eth_sendTransaction", provider.send_transaction(tx)).await?;
+    let pending = within(config, "eth_sendTransaction", provider.send_transaction(tx)).await?;
     let receipt = pending
         .with_required_confirmations(config.confirmations + 1)
         .with_timeout(Some(config.timeout * (config.confirmations as u32 + 1)))
         .get_receipt()
         .await
-        .map_err(other)?;
+        .map_err(|e| scrubbed(config, e))?;
     if !receipt.status() {
         return Err(other(format!("transaction {} reverted on chain", receipt.transaction_hash)));
     }
@@ -187,8 +210,8 @@ impl JsonRpcL1 {
         let provider = signing(&config.url, signer.clone())?;
         let genesis = zkrollup_spec::l1::L1::new(l1.clone(), 0).blocks[0].clone();
         let at = EvmAddress::from(rollup.0);
-        let l1 = JsonRpcL1 { runtime, provider, signer, rollup: at, genesis, config, from_block };
-        let code = l1.runtime.block_on(within(l1.config.timeout, "eth_getCode", l1.provider.get_code_at(l1.rollup)))?;
+        let l1 = JsonRpcL1 { runtime, provider, signer, seen_head: None, rollup: at, genesis, config, from_block };
+        let code = l1.runtime.block_on(within(&l1.config, "eth_getCode", l1.provider.get_code_at(l1.rollup)))?;
         if code.is_empty() {
             return Err(other(format!("no contract at {rollup} on this chain")));
         }
@@ -202,6 +225,32 @@ impl JsonRpcL1 {
         Ok(l1)
     }
 
+    /// Sends `call` for block `n` unless the block `counter` already counts it (`None`). A
+    /// refusal is checked against the counter again: a transaction of an earlier attempt may
+    /// have been mined between the first look and the simulation.
+    fn unless_done<C: SolCall<Return = u32> + Clone>(
+        &self,
+        counter: C,
+        n: u32,
+        call: impl SolCall,
+    ) -> Result<Option<Sent>, L1Error> {
+        let done = |l1: &Self| l1.view(counter.clone()).map(|count| count >= n);
+        if done(self)? {
+            return Ok(None);
+        }
+        match self.call(call) {
+            Ok(sent) => Ok(Some(sent)),
+            Err(e @ L1Error::Rejected { .. }) => {
+                if done(self)? {
+                    Ok(None)
+                } else {
+                    Err(e)
+                }
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     fn call(&self, call: impl SolCall) -> Result<Sent, L1Error> {
         let tx = TransactionRequest::default().with_to(self.rollup).with_input(call.abi_encode());
         self.runtime.block_on(send(&self.provider, tx, &self.config))
@@ -210,7 +259,7 @@ impl JsonRpcL1 {
     /// A view of the rollup, by `eth_call`.
     fn view<C: SolCall>(&self, call: C) -> Result<C::Return, L1Error> {
         let tx = TransactionRequest::default().with_to(self.rollup).with_input(call.abi_encode());
-        let out = self.runtime.block_on(within(self.config.timeout, "eth_call", self.provider.call(tx)))?;
+        let out = self.runtime.block_on(within(&self.config, "eth_call", self.provider.call(tx)))?;
         C::abi_decode_returns(&out).map_err(other)
     }
 
@@ -222,8 +271,7 @@ impl JsonRpcL1 {
             .event_signature(Rollup::BlockCommitted::SIGNATURE_HASH)
             .topic1(U256::from(n))
             .from_block(self.from_block);
-        let logs =
-            self.runtime.block_on(within(self.config.timeout, "eth_getLogs", self.provider.get_logs(&filter)))?;
+        let logs = self.runtime.block_on(within(&self.config, "eth_getLogs", self.provider.get_logs(&filter)))?;
         let log = logs.last().ok_or_else(|| other(format!("block {n} is committed on L1 but its log is not found")))?;
         match zkrollup_contracts::events::decode(&log.inner).map_err(other)? {
             Event::BlockCommitted(stored) => Ok(stored),
@@ -239,59 +287,59 @@ impl L1 for JsonRpcL1 {
 
     fn commit(&mut self, parent: &StoredBlock, block: &CommitBlock) -> Result<StoredBlock, L1Error> {
         let n = block.block_number;
-        if self.view(Rollup::blocksCommittedCall {})? >= n {
-            let stored = self.committed(n)?;
-            let ours = stored.state_root == block.new_state_root && stored.timestamp == block.timestamp;
-            if !ours {
-                return Err(other(format!("block {n} on L1 is not this node's block {n}: {stored:?}")));
-            }
-            return Ok(stored);
+        let call = Rollup::commitBlockCall { parent: sol_stored(parent), b: sol_commit(block) };
+        if let Some(sent) = self.unless_done(Rollup::blocksCommittedCall {}, n, call)? {
+            let stored = Rollup::commitBlockCall::abi_decode_returns(&sent.output).map_err(other)?;
+            return Ok(spec_stored(&stored));
         }
-        let sent = self.call(Rollup::commitBlockCall { parent: sol_stored(parent), b: sol_commit(block) })?;
-        let stored = Rollup::commitBlockCall::abi_decode_returns(&sent.output).map_err(other)?;
-        Ok(spec_stored(&stored))
+        let stored = self.committed(n)?;
+        let ours = stored.state_root == block.new_state_root && stored.timestamp == block.timestamp;
+        if !ours {
+            return Err(other(format!("block {n} on L1 is not this node's block {n}: {stored:?}")));
+        }
+        Ok(stored)
     }
 
     fn prove(&mut self, block: &StoredBlock, proof: &[u8]) -> Result<(), L1Error> {
-        if self.view(Rollup::blocksProvenCall {})? >= block.block_number {
-            return Ok(());
-        }
-        self.call(Rollup::proveBlockCall { b: sol_stored(block), proof: proof_words(proof) }).map(|_| ())
+        let call = Rollup::proveBlockCall { b: sol_stored(block), proof: proof_words(proof) };
+        self.unless_done(Rollup::blocksProvenCall {}, block.block_number, call).map(drop)
     }
 
     fn execute(&mut self, block: &StoredBlock, pending_ops: &[Vec<u8>]) -> Result<(), L1Error> {
-        if self.view(Rollup::blocksExecutedCall {})? >= block.block_number {
-            return Ok(());
-        }
         let ops = pending_ops.iter().map(|o| Bytes::from(o.clone())).collect();
-        self.call(Rollup::executeBlockCall { b: sol_stored(block), pendingOps: ops }).map(|_| ())
+        let call = Rollup::executeBlockCall { b: sol_stored(block), pendingOps: ops };
+        self.unless_done(Rollup::blocksExecutedCall {}, block.block_number, call).map(drop)
     }
 
     fn events(&mut self, cursor: L1Cursor) -> Result<(Vec<Event>, L1Cursor), L1Error> {
-        let (provider, rollup, confirmations) = (&self.provider, self.rollup, self.config.confirmations);
-        let (next, limit) = (cursor.next.max(self.from_block), self.config.timeout);
-        self.runtime.block_on(async move {
-            let head = within(limit, "eth_blockNumber", provider.get_block_number()).await?;
-            let Some(last) = head.checked_sub(confirmations).filter(|&last| last >= next) else {
-                return Ok((Vec::new(), cursor));
-            };
-            if let (Some(was), Some(read)) = (cursor.last_hash, next.checked_sub(1)) {
-                let now = block_hash(provider, read, limit).await?;
-                if now != Some(was) {
-                    let now = now.map_or("gone".into(), |h| format!("0x{}", hex::encode(h)));
-                    return Err(L1Error::Reorg { block: read, was: format!("0x{}", hex::encode(was)), now });
-                }
+        let (provider, rollup, config, seen_head) = (&self.provider, self.rollup, &self.config, self.seen_head);
+        let next = cursor.next.max(self.from_block);
+        let (read, head) = self.runtime.block_on(async move {
+            let head = within(config, "eth_blockNumber", provider.get_block_number()).await?;
+            // Whenever the head moves (a new block, or a reorganisation), the block before the
+            // cursor must still be the one read.
+            if seen_head != Some(head) {
+                unchanged(provider, config, &cursor).await?;
             }
+            let Some(last) = head.checked_sub(config.confirmations).filter(|&last| last >= next) else {
+                return Ok(((Vec::new(), cursor), head));
+            };
             let last = last.min(next + MAX_LOG_RANGE - 1);
-            // The hash before the logs: should the chain reorganise in between, the next read
-            // finds the hash changed, rather than missing that logs of the old branch were read.
-            let last_hash =
-                block_hash(provider, last, limit).await?.ok_or_else(|| other(format!("no L1 block {last}")))?;
+            let last_hash = block_hash(provider, config, last).await?.ok_or_else(|| not_found(last))?;
             let filter = Filter::new().address(rollup).from_block(next).to_block(last);
-            let logs = within(limit, "eth_getLogs", provider.get_logs(&filter)).await?;
+            let logs = within(config, "eth_getLogs", provider.get_logs(&filter)).await?;
+            // Nothing moved while the logs were read: the block before the cursor and the last
+            // block read still have the hashes they had.
+            unchanged(provider, config, &cursor).await?;
+            if block_hash(provider, config, last).await? != Some(last_hash) {
+                return Err(other(format!("L1 block {last} changed while it was read: read again")));
+            }
             let events = logs.iter().map(|l| zkrollup_contracts::events::decode(&l.inner).map_err(other));
-            Ok((events.collect::<Result<_, _>>()?, L1Cursor { next: last + 1, last_hash: Some(last_hash) }))
-        })
+            let read = L1Cursor { next: last + 1, last_hash: Some(last_hash) };
+            Ok(((events.collect::<Result<_, _>>()?, read), head))
+        })?;
+        self.seen_head = Some(head);
+        Ok(read)
     }
 
     fn connection(&self) -> Result<Box<dyn L1>, L1Error> {
@@ -299,6 +347,7 @@ impl L1 for JsonRpcL1 {
             runtime: runtime()?,
             provider: signing(&self.config.url, self.signer.clone())?,
             signer: self.signer.clone(),
+            seen_head: None,
             rollup: self.rollup,
             genesis: self.genesis.clone(),
             config: self.config.clone(),
@@ -307,16 +356,36 @@ impl L1 for JsonRpcL1 {
     }
 }
 
-/// The hash of L1 block `n`, `None` if the chain has no such block (any more).
-async fn block_hash(provider: &DynProvider, n: u64, limit: Duration) -> Result<Option<[u8; 32]>, L1Error> {
-    let block = within(limit, "eth_getBlockByNumber", provider.get_block_by_number(n.into())).await?;
+/// The hash of L1 block `n`, `None` if the node has no such block.
+async fn block_hash(provider: &DynProvider, config: &JsonRpcConfig, n: u64) -> Result<Option<[u8; 32]>, L1Error> {
+    let block = within(config, "eth_getBlockByNumber", provider.get_block_by_number(n.into())).await?;
     Ok(block.map(|b| b.header.hash.0))
+}
+
+/// A block the node does not have: retried (a node behind the chain, or one mid-reorganisation,
+/// says so for a moment), not taken for a reorganisation.
+fn not_found(n: u64) -> L1Error {
+    other(format!("L1 block {n} is not found (the node may be behind or reorganising): looked at again"))
+}
+
+/// [`L1Error::Reorg`] unless the block before `cursor` still has the hash it was read with.
+async fn unchanged(provider: &DynProvider, config: &JsonRpcConfig, cursor: &L1Cursor) -> Result<(), L1Error> {
+    let (Some(was), Some(read)) = (cursor.last_hash, cursor.next.checked_sub(1)) else { return Ok(()) };
+    match block_hash(provider, config, read).await? {
+        Some(now) if now == was => Ok(()),
+        Some(now) => Err(L1Error::Reorg {
+            block: read,
+            was: format!("0x{}", hex::encode(was)),
+            now: format!("0x{}", hex::encode(now)),
+        }),
+        None => Err(not_found(read)),
+    }
 }
 
 /// The chain's id (`eth_chainId`).
 pub fn chain_id(rpc: &JsonRpcConfig) -> Result<u64, L1Error> {
     let provider = ProviderBuilder::new().connect_http(endpoint(&rpc.url)?);
-    runtime()?.block_on(within(rpc.timeout, "eth_chainId", provider.get_chain_id()))
+    runtime()?.block_on(within(rpc, "eth_chainId", provider.get_chain_id()))
 }
 
 /// The L1 address of a private key (`0x`-hex).
@@ -386,4 +455,43 @@ pub fn deposit_eth(
         .with_value(U256::from(amount));
     let sent = runtime()?.block_on(send(&provider, tx, rpc))?;
     Ok(sent.receipt.block_number.unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET_URL: &str = "http://operator:hunter2@127.0.0.1:1/v3/APIKEY123?token=TOKEN456";
+
+    fn leaks(text: &str) -> bool {
+        ["hunter2", "operator", "APIKEY123", "TOKEN456"].iter().any(|s| text.contains(s))
+    }
+
+    #[test]
+    fn a_url_is_shown_without_credentials_path_or_query() {
+        assert_eq!(shown(SECRET_URL), "http://127.0.0.1:1/…");
+        assert_eq!(shown("http://127.0.0.1:8545"), "http://127.0.0.1:8545");
+        assert_eq!(shown("http://localhost:8545/"), "http://localhost:8545");
+        assert_eq!(shown("not a url"), "(an L1 URL that does not parse)");
+    }
+
+    #[test]
+    fn errors_of_an_unreachable_endpoint_do_not_repeat_its_url() {
+        // Port 1 on loopback refuses the connection: the HTTP client's error names the URL.
+        let e = chain_id(&JsonRpcConfig::dev(SECRET_URL)).expect_err("nothing listens on port 1");
+        assert!(!leaks(&e.to_string()), "{e}");
+        assert!(e.to_string().contains("http://127.0.0.1:1/…"), "{e}");
+        let e = scrubbed(&JsonRpcConfig::dev(SECRET_URL), format!("for url ({SECRET_URL})"));
+        assert!(!leaks(&e.to_string()), "{e}");
+        let e = endpoint("https://operator:hunter2@example.invalid/APIKEY123").expect_err("https is refused");
+        assert!(!leaks(&e.to_string()), "{e}");
+    }
+
+    #[test]
+    fn development_chains_wait_for_no_confirmations_others_for_twelve() {
+        assert_eq!(default_confirmations(31337), 0);
+        assert_eq!(default_confirmations(1337), 0);
+        assert_eq!(default_confirmations(1), 12);
+        assert_eq!(default_confirmations(11155111), 12);
+    }
 }

@@ -30,11 +30,12 @@ pub enum L1Error {
     #[error("the contract refused it: {rule}")]
     Rejected { rule: String },
     /// The chain's history changed below the watcher's cursor: a reorganisation deeper than
-    /// the confirmations waited for. What the node read from those blocks may be gone, so it
-    /// reads no further.
+    /// the confirmations waited for. A request the node read from those blocks may be gone
+    /// from the L1 (and one the new branch holds would be missed), so it reads no further.
     #[error(
-        "the L1 reorganised below the confirmations waited for: block {block} was {was}, is now {now}; \
-         run with more --l1-confirmations"
+        "the L1 reorganised below the confirmations waited for: block {block} was {was}, is now {now}; a \
+         request read from the lost blocks may be gone, so the node reads no further: its priority operations \
+         must be reconciled with the L1's by hand (more --l1-confirmations prevents this)"
     )]
     Reorg { block: u64, was: String, now: String },
     /// The chain could not be reached or answered something else.
