@@ -46,18 +46,23 @@ fn output_of(mut cmd: Command) -> Output {
     };
     let out = drain(child.stdout.take().map(|p| Box::new(p) as _));
     let err = drain(child.stderr.take().map(|p| Box::new(p) as _));
-    let started = Instant::now();
-    let status = loop {
+    let status = ended(&mut child, Instant::now(), &format!("{cmd:?}"));
+    Output { status, stdout: out.join().expect("read"), stderr: err.join().expect("read") }
+}
+
+/// `child`'s exit status, once it ends; killed, failing the test, if it is still running
+/// [`HANG_GUARD`] after `started`.
+fn ended(child: &mut std::process::Child, started: Instant, what: &str) -> std::process::ExitStatus {
+    loop {
         if let Some(status) = child.try_wait().expect("waits") {
-            break status;
+            return status;
         }
         if started.elapsed() > HANG_GUARD {
             let _ = child.kill();
-            panic!("{cmd:?} did not end within {HANG_GUARD:?}: killed");
+            panic!("{what} did not end within {HANG_GUARD:?}: killed");
         }
         std::thread::sleep(Duration::from_millis(20));
-    };
-    Output { status, stdout: out.join().expect("read"), stderr: err.join().expect("read") }
+    }
 }
 
 /// Runs the binary in `cwd` (the repository's top if `None`).
@@ -267,13 +272,7 @@ fn failures_are_printed_as_they_happen() {
     assert_eq!(first, "ERROR primitives/poseidon/arity_1: the implementation's error: first one fails");
     assert!(child.try_wait().unwrap().is_none(), "the line came only at the end of the run");
     // The hung implementation sleeps 1,000 s: the run ends only because --timeout stops it.
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(started.elapsed() < HANG_GUARD, "--timeout 10 did not stop the hung implementation");
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = ended(&mut child, started, "the run (--timeout 10 did not stop the hung implementation)");
     assert_eq!(status.code(), Some(1));
     let rest: Vec<String> = rx.iter().collect();
     assert_eq!(rest.last(), Some(&format!("{imp}: 0 passed, 2 failed, 0 skipped")), "{rest:?}");

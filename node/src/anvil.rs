@@ -97,8 +97,7 @@ impl Anvil {
             Err(_) => {
                 let _ = child.kill();
                 let _ = child.wait();
-                let said = stderr_reader.join().unwrap_or_default(); // its pipe closed with anvil
-                let said = said.into_iter().collect::<Vec<_>>();
+                let said = Vec::from(stderr_reader.join().unwrap_or_default()); // its pipe closed with anvil
                 Err(AnvilError::Failed(format!(
                     "it exited, or was not listening within {} s; {}",
                     START_TIMEOUT.as_secs(),
@@ -107,9 +106,7 @@ impl Anvil {
             }
         }
     }
-}
 
-impl Anvil {
     /// [`Anvil::start`] for a test: `None` when anvil is not installed, said as NOT CHECKED,
     /// except under `CI=true`, where a missing anvil fails the test like any other start failure.
     pub fn start_for_test(args: &[&str]) -> Option<Anvil> {
@@ -122,9 +119,7 @@ impl Anvil {
             Err(e) => panic!("{e}"),
         }
     }
-}
 
-impl Anvil {
     /// A client of this anvil, for its own methods too (`alloy_provider::ext::AnvilApi`:
     /// snapshots, reverts, mining).
     pub fn provider(&self) -> alloy_provider::DynProvider {

@@ -83,15 +83,13 @@ fn retry(e: impl ToString) -> Failure {
 const L1_CLOCK_LAG: u64 = 60;
 
 /// An L1 call's error while doing `what`: a rule of the contract and a reorganisation halt the
-/// stage, except `l1.bad_timestamp`, which may be the L1's clock or the node's at fault.
+/// stage (the commit's `l1.bad_timestamp` is the sender's to weigh first).
 fn l1_failure(what: String, e: L1Error) -> Failure {
     let m = format!("{what}: {e}");
     match e {
-        L1Error::Rejected { rule } if rule != "l1.bad_timestamp" => {
-            Failure::Halt(format!("{m} (a restart of the node tries again)"))
-        }
+        L1Error::Rejected { .. } => Failure::Halt(format!("{m} (a restart of the node tries again)")),
         L1Error::Reorg { .. } => Failure::Halt(m),
-        _ => Failure::Retry(m),
+        L1Error::Other(_) => Failure::Retry(m),
     }
 }
 
@@ -259,9 +257,17 @@ impl Sender {
         let n = p.committed + 1;
         let Some((block, inputs)) = block_of(&self.store, n).map_err(retry)? else { return Ok(false) };
         let parent = self.stored(n - 1)?;
+        // Refused for its timestamp, a young block waits for the L1 clock; an older one may be
+        // the L1's clock or the node's at fault, and is retried while the operator looks.
         let young = unix_now() < block.params.context.timestamp + L1_CLOCK_LAG;
         let stored = self.l1.commit(&parent, &commit_info(&block, &inputs)).map_err(|e| match e {
-            L1Error::Rejected { rule } if rule == "l1.bad_timestamp" && young => Failure::Wait,
+            L1Error::Rejected { rule } if rule == "l1.bad_timestamp" => {
+                if young {
+                    Failure::Wait
+                } else {
+                    Failure::Retry(format!("committing block {n}: the contract refused it: {rule}"))
+                }
+            }
             e => l1_failure(format!("committing block {n}"), e),
         })?;
         self.store.set_stage(n, BlockStage::Committed, Some(&convert::stored(&stored))).map_err(retry)?;

@@ -152,13 +152,14 @@ async fn within<T, E: std::fmt::Display>(
 /// A transport's error as it may be shown: the HTTP client names the URL it failed to reach,
 /// and a provider's URL often carries an API key (in its path or query) or credentials.
 fn scrubbed(config: &JsonRpcConfig, e: impl std::fmt::Display) -> L1Error {
-    let mut message = e.to_string().replace(&config.url, &shown(&config.url));
+    let shown = shown(&config.url);
+    let mut message = e.to_string().replace(&config.url, &shown);
     // The client may print the URL normalised, or without its credentials: each secret part
     // goes wherever it appears.
     if let Ok(u) = url::Url::parse(&config.url) {
         let mut bare = u.clone();
         let _ = (bare.set_username(""), bare.set_password(None));
-        message = message.replace(u.as_str(), &shown(&config.url)).replace(bare.as_str(), &shown(&config.url));
+        message = message.replace(u.as_str(), &shown).replace(bare.as_str(), &shown);
         let path = Some(u.path()).filter(|p| *p != "/");
         for part in [path, u.query(), Some(u.username()), u.password()].into_iter().flatten() {
             if !part.is_empty() {
