@@ -70,16 +70,16 @@ pub struct JsonRpcL1 {
     from_block: u64,
 }
 
-fn other(e: impl std::fmt::Display) -> L1Error {
+pub(super) fn other(e: impl std::fmt::Display) -> L1Error {
     L1Error::Other(e.to_string())
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, L1Error> {
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, L1Error> {
     tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(other)
 }
 
 /// An `http://` endpoint (this build has no TLS: see node/Cargo.toml).
-fn endpoint(url: &str) -> Result<url::Url, L1Error> {
+pub(super) fn endpoint(url: &str) -> Result<url::Url, L1Error> {
     let parsed: url::Url = url.parse().map_err(|e| other(format!("the L1 URL does not parse: {e}")))?;
     if parsed.scheme() != "http" {
         return Err(other(format!(
@@ -120,7 +120,7 @@ fn signer(key: &str) -> Result<PrivateKeySigner, L1Error> {
 }
 
 /// A provider that signs with `key` (`0x`-hex).
-fn provider(url: &str, key: &str) -> Result<DynProvider, L1Error> {
+pub(super) fn provider(url: &str, key: &str) -> Result<DynProvider, L1Error> {
     signing(url, signer(key)?)
 }
 
@@ -131,14 +131,14 @@ fn signing(url: &str, signer: PrivateKeySigner) -> Result<DynProvider, L1Error> 
 }
 
 /// A transaction's outcome: its receipt, after a simulation that returned `output`.
-struct Sent {
-    output: Bytes,
-    receipt: TransactionReceipt,
+pub(super) struct Sent {
+    pub(super) output: Bytes,
+    pub(super) receipt: TransactionReceipt,
 }
 
 /// `request`, unless it takes longer than the configured timeout (alloy's HTTP transport has
 /// none); its error without the endpoint's URL.
-async fn within<T, E: std::fmt::Display>(
+pub(super) async fn within<T, E: std::fmt::Display>(
     config: &JsonRpcConfig,
     what: &str,
     request: impl IntoFuture<Output = Result<T, E>>,
@@ -173,7 +173,11 @@ fn scrubbed(config: &JsonRpcConfig, e: impl std::fmt::Display) -> L1Error {
 /// Simulates `tx`, then sends it and waits for its receipt: a refusal of the simulation is the
 /// contract's rule, a revert on chain after a good simulation (the state moved between them)
 /// an error of its own.
-async fn send(provider: &DynProvider, tx: TransactionRequest, config: &JsonRpcConfig) -> Result<Sent, L1Error> {
+pub(super) async fn send(
+    provider: &DynProvider,
+    tx: TransactionRequest,
+    config: &JsonRpcConfig,
+) -> Result<Sent, L1Error> {
     let simulated = tokio::time::timeout(config.timeout, provider.call(tx.clone())).await;
     let output = simulated.map_err(|_| other("eth_call: no answer in time"))?.map_err(|e| {
         let data = e.as_error_resp().and_then(|r| r.as_revert_data());
@@ -437,25 +441,6 @@ pub fn deploy(
         let domain = zkrollup_spec::tx::auth::L1Domain { contract: rollup, ..config.domain };
         Ok(Deployed { rollup, config: L1Config { domain, ..config.clone() }, block })
     })
-}
-
-/// `depositETH` of `amount` wei to `to`, sent with `key` (a wallet's deposit, for tests and
-/// tools): the L1 block it is in.
-pub fn deposit_eth(
-    rpc: &JsonRpcConfig,
-    key: &str,
-    rollup: &Address,
-    to: &Address,
-    amount: u128,
-) -> Result<u64, L1Error> {
-    let provider = provider(&rpc.url, key)?;
-    let call = Rollup::depositETHCall { to: EvmAddress::from(to.0) };
-    let tx = TransactionRequest::default()
-        .with_to(EvmAddress::from(rollup.0))
-        .with_input(call.abi_encode())
-        .with_value(U256::from(amount));
-    let sent = runtime()?.block_on(send(&provider, tx, rpc))?;
-    Ok(sent.receipt.block_number.unwrap_or_default())
 }
 
 #[cfg(test)]

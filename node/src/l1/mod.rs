@@ -3,10 +3,15 @@
 //!
 //! - [`embedded`]: the embedded revm chain in this process ([`EmbeddedL1`] on an
 //!   [`EmbeddedChain`]), or
-//! - [`json_rpc`]: any Ethereum node over JSON-RPC, through alloy ([`JsonRpcL1`]).
+//! - [`json_rpc`]: any Ethereum node over JSON-RPC, through alloy ([`JsonRpcL1`]): the
+//!   development chain (`zkrollup l1`, crate `zkrollup-devchain`), anvil, or a real network.
+//!
+//! [`wallet`] holds what a wallet, rather than the node, does on the L1 (deposits, full-exit
+//! requests), for the tests and tools.
 
 pub mod embedded;
 pub mod json_rpc;
+pub mod wallet;
 
 pub use embedded::{EmbeddedChain, EmbeddedL1};
 pub use json_rpc::JsonRpcL1;

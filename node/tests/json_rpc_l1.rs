@@ -1,23 +1,31 @@
-//! The node against anvil, a real Ethereum node, with the same pipeline as on the embedded
-//! chain: the contracts deployed over JSON-RPC, wallets' deposits sent as signed transactions
-//! and read back by the watcher from the chain's logs, and the blocks holding them committed,
-//! proven (real Groth16 proofs of 8-chunk blocks) and executed on anvil.
+//! The node on an L1 it reaches over Ethereum JSON-RPC, with the same code on two chains: the
+//! development chain (`zkrollup-devchain`, served on loopback) and anvil, a real Ethereum node.
+//! The contracts and a test ERC-20 are deployed over JSON-RPC; wallets deposit ETH and the
+//! ERC-20 and request a full exit with signed transactions of their own keys, which the
+//! watcher reads back from the chain's logs; the blocks holding them are committed, proven
+//! (real Groth16 proofs of 8-chunk blocks) and executed there, and the full exit's amount waits
+//! on L1 for its owner. anvil's own methods (snapshot, revert) then show what the node does
+//! when the chain reorganises.
 //!
-//! anvil is pinned in tools/anvil (`npm ci` there; `.ci/run` does it). Without it the test says
-//! NOT CHECKED, except under `CI=true`, where it fails.
+//! anvil is pinned in tools/anvil (`npm ci` there; `.ci/run` does it). Without it the anvil
+//! tests say NOT CHECKED, except under `CI=true`, where they fail.
 
 use std::time::{Duration, Instant};
 
 use alloy_provider::ext::AnvilApi;
 use alloy_sol_types::SolCall;
 use jsonrpsee::server::ServerHandle;
-use zkrollup_api::{AccountInfo, AccountRef, HttpClient, HttpClientBuilder, NetworkStatus, RollupApiClient};
+use zkrollup_api::{
+    AccountInfo, AccountRef, AccountState, HttpClient, HttpClientBuilder, NetworkStatus, RollupApiClient,
+};
 use zkrollup_circuits::keys::{load_or_make, CircuitKind};
 use zkrollup_conformance::operator::SpecRollup;
 use zkrollup_contracts::artifacts::Rollup;
+use zkrollup_devchain::{dev_genesis, DevChain, DevChainConfig, Mining, DEV_CHAIN_ID};
 use zkrollup_node::anvil::{Anvil, DEV_KEYS};
 use zkrollup_node::dev::{BLOCK_SETUP_SEED, EXIT_SETUP_SEED};
-use zkrollup_node::l1::json_rpc::{address_of, deploy, deposit_eth, JsonRpcConfig};
+use zkrollup_node::l1::json_rpc::{address_of, deploy, JsonRpcConfig};
+use zkrollup_node::l1::wallet::{deploy_test_token, deposit_erc20, deposit_eth, mint_test_token, request_full_exit};
 use zkrollup_node::l1::JsonRpcL1;
 use zkrollup_node::prover::InProcessProver;
 use zkrollup_node::{Node, NodeConfig};
@@ -28,13 +36,25 @@ use zkrollup_spec::testkit::{user, TEST_DOMAIN};
 const CHUNKS: usize = 8;
 const PATIENCE: Duration = Duration::from_secs(300);
 
-/// A node on anvil: the rollup deployed there by the operator (anvil's key 0, governor and
-/// validator; ETH only, no test tokens on anvil), the node's pipeline on it.
+/// The chain under the node.
+enum Chain {
+    Anvil(Anvil),
+    /// The development chain, served by the rig's runtime.
+    Dev {
+        _chain: DevChain,
+        _server: ServerHandle,
+    },
+}
+
+/// A node on an L1 over JSON-RPC: the rollup deployed there by the operator (dev key 0,
+/// governor and validator) with one test ERC-20 (token 1, deployed by dev key 3), the node's
+/// pipeline on it.
 struct Rig {
-    anvil: Anvil,
+    chain: Chain,
     /// For wallets' transactions: no confirmations asked.
     rpc: JsonRpcConfig,
     rollup: Address,
+    token: Address,
     operator: Address,
     node: Node,
     runtime: tokio::runtime::Runtime,
@@ -43,16 +63,32 @@ struct Rig {
     _store: tempfile::TempDir,
 }
 
-fn rig(confirmations: u64, seal_timeout: Duration) -> Option<Rig> {
+/// A rig on anvil (`None`: anvil is not installed, said as NOT CHECKED).
+fn on_anvil(confirmations: u64, seal_timeout: Duration) -> Option<Rig> {
     let anvil = Anvil::start_for_test(&["--chain-id", &TEST_DOMAIN.chain_id.to_string()])?;
-    let rpc = JsonRpcConfig::dev(&anvil.url);
+    let url = anvil.url.clone();
+    Some(rig(Chain::Anvil(anvil), url, tokio::runtime::Runtime::new().unwrap(), confirmations, seal_timeout))
+}
+
+/// A rig on the development chain, mining a block per transaction.
+fn on_devchain(seal_timeout: Duration) -> Rig {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let genesis = dev_genesis(DEV_CHAIN_ID, zkrollup_node::sequencer::unix_now());
+    let dev = DevChain::start(DevChainConfig { genesis, mining: Mining::PerTransaction, state: None }).unwrap();
+    let (addr, server) = runtime.block_on(dev.serve("127.0.0.1:0".parse().unwrap())).unwrap();
+    rig(Chain::Dev { _chain: dev, _server: server }, format!("http://{addr}"), runtime, 0, seal_timeout)
+}
+
+fn rig(chain: Chain, url: String, runtime: tokio::runtime::Runtime, confirmations: u64, seal_timeout: Duration) -> Rig {
+    let rpc = JsonRpcConfig::dev(&url);
     let keys = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("zkrollup-keys");
     let (pk, block_vk, _) = load_or_make(&keys, CircuitKind::Block(CHUNKS), BLOCK_SETUP_SEED).unwrap();
     let (_, exit_vk, _) = load_or_make(&keys, CircuitKind::Exit, EXIT_SETUP_SEED).unwrap();
 
     let operator = address_of(DEV_KEYS[0]).unwrap();
-    let config = L1Config { block_sizes: vec![CHUNKS as u16], tokens: vec![], ..SpecRollup::config(operator) };
-    let deployed = deploy(&rpc, DEV_KEYS[0], &config, &block_vk, &exit_vk).expect("deploys on anvil");
+    let token = deploy_test_token(&rpc, DEV_KEYS[3]).expect("a test token deploys");
+    let config = L1Config { block_sizes: vec![CHUNKS as u16], tokens: vec![token], ..SpecRollup::config(operator) };
+    let deployed = deploy(&rpc, DEV_KEYS[0], &config, &block_vk, &exit_vk).expect("the rollup deploys");
     assert_ne!(deployed.rollup, TEST_DOMAIN.contract, "the chain chose the address");
 
     let node_rpc = JsonRpcConfig { confirmations, ..rpc.clone() };
@@ -60,19 +96,18 @@ fn rig(confirmations: u64, seal_timeout: Duration) -> Option<Rig> {
     let node_config = NodeConfig {
         block_chunks: CHUNKS,
         seal_timeout,
-        tokens: vec![],
+        tokens: vec![token],
         fee_per_chunk: Default::default(),
         ..NodeConfig::dev(TEST_DOMAIN.chain_id, deployed.rollup)
     };
     let dir = tempfile::tempdir().unwrap();
     let mut node = Node::open(dir.path(), node_config).unwrap();
     node.start_pipeline(Box::new(l1), Box::new(InProcessProver { pk, vk: block_vk })).unwrap();
-    let runtime = tokio::runtime::Runtime::new().unwrap();
     let (client, server) = runtime.block_on(async {
         let (addr, server) = node.serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
         (HttpClientBuilder::default().build(format!("http://{addr}")).unwrap(), server)
     });
-    Some(Rig { anvil, rpc, rollup: deployed.rollup, operator, node, runtime, client, _server: server, _store: dir })
+    Rig { chain, rpc, rollup: deployed.rollup, token, operator, node, runtime, client, _server: server, _store: dir }
 }
 
 impl Rig {
@@ -103,39 +138,84 @@ impl Rig {
         })
     }
 
+    /// An account by its L1 address, as the node's API gives it.
+    fn account(&self, address: &Address) -> Option<AccountInfo> {
+        self.runtime.block_on(self.client.get_account(AccountRef::Address(address.to_string()))).unwrap()
+    }
+
+    /// A view of the rollup by `eth_call` over JSON-RPC: its return data.
+    fn view(&self, data: Vec<u8>) -> Vec<u8> {
+        use alloy_provider::{Provider, ProviderBuilder};
+        use alloy_rpc_types_eth::TransactionRequest;
+        let provider = ProviderBuilder::new().connect_http(self.rpc.url.parse().unwrap());
+        let tx = TransactionRequest::default().to(alloy_primitives::Address::from(self.rollup.0)).input(data.into());
+        self.runtime.block_on(async { provider.call(tx).await }).unwrap().to_vec()
+    }
+
     /// anvil's own methods (snapshot, revert, mining).
     fn anvil<T>(&self, f: impl AsyncFnOnce(&alloy_provider::DynProvider) -> T) -> T {
-        let p = self.anvil.provider();
+        let Chain::Anvil(anvil) = &self.chain else { panic!("not on anvil") };
+        let p = anvil.provider();
         self.runtime.block_on(f(&p))
     }
 }
 
-#[test]
-fn deposits_sent_to_anvil_are_credited_and_their_blocks_executed_there() {
-    let Some(rig) = rig(0, Duration::from_secs(1)) else { return };
-    // Wallets in their own right: anvil's keys 1 and 2 deposit with signed transactions, first
-    // to the operator's address (opening the fee account, 0), then to user 1's.
+/// Wallets in their own right deposit with signed transactions: dev key 1 to the operator's
+/// address (opening the fee account, 0), dev key 2 to user 1's, and dev key 3 the ERC-20 to its
+/// own address; then key 3 requests a full exit of its ERC-20, which the node executes and the
+/// contract pays into key 3's pending balance on L1.
+fn deposits_and_a_full_exit_by_wallets(rig: Rig) {
     let u1 = user(1).address;
+    let wallet3 = address_of(DEV_KEYS[3]).unwrap();
     deposit_eth(&rig.rpc, DEV_KEYS[1], &rig.rollup, &rig.operator, 1_000).unwrap();
     deposit_eth(&rig.rpc, DEV_KEYS[2], &rig.rollup, &u1, 5_000_000).unwrap();
+    mint_test_token(&rig.rpc, DEV_KEYS[3], &rig.token, &wallet3, 700).unwrap();
+    deposit_erc20(&rig.rpc, DEV_KEYS[3], &rig.rollup, (1, &rig.token), &wallet3, 700).unwrap();
 
     let (id, balance) = rig.executed_balance_of_user_1();
     assert_eq!(id, 1, "the fee account came first");
     assert_eq!(balance, "5000000");
+    let token_1 = |a: &AccountState| a.balances.iter().find(|b| b.token == 1).map(|b| b.amount.clone());
+    let account3 = rig.wait_for("the ERC-20 deposit", |_, _| {
+        rig.account(&wallet3).filter(|a| token_1(&a.committed).as_deref() == Some("700"))
+    });
+    assert_eq!(account3.id, 2, "the third deposit opened the third account");
 
-    // The contract on anvil, read over JSON-RPC, executed the blocks the node says it did.
+    request_full_exit(&rig.rpc, DEV_KEYS[3], &rig.rollup, account3.id, 1).unwrap();
+    rig.wait_for("the full exit to be executed", |s, _| {
+        let verified = rig.account(&wallet3)?.verified?;
+        let settled = s.last_executed == s.last_sealed && s.pending_priority_ops == 0;
+        (settled && token_1(&verified).is_none_or(|a| a == "0")).then_some(())
+    });
+    let pending =
+        rig.view(Rollup::pendingBalanceCall::new((alloy_primitives::Address::from(wallet3.0), 1)).abi_encode());
+    assert_eq!(Rollup::pendingBalanceCall::abi_decode_returns(&pending).unwrap(), 700, "waiting on L1 for its owner");
+
+    // The contract, read over JSON-RPC, executed the blocks the node says it did.
     let last_executed = rig.wait_for("the status", |s, _| Some(s.last_executed));
-    let executed = view_u32(&rig.anvil.url, &rig.rollup, Rollup::blocksExecutedCall {}.abi_encode());
-    assert!(last_executed >= 1);
-    assert_eq!(executed, last_executed, "blocks executed on anvil");
+    let executed =
+        Rollup::blocksExecutedCall::abi_decode_returns(&rig.view(Rollup::blocksExecutedCall {}.abi_encode())).unwrap();
+    assert!(last_executed >= 4);
+    assert_eq!(executed, last_executed, "blocks executed on L1");
     rig.node.shutdown();
+}
+
+#[test]
+fn wallets_deposit_and_full_exit_on_the_development_chain() {
+    deposits_and_a_full_exit_by_wallets(on_devchain(Duration::from_secs(1)));
+}
+
+#[test]
+fn wallets_deposit_and_full_exit_on_anvil() {
+    let Some(rig) = on_anvil(0, Duration::from_secs(1)) else { return };
+    deposits_and_a_full_exit_by_wallets(rig);
 }
 
 /// A deposit in blocks that a reorganisation removes before they have the confirmations the
 /// node waits for is never read; the deposit the new branch holds in its place is, once.
 #[test]
 fn a_deposit_reorganised_away_before_its_confirmations_is_never_credited() {
-    let Some(rig) = rig(2, Duration::from_secs(1)) else { return };
+    let Some(rig) = on_anvil(2, Duration::from_secs(1)) else { return };
     let u1 = user(1).address;
     let snapshot = rig.anvil(async |p| p.anvil_snapshot().await.unwrap());
     deposit_eth(&rig.rpc, DEV_KEYS[1], &rig.rollup, &u1, 1_000).unwrap();
@@ -162,7 +242,7 @@ fn a_deposit_reorganised_away_before_its_confirmations_is_never_credited() {
 fn a_reorganisation_below_the_confirmations_halts_the_watcher() {
     // Nothing is sealed (the one deposit fills 6 of the block's 8 chunks, and the seal timeout
     // is an hour): the sender has nothing the revert could take away.
-    let Some(rig) = rig(0, Duration::from_secs(3600)) else { return };
+    let Some(rig) = on_anvil(0, Duration::from_secs(3600)) else { return };
     let u1 = user(1).address;
     let snapshot = rig.anvil(async |p| p.anvil_snapshot().await.unwrap());
     deposit_eth(&rig.rpc, DEV_KEYS[1], &rig.rollup, &u1, 1_000).unwrap();
@@ -180,17 +260,4 @@ fn a_reorganisation_below_the_confirmations_halts_the_watcher() {
         "{errors:?}"
     );
     rig.node.shutdown();
-}
-
-/// A `uint32` view of the rollup, by `eth_call` over JSON-RPC.
-fn view_u32(url: &str, rollup: &Address, data: Vec<u8>) -> u32 {
-    use alloy_provider::{Provider, ProviderBuilder};
-    use alloy_rpc_types_eth::TransactionRequest;
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        let provider = ProviderBuilder::new().connect_http(url.parse().unwrap());
-        let tx = TransactionRequest::default().to(alloy_primitives::Address::from(rollup.0)).input(data.into());
-        let out = provider.call(tx).await.unwrap();
-        Rollup::blocksExecutedCall::abi_decode_returns(&out).unwrap()
-    })
 }
