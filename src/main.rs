@@ -7,6 +7,7 @@ mod bench_flood;
 mod bench_l1;
 mod bench_node;
 mod demo;
+mod l1;
 mod node;
 
 use std::io::IsTerminal;
@@ -76,8 +77,11 @@ fn impl_help() -> String {
 enum Command {
     /// Run the end-to-end demo on embedded defaults.
     Demo(demo::DemoArgs),
-    /// Run the operator node: the JSON-RPC API, the store, proving, and the embedded L1.
+    /// Run the operator node: the JSON-RPC API, the store, proving, and a development L1.
     Node(node::NodeArgs),
+    /// Run the development L1 as its own process: an Ethereum JSON-RPC chain on revm, the
+    /// development keys funded, the rollup deployed.
+    L1(l1::L1Args),
     /// Generate, check or measure the conformance vectors.
     Vectors {
         #[command(subcommand)]
@@ -119,6 +123,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Demo(args) => demo::run(&args),
         Command::Node(args) => node::run(&args),
+        Command::L1(args) => l1::run(&args),
         Command::Bench(args) => bench::run(&args),
         Command::BenchNodeLoad { url, accounts, per_account, concurrency } => {
             bench_node::load_process(&url, accounts, per_account, concurrency)

@@ -1,8 +1,8 @@
-//! `zkrollup node`: the operator node. On embedded defaults it deploys the rollup on the
-//! embedded revm chain (in this process until the chain runs as its own, issue 29) and funds a
-//! few development users there; with `--l1-url` it runs on any Ethereum node over JSON-RPC,
-//! deploying the contracts or attaching to deployed ones. It serves the JSON-RPC API until
-//! interrupted.
+//! `zkrollup node`: the operator node. On embedded defaults it serves the development chain
+//! (`zkrollup l1`'s) from its process, kept in its data folder, deploys the rollup there and
+//! funds a few development users; with `--l1-url` it runs on any Ethereum node, deploying the
+//! contracts or attaching to deployed ones. Either way it reaches the L1 over JSON-RPC through
+//! alloy, with the same code. It serves the JSON-RPC API until interrupted.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use zkrollup_circuits::keys::{load_or_make, CircuitKind};
 use zkrollup_conformance::operator::SpecRollup;
+use zkrollup_devchain::{Mining, DEV_CHAIN_ID, DEV_KEYS};
 use zkrollup_node::config::ApiLimits;
 use zkrollup_node::dev::{BLOCK_SETUP_SEED, EXIT_SETUP_SEED};
 use zkrollup_node::l1::{JsonRpcL1, L1};
@@ -19,21 +20,26 @@ use zkrollup_reference::keeper::MempoolLimits;
 use zkrollup_spec::l1::L1Config;
 use zkrollup_spec::params::BLOCK_CHUNK_SIZES;
 use zkrollup_spec::primitives::Address;
-use zkrollup_spec::testkit::{user, TEST_DOMAIN};
+use zkrollup_spec::testkit::user;
 
 #[derive(clap::Args)]
 pub(crate) struct NodeArgs {
     /// Where the node keeps its store.
     #[arg(long, default_value = "target/zkrollup-node")]
     data_dir: PathBuf,
-    /// Delete a store left in --data-dir by an earlier run first (the embedded chain does not
-    /// outlive the process yet, so a store of an earlier run cannot continue on it).
+    /// Delete what an earlier run left in --data-dir first: the node's store and, without
+    /// --l1-url, its development chain (a later run resumes both otherwise).
     #[arg(long)]
     reset: bool,
-    /// Run on this Ethereum node's JSON-RPC endpoint instead of the embedded chain. The
-    /// operator's L1 key comes from $ZKROLLUP_L1_KEY or --l1-key-file, never the command line.
+    /// Run on this Ethereum node's JSON-RPC endpoint instead of the development chain the node
+    /// starts. The operator's L1 key comes from $ZKROLLUP_L1_KEY or --l1-key-file, never the
+    /// command line.
     #[arg(long, value_name = "URL")]
     l1_url: Option<String>,
+    /// Without --l1-url: where the node serves its development chain (Ethereum JSON-RPC, the
+    /// chain of `zkrollup l1`, kept in --data-dir), for wallets and tools; port 0 picks a free one.
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1:8545", conflicts_with = "l1_url")]
+    l1_listen: SocketAddr,
     /// With --l1-url: a file holding the operator's L1 private key (0x-hex).
     #[arg(long, value_name = "PATH", requires = "l1_url")]
     l1_key_file: Option<PathBuf>,
@@ -64,8 +70,9 @@ pub(crate) struct NodeArgs {
     /// $ZKROLLUP_KEYS].
     #[arg(long)]
     keys: Option<PathBuf>,
-    /// Development users funded on the embedded chain at start: testkit users 0..N, from
-    /// public seeds (insecure); user 0 is the operator, its account the fee account.
+    /// Without --l1-url: development users funded when the rollup is deployed: testkit users
+    /// 0..N, from public seeds (insecure), each given 1 ETH on L1 and deposits of 1 ETH and 1000
+    /// of token 1; user 0's account (the first) is the fee account.
     #[arg(long, default_value_t = 4)]
     dev_users: u32,
     /// The fee asked per chunk of a transaction in a token, TOKEN=AMOUNT in its smallest unit;
@@ -108,22 +115,48 @@ pub(crate) fn run(args: &NodeArgs) -> Result<(), String> {
         return Err(format!("--block-chunks {}: supported sizes are {BLOCK_CHUNK_SIZES:?}", args.block_chunks));
     }
     let store = args.data_dir.join("node.redb");
-    if store.exists() && args.reset {
-        std::fs::remove_file(&store).map_err(|e| format!("removing {}: {e}", store.display()))?;
-    }
-    if store.exists() && args.l1_url.is_none() {
-        return Err(format!(
-            "{} holds the store of an earlier run, whose embedded chain is gone (it lives in the node's process \
-             until issue 29): pass --reset to delete it, or another --data-dir",
-            store.display()
-        ));
+    let dev_state = args.data_dir.join(DEV_CHAIN_FILE);
+    if args.reset {
+        let own_chain = args.l1_url.is_none().then(|| [dev_state.clone(), crate::l1::deployment_file(&dev_state)]);
+        for f in std::iter::once(store.clone()).chain(own_chain.into_iter().flatten()).filter(|f| f.exists()) {
+            std::fs::remove_file(&f).map_err(|e| format!("removing {}: {e}", f.display()))?;
+        }
     }
     let keys = args.keys.clone().unwrap_or_else(zkrollup_circuits::keys::default_dir);
     println!("zkrollup node: {}", zkrollup_circuits::groth16::INSECURE_SETUP_WARNING);
     println!("  keys: {} (made once for {} chunks, then cached)", keys.display(), args.block_chunks);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
+    // The development chain's server, when the node runs one: it serves while the node does.
+    let mut own_chain = None;
     let chain = match &args.l1_url {
-        None => embedded(args, &keys)?,
-        Some(url) => json_rpc(args, url, &keys)?,
+        None => {
+            std::fs::create_dir_all(&args.data_dir).map_err(|e| format!("{}: {e}", args.data_dir.display()))?;
+            let (url, server) = crate::l1::serve(
+                &runtime,
+                DEV_CHAIN_ID,
+                Mining::PerTransaction,
+                Some(dev_state.clone()),
+                args.l1_listen,
+            )?;
+            own_chain = Some(server);
+            development(args, &url, &dev_state, &keys)?
+        }
+        Some(url) => {
+            if args.rollup.is_none() && store.exists() {
+                return Err(format!(
+                    "{} holds a store: attach to its rollup with --rollup ADDRESS --l1-from-block N, or --reset to \
+                     start afresh with a new deployment",
+                    args.data_dir.display()
+                ));
+            }
+            let attach = match &args.rollup {
+                Some(a) => {
+                    Some((a.parse().map_err(|e| format!("--rollup {a}: {e}"))?, args.l1_from_block.unwrap_or_default()))
+                }
+                None => None,
+            };
+            json_rpc(args, url, &l1_key(args)?, attach, &keys)?
+        }
     };
     let config = NodeConfig {
         chain_id: chain.chain_id,
@@ -147,21 +180,20 @@ pub(crate) fn run(args: &NodeArgs) -> Result<(), String> {
     };
     let mut node = Node::open(&args.data_dir, config).map_err(|e| e.to_string())?;
     node.start_pipeline(chain.l1, Box::new(chain.prover)).map_err(|e| e.to_string())?;
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(async {
         let (addr, handle) = node.serve(args.listen).await.map_err(|e| e.to_string())?;
         println!("  listening on http://{addr} (JSON-RPC 2.0: zkr_status, zkr_submitTx, zkr_getAccount, ...)");
-        if args.run_for > 0 {
-            tokio::time::sleep(Duration::from_secs(args.run_for)).await;
-        } else {
-            tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
-        }
+        crate::l1::running_for(args.run_for).await?;
         println!("  stopping: the store keeps every accepted transaction");
         handle.stop().map_err(|e| e.to_string())?;
         handle.stopped().await; // requests in flight are answered before the sequencer stops
         Ok::<_, String>(())
     })?;
     node.shutdown();
+    if let Some(server) = own_chain {
+        let _ = server.stop();
+        runtime.block_on(server.stopped());
+    }
     Ok(())
 }
 
@@ -174,30 +206,36 @@ struct Chain {
     prover: InProcessProver,
 }
 
-/// The embedded chain, with the development users funded.
-fn embedded(args: &NodeArgs, keys: &Path) -> Result<Chain, String> {
-    let operator = user(0).address;
-    let now = zkrollup_node::sequencer::unix_now();
-    let dev = zkrollup_node::dev::deploy(keys, args.block_chunks, &SpecRollup::config(operator), now)?;
-    println!("  L1: the embedded chain (chain id {}), rollup at {}", TEST_DOMAIN.chain_id, TEST_DOMAIN.contract);
-    for i in 0..args.dev_users {
-        let a = user(i).address;
-        dev.chain
-            .with(move |c| {
-                c.deposit(&a, &a, 0, 10u128.pow(18))?;
-                c.deposit(&a, &a, 1, 10u128.pow(21))
-            })?
-            .map_err(|e| e.to_string())?;
-        println!("  dev user {i}: {a} (1 ETH and 1000 of token 1 deposited; insecure public key)");
+/// The development chain's file in --data-dir.
+const DEV_CHAIN_FILE: &str = "l1-chain.jsonl";
+
+/// The node's own development chain, served at `url` and kept at `state`: the rollup deployed
+/// there (with a test ERC-20) by dev key 0, the operator, or found deployed by an earlier run;
+/// the development users funded when it is deployed.
+fn development(args: &NodeArgs, url: &str, state: &Path, keys: &Path) -> Result<Chain, String> {
+    use zkrollup_node::l1::json_rpc::JsonRpcConfig;
+    use zkrollup_node::l1::wallet::{deposit_erc20, deposit_eth, mint_test_token, send_eth};
+    println!("  L1: the development chain, served at {url} (chain id {DEV_CHAIN_ID}; `zkrollup l1` runs it alone)");
+    let plan = crate::l1::Plan { chain_id: DEV_CHAIN_ID, block_chunks: args.block_chunks, test_tokens: 1 };
+    let (d, fresh) = crate::l1::deployment(url, &plan, keys, Some(state))?;
+    if fresh {
+        let rpc = JsonRpcConfig::dev(url);
+        let (eth, tokens) = (10u128.pow(18), 10u128.pow(21));
+        let operator = zkrollup_node::l1::json_rpc::address_of(DEV_KEYS[0]).map_err(|e| e.to_string())?;
+        let funded = (|| {
+            mint_test_token(&rpc, DEV_KEYS[0], &d.tokens[0], &operator, tokens * u128::from(args.dev_users))?;
+            for i in 0..args.dev_users {
+                let a = user(i).address;
+                send_eth(&rpc, DEV_KEYS[0], &a, eth)?;
+                deposit_eth(&rpc, DEV_KEYS[0], &d.rollup, &a, eth)?;
+                deposit_erc20(&rpc, DEV_KEYS[0], &d.rollup, (1, &d.tokens[0]), &a, tokens)?;
+                println!("  dev user {i}: {a} (1 ETH on L1; 1 ETH and 1000 of token 1 deposited; insecure public key)");
+            }
+            Ok::<_, zkrollup_node::l1::L1Error>(())
+        })();
+        funded.map_err(|e| format!("funding the development users: {e}"))?;
     }
-    let tokens = dev.config.tokens.clone();
-    Ok(Chain {
-        chain_id: TEST_DOMAIN.chain_id,
-        rollup: TEST_DOMAIN.contract,
-        tokens,
-        l1: Box::new(dev.l1),
-        prover: dev.prover,
-    })
+    json_rpc(args, url, DEV_KEYS[0], Some((d.rollup, d.block)), keys)
 }
 
 /// The operator's L1 key: from $ZKROLLUP_L1_KEY or --l1-key-file (a key on the command line
@@ -212,36 +250,34 @@ fn l1_key(args: &NodeArgs) -> Result<String, String> {
         .map_err(|_| "--l1-url needs the operator's L1 key: set ZKROLLUP_L1_KEY or pass --l1-key-file".to_string())
 }
 
-/// An Ethereum node over JSON-RPC: the rollup deployed there, or attached to.
-fn json_rpc(args: &NodeArgs, url: &str, keys: &Path) -> Result<Chain, String> {
+/// An Ethereum node over JSON-RPC, the node sending with `key`: the rollup `attach` names
+/// (its address and L1 block), or one deployed there now.
+fn json_rpc(
+    args: &NodeArgs,
+    url: &str,
+    key: &str,
+    attach: Option<(Address, u64)>,
+    keys: &Path,
+) -> Result<Chain, String> {
     use zkrollup_node::l1::json_rpc::{address_of, chain_id, default_confirmations, deploy, shown, JsonRpcConfig};
-    if args.rollup.is_none() && args.data_dir.join("node.redb").exists() {
-        return Err(format!(
-            "{} holds a store: attach to its rollup with --rollup ADDRESS --l1-from-block N, or --reset to start \
-             afresh with a new deployment",
-            args.data_dir.display()
-        ));
-    }
-    let key = l1_key(args)?;
     let chain_id = chain_id(&JsonRpcConfig::dev(url)).map_err(|e| e.to_string())?;
     let confirmations = args.l1_confirmations.unwrap_or(default_confirmations(chain_id));
     let rpc = JsonRpcConfig { confirmations, ..JsonRpcConfig::dev(url) };
-    let operator = address_of(&key).map_err(|e| e.to_string())?;
+    let operator = address_of(key).map_err(|e| e.to_string())?;
     let (pk, vk, _) =
         load_or_make(keys, CircuitKind::Block(args.block_chunks), BLOCK_SETUP_SEED).map_err(|e| e.to_string())?;
-    // No test tokens on a real chain: ETH until the governor lists ERC-20s.
+    // A deployment by the node lists no tokens: ETH until the governor lists ERC-20s.
     let mut config =
         L1Config { block_sizes: vec![args.block_chunks as u16], tokens: vec![], ..SpecRollup::config(operator) };
     config.domain.chain_id = chain_id;
-    let (rollup, from_block, config) = match &args.rollup {
-        Some(a) => {
-            let rollup: Address = a.parse().map_err(|e| format!("--rollup {a}: {e}"))?;
+    let (rollup, from_block, config) = match attach {
+        Some((rollup, from_block)) => {
             config.domain.contract = rollup;
-            (rollup, args.l1_from_block.unwrap_or_default(), config)
+            (rollup, from_block, config)
         }
         None => {
             let (_, exit_vk, _) = load_or_make(keys, CircuitKind::Exit, EXIT_SETUP_SEED).map_err(|e| e.to_string())?;
-            let d = deploy(&rpc, &key, &config, &vk, &exit_vk).map_err(|e| e.to_string())?;
+            let d = deploy(&rpc, key, &config, &vk, &exit_vk).map_err(|e| e.to_string())?;
             println!(
                 "  deployed the rollup at {} (L1 block {}); attach to it later with --rollup {} --l1-from-block {}",
                 d.rollup, d.block, d.rollup, d.block
@@ -254,6 +290,8 @@ fn json_rpc(args: &NodeArgs, url: &str, keys: &Path) -> Result<Chain, String> {
          wallets deposit on L1 themselves",
         shown(url)
     );
-    let l1 = JsonRpcL1::connect(rpc, &key, &rollup, &config, from_block).map_err(|e| e.to_string())?;
-    Ok(Chain { chain_id, rollup, tokens: vec![], l1: Box::new(l1), prover: InProcessProver { pk, vk } })
+    let l1 = JsonRpcL1::connect(rpc.clone(), key, &rollup, &config, from_block).map_err(|e| e.to_string())?;
+    // The tokens the contract lists (a deployment of `zkrollup l1` lists test ERC-20s).
+    let tokens = zkrollup_node::l1::wallet::listed_tokens(&rpc, &rollup).map_err(|e| e.to_string())?;
+    Ok(Chain { chain_id, rollup, tokens, l1: Box::new(l1), prover: InProcessProver { pk, vk } })
 }

@@ -411,6 +411,7 @@ fn node_help_states_every_default() {
         ("run-for", "0"),
         ("l1-confirmations", "0 on a development chain"),
         ("rollup", "deploy one"),
+        ("l1-listen", "127.0.0.1:8545"),
     ] {
         let e = entry(flag);
         assert!(e.contains(&format!("[default: {default}")), "--{flag} does not state its default {default}:\n{e}");
@@ -421,35 +422,92 @@ fn node_help_states_every_default() {
 /// (two making them at once would each spend the whole setup).
 static NODE_KEYS: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+/// Without --l1-url the node runs its own development chain, kept in its data folder: a second
+/// run resumes both the chain and the store (attaching to the rollup the first deployed checks
+/// that a contract is there, a validator's), and --reset starts both afresh.
 #[test]
-fn node_serves_then_stops_and_refuses_a_stale_store() {
+fn node_on_its_own_chain_resumes_both_after_a_restart() {
     let _keys = NODE_KEYS.lock().unwrap_or_else(|e| e.into_inner());
     let dir = temp_dir();
     let keys = Path::new(env!("CARGO_TARGET_TMPDIR")).join("zkrollup-keys");
     let data = dir.path().join("data");
-    let args = |extra: &[&str]| -> Vec<String> {
-        let mut a: Vec<String> = ["node", "--block-chunks", "8", "--listen", "127.0.0.1:0", "--run-for", "1"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        a.extend(["--keys".into(), keys.display().to_string(), "--data-dir".into(), data.display().to_string()]);
-        a.extend(extra.iter().map(|s| s.to_string()));
-        a
-    };
     let run_node = |extra: &[&str]| {
-        let a = args(extra);
-        run_in(None, &a.iter().map(String::as_str).collect::<Vec<_>>())
+        let mut cmd = Command::new(BIN);
+        cmd.args([
+            "node",
+            "--block-chunks",
+            "8",
+            "--listen",
+            "127.0.0.1:0",
+            "--l1-listen",
+            "127.0.0.1:0",
+            "--run-for",
+            "1",
+        ])
+        .args(["--dev-users", "2", "--keys", keys.to_str().unwrap(), "--data-dir", data.to_str().unwrap()])
+        .args(extra);
+        output_of(cmd)
     };
     let o = run_node(&[]);
-    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
-    assert!(stdout(&o).contains("listening on http://127.0.0.1:"), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}{}", stderr(&o));
+    assert!(out.contains("L1: the development chain, served at http://127.0.0.1:"), "{out}");
+    assert!(out.contains("dev user 1: ") && out.contains("listening on http://127.0.0.1:"), "{out}");
+    let rollup =
+        out.split("rollup at ").nth(1).and_then(|r| r.split([',', ' ']).next()).expect("the rollup").to_string();
+    assert!(data.join("l1-chain.jsonl").exists() && data.join("node.redb").exists());
+
     let o = run_node(&[]);
-    assert!(!o.status.success());
-    assert!(stderr(&o).contains("--reset"), "the error says how to go on: {}", stderr(&o));
+    let again = stdout(&o);
+    assert!(o.status.success(), "{again}{}", stderr(&o));
+    assert!(again.contains("the rollup deployed earlier") && !again.contains("dev user"), "{again}");
+    assert!(again.contains(&format!("rollup at {rollup},")), "the same rollup: {again}");
+
     let o = run_node(&["--reset"]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.status.success() && stdout(&o).contains("dev user 0"), "{}{}", stdout(&o), stderr(&o));
     let o = run(&["node", "--block-chunks", "12"]);
     assert!(!o.status.success() && stderr(&o).contains("supported sizes"), "{}", stderr(&o));
+}
+
+/// `zkrollup l1`: the development chain as a process of its own, the rollup deployed on it; with
+/// --state it resumes the chain and its deployment, and refuses a block size the deployment
+/// does not take. The node attaches to it as to any chain (node_runs_on_an_ethereum_node_…).
+#[test]
+fn l1_runs_the_development_chain_and_resumes_it_from_its_state() {
+    let _keys = NODE_KEYS.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = temp_dir();
+    let keys = Path::new(env!("CARGO_TARGET_TMPDIR")).join("zkrollup-keys");
+    let state = dir.path().join("chain.jsonl");
+    let l1 = |chunks: &str| {
+        run(&[
+            "l1",
+            "--listen",
+            "127.0.0.1:0",
+            "--run-for",
+            "1",
+            "--block-chunks",
+            chunks,
+            "--keys",
+            keys.to_str().unwrap(),
+            "--state",
+            state.to_str().unwrap(),
+        ])
+    };
+    let o = l1("8");
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}{}", stderr(&o));
+    assert!(out.contains("INSECURE") && out.contains("dev key 3: ") && out.contains("token 1: 0x"), "{out}");
+    let attach = out.lines().find(|l| l.contains("zkrollup node --l1-url http://127.0.0.1:")).expect("how to attach");
+    let rollup = attach.split("--rollup ").nth(1).and_then(|r| r.split(' ').next()).expect("its rollup").to_string();
+
+    let o = l1("8");
+    let again = stdout(&o);
+    assert!(o.status.success(), "{again}{}", stderr(&o));
+    assert!(again.contains("the rollup deployed earlier") && again.contains(&format!("--rollup {rollup} ")), "{again}");
+    let o = l1("16");
+    assert!(!o.status.success() && stderr(&o).contains("takes 8-chunk blocks, not 16"), "{}", stderr(&o));
+    let o = run(&["l1", "--block-time", "0"]);
+    assert!(!o.status.success() && stderr(&o).contains("more than 0"), "{}", stderr(&o));
 }
 
 /// `--l1-url`: the node deploys the rollup on a real Ethereum node (anvil) and serves; run again

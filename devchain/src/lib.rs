@@ -17,6 +17,7 @@ pub mod journal;
 pub mod server;
 
 pub use chain::{Chain, ChainError, Genesis};
+pub use jsonrpsee::server::ServerHandle;
 pub use server::{DevChain, DevChainConfig, Mining};
 
 use alloy_primitives::{address, Address, U256};

@@ -28,6 +28,11 @@ fn call(rpc: &JsonRpcConfig, key: &str, to: &Address, data: Vec<u8>, value: u128
     Ok(transact(rpc, key, tx)?.receipt.block_number.unwrap_or_default())
 }
 
+/// Sends `amount` wei to `to`: the L1 block it is in.
+pub fn send_eth(rpc: &JsonRpcConfig, key: &str, to: &Address, amount: u128) -> Result<u64, L1Error> {
+    call(rpc, key, to, vec![], amount)
+}
+
 /// `depositETH` of `amount` wei to `to`: the L1 block it is in.
 pub fn deposit_eth(
     rpc: &JsonRpcConfig,
