@@ -74,7 +74,8 @@ pub(crate) fn run(args: &L1Args) -> Result<(), String> {
     }
     let mining = args.block_time.map_or(Mining::PerTransaction, Mining::Interval);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
-    let (url, handle) = serve(&runtime, args.chain_id, mining, args.state.clone(), args.listen)?;
+    let served = serve(&runtime, args.chain_id, mining, args.state.clone(), args.listen)?;
+    let url = served.url.clone();
 
     println!("zkrollup l1: a development chain on revm, chain id {}", args.chain_id);
     println!("  INSECURE: its funded keys are public knowledge (the \"test test … junk\" mnemonic's); never use them elsewhere");
@@ -93,7 +94,10 @@ pub(crate) fn run(args: &L1Args) -> Result<(), String> {
         println!("  {}", zkrollup_circuits::groth16::INSECURE_SETUP_WARNING);
         println!("  keys: {} (made once for {} chunks, then cached)", keys.display(), args.block_chunks);
         let plan = Plan { chain_id: args.chain_id, block_chunks: args.block_chunks, test_tokens: args.test_tokens };
-        let (d, _) = deployment(&url, &plan, &keys, args.state.as_deref())?;
+        let (d, fresh) = deployment(&url, &plan, &keys, args.state.as_deref())?;
+        if let (Some(state), true) = (&args.state, fresh) {
+            record(state, &d)?;
+        }
         println!(
             "  the node on it: ZKROLLUP_L1_KEY={} zkrollup node --l1-url {url} --rollup {} --l1-from-block {}",
             DEV_KEYS[0], d.rollup, d.block
@@ -104,9 +108,7 @@ pub(crate) fn run(args: &L1Args) -> Result<(), String> {
     runtime.block_on(async {
         running_for(args.run_for).await?;
         println!("  stopping");
-        handle.stop().map_err(|e| e.to_string())?;
-        handle.stopped().await;
-        Ok::<_, String>(())
+        served.stop().await
     })
 }
 
@@ -120,21 +122,41 @@ pub(crate) async fn running_for(seconds: u64) -> Result<(), String> {
     }
 }
 
+/// The development chain, served.
+pub(crate) struct Served {
+    pub(crate) url: String,
+    chain: DevChain,
+    server: ServerHandle,
+}
+
+impl Served {
+    /// Stops serving (requests in flight are answered), then the chain: its open block sealed
+    /// and kept, its state file let go.
+    pub(crate) async fn stop(self) -> Result<(), String> {
+        self.server.stop().map_err(|e| e.to_string())?;
+        self.server.stopped().await;
+        self.chain.close().await
+    }
+}
+
 /// Starts the development chain (kept in `state`, if given) and serves it at `listen` on
-/// `runtime`: its URL, and the server's handle (the chain runs while it does).
+/// `runtime`.
 pub(crate) fn serve(
     runtime: &tokio::runtime::Runtime,
     chain_id: u64,
     mining: Mining,
     state: Option<PathBuf>,
     listen: SocketAddr,
-) -> Result<(String, ServerHandle), String> {
+) -> Result<Served, String> {
     let genesis = dev_genesis(chain_id, zkrollup_node::sequencer::unix_now());
     let chain = DevChain::start(DevChainConfig { genesis, mining, state })?;
-    let (addr, handle) = runtime.block_on(chain.serve(listen)).map_err(|e| {
-        format!("the development L1: {e} (another chain there? pick a free address, or port 0 for any)")
+    let (addr, server) = runtime.block_on(chain.serve(listen)).map_err(|e| {
+        format!(
+            "the development L1: {e} (another chain there? `zkrollup l1 --listen` or `zkrollup node --l1-listen` \
+             another address, port 0 for any free one)"
+        )
     })?;
-    Ok((format!("http://{addr}"), handle))
+    Ok(Served { url: format!("http://{addr}"), chain, server })
 }
 
 /// What a development deployment holds.
@@ -177,7 +199,8 @@ impl Deployment {
 
 /// The deployment recorded beside `state`, if there is one (and `false`); else a new one by
 /// dev key 0 (and `true`): the test tokens, the verifiers (keys from `keys`) and the rollup,
-/// by transactions sent over JSON-RPC to `url`, then recorded beside `state`.
+/// by transactions sent over JSON-RPC to `url`. The caller [`record`]s a new one once it is
+/// set up (a run that dies before deploys afresh).
 pub(crate) fn deployment(
     url: &str,
     plan: &Plan,
@@ -193,7 +216,8 @@ pub(crate) fn deployment(
             })?;
             if d.block_chunks != plan.block_chunks {
                 return Err(format!(
-                    "the rollup on this chain ({}) takes {}-chunk blocks, not {}",
+                    "the rollup on this chain ({}) takes {}-chunk blocks, not {}: keep the chain of another block \
+                     size elsewhere, or start afresh (zkrollup node --reset)",
                     file.display(),
                     d.block_chunks,
                     plan.block_chunks
@@ -208,12 +232,18 @@ pub(crate) fn deployment(
     for (i, t) in d.tokens.iter().enumerate() {
         println!("  token {}: {t} (a test ERC-20: anyone may mint)", i + 1);
     }
-    if let (Some(state), true) = (state, fresh) {
-        let file = deployment_file(state);
-        std::fs::write(&file, serde_json::to_string_pretty(&d.to_json()).expect("JSON"))
-            .map_err(|e| format!("{}: {e}", file.display()))?;
-    }
     Ok((d, fresh))
+}
+
+/// Records `d` beside the chain's `state` (synced), where [`deployment`] finds it.
+pub(crate) fn record(state: &Path, d: &Deployment) -> Result<(), String> {
+    let file = deployment_file(state);
+    let write = || {
+        let mut f = std::fs::File::create(&file)?;
+        std::io::Write::write_all(&mut f, serde_json::to_string_pretty(&d.to_json()).expect("JSON").as_bytes())?;
+        f.sync_all()
+    };
+    write().map_err(|e| format!("{}: {e}", file.display()))
 }
 
 fn deploy_rollup(url: &str, plan: &Plan, keys: &Path) -> Result<Deployment, String> {

@@ -131,15 +131,16 @@ pub(crate) fn run(args: &NodeArgs) -> Result<(), String> {
     let chain = match &args.l1_url {
         None => {
             std::fs::create_dir_all(&args.data_dir).map_err(|e| format!("{}: {e}", args.data_dir.display()))?;
-            let (url, server) = crate::l1::serve(
+            let served = crate::l1::serve(
                 &runtime,
                 DEV_CHAIN_ID,
                 Mining::PerTransaction,
                 Some(dev_state.clone()),
                 args.l1_listen,
             )?;
-            own_chain = Some(server);
-            development(args, &url, &dev_state, &keys)?
+            let chain = development(args, &served.url, &dev_state, &keys)?;
+            own_chain = Some(served);
+            chain
         }
         Some(url) => {
             if args.rollup.is_none() && store.exists() {
@@ -190,9 +191,8 @@ pub(crate) fn run(args: &NodeArgs) -> Result<(), String> {
         Ok::<_, String>(())
     })?;
     node.shutdown();
-    if let Some(server) = own_chain {
-        let _ = server.stop();
-        runtime.block_on(server.stopped());
+    if let Some(served) = own_chain {
+        runtime.block_on(served.stop())?;
     }
     Ok(())
 }
@@ -217,6 +217,12 @@ fn development(args: &NodeArgs, url: &str, state: &Path, keys: &Path) -> Result<
     use zkrollup_node::l1::wallet::{deposit_erc20, deposit_eth, mint_test_token, send_eth};
     println!("  L1: the development chain, served at {url} (chain id {DEV_CHAIN_ID}; `zkrollup l1` runs it alone)");
     let plan = crate::l1::Plan { chain_id: DEV_CHAIN_ID, block_chunks: args.block_chunks, test_tokens: 1 };
+    if !crate::l1::deployment_file(state).exists() && args.data_dir.join("node.redb").exists() {
+        return Err(format!(
+            "{} holds the store of an earlier run whose chain or deployment is gone: --reset starts both afresh",
+            args.data_dir.display()
+        ));
+    }
     let (d, fresh) = crate::l1::deployment(url, &plan, keys, Some(state))?;
     if fresh {
         let rpc = JsonRpcConfig::dev(url);
@@ -234,6 +240,8 @@ fn development(args: &NodeArgs, url: &str, state: &Path, keys: &Path) -> Result<
             Ok::<_, zkrollup_node::l1::L1Error>(())
         })();
         funded.map_err(|e| format!("funding the development users: {e}"))?;
+        // Recorded once the users are funded: a run that dies before deploys and funds afresh.
+        crate::l1::record(state, &d)?;
     }
     json_rpc(args, url, DEV_KEYS[0], Some((d.rollup, d.block)), keys)
 }

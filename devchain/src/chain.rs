@@ -58,6 +58,10 @@ pub enum ChainError {
     /// A block, transaction or range the chain does not have.
     #[error("{0}")]
     NotFound(String),
+    /// The transaction does not fit in the open block beside its transactions: the block is to
+    /// be sealed (and kept) first, then the transaction sent again.
+    #[error("the open block is full")]
+    BlockFull,
 }
 
 /// A transaction in a block, with its outcome.
@@ -129,6 +133,9 @@ impl Chain {
         }
         let mut ctx: Ctx = Context::mainnet().with_db(db);
         ctx.cfg.chain_id = genesis.chain_id;
+        // The rules are named, not left to revm's default: a chain kept in a file must replay
+        // under the rules it ran under.
+        ctx.cfg.spec = revm::primitives::hardfork::SpecId::OSAKA;
         let header = Header {
             number: 0,
             timestamp: genesis.timestamp,
@@ -137,6 +144,7 @@ impl Chain {
             ..Default::default()
         };
         let hash = header.hash_slow();
+        ctx.db_mut().cache.block_hashes.insert(U256::ZERO, hash);
         Chain {
             evm: ctx.build_mainnet(),
             genesis,
@@ -210,6 +218,8 @@ impl Chain {
     /// Decodes a signed transaction (EIP-2718 envelope: legacy with EIP-155, 2930, 1559 or
     /// 7702), recovers its signer, runs it into the open block and keeps it there; its hash.
     /// A transaction that reverts is mined (and pays for its gas) like on any chain.
+    /// [`ChainError::BlockFull`] if the open block holds transactions and this one's gas limit
+    /// does not fit beside them: the caller seals the block, and keeps it, before sending again.
     pub fn send_raw(&mut self, raw: &[u8], now: u64) -> Result<B256, ChainError> {
         let envelope = TxEnvelope::decode_2718_exact(raw)
             .map_err(|e| ChainError::BadTransaction(format!("not a signed transaction: {e}")))?;
@@ -229,9 +239,16 @@ impl Chain {
             return Err(ChainError::BadTransaction(format!("transaction {hash} is already known")));
         }
         let from = envelope.recover_signer().map_err(|e| ChainError::BadTransaction(format!("bad signature: {e}")))?;
+        if envelope.gas_limit() > self.gas_cap() {
+            return Err(ChainError::Invalid(format!(
+                "gas limit {} is above the most one transaction may use here, {} (the block's limit and EIP-7825's cap)",
+                envelope.gas_limit(),
+                self.gas_cap()
+            )));
+        }
         let used = self.open.as_ref().map_or(0, |o| o.txs.last().map_or(0, |t| t.cumulative_gas_used));
         if used + envelope.gas_limit() > self.genesis.block_gas_limit && self.has_pending() {
-            self.seal();
+            return Err(ChainError::BlockFull);
         }
         let open_base_fee = self.open(now).base_fee;
         let tx = tx_env(&envelope, from, self.chain_id());
@@ -295,6 +312,8 @@ impl Chain {
             ..Default::default()
         };
         let hash = header.hash_slow();
+        // BLOCKHASH answers with the hashes the chain serves.
+        self.evm.ctx.db_mut().cache.block_hashes.insert(U256::from(open.number), hash);
         for (i, tx) in open.txs.iter().enumerate() {
             self.index.insert(tx.hash, (open.number, i));
         }

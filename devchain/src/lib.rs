@@ -9,8 +9,11 @@
 //! appended to it ([`journal`]) before anyone can read its receipt.
 //!
 //! What it leaves out, on purpose: no state trie (block headers carry a zero state root), no
-//! state history (queries answer for the latest state), no pending-transaction pool (a
-//! transaction runs when it arrives, or is refused then), no subscriptions or filters.
+//! state history (queries answer for the latest state; with interval mining that state
+//! includes the open block's transactions, as "pending" would on another node), no
+//! pending-transaction pool (a transaction runs when it arrives, or is refused then), no
+//! subscriptions or filters, and no calls from a contract's address (EIP-3607 applies to
+//! `eth_call` too).
 
 pub mod chain;
 pub mod journal;

@@ -15,7 +15,7 @@ use alloy_rpc_types_eth::{
 };
 use jsonrpsee::core::{async_trait, RpcResult};
 use jsonrpsee::proc_macros::rpc;
-use jsonrpsee::server::{Server, ServerHandle};
+use jsonrpsee::server::{BatchRequestConfig, Server, ServerConfig, ServerHandle};
 use jsonrpsee::types::ErrorObjectOwned;
 
 use crate::chain::{Block, CallRequest, Chain, ChainError, Genesis, MinedTx};
@@ -51,6 +51,8 @@ struct Worker {
     /// Set once the state file could not be written: the chain in memory is then ahead of the
     /// file, so it takes no more transactions.
     broken: Option<String>,
+    /// Set by [`DevChain::close`]: the worker's loop ends.
+    closed: bool,
 }
 
 fn now() -> u64 {
@@ -59,24 +61,50 @@ fn now() -> u64 {
 
 impl Worker {
     fn send(&mut self, raw: &[u8]) -> Result<B256, ChainError> {
-        if let Some(e) = &self.broken {
-            return Err(ChainError::Invalid(format!("the chain stopped taking transactions: {e}")));
-        }
-        let hash = self.chain.send_raw(raw, now())?;
+        self.working()?;
+        let hash = match self.chain.send_raw(raw, now()) {
+            Err(ChainError::BlockFull) => {
+                self.seal()?;
+                self.chain.send_raw(raw, now())?
+            }
+            sent => sent?,
+        };
         if self.mining == Mining::PerTransaction {
-            self.seal();
+            self.seal()?;
         }
         Ok(hash)
     }
 
-    fn seal(&mut self) {
+    /// Seals the open block's transactions (their hashes were answered: they are not dropped
+    /// with the chain) and lets go of the state file.
+    fn close(&mut self) {
+        if self.chain.has_pending() {
+            let _ = self.seal();
+        }
+        self.journal = None;
+        self.closed = true;
+    }
+
+    fn working(&self) -> Result<(), ChainError> {
+        match &self.broken {
+            Some(e) => Err(ChainError::Invalid(format!("the chain stopped taking transactions: {e}"))),
+            None => Ok(()),
+        }
+    }
+
+    /// Seals the open block and keeps it in the state file; if the file cannot be written, the
+    /// chain stops sealing (its blocks could not be replayed) and says so to every sender.
+    fn seal(&mut self) -> Result<(), ChainError> {
+        self.working()?;
         self.chain.seal_at(now());
         if let Some(journal) = &mut self.journal {
             if let Err(e) = journal.append(self.chain.head()) {
-                eprintln!("zkrollup l1: {e}");
+                eprintln!("zkrollup l1: {e}; the chain takes no more transactions");
                 self.broken = Some(e);
+                return self.working();
             }
         }
+        Ok(())
     }
 }
 
@@ -85,16 +113,24 @@ type Job = Box<dyn FnOnce(&mut Worker) + Send>;
 /// A handle on the running chain; the chain's thread ends with the last handle.
 #[derive(Clone)]
 pub struct DevChain {
-    jobs: mpsc::Sender<Job>,
+    jobs: mpsc::SyncSender<Job>,
 }
 
 const STOPPED: &str = "the chain has stopped";
+/// Requests waiting for the chain's thread: beyond them, a request is refused (busy).
+const QUEUE: usize = 1024;
+/// The most calls in one JSON-RPC batch.
+const MAX_BATCH: u32 = 100;
+/// The most logs one `eth_getLogs` answers (as hosted endpoints cap it): narrow the range.
+const MAX_LOGS: usize = 10_000;
+/// The most reward percentiles one `eth_feeHistory` asks for (geth's cap).
+const MAX_PERCENTILES: usize = 100;
 
 impl DevChain {
     /// Starts the chain (replaying its state file, if it has one); the replay's error if the
     /// file does not replay.
     pub fn start(config: DevChainConfig) -> Result<DevChain, String> {
-        let (jobs, rx) = mpsc::channel::<Job>();
+        let (jobs, rx) = mpsc::sync_channel::<Job>(QUEUE);
         let (ready, is_ready) = mpsc::channel();
         std::thread::Builder::new()
             .name("devchain".into())
@@ -108,12 +144,18 @@ impl DevChain {
                     Err(e) => return drop(ready.send(Err(e))),
                 };
                 let _ = ready.send(Ok(()));
-                let mut worker = Worker { chain, journal, mining: config.mining, broken: None };
+                let mut worker = Worker { chain, journal, mining: config.mining, broken: None, closed: false };
                 run(&mut worker, &rx);
             })
             .map_err(|e| e.to_string())?;
         is_ready.recv().map_err(|_| STOPPED.to_string())??;
         Ok(DevChain { jobs })
+    }
+
+    /// Stops the chain: its open block sealed and kept, its state file let go (another chain
+    /// may open it once this returns); every handle's later requests are refused.
+    pub async fn close(&self) -> Result<(), String> {
+        self.worker(Worker::close).await
     }
 
     /// Runs `f` on the chain.
@@ -124,13 +166,18 @@ impl DevChain {
     async fn worker<T: Send + 'static>(&self, f: impl FnOnce(&mut Worker) -> T + Send + 'static) -> Result<T, String> {
         let (reply, answer) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move |w| drop(reply.send(f(w))));
-        self.jobs.send(job).map_err(|_| STOPPED.to_string())?;
+        self.jobs.try_send(job).map_err(|e| match e {
+            mpsc::TrySendError::Full(_) => format!("the chain is busy ({QUEUE} requests waiting): try again"),
+            mpsc::TrySendError::Disconnected(_) => STOPPED.to_string(),
+        })?;
         answer.await.map_err(|_| STOPPED.to_string())
     }
 
     /// Serves the JSON-RPC methods at `addr` (port 0 picks one): the address bound.
     pub async fn serve(&self, addr: SocketAddr) -> Result<(SocketAddr, ServerHandle), String> {
-        let server = Server::builder().build(addr).await.map_err(|e| format!("listening on {addr}: {e}"))?;
+        let config = ServerConfig::builder().set_batch_request_config(BatchRequestConfig::Limit(MAX_BATCH)).build();
+        let server =
+            Server::builder().set_config(config).build(addr).await.map_err(|e| format!("listening on {addr}: {e}"))?;
         let bound = server.local_addr().map_err(|e| e.to_string())?;
         Ok((bound, server.start(EthRpc { chain: self.clone() }.into_rpc())))
     }
@@ -148,14 +195,20 @@ fn run(worker: &mut Worker, jobs: &mpsc::Receiver<Job>) {
             Some(at) => jobs.recv_timeout(at.saturating_duration_since(Instant::now())),
         };
         match job {
-            Ok(job) => job(worker),
+            Ok(job) => {
+                job(worker);
+                if worker.closed {
+                    return;
+                }
+            }
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                worker.seal();
+                // A chain whose file failed stops sealing: it says so to each sender.
+                let _ = worker.seal();
                 if let (Some(at), Mining::Interval(every)) = (&mut next_block, worker.mining) {
                     *at = (*at + every).max(Instant::now());
                 }
             }
-            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            Err(mpsc::RecvTimeoutError::Disconnected) => return worker.close(),
         }
     }
 }
@@ -239,6 +292,7 @@ fn latest_only(chain: &Chain, block: Option<BlockId>) -> Result<(), ChainError> 
     let ok = match block {
         None => true,
         Some(BlockId::Number(BlockNumberOrTag::Number(n))) => n == head.header.number,
+        Some(BlockId::Number(BlockNumberOrTag::Earliest)) => head.header.number == 0,
         Some(BlockId::Number(_)) => true,
         Some(BlockId::Hash(h)) => h.block_hash == head.hash,
     };
@@ -362,6 +416,9 @@ fn logs(chain: &Chain, filter: &Filter) -> Result<Vec<RpcLog>, ChainError> {
     for block in blocks {
         for (i, first) in first_logs(block).into_iter().enumerate() {
             found.extend(rpc_logs(block, i, first).into_iter().filter(|l| filter.matches(&l.inner)));
+            if found.len() > MAX_LOGS {
+                return Err(ChainError::NotFound(format!("more than {MAX_LOGS} logs match: narrow the block range")));
+            }
         }
     }
     Ok(found)
@@ -373,10 +430,16 @@ fn fee_history(
     chain: &Chain,
     count: u64,
     newest: BlockNumberOrTag,
-    percentiles: &[f64],
+    percentiles: Option<&[f64]>,
 ) -> Result<FeeHistory, ChainError> {
-    let newest = number_of(chain, newest)?.min(chain.head().header.number);
-    let count = count.clamp(1, MAX_FEE_HISTORY).min(newest + 1);
+    let newest = number_of(chain, newest)?;
+    if newest > chain.head().header.number {
+        return Err(ChainError::NotFound(format!("block {newest} is beyond the head")));
+    }
+    if count == 0 {
+        return Ok(FeeHistory::default());
+    }
+    let count = count.min(MAX_FEE_HISTORY).min(newest + 1);
     let oldest = newest + 1 - count;
     let blocks: Vec<&Block> = (oldest..=newest).filter_map(|n| chain.block(n)).collect();
     let base = |b: &Block| u128::from(b.header.base_fee_per_gas.unwrap_or_default());
@@ -388,27 +451,29 @@ fn fee_history(
     };
     base_fee_per_gas.push(u128::from(next));
     let gas_used_ratio = blocks.iter().map(|b| b.header.gas_used as f64 / b.header.gas_limit as f64).collect();
-    let reward = blocks
-        .iter()
-        .map(|b| {
-            let mut tips: Vec<u128> = b.txs.iter().map(|t| t.effective_gas_price.saturating_sub(base(b))).collect();
-            tips.sort_unstable();
-            percentiles
-                .iter()
-                .map(|p| {
-                    let at = ((p / 100.0) * tips.len() as f64) as usize;
-                    tips.get(at.min(tips.len().saturating_sub(1))).copied().unwrap_or(0)
-                })
-                .collect()
-        })
-        .collect();
+    let reward = percentiles.map(|percentiles| {
+        blocks
+            .iter()
+            .map(|b| {
+                let mut tips: Vec<u128> = b.txs.iter().map(|t| t.effective_gas_price.saturating_sub(base(b))).collect();
+                tips.sort_unstable();
+                percentiles
+                    .iter()
+                    .map(|p| {
+                        let at = ((p / 100.0) * tips.len() as f64) as usize;
+                        tips.get(at.min(tips.len().saturating_sub(1))).copied().unwrap_or(0)
+                    })
+                    .collect()
+            })
+            .collect()
+    });
     Ok(FeeHistory {
         base_fee_per_gas,
         gas_used_ratio,
         base_fee_per_blob_gas: vec![],
         blob_gas_used_ratio: vec![],
         oldest_block: oldest,
-        reward: Some(reward),
+        reward,
     })
 }
 
@@ -457,11 +522,13 @@ impl EthServer for EthRpc {
         newest: BlockNumberOrTag,
         percentiles: Option<Vec<f64>>,
     ) -> RpcResult<FeeHistory> {
-        let percentiles = percentiles.unwrap_or_default();
-        if percentiles.iter().any(|p| !(0.0..=100.0).contains(p)) || percentiles.windows(2).any(|w| w[0] > w[1]) {
-            return Err(rpc_error(ChainError::BadTransaction("reward percentiles must rise within 0..=100".into())));
+        let list = percentiles.as_deref().unwrap_or_default();
+        let rising = list.iter().all(|p| (0.0..=100.0).contains(p)) && list.windows(2).all(|w| w[0] < w[1]);
+        if !rising || list.len() > MAX_PERCENTILES {
+            let why = format!("at most {MAX_PERCENTILES} reward percentiles, strictly rising within 0..=100");
+            return Err(rpc_error(ChainError::BadTransaction(why)));
         }
-        self.with(move |c| fee_history(c, count.to(), newest, &percentiles)).await
+        self.with(move |c| fee_history(c, count.to(), newest, percentiles.as_deref())).await
     }
 
     async fn estimate_gas(&self, request: TransactionRequest, block: Option<BlockId>) -> RpcResult<U64> {

@@ -13,18 +13,31 @@ use alloy_signer_local::PrivateKeySigner;
 use alloy_sol_types::{SolCall, SolEvent};
 use jsonrpsee::server::ServerHandle;
 use zkrollup_contracts::artifacts::{bytecode, TestToken, TEST_TOKEN};
-use zkrollup_devchain::{dev_genesis, DevChain, DevChainConfig, Mining, DEV_ADDRESSES, DEV_CHAIN_ID, DEV_KEYS};
+use zkrollup_devchain::{
+    dev_genesis, DevChain, DevChainConfig, Genesis, Mining, DEV_ADDRESSES, DEV_CHAIN_ID, DEV_KEYS,
+};
 
 struct Running {
     url: String,
+    chain: DevChain,
     _server: ServerHandle,
 }
 
+impl Running {
+    /// Stops the chain, letting go of its file.
+    async fn close(self) {
+        self.chain.close().await.unwrap();
+    }
+}
+
 async fn start(mining: Mining, state: Option<std::path::PathBuf>) -> Running {
-    let config = DevChainConfig { genesis: dev_genesis(DEV_CHAIN_ID, 1_700_000_000), mining, state };
+    start_with(DevChainConfig { genesis: dev_genesis(DEV_CHAIN_ID, 1_700_000_000), mining, state }).await
+}
+
+async fn start_with(config: DevChainConfig) -> Running {
     let chain = DevChain::start(config).expect("the chain starts");
     let (addr, server) = chain.serve("127.0.0.1:0".parse().unwrap()).await.expect("it listens");
-    Running { url: format!("http://{addr}"), _server: server }
+    Running { url: format!("http://{addr}"), chain, _server: server }
 }
 
 fn wallet(url: &str, key: &str) -> DynProvider {
@@ -140,8 +153,11 @@ async fn contracts_log_revert_with_their_data_and_are_read_by_filters() {
         .with_to(token)
         .with_input(TestToken::transferCall { to: me, amount: U256::from(40) }.abi_encode())
         .with_from(you);
-    let estimate = provider.estimate_gas(fits).await.unwrap();
+    let estimate = provider.estimate_gas(fits.clone()).await.unwrap();
     assert!((moved.gas_used - 17_100..moved.gas_used + 5_000).contains(&estimate), "{estimate} vs {}", moved.gas_used);
+    let you_sign = wallet(&chain.url, DEV_KEYS[2]);
+    let sent = you_sign.send_transaction(fits.with_gas_limit(estimate)).await.unwrap().get_receipt().await.unwrap();
+    assert!(sent.status(), "the estimate is enough");
 }
 
 #[tokio::test]
@@ -149,14 +165,15 @@ async fn bad_transactions_are_refused_and_nothing_is_mined() {
     let chain = start(Mining::PerTransaction, None).await;
     let provider = wallet(&chain.url, DEV_KEYS[0]);
     let signer: PrivateKeySigner = DEV_KEYS[0].parse().unwrap();
-    let sign = |nonce: u64, chain_id: u64| {
+    let sign = |nonce: u64, chain_id: u64, gas: u64| {
         let signer = signer.clone();
         async move {
             let tx = TransactionRequest::default()
                 .with_to(Address::repeat_byte(1))
+                .with_value(U256::from(gas))
                 .with_nonce(nonce)
                 .with_chain_id(chain_id)
-                .with_gas_limit(21_000)
+                .with_gas_limit(gas)
                 .with_max_fee_per_gas(2_000_000_000)
                 .with_max_priority_fee_per_gas(1);
             let envelope =
@@ -166,13 +183,14 @@ async fn bad_transactions_are_refused_and_nothing_is_mined() {
             envelope.encoded_2718()
         }
     };
-    let good = sign(0, DEV_CHAIN_ID).await;
+    let good = sign(0, DEV_CHAIN_ID, 21_000).await;
     provider.send_raw_transaction(&good).await.unwrap().get_receipt().await.unwrap();
     for (raw, why) in [
         (good.clone(), "already known"),
-        (sign(0, DEV_CHAIN_ID).await, "already known"),
-        (sign(5, DEV_CHAIN_ID).await, "nonce"),
-        (sign(1, 1).await, "chain"),
+        (sign(0, DEV_CHAIN_ID, 21_001).await, "nonce"),
+        (sign(5, DEV_CHAIN_ID, 21_000).await, "nonce"),
+        (sign(1, 1, 21_000).await, "chain"),
+        (sign(1, DEV_CHAIN_ID, u64::MAX).await, "above the most one transaction may use"),
         (vec![0x02, 0xc0], "not a signed transaction"),
     ] {
         let e = provider.send_raw_transaction(&raw).await.expect_err(why);
@@ -201,41 +219,120 @@ async fn blocks_come_on_the_interval_and_receipts_with_them() {
     assert_eq!(provider.get_transaction_receipt(hash).await.unwrap().unwrap().block_number, receipt.block_number);
 }
 
+/// The chain's file: synced blocks resume with their hashes; a last line without its newline
+/// (the block being written when the process died, never served) is dropped; a file in use by
+/// another chain, or of another chain, is refused.
 #[tokio::test]
 async fn a_chain_kept_in_a_file_resumes_where_it_stopped() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("chain.jsonl");
-    let (head, token) = {
-        let chain = start(Mining::PerTransaction, Some(path.clone())).await;
+    let start_kept = || start(Mining::PerTransaction, Some(path.clone()));
+    let head =
+        |p: DynProvider| async move { p.get_block_by_number(BlockNumberOrTag::Latest).await.unwrap().unwrap().header };
+    let pay = |p: DynProvider| async move {
+        let tx = TransactionRequest::default().with_to(Address::repeat_byte(9)).with_value(U256::from(5));
+        p.send_transaction(tx).await.unwrap().get_receipt().await.unwrap()
+    };
+    let (first, token) = {
+        let chain = start_kept().await;
         let provider = wallet(&chain.url, DEV_KEYS[0]);
         let token = token(&provider).await;
-        let tx = TransactionRequest::default().with_to(Address::repeat_byte(9)).with_value(U256::from(5));
-        provider.send_transaction(tx).await.unwrap().get_receipt().await.unwrap();
-        (provider.get_block_by_number(BlockNumberOrTag::Latest).await.unwrap().unwrap(), token)
+        pay(provider.clone()).await;
+        let e = DevChain::start(DevChainConfig {
+            genesis: dev_genesis(DEV_CHAIN_ID, 0),
+            mining: Mining::PerTransaction,
+            state: Some(path.clone()),
+        })
+        .err()
+        .expect("a file in use");
+        assert!(e.contains("another chain"), "{e}");
+        let first = head(provider).await;
+        chain.close().await;
+        (first, token)
     };
     // A crash in the middle of writing a block leaves a torn line: it is dropped.
-    std::fs::OpenOptions::new()
-        .append(true)
-        .open(&path)
-        .and_then(|mut f| {
-            use std::io::Write;
-            f.write_all(b"{\"number\":3,\"timest")
-        })
-        .unwrap();
+    let append = |bytes: &[u8]| {
+        use std::io::Write;
+        std::fs::OpenOptions::new().append(true).open(&path).unwrap().write_all(bytes).unwrap()
+    };
+    append(b"{\"number\":3,\"timest");
 
-    let chain = start(Mining::PerTransaction, Some(path.clone())).await;
+    let second = {
+        let chain = start_kept().await;
+        let provider = wallet(&chain.url, DEV_KEYS[0]);
+        let again = head(provider.clone()).await;
+        assert_eq!((again.number, again.hash), (first.number, first.hash));
+        assert_eq!(provider.get_balance(Address::repeat_byte(9)).await.unwrap(), U256::from(5));
+        assert!(!provider.get_code_at(token).await.unwrap().is_empty());
+        assert_eq!(pay(provider.clone()).await.block_number, Some(first.number + 1));
+        let second = head(provider).await;
+        chain.close().await;
+        second
+    };
+    // The last block's line whole but for its newline: never synced whole, never served.
+    let text = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &text[..text.len() - 1]).unwrap();
+    let chain = start_kept().await;
     let provider = wallet(&chain.url, DEV_KEYS[0]);
-    let again = provider.get_block_by_number(BlockNumberOrTag::Latest).await.unwrap().unwrap();
-    assert_eq!((again.header.number, again.header.hash), (head.header.number, head.header.hash));
+    assert_eq!(head(provider.clone()).await.hash, first.hash, "block {} is dropped", second.number);
     assert_eq!(provider.get_balance(Address::repeat_byte(9)).await.unwrap(), U256::from(5));
-    assert!(!provider.get_code_at(token).await.unwrap().is_empty());
-    let tx = TransactionRequest::default().with_to(Address::repeat_byte(9)).with_value(U256::from(5));
-    let receipt = provider.send_transaction(tx).await.unwrap().get_receipt().await.unwrap();
-    assert_eq!(receipt.block_number, Some(head.header.number + 1));
-    drop(chain);
+    chain.close().await;
 
     // Another chain's file is refused, not served.
     let config = DevChainConfig { genesis: dev_genesis(5, 0), mining: Mining::PerTransaction, state: Some(path) };
     let e = DevChain::start(config).err().expect("another chain id");
     assert!(e.contains("chain 31337"), "{e}");
+}
+
+/// With interval mining and a file: a transaction whose gas limit does not fit in what the
+/// open block has left goes to the next block, and both blocks are kept; closing seals the
+/// open block; the chain replays to the same head.
+#[tokio::test]
+async fn interval_blocks_are_kept_in_the_file_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("chain.jsonl");
+    // Blocks of 40,000 gas: two transfers of 21,000 each do not fit in one.
+    let genesis = Genesis { block_gas_limit: 40_000, ..dev_genesis(DEV_CHAIN_ID, 1_700_000_000) };
+    let mining = Mining::Interval(Duration::from_secs(3_600));
+    let (a, b, head) = {
+        let chain = start_with(DevChainConfig { genesis: genesis.clone(), mining, state: Some(path.clone()) }).await;
+        let provider = wallet(&chain.url, DEV_KEYS[0]);
+        let transfer = |n: u64| {
+            TransactionRequest::default()
+                .with_to(Address::repeat_byte(3))
+                .with_gas_limit(21_000)
+                .with_nonce(n)
+                .with_max_fee_per_gas(10_000_000_000)
+                .with_max_priority_fee_per_gas(1)
+        };
+        let a = *provider.send_transaction(transfer(0)).await.unwrap().tx_hash();
+        let b = *provider.send_transaction(transfer(1)).await.unwrap().tx_hash();
+        // a's block was sealed when b did not fit; b waits in the open block, and closing the
+        // chain seals it.
+        let a = provider.get_transaction_receipt(a).await.unwrap().expect("a's block is sealed");
+        assert!(provider.get_transaction_receipt(b).await.unwrap().is_none(), "b waits in the open block");
+        let head = provider.get_block_by_number(BlockNumberOrTag::Latest).await.unwrap().unwrap().header;
+        chain.close().await;
+        (a, b, head)
+    };
+    assert_eq!(a.block_hash, Some(head.hash));
+    let chain = start_with(DevChainConfig { genesis, mining: Mining::PerTransaction, state: Some(path) }).await;
+    let provider = wallet(&chain.url, DEV_KEYS[0]);
+    let a_again = provider.get_transaction_receipt(a.transaction_hash).await.unwrap().expect("kept");
+    assert_eq!((a_again.block_hash, a_again.block_number), (a.block_hash, a.block_number));
+    let b = provider.get_transaction_receipt(b).await.unwrap().expect("sealed at close, and kept");
+    assert_eq!(b.block_number, Some(head.number + 1), "the next block");
+    chain.close().await;
+}
+
+#[tokio::test]
+async fn fee_history_refuses_what_geth_refuses() {
+    let chain = start(Mining::PerTransaction, None).await;
+    let provider = wallet(&chain.url, DEV_KEYS[0]);
+    let many: Vec<f64> = (0..101).map(f64::from).map(|p| p * 0.99).collect();
+    assert!(provider.get_fee_history(1, BlockNumberOrTag::Latest, &many).await.is_err(), "101 percentiles");
+    assert!(provider.get_fee_history(1, BlockNumberOrTag::Latest, &[50.0, 50.0]).await.is_err(), "not rising");
+    assert!(provider.get_fee_history(1, BlockNumberOrTag::Number(5), &[]).await.is_err(), "beyond the head");
+    let none = provider.get_fee_history(1, BlockNumberOrTag::Latest, &[]).await.unwrap();
+    assert_eq!(none.base_fee_per_gas, vec![1_000_000_000, 875_000_000]);
 }

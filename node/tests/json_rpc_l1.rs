@@ -261,3 +261,158 @@ fn a_reorganisation_below_the_confirmations_halts_the_watcher() {
     );
     rig.node.shutdown();
 }
+
+/// What a chain answered to one transaction of the differential sequence.
+#[derive(Debug, PartialEq)]
+struct Outcome {
+    status: bool,
+    block: Option<u64>,
+    gas_used: u64,
+    created: Option<alloy_primitives::Address>,
+    /// Each log's address, topics and data.
+    logs: Vec<(alloy_primitives::Address, Vec<alloy_primitives::B256>, alloy_primitives::Bytes)>,
+}
+
+type LogAt = (Option<u64>, Option<u64>, Option<u64>, alloy_primitives::B256);
+
+/// Everything the sequence saw on one chain.
+#[derive(Debug, PartialEq)]
+struct Seen {
+    outcomes: Vec<Outcome>,
+    /// `eth_call` answers: return data, or the revert data of an error.
+    calls: Vec<Result<alloy_primitives::Bytes, Option<alloy_primitives::Bytes>>>,
+    /// The rollup's logs by `eth_getLogs`: their block, transaction and log index, and the
+    /// hash of their data.
+    logs: Vec<LogAt>,
+}
+
+/// The differential sequence: the same signed transactions (deployments, an ERC-20 mint,
+/// approval and deposit, an ETH deposit, a full-exit request, a refused call mined with its
+/// gas, a Groth16 pairing check) and views, sent to the chain at `url`.
+async fn differential_sequence(url: &str) -> Seen {
+    use alloy_network::{EthereumWallet, TransactionBuilder};
+    use alloy_primitives::{Address as EvmAddress, U256};
+    use alloy_provider::{Provider, ProviderBuilder};
+    use alloy_rpc_types_eth::{Filter, TransactionRequest};
+    use alloy_signer_local::PrivateKeySigner;
+    use zkrollup_contracts::artifacts::{bytecode, Groth16Verifier, TestToken, GROTH16_VERIFIER, ROLLUP, TEST_TOKEN};
+    use zkrollup_contracts::rollup::RollupOnL1;
+
+    let keys = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("zkrollup-keys");
+    let (_, block_vk, _) = load_or_make(&keys, CircuitKind::Block(CHUNKS), BLOCK_SETUP_SEED).unwrap();
+    let (_, exit_vk, _) = load_or_make(&keys, CircuitKind::Exit, EXIT_SETUP_SEED).unwrap();
+    let wallet = |i: usize| {
+        let signer: PrivateKeySigner = DEV_KEYS[i].parse().unwrap();
+        ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_http(url.parse().unwrap())
+    };
+    let me = |i: usize| EvmAddress::from(address_of(DEV_KEYS[i]).unwrap().0);
+    let mut outcomes = vec![];
+    // Each transaction carries its gas limit: estimates are each node's own search (anvil's
+    // finds the least gas at which the pairing check below runs out of gas and returns false,
+    // ours the gas at which it runs), and a call's gas decides what it does.
+    let mut send = async |i: usize, tx: TransactionRequest| {
+        let tx = if tx.gas.is_none() { tx.with_gas_limit(10_000_000) } else { tx };
+        let r = wallet(i).send_transaction(tx).await.unwrap().get_receipt().await.unwrap();
+        let logs = r.inner.logs().iter().map(|l| (l.address(), l.topics().to_vec(), l.data().data.clone())).collect();
+        let o = Outcome {
+            status: r.status(),
+            block: r.block_number,
+            gas_used: r.gas_used,
+            created: r.contract_address,
+            logs,
+        };
+        let created = o.created;
+        outcomes.push(o);
+        created
+    };
+    let create = |code: Vec<u8>| TransactionRequest::default().with_deploy_code(code);
+    let to = |at: EvmAddress, data: Vec<u8>| TransactionRequest::default().with_to(at).with_input(data);
+
+    let token = send(3, create(bytecode(TEST_TOKEN))).await.unwrap();
+    let verifier =
+        |vk| [bytecode(GROTH16_VERIFIER), zkrollup_contracts::verifier::constructor_args(vk).unwrap()].concat();
+    let block_verifier = send(0, create(verifier(&block_vk))).await.unwrap();
+    let exit_verifier = send(0, create(verifier(&exit_vk))).await.unwrap();
+    let operator = address_of(DEV_KEYS[0]).unwrap();
+    let config = L1Config {
+        block_sizes: vec![CHUNKS as u16],
+        tokens: vec![Address(token.0 .0)],
+        ..SpecRollup::config(operator)
+    };
+    let args =
+        RollupOnL1::constructor_args(&config, &[token], RollupOnL1::per_size(&config, block_verifier), exit_verifier);
+    let rollup = send(0, create([bytecode(ROLLUP), args].concat())).await.unwrap();
+
+    send(3, to(token, TestToken::mintCall { to: me(3), amount: U256::from(1_000) }.abi_encode())).await;
+    send(3, to(token, TestToken::approveCall { spender: rollup, amount: U256::from(700) }.abi_encode())).await;
+    send(3, to(rollup, Rollup::depositERC20Call { token: 1, amount: 700, to: me(3) }.abi_encode())).await;
+    send(1, to(rollup, Rollup::depositETHCall { to: me(2) }.abi_encode()).with_value(U256::from(5_000))).await;
+    send(3, to(rollup, Rollup::requestFullExitCall { accountId: 2, token: 1 }.abi_encode())).await;
+    // Not the governor: refused, and mined as a revert with its gas (the gas limit given, so
+    // that no estimate refuses it first).
+    send(2, to(rollup, Rollup::listTokenCall { token: me(2) }.abi_encode()).with_gas_limit(200_000)).await;
+    // A pairing check of the generators (valid points; not a valid proof).
+    let g2 = [
+        "11559732032986387107991004021392285783925812861821192530917403151452391805634",
+        "10857046999023057135944570762232829481370756359578518086990519993285655852781",
+        "4082367875863433681332203403145435568316851327593401208105741076214120093531",
+        "8495653923123431417604973247489272438418190587263600148770280649306958101930",
+    ]
+    .map(|w| w.parse::<U256>().unwrap());
+    let one_two = [U256::from(1), U256::from(2)];
+    let proof = [one_two[0], one_two[1], g2[0], g2[1], g2[2], g2[3], one_two[0], one_two[1]];
+    let pairing = Groth16Verifier::verifyProofCall { proof, input: U256::from(5) }.abi_encode();
+    send(0, to(block_verifier, pairing.clone())).await;
+
+    let reader = ProviderBuilder::new().connect_http(url.parse().unwrap());
+    let views = [
+        to(rollup, Rollup::totalRequestsCall {}.abi_encode()),
+        to(rollup, Rollup::requestsCall::new((0,)).abi_encode()),
+        to(rollup, Rollup::requestsCall::new((2,)).abi_encode()),
+        to(rollup, Rollup::listedTokensCall {}.abi_encode()),
+        to(rollup, Rollup::heldFromDepositsCall::new((1,)).abi_encode()),
+        to(block_verifier, pairing),
+        to(rollup, Rollup::depositETHCall { to: me(2) }.abi_encode()).with_from(me(1)),
+        to(rollup, Rollup::requestFullExitCall { accountId: u32::MAX, token: 1 }.abi_encode()).with_from(me(1)),
+    ];
+    let mut calls = vec![];
+    for v in views {
+        calls.push(reader.call(v).await.map_err(|e| e.as_error_resp().and_then(|r| r.as_revert_data())));
+    }
+    let logs = reader.get_logs(&Filter::new().address(rollup).from_block(0u64)).await.unwrap();
+    let logs = logs
+        .iter()
+        .map(|l| {
+            (l.block_number, l.transaction_index, l.log_index, alloy_primitives::keccak256(l.data().data.as_ref()))
+        })
+        .collect();
+    Seen { outcomes, calls, logs }
+}
+
+/// The development chain and anvil, given the same signed transactions and views, answer the
+/// same: the same addresses, statuses, blocks, gas used (to the unit: the same rules, Osaka),
+/// logs, return data and revert data. Both chains start at the same time, a day ahead of the
+/// clock, and each block is a second after its parent on both (the development chain's rule
+/// when its blocks run ahead of the clock; anvil's when told so): the contract's request
+/// expiries, which count from the block's time, agree too.
+#[test]
+fn the_development_chain_answers_as_anvil_does() {
+    let start = zkrollup_node::sequencer::unix_now() + 86_400;
+    let args = ["--chain-id", &DEV_CHAIN_ID.to_string(), "--timestamp", &start.to_string()];
+    let Some(anvil) = Anvil::start_for_test(&args) else { return };
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async { anvil.provider().anvil_set_block_timestamp_interval(1).await.unwrap() });
+    let genesis = dev_genesis(DEV_CHAIN_ID, start);
+    let dev = DevChain::start(DevChainConfig { genesis, mining: Mining::PerTransaction, state: None }).unwrap();
+    let (addr, _server) = runtime.block_on(dev.serve("127.0.0.1:0".parse().unwrap())).unwrap();
+    let on_dev = runtime.block_on(differential_sequence(&format!("http://{addr}")));
+    let on_anvil = runtime.block_on(differential_sequence(&anvil.url));
+    assert_eq!(on_dev.outcomes.len(), 11);
+    assert!(!on_dev.outcomes[9].status && on_dev.outcomes.iter().filter(|o| o.status).count() == 10, "{on_dev:#?}");
+    assert_eq!(on_dev.calls.iter().filter(|c| c.is_err()).count(), 2, "two refused views: {:?}", on_dev.calls);
+    for (i, (d, a)) in on_dev.outcomes.iter().zip(&on_anvil.outcomes).enumerate() {
+        assert_eq!(d, a, "transaction {i}: the development chain (left) and anvil (right) differ");
+    }
+    assert_eq!(on_dev.calls, on_anvil.calls, "views");
+    assert_eq!(on_dev.logs, on_anvil.logs, "the rollup's logs");
+}
