@@ -33,6 +33,9 @@ pub(crate) enum Target {
     /// The node through its API on loopback, load from a second process: durable receipts per
     /// second beside the keeper in memory, receipt latency, a withdrawal's time to L1.
     Node,
+    /// The node over JSON-RPC on the development chain beside anvil: a deposit's time to its
+    /// credit, a withdrawal's time to its pending balance on L1, the gas of each L1 call kind.
+    Chains,
 }
 
 #[derive(clap::Args)]
@@ -56,6 +59,9 @@ pub(crate) struct BenchArgs {
     /// per fsync.
     #[arg(long, default_value_t = 128)]
     pub concurrency: u32,
+    /// Deposits timed one after another (`bench chains`).
+    #[arg(long, default_value_t = 3)]
+    pub deposits: u32,
 }
 
 /// `n` signed transfers: account `i % accounts` sends to the next account, nonces in order.
@@ -86,6 +92,7 @@ pub(crate) fn run(args: &BenchArgs) -> Result<(), String> {
         Target::L1 => return crate::bench_l1::run(),
         Target::Flood => return crate::bench_flood::run(&args.sizes),
         Target::Node => return crate::bench_node::run(args.accounts, args.transfers, args.chunks, args.concurrency),
+        Target::Chains => return crate::bench_chains::run(args.deposits),
         Target::Throughput => {}
     }
     if args.accounts < 2 || args.transfers < 16 {

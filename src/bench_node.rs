@@ -21,9 +21,10 @@ use zkrollup_node::sequencer::unix_now;
 use zkrollup_node::{Node, NodeConfig};
 use zkrollup_reference::keeper::{KeeperConfig, MempoolLimits, StateKeeper};
 use zkrollup_reference::state::RefState;
-use zkrollup_spec::testkit::{self, keyed_account, user, TEST_DOMAIN};
+use zkrollup_spec::testkit::{self, keyed_account, user, User, TEST_DOMAIN};
 use zkrollup_spec::transition::{DepositRequest, PriorityOp};
 use zkrollup_spec::tx::auth::eip191_change_pubkey_message;
+use zkrollup_spec::tx::auth::L1Domain;
 use zkrollup_spec::tx::{ChangePubKeyAuth, Tx};
 
 /// The load's transfers: `txs[a][k]` is account `a`'s `k`-th, nonce `first_nonce + k`, to the
@@ -42,11 +43,11 @@ const BALANCE: u128 = 1 << 100;
 /// How long the load process may take before it is stopped.
 const LOAD_LIMIT: Duration = Duration::from_secs(600);
 
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())
 }
 
-fn client(url: &str) -> Result<HttpClient, String> {
+pub(crate) fn client(url: &str) -> Result<HttpClient, String> {
     HttpClientBuilder::default().request_timeout(Duration::from_secs(60)).build(url).map_err(|e| e.to_string())
 }
 
@@ -265,18 +266,7 @@ async fn withdrawal_latency() -> Result<f64, String> {
     let (addr, handle) = node.serve("127.0.0.1:0".parse().expect("an address")).await.map_err(|e| e.to_string())?;
     let c = client(&format!("http://{addr}"))?;
     let deadline = Instant::now() + Duration::from_secs(600);
-    let id = loop {
-        if let Some(i) = c.get_account(AccountRef::Address(u1.address.to_string())).await.map_err(|e| e.to_string())? {
-            break i.id;
-        }
-        if Instant::now() > deadline {
-            return Err("the deposits never reached the node".into());
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
-    let sig = u1.l1.personal_sign(&eip191_change_pubkey_message(&TEST_DOMAIN, &u1.pubkey_hash, 0, id));
-    let cpk = testkit::change_pubkey(&u1, id, 0, 7_000, 0, ChangePubKeyAuth::Eip191(sig));
-    wait_executed(&c, &cpk, deadline).await?;
+    let id = keyed(&c, &u1, &TEST_DOMAIN, deadline).await?;
     println!("done");
     let withdraw = testkit::withdraw(&u1, id, u1.address, 0, 1_000, 6_000, 1);
     let t = Instant::now();
@@ -288,8 +278,27 @@ async fn withdrawal_latency() -> Result<f64, String> {
     Ok(secs)
 }
 
+/// `u`'s account id, once a deposit has opened it, after `u` sets its L2 key there (a
+/// ChangePubKey authorised by an EIP-191 signature of its L1 key for `domain`, paying 7,000 of
+/// token 0), executed on L1.
+pub(crate) async fn keyed(c: &HttpClient, u: &User, domain: &L1Domain, deadline: Instant) -> Result<u32, String> {
+    let id = loop {
+        if let Some(i) = c.get_account(AccountRef::Address(u.address.to_string())).await.map_err(|e| e.to_string())? {
+            break i.id;
+        }
+        if Instant::now() > deadline {
+            return Err("the deposit never reached the node".into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let sig = u.l1.personal_sign(&eip191_change_pubkey_message(domain, &u.pubkey_hash, 0, id));
+    let cpk = testkit::change_pubkey(u, id, 0, 7_000, 0, ChangePubKeyAuth::Eip191(sig));
+    wait_executed(c, &cpk, deadline).await?;
+    Ok(id)
+}
+
 /// Submits `tx` and waits until its block is executed on L1.
-async fn wait_executed(c: &HttpClient, tx: &Tx, deadline: Instant) -> Result<(), String> {
+pub(crate) async fn wait_executed(c: &HttpClient, tx: &Tx, deadline: Instant) -> Result<(), String> {
     let r = c.submit_tx(convert::tx(tx)).await.map_err(|e| format!("{}: {e}", tx.name()))?;
     loop {
         match c.get_tx(r.hash.clone()).await.map_err(|e| e.to_string())?.map(|i| i.status) {

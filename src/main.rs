@@ -2,6 +2,7 @@
 //! only parses arguments and turns errors into a message and a non-zero exit.
 
 mod bench;
+mod bench_chains;
 mod bench_circuits;
 mod bench_flood;
 mod bench_l1;

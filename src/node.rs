@@ -57,6 +57,10 @@ pub(crate) struct NodeArgs {
     /// else 12]
     #[arg(long, value_name = "BLOCKS", requires = "l1_url")]
     l1_confirmations: Option<u64>,
+    /// With --l1-url: how often the node looks for new L1 blocks when nothing was new, in
+    /// seconds [default: 0.05 on a development chain (chain id 31337 or 1337); else 2]
+    #[arg(long, value_name = "SECONDS", requires = "l1_url", value_parser = poll_seconds)]
+    l1_poll: Option<Duration>,
     /// The API's address (JSON-RPC 2.0 over HTTP); port 0 picks a free one.
     #[arg(long, default_value = "127.0.0.1:3030")]
     listen: SocketAddr,
@@ -103,6 +107,14 @@ pub(crate) struct NodeArgs {
     /// Stop after this many seconds (0: run until interrupted).
     #[arg(long, default_value_t = 0)]
     run_for: u64,
+}
+
+fn poll_seconds(s: &str) -> Result<Duration, String> {
+    let secs: f64 = s.parse().map_err(|e| format!("{s:?}: {e}"))?;
+    if !(0.01..=600.0).contains(&secs) {
+        return Err(format!("{s}: between 0.01 and 600 seconds"));
+    }
+    Ok(Duration::from_secs_f64(secs))
 }
 
 fn fee_entry(s: &str) -> Result<(u16, u128), String> {
@@ -267,10 +279,13 @@ fn json_rpc(
     attach: Option<(Address, u64)>,
     keys: &Path,
 ) -> Result<Chain, String> {
-    use zkrollup_node::l1::json_rpc::{address_of, chain_id, default_confirmations, deploy, shown, JsonRpcConfig};
+    use zkrollup_node::l1::json_rpc::{
+        address_of, chain_id, default_confirmations, default_poll, deploy, shown, JsonRpcConfig,
+    };
     let chain_id = chain_id(&JsonRpcConfig::dev(url)).map_err(|e| e.to_string())?;
     let confirmations = args.l1_confirmations.unwrap_or(default_confirmations(chain_id));
-    let rpc = JsonRpcConfig { confirmations, ..JsonRpcConfig::dev(url) };
+    let poll = args.l1_poll.unwrap_or(default_poll(chain_id));
+    let rpc = JsonRpcConfig { confirmations, poll, ..JsonRpcConfig::dev(url) };
     let operator = address_of(key).map_err(|e| e.to_string())?;
     let (pk, vk, _) =
         load_or_make(keys, CircuitKind::Block(args.block_chunks), BLOCK_SETUP_SEED).map_err(|e| e.to_string())?;
@@ -294,9 +309,10 @@ fn json_rpc(
         }
     };
     println!(
-        "  L1: {} (chain id {chain_id}, {confirmations} confirmations), rollup at {rollup}, operator {operator}; \
-         wallets deposit on L1 themselves",
-        shown(url)
+        "  L1: {} (chain id {chain_id}, {confirmations} confirmations, polled every {:?}), rollup at {rollup}, \
+         operator {operator}; wallets deposit on L1 themselves",
+        shown(url),
+        rpc.poll
     );
     let l1 = JsonRpcL1::connect(rpc.clone(), key, &rollup, &config, from_block).map_err(|e| e.to_string())?;
     // The tokens the contract lists (a deployment of `zkrollup l1` lists test ERC-20s).

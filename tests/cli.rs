@@ -412,6 +412,7 @@ fn node_help_states_every_default() {
         ("l1-confirmations", "0 on a development chain"),
         ("rollup", "deploy one"),
         ("l1-listen", "127.0.0.1:8545"),
+        ("l1-poll", "0.05 on a development chain"),
     ] {
         let e = entry(flag);
         assert!(e.contains(&format!("[default: {default}")), "--{flag} does not state its default {default}:\n{e}");

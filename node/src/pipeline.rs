@@ -104,15 +104,16 @@ impl Pipeline {
         let stop = Arc::new(AtomicBool::new(false));
         let mut prover_stage = ProverStage { store: store.clone(), prover, witness: WitnessBuilder::default() };
         let mut watcher = Watcher { store: store.clone(), sequencer, l1: l1.connection()? };
+        let poll = watcher.l1.poll_interval();
         let mut sender = Sender { store, l1 };
         let report = |errors: &Arc<Mutex<Errors>>, field: fn(&mut Errors) -> &mut Option<String>| {
             let errors = errors.clone();
             move |m| *field(&mut errors.lock().unwrap()) = m
         };
         let threads = vec![
-            spawn("prover", stop.clone(), move || prover_stage.step(), report(&errors, |e| &mut e.prover)),
-            spawn("l1-watcher", stop.clone(), move || watcher.step(), report(&errors, |e| &mut e.l1_watcher)),
-            spawn("l1-sender", stop.clone(), move || sender.step(), report(&errors, |e| &mut e.l1_sender)),
+            spawn("prover", stop.clone(), IDLE, move || prover_stage.step(), report(&errors, |e| &mut e.prover)),
+            spawn("l1-watcher", stop.clone(), poll, move || watcher.step(), report(&errors, |e| &mut e.l1_watcher)),
+            spawn("l1-sender", stop.clone(), IDLE, move || sender.step(), report(&errors, |e| &mut e.l1_sender)),
         ];
         Ok(Pipeline { stop, threads })
     }
@@ -132,11 +133,12 @@ impl Drop for Pipeline {
     }
 }
 
-/// A stage's loop: `step` until asked to stop or it halts, pausing when it did nothing or
-/// failed; `report` gets each error and `None` once a step succeeds again.
+/// A stage's loop: `step` until asked to stop or it halts, pausing `idle` when it did nothing
+/// or longer when it failed; `report` gets each error and `None` once a step succeeds again.
 fn spawn(
     name: &str,
     stop: Arc<AtomicBool>,
+    idle: Duration,
     mut step: impl FnMut() -> Result<bool, Failure> + Send + 'static,
     report: impl Fn(Option<String>) + Send + 'static,
 ) -> JoinHandle<()> {
@@ -148,7 +150,7 @@ fn spawn(
                     Ok(worked) => {
                         report(None);
                         if !worked {
-                            std::thread::sleep(IDLE);
+                            std::thread::sleep(idle);
                         }
                     }
                     Err(Failure::Wait) => {

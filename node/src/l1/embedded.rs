@@ -112,6 +112,11 @@ impl L1 for EmbeddedL1 {
         })
     }
 
+    /// In the process: looked at often.
+    fn poll_interval(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(50)
+    }
+
     fn connection(&self) -> Result<Box<dyn L1>, L1Error> {
         Ok(Box::new(self.clone()))
     }

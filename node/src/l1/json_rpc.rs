@@ -44,12 +44,20 @@ pub struct JsonRpcConfig {
     pub confirmations: u64,
     /// How long a request may take; a receipt may take this per confirmation (and one more).
     pub timeout: Duration,
+    /// How long the watcher waits before it looks at the chain again when nothing was new.
+    pub poll: Duration,
 }
 
 impl JsonRpcConfig {
-    /// A local development chain (anvil): nothing reorganises, so no confirmations.
+    /// A local development chain (anvil, `zkrollup l1`): nothing reorganises, so no
+    /// confirmations, and it is polled often ([`default_poll`]).
     pub fn dev(url: &str) -> Self {
-        JsonRpcConfig { url: url.into(), confirmations: 0, timeout: Duration::from_secs(60) }
+        JsonRpcConfig {
+            url: url.into(),
+            confirmations: 0,
+            timeout: Duration::from_secs(60),
+            poll: default_poll(DEV_CHAIN_IDS[0]),
+        }
     }
 }
 
@@ -111,6 +119,17 @@ pub fn default_confirmations(chain_id: u64) -> u64 {
         0
     } else {
         12
+    }
+}
+
+/// How often the watcher looks at chain `chain_id` when nothing was new: every 50 ms on a
+/// development chain (on loopback; blocks come with each transaction), every 2 s elsewhere (a
+/// block comes every 12 s on Ethereum, and a hosted endpoint counts the requests).
+pub fn default_poll(chain_id: u64) -> Duration {
+    if DEV_CHAIN_IDS.contains(&chain_id) {
+        Duration::from_millis(50)
+    } else {
+        Duration::from_secs(2)
     }
 }
 
@@ -347,6 +366,10 @@ impl L1 for JsonRpcL1 {
         Ok(read)
     }
 
+    fn poll_interval(&self) -> Duration {
+        self.config.poll
+    }
+
     fn connection(&self) -> Result<Box<dyn L1>, L1Error> {
         Ok(Box::new(JsonRpcL1 {
             runtime: runtime()?,
@@ -479,5 +502,12 @@ mod tests {
         assert_eq!(default_confirmations(1337), 0);
         assert_eq!(default_confirmations(1), 12);
         assert_eq!(default_confirmations(11155111), 12);
+    }
+
+    #[test]
+    fn a_public_chain_is_polled_every_two_seconds() {
+        assert_eq!(default_poll(31337), Duration::from_millis(50));
+        assert_eq!(default_poll(1), Duration::from_secs(2));
+        assert_eq!(JsonRpcConfig::dev("http://127.0.0.1:8545").poll, Duration::from_millis(50));
     }
 }

@@ -61,6 +61,8 @@ pub trait L1: Send {
     /// The rollup's events from `cursor` on, and the cursor after them; [`L1Error::Reorg`] if
     /// the block before the cursor is not the one read.
     fn events(&mut self, cursor: L1Cursor) -> Result<(Vec<Event>, L1Cursor), L1Error>;
+    /// How long the watcher waits before it reads again when nothing was new.
+    fn poll_interval(&self) -> std::time::Duration;
     /// A second connection to the same L1 and contract (the watcher's, so that it reads on
     /// while the sender waits for a receipt).
     fn connection(&self) -> Result<Box<dyn L1>, L1Error>;

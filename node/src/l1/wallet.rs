@@ -1,6 +1,7 @@
 //! What a wallet does on the L1, over JSON-RPC with a signed transaction of its own key:
-//! deposits of ETH and ERC-20s, full-exit requests, and a test token to deposit. For tests and
-//! tools; the SDK (issue 32) takes them over.
+//! deposits of ETH and ERC-20s, full-exit requests, and a test token to deposit; and what a
+//! tool reads there (pending balances, the gas of the rollup's calls). For tests, tools and
+//! benches; the SDK (issue 32) takes them over.
 
 use alloy_network::TransactionBuilder;
 use alloy_primitives::{Address as EvmAddress, U256};
@@ -23,29 +24,37 @@ fn transact(rpc: &JsonRpcConfig, key: &str, tx: TransactionRequest) -> Result<Se
     runtime()?.block_on(send(&provider, tx, rpc))
 }
 
-fn call(rpc: &JsonRpcConfig, key: &str, to: &Address, data: Vec<u8>, value: u128) -> Result<u64, L1Error> {
-    let tx = TransactionRequest::default().with_to(evm(to)).with_input(data).with_value(U256::from(value));
-    Ok(transact(rpc, key, tx)?.receipt.block_number.unwrap_or_default())
+/// A mined transaction: its L1 block and the gas it used.
+#[derive(Clone, Copy, Debug)]
+pub struct Mined {
+    pub block: u64,
+    pub gas_used: u64,
 }
 
-/// Sends `amount` wei to `to`: the L1 block it is in.
-pub fn send_eth(rpc: &JsonRpcConfig, key: &str, to: &Address, amount: u128) -> Result<u64, L1Error> {
+fn call(rpc: &JsonRpcConfig, key: &str, to: &Address, data: Vec<u8>, value: u128) -> Result<Mined, L1Error> {
+    let tx = TransactionRequest::default().with_to(evm(to)).with_input(data).with_value(U256::from(value));
+    let receipt = transact(rpc, key, tx)?.receipt;
+    Ok(Mined { block: receipt.block_number.unwrap_or_default(), gas_used: receipt.gas_used })
+}
+
+/// Sends `amount` wei to `to`.
+pub fn send_eth(rpc: &JsonRpcConfig, key: &str, to: &Address, amount: u128) -> Result<Mined, L1Error> {
     call(rpc, key, to, vec![], amount)
 }
 
-/// `depositETH` of `amount` wei to `to`: the L1 block it is in.
+/// `depositETH` of `amount` wei to `to`.
 pub fn deposit_eth(
     rpc: &JsonRpcConfig,
     key: &str,
     rollup: &Address,
     to: &Address,
     amount: u128,
-) -> Result<u64, L1Error> {
+) -> Result<Mined, L1Error> {
     call(rpc, key, rollup, Rollup::depositETHCall { to: evm(to) }.abi_encode(), amount)
 }
 
 /// Approves the rollup for `amount` of the ERC-20 at `token` (listed as `token_id`), then
-/// `depositERC20`s it to `to`: the L1 block of the deposit.
+/// `depositERC20`s it to `to`: the deposit.
 pub fn deposit_erc20(
     rpc: &JsonRpcConfig,
     key: &str,
@@ -53,20 +62,20 @@ pub fn deposit_erc20(
     (token_id, token): (u16, &Address),
     to: &Address,
     amount: u128,
-) -> Result<u64, L1Error> {
+) -> Result<Mined, L1Error> {
     call(rpc, key, token, TestToken::approveCall { spender: evm(rollup), amount: U256::from(amount) }.abi_encode(), 0)?;
     let deposit = Rollup::depositERC20Call { token: token_id, amount, to: evm(to) };
     call(rpc, key, rollup, deposit.abi_encode(), 0)
 }
 
-/// `requestFullExit` of account `account`'s balance of `token`: the L1 block it is in.
+/// `requestFullExit` of account `account`'s balance of `token`.
 pub fn request_full_exit(
     rpc: &JsonRpcConfig,
     key: &str,
     rollup: &Address,
     account: u32,
     token: u16,
-) -> Result<u64, L1Error> {
+) -> Result<Mined, L1Error> {
     call(rpc, key, rollup, Rollup::requestFullExitCall { accountId: account, token }.abi_encode(), 0)
 }
 
@@ -88,12 +97,57 @@ pub fn mint_test_token(
     call(rpc, key, token, TestToken::mintCall { to: evm(to), amount: U256::from(amount) }.abi_encode(), 0).map(drop)
 }
 
-/// The ERC-20s the rollup at `rollup` lists, in token-id order (token `i + 1` is the `i`th).
-pub fn listed_tokens(rpc: &JsonRpcConfig, rollup: &Address) -> Result<Vec<Address>, L1Error> {
+/// The balance of `token` waiting on L1 for `owner` (withdrawals and exits paid out by executed
+/// blocks, until withdrawn).
+pub fn pending_balance(rpc: &JsonRpcConfig, rollup: &Address, owner: &Address, token: u16) -> Result<u128, L1Error> {
+    let out = view(rpc, rollup, Rollup::pendingBalanceCall::new((evm(owner), token)).abi_encode())?;
+    Rollup::pendingBalanceCall::abi_decode_returns(&out).map_err(other)
+}
+
+/// Every call to the rollup at `rollup` mined from L1 block `from` to the head, in order: the
+/// function called (by its selector), whether it succeeded, and the gas it used.
+pub fn rollup_calls(
+    rpc: &JsonRpcConfig,
+    rollup: &Address,
+    from: u64,
+) -> Result<Vec<(&'static str, bool, u64)>, L1Error> {
     use alloy_provider::{Provider, ProviderBuilder};
     let provider = ProviderBuilder::new().connect_http(endpoint(&rpc.url)?);
-    let tx = TransactionRequest::default().with_to(evm(rollup)).with_input(Rollup::listedTokensCall {}.abi_encode());
-    let out = runtime()?.block_on(within(rpc, "eth_call", provider.call(tx)))?;
+    runtime()?.block_on(async {
+        let head = within(rpc, "eth_blockNumber", provider.get_block_number()).await?;
+        let mut calls = vec![];
+        for n in from..=head {
+            let block = within(rpc, "eth_getBlockByNumber", provider.get_block_by_number(n.into())).await?;
+            for hash in block.map(|b| b.transactions.hashes().collect::<Vec<_>>()).unwrap_or_default() {
+                let tx = within(rpc, "eth_getTransactionByHash", provider.get_transaction_by_hash(hash)).await?;
+                let Some(tx) = tx.filter(|t| alloy_consensus::Transaction::to(t) == Some(evm(rollup))) else {
+                    continue;
+                };
+                let input = alloy_consensus::Transaction::input(&tx);
+                let name = input
+                    .get(..4)
+                    .and_then(|s| Rollup::RollupCalls::name_by_selector(s.try_into().expect("4 bytes")))
+                    .unwrap_or("(unknown)");
+                let receipt = within(rpc, "eth_getTransactionReceipt", provider.get_transaction_receipt(hash)).await?;
+                let receipt = receipt.ok_or_else(|| other(format!("no receipt for mined transaction {hash}")))?;
+                calls.push((name, receipt.status(), receipt.gas_used));
+            }
+        }
+        Ok(calls)
+    })
+}
+
+/// A view of the contract at `at`, by `eth_call`: its return data.
+fn view(rpc: &JsonRpcConfig, at: &Address, data: Vec<u8>) -> Result<alloy_primitives::Bytes, L1Error> {
+    use alloy_provider::{Provider, ProviderBuilder};
+    let provider = ProviderBuilder::new().connect_http(endpoint(&rpc.url)?);
+    let tx = TransactionRequest::default().with_to(evm(at)).with_input(data);
+    runtime()?.block_on(within(rpc, "eth_call", provider.call(tx)))
+}
+
+/// The ERC-20s the rollup at `rollup` lists, in token-id order (token `i + 1` is the `i`th).
+pub fn listed_tokens(rpc: &JsonRpcConfig, rollup: &Address) -> Result<Vec<Address>, L1Error> {
+    let out = view(rpc, rollup, Rollup::listedTokensCall {}.abi_encode())?;
     let listed = Rollup::listedTokensCall::abi_decode_returns(&out).map_err(other)?;
     Ok(listed.into_iter().map(|a| Address(a.0 .0)).collect())
 }
