@@ -16,18 +16,15 @@ use std::time::{Duration, Instant};
 
 use zkrollup_api::{AccountRef, RollupApiClient};
 use zkrollup_circuits::keys::{load_or_make, CircuitKind};
-use zkrollup_conformance::operator::SpecRollup;
 use zkrollup_devchain::{Mining, DEV_CHAIN_ID, DEV_KEYS};
 use zkrollup_node::anvil::{Anvil, AnvilError};
 use zkrollup_node::dev::BLOCK_SETUP_SEED;
-use zkrollup_node::l1::json_rpc::{address_of, JsonRpcConfig};
+use zkrollup_node::l1::json_rpc::JsonRpcConfig;
 use zkrollup_node::l1::wallet::{deposit_eth, pending_balance, rollup_calls};
 use zkrollup_node::l1::JsonRpcL1;
 use zkrollup_node::prover::InProcessProver;
 use zkrollup_node::{Node, NodeConfig};
-use zkrollup_spec::l1::L1Config;
 use zkrollup_spec::testkit::{self, user};
-use zkrollup_spec::tx::auth::L1Domain;
 
 use crate::bench_node::{client, keyed, runtime};
 use crate::l1::{deployment, serve, Plan};
@@ -104,12 +101,11 @@ fn report(columns: &[(&str, Figures)]) {
 fn measure(url: &str, chunks: usize, keys: &Path, deposits: u32) -> Result<Figures, String> {
     let rpc = JsonRpcConfig::dev(url);
     println!("{url}:");
-    let (d, _) = deployment(url, &Plan { chain_id: DEV_CHAIN_ID, block_chunks: chunks, test_tokens: 1 }, keys, None)?;
+    let plan = Plan { chain_id: DEV_CHAIN_ID, block_chunks: chunks, test_tokens: 1 };
+    let (d, _) = deployment(url, &plan, keys, None)?;
     let (pk, vk, _) = load_or_make(keys, CircuitKind::Block(chunks), BLOCK_SETUP_SEED).map_err(|e| e.to_string())?;
-    let operator = address_of(DEV_KEYS[0]).map_err(|e| e.to_string())?;
-    let mut config =
-        L1Config { block_sizes: vec![chunks as u16], tokens: d.tokens.clone(), ..SpecRollup::config(operator) };
-    config.domain = L1Domain { chain_id: DEV_CHAIN_ID, contract: d.rollup };
+    let mut config = plan.config(d.tokens.clone())?;
+    config.domain.contract = d.rollup;
     let l1 = JsonRpcL1::connect(rpc.clone(), DEV_KEYS[0], &d.rollup, &config, d.block).map_err(|e| e.to_string())?;
     let dir = std::env::temp_dir().join(format!("zkrollup-bench-chains-{}-{}", std::process::id(), d.block));
     let _ = std::fs::remove_dir_all(&dir);
@@ -146,8 +142,7 @@ fn measure(url: &str, chunks: usize, keys: &Path, deposits: u32) -> Result<Figur
 
     // User 1 sets its L2 key, then withdraws to its own L1 address.
     let u1 = user(1);
-    let domain = L1Domain { chain_id: DEV_CHAIN_ID, contract: d.rollup };
-    let id = runtime.block_on(keyed(&c, &u1, &domain, Instant::now() + PATIENCE))?;
+    let id = runtime.block_on(keyed(&c, &u1, &config.domain, Instant::now() + PATIENCE))?;
     let pending = || pending_balance(&rpc, &d.rollup, &u1.address, 0).map_err(|e| e.to_string());
     let before = pending()?;
     let withdraw = testkit::withdraw(&u1, id, u1.address, 0, 1_000, 6_000, 1);

@@ -29,7 +29,7 @@ pub(crate) struct L1Args {
     #[arg(long, default_value_t = DEV_CHAIN_ID)]
     chain_id: u64,
     /// Seal a block every SECONDS, empty or not [default: one block per transaction].
-    #[arg(long, value_name = "SECONDS", value_parser = positive_seconds)]
+    #[arg(long, value_name = "SECONDS", value_parser = block_time)]
     block_time: Option<Duration>,
     /// Keep the chain in this file across restarts (replayed at start), and the deployment
     /// beside it (PATH.deployment.json) [default: in memory, gone with the process].
@@ -53,12 +53,24 @@ pub(crate) struct L1Args {
     run_for: u64,
 }
 
-fn positive_seconds(s: &str) -> Result<Duration, String> {
+/// A duration given in seconds, refused outside `range` (an argument's parser).
+pub(crate) fn seconds_within(
+    s: &str,
+    range: impl std::ops::RangeBounds<f64> + std::fmt::Debug,
+) -> Result<Duration, String> {
     let secs: f64 = s.parse().map_err(|e| format!("{s:?}: {e}"))?;
-    if !(secs > 0.0 && secs <= 3600.0) {
-        return Err(format!("{s}: a block time is more than 0 and at most 3600 seconds"));
+    if !range.contains(&secs) {
+        return Err(format!("{s}: seconds must be within {range:?}"));
     }
     Ok(Duration::from_secs_f64(secs))
+}
+
+/// A block time: more than 0 and at most an hour.
+fn block_time(s: &str) -> Result<Duration, String> {
+    match seconds_within(s, 0.0..=3600.0)? {
+        d if d.is_zero() => Err(format!("{s}: a block time is more than 0 seconds")),
+        d => Ok(d),
+    }
 }
 
 /// Where the deployment made on a chain kept at `state` is recorded.
@@ -166,6 +178,18 @@ pub(crate) struct Plan {
     pub(crate) test_tokens: u32,
 }
 
+impl Plan {
+    /// The rollup's parameters: dev key 0 its governor and validator, blocks of the plan's size,
+    /// `tokens` listed, the domain's contract the domain default (the chain gives the address).
+    pub(crate) fn config(&self, tokens: Vec<Address>) -> Result<L1Config, String> {
+        let operator = address_of(DEV_KEYS[0]).map_err(|e| e.to_string())?;
+        let mut config =
+            L1Config { block_sizes: vec![self.block_chunks as u16], tokens, ..SpecRollup::config(operator) };
+        config.domain.chain_id = self.chain_id;
+        Ok(config)
+    }
+}
+
 /// A deployment of the rollup on the development chain.
 pub(crate) struct Deployment {
     pub(crate) rollup: Address,
@@ -251,17 +275,11 @@ fn deploy_rollup(url: &str, plan: &Plan, keys: &Path) -> Result<Deployment, Stri
     let (_, block_vk, _) =
         load_or_make(keys, CircuitKind::Block(plan.block_chunks), BLOCK_SETUP_SEED).map_err(|e| e.to_string())?;
     let (_, exit_vk, _) = load_or_make(keys, CircuitKind::Exit, EXIT_SETUP_SEED).map_err(|e| e.to_string())?;
-    let operator = address_of(DEV_KEYS[0]).map_err(|e| e.to_string())?;
     let tokens = (0..plan.test_tokens)
         .map(|_| deploy_test_token(&rpc, DEV_KEYS[0]))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| e.to_string())?;
-    let mut config = L1Config {
-        block_sizes: vec![plan.block_chunks as u16],
-        tokens: tokens.clone(),
-        ..SpecRollup::config(operator)
-    };
-    config.domain.chain_id = plan.chain_id;
+    let config = plan.config(tokens.clone())?;
     let deployed = deploy(&rpc, DEV_KEYS[0], &config, &block_vk, &exit_vk).map_err(|e| e.to_string())?;
     Ok(Deployment { rollup: deployed.rollup, block: deployed.block, block_chunks: plan.block_chunks, tokens })
 }

@@ -110,11 +110,7 @@ pub(crate) struct NodeArgs {
 }
 
 fn poll_seconds(s: &str) -> Result<Duration, String> {
-    let secs: f64 = s.parse().map_err(|e| format!("{s:?}: {e}"))?;
-    if !(0.01..=600.0).contains(&secs) {
-        return Err(format!("{s}: between 0.01 and 600 seconds"));
-    }
-    Ok(Duration::from_secs_f64(secs))
+    crate::l1::seconds_within(s, 0.01..=600.0)
 }
 
 fn fee_entry(s: &str) -> Result<(u16, u128), String> {

@@ -276,13 +276,12 @@ fn stopped(e: String) -> ErrorObjectOwned {
     ErrorObjectOwned::owned(SERVER_ERROR, e, None::<()>)
 }
 
-/// The block a tag or number names, or the refusal of one this chain cannot answer for.
-fn number_of(chain: &Chain, tag: BlockNumberOrTag) -> Result<u64, ChainError> {
-    let head = chain.head().header.number;
+/// The block a tag or number names (pending, safe and finalized: the head).
+fn number_of(chain: &Chain, tag: BlockNumberOrTag) -> u64 {
     match tag {
-        BlockNumberOrTag::Number(n) => Ok(n),
-        BlockNumberOrTag::Earliest => Ok(0),
-        _ => Ok(head),
+        BlockNumberOrTag::Number(n) => n,
+        BlockNumberOrTag::Earliest => 0,
+        _ => chain.head().header.number,
     }
 }
 
@@ -402,8 +401,8 @@ fn logs(chain: &Chain, filter: &Filter) -> Result<Vec<RpcLog>, ChainError> {
             vec![chain.block_by_hash(&hash).ok_or_else(|| ChainError::NotFound(format!("no block {hash}")))?]
         }
         FilterBlockOption::Range { from_block, to_block } => {
-            let from = number_of(chain, from_block.unwrap_or(BlockNumberOrTag::Latest))?;
-            let to = number_of(chain, to_block.unwrap_or(BlockNumberOrTag::Latest))?;
+            let from = number_of(chain, from_block.unwrap_or(BlockNumberOrTag::Latest));
+            let to = number_of(chain, to_block.unwrap_or(BlockNumberOrTag::Latest));
             if from > to || to > head {
                 return Err(ChainError::NotFound(format!(
                     "the block range {from}..={to} is not within the chain (its head is block {head})"
@@ -432,7 +431,7 @@ fn fee_history(
     newest: BlockNumberOrTag,
     percentiles: Option<&[f64]>,
 ) -> Result<FeeHistory, ChainError> {
-    let newest = number_of(chain, newest)?;
+    let newest = number_of(chain, newest);
     if newest > chain.head().header.number {
         return Err(ChainError::NotFound(format!("block {newest} is beyond the head")));
     }
@@ -566,7 +565,7 @@ impl EthServer for EthRpc {
     }
 
     async fn get_block_by_number(&self, number: BlockNumberOrTag, full: bool) -> RpcResult<Option<RpcBlock>> {
-        self.with(move |c| Ok(c.block(number_of(c, number)?).map(|b| rpc_block(b, full)))).await
+        self.with(move |c| Ok(c.block(number_of(c, number)).map(|b| rpc_block(b, full)))).await
     }
 
     async fn get_block_by_hash(&self, hash: B256, full: bool) -> RpcResult<Option<RpcBlock>> {

@@ -18,6 +18,7 @@ use jsonrpsee::server::ServerHandle;
 use zkrollup_api::{
     AccountInfo, AccountRef, AccountState, HttpClient, HttpClientBuilder, NetworkStatus, RollupApiClient,
 };
+use zkrollup_circuits::groth16::{Pk, Vk};
 use zkrollup_circuits::keys::{load_or_make, CircuitKind};
 use zkrollup_conformance::operator::SpecRollup;
 use zkrollup_contracts::artifacts::Rollup;
@@ -25,7 +26,9 @@ use zkrollup_devchain::{dev_genesis, DevChain, DevChainConfig, Mining, DEV_CHAIN
 use zkrollup_node::anvil::{Anvil, DEV_KEYS};
 use zkrollup_node::dev::{BLOCK_SETUP_SEED, EXIT_SETUP_SEED};
 use zkrollup_node::l1::json_rpc::{address_of, deploy, JsonRpcConfig};
-use zkrollup_node::l1::wallet::{deploy_test_token, deposit_erc20, deposit_eth, mint_test_token, request_full_exit};
+use zkrollup_node::l1::wallet::{
+    deploy_test_token, deposit_erc20, deposit_eth, mint_test_token, pending_balance, request_full_exit,
+};
 use zkrollup_node::l1::JsonRpcL1;
 use zkrollup_node::prover::InProcessProver;
 use zkrollup_node::{Node, NodeConfig};
@@ -79,11 +82,18 @@ fn on_devchain(seal_timeout: Duration) -> Rig {
     rig(Chain::Dev { _chain: dev, _server: server }, format!("http://{addr}"), runtime, 0, seal_timeout)
 }
 
-fn rig(chain: Chain, url: String, runtime: tokio::runtime::Runtime, confirmations: u64, seal_timeout: Duration) -> Rig {
-    let rpc = JsonRpcConfig::dev(&url);
+/// The 8-chunk block circuit's proving and verifying keys and the exit circuit's verifying key
+/// (made once for the tests, then loaded).
+fn keys() -> (Pk, Vk, Vk) {
     let keys = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("zkrollup-keys");
     let (pk, block_vk, _) = load_or_make(&keys, CircuitKind::Block(CHUNKS), BLOCK_SETUP_SEED).unwrap();
     let (_, exit_vk, _) = load_or_make(&keys, CircuitKind::Exit, EXIT_SETUP_SEED).unwrap();
+    (pk, block_vk, exit_vk)
+}
+
+fn rig(chain: Chain, url: String, runtime: tokio::runtime::Runtime, confirmations: u64, seal_timeout: Duration) -> Rig {
+    let rpc = JsonRpcConfig::dev(&url);
+    let (pk, block_vk, exit_vk) = keys();
 
     let operator = address_of(DEV_KEYS[0]).unwrap();
     let token = deploy_test_token(&rpc, DEV_KEYS[3]).expect("a test token deploys");
@@ -187,9 +197,7 @@ fn deposits_and_a_full_exit_by_wallets(rig: Rig) {
         let settled = s.last_executed == s.last_sealed && s.pending_priority_ops == 0;
         (settled && token_1(&verified).is_none_or(|a| a == "0")).then_some(())
     });
-    let pending =
-        rig.view(Rollup::pendingBalanceCall::new((alloy_primitives::Address::from(wallet3.0), 1)).abi_encode());
-    assert_eq!(Rollup::pendingBalanceCall::abi_decode_returns(&pending).unwrap(), 700, "waiting on L1 for its owner");
+    assert_eq!(pending_balance(&rig.rpc, &rig.rollup, &wallet3, 1).unwrap(), 700, "waiting on L1 for its owner");
 
     // The contract, read over JSON-RPC, executed the blocks the node says it did.
     let last_executed = rig.wait_for("the status", |s, _| Some(s.last_executed));
@@ -298,9 +306,7 @@ async fn differential_sequence(url: &str) -> Seen {
     use zkrollup_contracts::artifacts::{bytecode, Groth16Verifier, TestToken, GROTH16_VERIFIER, ROLLUP, TEST_TOKEN};
     use zkrollup_contracts::rollup::RollupOnL1;
 
-    let keys = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("zkrollup-keys");
-    let (_, block_vk, _) = load_or_make(&keys, CircuitKind::Block(CHUNKS), BLOCK_SETUP_SEED).unwrap();
-    let (_, exit_vk, _) = load_or_make(&keys, CircuitKind::Exit, EXIT_SETUP_SEED).unwrap();
+    let (_, block_vk, exit_vk) = keys();
     let wallet = |i: usize| {
         let signer: PrivateKeySigner = DEV_KEYS[i].parse().unwrap();
         ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_http(url.parse().unwrap())
