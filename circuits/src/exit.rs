@@ -158,7 +158,7 @@ mod tests {
     fn satisfied(claim: &ExitClaim, w: &ExitWitness) -> bool {
         let cs = ConstraintSystem::<Fr>::new_ref();
         ExitCircuit { claim: claim.clone(), witness: Some(w.clone()) }.generate_constraints(cs.clone()).unwrap();
-        cs.is_satisfied().unwrap()
+        crate::satisfaction::is_satisfied(&cs).unwrap()
     }
 
     #[test]

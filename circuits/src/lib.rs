@@ -14,6 +14,8 @@
 //!   range checks, the SHA-256 commitment; each tested against the spec's native function.
 //! - [`block`]: the block circuit and its witness; [`exit`]: the exit circuit (exodus mode).
 //! - [`groth16`]: the insecure development setup, proving, verifying; [`keys`]: keys on disk.
+//! - [`satisfaction`]: whether an assignment satisfies the constraints, checked sequentially
+//!   on the system as synthesised.
 
 pub mod block;
 pub mod exit;
@@ -21,3 +23,4 @@ pub mod export;
 pub mod gadgets;
 pub mod groth16;
 pub mod keys;
+pub mod satisfaction;

@@ -57,7 +57,7 @@ mod tests {
         let (cs, _) = alloc(Mode::Witness, &[]);
         let vars = UInt8::new_witness_vec(cs.clone(), &bytes).unwrap();
         assert_eq!(truncated_sha256(&vars).unwrap().value().unwrap(), want);
-        assert!(cs.is_satisfied().unwrap());
+        assert!(crate::satisfaction::is_satisfied(&cs).unwrap());
     }
 
     #[test]

@@ -137,7 +137,7 @@ mod tests {
         let pa = PointVar { x: v[0].clone(), y: v[1].clone() };
         let pr = PointVar { x: v[3].clone(), y: v[4].clone() };
         match enforce_verify(&pa, &v[2], &pr, &v[5]) {
-            Ok(()) => cs.is_satisfied().unwrap(),
+            Ok(()) => crate::satisfaction::is_satisfied(&cs).unwrap(),
             Err(_) => false, // constants that contradict a constraint fail at synthesis
         }
     }

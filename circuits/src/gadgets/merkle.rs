@@ -108,7 +108,7 @@ mod tests {
                 let roots = roots_from(&[&v[0], &v[1]], &b, &siblings).unwrap();
                 assert_eq!(roots[0].value().unwrap(), root, "index {index} {mode:?}");
                 assert_eq!(roots[1].value().unwrap(), after.root(), "index {index} {mode:?}");
-                assert!(cs.is_satisfied().unwrap());
+                assert!(crate::satisfaction::is_satisfied(&cs).unwrap());
             }
         }
     }

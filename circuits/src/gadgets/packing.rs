@@ -49,7 +49,7 @@ mod tests {
             .collect::<Result<_, _>>()
             .unwrap();
         match unpack(&bits, 5) {
-            Ok(v) => (cs.is_satisfied().unwrap(), v.value().ok()),
+            Ok(v) => (crate::satisfaction::is_satisfied(&cs).unwrap(), v.value().ok()),
             Err(_) => (false, None),
         }
     }

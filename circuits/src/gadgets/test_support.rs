@@ -41,7 +41,11 @@ pub(crate) fn alloc(mode: Mode, xs: &[Fr]) -> (ConstraintSystemRef<Fr>, Vec<FpVa
 pub(crate) fn count(f: impl FnOnce(ConstraintSystemRef<Fr>) -> Result<(), SynthesisError>) -> usize {
     let cs = ConstraintSystem::<Fr>::new_ref();
     f(cs.clone()).expect("synthesis");
-    assert!(cs.is_satisfied().expect("satisfiability"), "{:?}", cs.which_is_unsatisfied());
+    assert!(
+        crate::satisfaction::is_satisfied(&cs).expect("satisfiability"),
+        "{:?}",
+        crate::satisfaction::first_unsatisfied(&cs)
+    );
     cs.num_constraints()
 }
 
