@@ -79,7 +79,7 @@ enum Command {
     /// Run the end-to-end demo on embedded defaults.
     Demo(demo::DemoArgs),
     /// Run the operator node: the JSON-RPC API, the store, proving, and a development L1.
-    Node(node::NodeArgs),
+    Node(Box<node::NodeArgs>),
     /// Run the development L1 as its own process: an Ethereum JSON-RPC chain on revm, the
     /// development keys funded, the rollup deployed.
     L1(l1::L1Args),

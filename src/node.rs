@@ -61,6 +61,15 @@ pub(crate) struct NodeArgs {
     /// seconds [default: 0.05 on a development chain (chain id 31337 or 1337); else 2]
     #[arg(long, value_name = "SECONDS", requires = "l1_url", value_parser = poll_seconds)]
     l1_poll: Option<Duration>,
+    /// With --l1-url: how long an L1 transaction of the node may stay unmined before it is
+    /// replaced by one bidding 12.5 % higher fees (the same nonce), in seconds [default: 5 on a
+    /// development chain (chain id 31337 or 1337); else 60]
+    #[arg(long, value_name = "SECONDS", requires = "l1_url", value_parser = resend_seconds)]
+    l1_resend_after: Option<Duration>,
+    /// With --l1-url: the highest maximum fee per gas the node bids for its L1 transactions, in
+    /// gwei; a stuck transaction is not replaced past it
+    #[arg(long, value_name = "GWEI", requires = "l1_url", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    l1_max_fee: u64,
     /// The API's address (JSON-RPC 2.0 over HTTP); port 0 picks a free one.
     #[arg(long, default_value = "127.0.0.1:3030")]
     listen: SocketAddr,
@@ -111,6 +120,10 @@ pub(crate) struct NodeArgs {
 
 fn poll_seconds(s: &str) -> Result<Duration, String> {
     crate::l1::seconds_within(s, 0.01..=600.0)
+}
+
+fn resend_seconds(s: &str) -> Result<Duration, String> {
+    crate::l1::seconds_within(s, 0.1..=86_400.0)
 }
 
 fn fee_entry(s: &str) -> Result<(u16, u128), String> {
@@ -276,12 +289,18 @@ fn json_rpc(
     keys: &Path,
 ) -> Result<Chain, String> {
     use zkrollup_node::l1::json_rpc::{
-        address_of, chain_id, default_confirmations, default_poll, deploy, shown, JsonRpcConfig,
+        address_of, chain_id, default_confirmations, default_poll, default_resend_after, deploy, shown, JsonRpcConfig,
     };
     let chain_id = chain_id(&JsonRpcConfig::dev(url)).map_err(|e| e.to_string())?;
     let confirmations = args.l1_confirmations.unwrap_or(default_confirmations(chain_id));
     let poll = args.l1_poll.unwrap_or(default_poll(chain_id));
-    let rpc = JsonRpcConfig { confirmations, poll, ..JsonRpcConfig::dev(url) };
+    let rpc = JsonRpcConfig {
+        confirmations,
+        poll,
+        resend_after: args.l1_resend_after.unwrap_or(default_resend_after(chain_id)),
+        max_fee: u128::from(args.l1_max_fee) * 1_000_000_000,
+        ..JsonRpcConfig::dev(url)
+    };
     let operator = address_of(key).map_err(|e| e.to_string())?;
     let (pk, vk, _) =
         load_or_make(keys, CircuitKind::Block(args.block_chunks), BLOCK_SETUP_SEED).map_err(|e| e.to_string())?;
@@ -305,10 +324,13 @@ fn json_rpc(
         }
     };
     println!(
-        "  L1: {} (chain id {chain_id}, {confirmations} confirmations, polled every {:?}), rollup at {rollup}, \
-         operator {operator}; wallets deposit on L1 themselves",
+        "  L1: {} (chain id {chain_id}, {confirmations} confirmations, polled every {:?}; a transaction unmined for \
+         {:?} is resent with fees 12.5 % higher, up to {} gwei), rollup at {rollup}, operator {operator}; wallets \
+         deposit on L1 themselves",
         shown(url),
-        rpc.poll
+        rpc.poll,
+        rpc.resend_after,
+        args.l1_max_fee
     );
     let l1 = JsonRpcL1::connect(rpc.clone(), key, &rollup, &config, from_block).map_err(|e| e.to_string())?;
     // The tokens the contract lists (a deployment of `zkrollup l1` lists test ERC-20s).

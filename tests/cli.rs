@@ -413,6 +413,8 @@ fn node_help_states_every_default() {
         ("rollup", "deploy one"),
         ("l1-listen", "127.0.0.1:8545"),
         ("l1-poll", "0.05 on a development chain"),
+        ("l1-resend-after", "5 on a development chain"),
+        ("l1-max-fee", "1000"),
     ] {
         let e = entry(flag);
         assert!(e.contains(&format!("[default: {default}")), "--{flag} does not state its default {default}:\n{e}");

@@ -105,6 +105,8 @@ impl Pipeline {
         let mut prover_stage = ProverStage { store: store.clone(), prover, witness: WitnessBuilder::default() };
         let mut watcher = Watcher { store: store.clone(), sequencer, l1: l1.connection()? };
         let poll = watcher.l1.poll_interval();
+        let mut l1 = l1;
+        l1.record_in(store.clone());
         let mut sender = Sender { store, l1 };
         let report = |errors: &Arc<Mutex<Errors>>, field: fn(&mut Errors) -> &mut Option<String>| {
             let errors = errors.clone();

@@ -23,7 +23,8 @@
 //! - `auth_facts`: owner ‖ nonce → the pubkey hash its owner authorised on L1 (the watcher
 //!   records them; a ChangePubKey authorised on chain is accepted only with its fact).
 //!
-//! `meta` also keeps the pipeline's progress ([`Progress`]) and the L1 watcher's cursor.
+//! `meta` also keeps the pipeline's progress ([`Progress`]), the L1 watcher's cursor and the L1
+//! sender's transaction in flight ([`InFlight`]), recorded before it is sent.
 
 use std::path::Path;
 
@@ -35,7 +36,8 @@ use zkrollup_reference::state::RefState;
 use zkrollup_spec::primitives::{Address, PubKeyHash};
 use zkrollup_spec::state::State;
 
-use crate::l1::L1Cursor;
+use crate::l1::in_flight::{InFlight, Journal};
+use crate::l1::{L1Cursor, L1Error};
 
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const TXS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("txs");
@@ -47,6 +49,17 @@ const PRIORITY: TableDefinition<u64, &[u8]> = TableDefinition::new("priority");
 const PROOFS: TableDefinition<u32, &[u8]> = TableDefinition::new("proofs");
 const L1_BLOCKS: TableDefinition<u32, &[u8]> = TableDefinition::new("l1_blocks");
 const AUTH_FACTS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("auth_facts");
+
+/// The sender records its transaction in flight in the store, durably, before sending it.
+impl Journal for Store {
+    fn in_flight(&self) -> Result<Option<InFlight>, L1Error> {
+        self.l1_in_flight().map_err(|e| L1Error::Other(e.to_string()))
+    }
+
+    fn record(&self, in_flight: Option<&InFlight>) -> Result<(), L1Error> {
+        self.set_l1_in_flight(in_flight).map_err(|e| L1Error::Other(e.to_string()))
+    }
+}
 
 /// The layout version of the store; a store of another is refused (2: the L1 cursor keeps the
 /// hash of the last block read).
@@ -333,6 +346,16 @@ impl Store {
     /// Records the L1 watcher's cursor.
     pub fn set_l1_cursor(&self, cursor: &L1Cursor) -> Result<(), StoreError> {
         self.write(|w| put_meta(w, "l1_cursor", cursor))
+    }
+
+    /// The L1 sender's transaction in flight, if one is.
+    pub fn l1_in_flight(&self) -> Result<Option<InFlight>, StoreError> {
+        self.meta("l1_in_flight")
+    }
+
+    /// Records the L1 sender's transaction in flight (before it is sent), or that none is.
+    pub fn set_l1_in_flight(&self, in_flight: Option<&InFlight>) -> Result<(), StoreError> {
+        self.write(|w| put_meta(w, "l1_in_flight", &in_flight))
     }
 
     /// Records block `n`'s proof (blocks are proven in order).

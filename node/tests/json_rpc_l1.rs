@@ -422,3 +422,155 @@ fn the_development_chain_answers_as_anvil_does() {
     assert_eq!(on_dev.calls, on_anvil.calls, "views");
     assert_eq!(on_dev.logs, on_anvil.logs, "the rollup's logs");
 }
+
+/// The L1 sender's transaction in flight, on anvil with mining switched off: a commit left
+/// unmined is replaced, with its nonce, by versions bidding at least 12.5 % more; when a block
+/// is mined, one of them is in it and the block is committed once. Then a sender stops with a
+/// commit unmined (a crash), anvil forgets its transaction (a node restarted), and a second
+/// sender on the reopened store finds the record, sends the same signed bytes again and
+/// settles them: one transaction per nonce, none reverted, no block committed twice.
+#[test]
+fn a_stuck_transaction_is_replaced_with_higher_fees_and_survives_a_restart() {
+    use alloy_provider::Provider;
+    use std::future::IntoFuture;
+    use std::sync::Arc;
+    use zkrollup_node::l1::{L1Cursor, L1};
+    use zkrollup_node::store::{Identity, Store, STORE_FORMAT};
+    use zkrollup_spec::block::{apply_block, BlockInput, BlockParams};
+    use zkrollup_spec::l1::{commit_info, Event};
+    use zkrollup_spec::state::State;
+    use zkrollup_spec::transition::BlockContext;
+
+    let Some(anvil) = Anvil::start_for_test(&["--chain-id", &TEST_DOMAIN.chain_id.to_string()]) else { return };
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let p = anvil.provider();
+    let rpc = JsonRpcConfig::dev(&anvil.url);
+    let (_, block_vk, exit_vk) = keys();
+    let operator = address_of(DEV_KEYS[0]).unwrap();
+    let config = L1Config { block_sizes: vec![CHUNKS as u16], tokens: vec![], ..SpecRollup::config(operator) };
+    let d = deploy(&rpc, DEV_KEYS[0], &config, &block_vk, &exit_vk).unwrap();
+    // A deposit opens account 0 (block 1's fee account); the node's watcher would read it so.
+    deposit_eth(&rpc, DEV_KEYS[1], &d.rollup, &operator, 1_000).unwrap();
+    let connect = |resend_after: Duration, timeout: Duration, store: &Arc<Store>| {
+        let c = JsonRpcConfig { resend_after, timeout, ..rpc.clone() };
+        let mut l1 = JsonRpcL1::connect(c, DEV_KEYS[0], &d.rollup, &d.config, d.block).unwrap();
+        l1.record_in(store.clone());
+        l1
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let identity = Identity {
+        format: STORE_FORMAT,
+        chain_id: TEST_DOMAIN.chain_id,
+        rollup: d.rollup.to_string(),
+        block_chunks: CHUNKS as u16,
+    };
+    let open = || Arc::new(Store::open(&dir.path().join("node.redb"), &identity).unwrap());
+    let store = open();
+    let mut l1 = connect(Duration::from_millis(400), Duration::from_secs(60), &store);
+    let (events, _) = l1.events(L1Cursor::default()).unwrap();
+    let Some(Event::PriorityRequest { request, .. }) =
+        events.into_iter().find(|e| matches!(e, Event::PriorityRequest { .. }))
+    else {
+        panic!("the deposit's request is logged")
+    };
+    // The blocks, by the spec: the deposit, then an empty one; each stamped with the L1's time.
+    let mut l2 = State::new();
+    let mut next = |n: u32, inputs: Vec<BlockInput>| {
+        let at = runtime
+            .block_on(p.get_block_by_number(Default::default()).into_future())
+            .unwrap()
+            .unwrap()
+            .header
+            .timestamp;
+        let params =
+            BlockParams { context: BlockContext { block_number: n, fee_account: 0, timestamp: at }, chunks: CHUNKS };
+        commit_info(&apply_block(&mut l2, &params, &inputs).unwrap(), &inputs)
+    };
+    let block_1 = next(1, vec![BlockInput::Priority(request)]);
+    let nonce = |p: &alloy_provider::DynProvider| {
+        runtime.block_on(p.get_transaction_count(evm(&operator)).into_future()).unwrap()
+    };
+    let first_nonce = nonce(&p);
+    runtime.block_on(p.anvil_set_auto_mine(false)).unwrap();
+
+    let genesis = l1.genesis();
+    let b1 = block_1.clone();
+    let sending = std::thread::spawn(move || {
+        let r = l1.commit(&genesis, &b1);
+        (l1, r)
+    });
+    let start = Instant::now();
+    let in_flight = loop {
+        let f = store.l1_in_flight().unwrap();
+        if let Some(f) = f.filter(|f| f.attempts.len() >= 3) {
+            break f;
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "no replacements: {:?}", store.l1_in_flight());
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!((in_flight.action.as_str(), in_flight.nonce), ("commitBlock 1", first_nonce));
+    for pair in in_flight.attempts.windows(2) {
+        let (a, b) = (&pair[0].fees, &pair[1].fees);
+        assert!(b.max_fee_per_gas * 8 >= a.max_fee_per_gas * 9, "{in_flight:?}");
+        assert!(b.max_priority_fee_per_gas * 8 >= a.max_priority_fee_per_gas * 9, "{in_flight:?}");
+        assert_ne!(pair[0].hash, pair[1].hash);
+    }
+    runtime.block_on(p.anvil_mine(Some(1), None)).unwrap();
+    let (_, committed) = sending.join().unwrap();
+    let stored_1 = committed.expect("block 1 commits");
+    assert_eq!(stored_1.state_root, block_1.new_state_root);
+    assert_eq!(store.l1_in_flight().unwrap(), None, "settled");
+    assert_eq!(nonce(&p), first_nonce + 1, "one transaction mined for the commit");
+    let versions = store_receipts(&runtime, &p, &in_flight);
+    assert_eq!(versions.iter().filter(|r| r.is_some()).count(), 1, "exactly one version mined: {versions:?}");
+
+    // A commit the sender gives up waiting for (2 s), the record kept: then it stops.
+    let block_2 = next(2, vec![]);
+    let mut l1 = connect(Duration::from_secs(600), Duration::from_secs(2), &store);
+    let e = l1.commit(&stored_1, &block_2).expect_err("nothing is mined");
+    assert!(e.to_string().contains("commitBlock 2 (nonce"), "{e}");
+    let left = store.l1_in_flight().unwrap().expect("the record outlives the attempt");
+    assert_eq!(left.attempts.len(), 1, "no replacement before resend_after");
+    drop((l1, store));
+    // anvil forgets it, as a node restarted without its pool would.
+    runtime.block_on(p.anvil_drop_all_transactions()).unwrap();
+    let hash: alloy_primitives::TxHash = left.last().hash.parse().unwrap();
+    assert!(runtime.block_on(p.get_transaction_by_hash(hash)).unwrap().is_none());
+
+    let store = open();
+    let mut l1 = connect(Duration::from_secs(600), Duration::from_secs(60), &store);
+    let (s1, b2) = (stored_1.clone(), block_2.clone());
+    let sending = std::thread::spawn(move || l1.commit(&s1, &b2));
+    let start = Instant::now();
+    while runtime.block_on(p.get_transaction_by_hash(hash)).unwrap().is_none() {
+        assert!(start.elapsed() < Duration::from_secs(30), "the recorded bytes were not sent again");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    runtime.block_on(p.anvil_mine(Some(1), None)).unwrap();
+    let stored_2 = sending.join().unwrap().expect("block 2 commits");
+    assert_eq!(stored_2.state_root, block_2.new_state_root);
+    let receipt = runtime.block_on(p.get_transaction_receipt(hash)).unwrap().expect("the recorded version is mined");
+    assert!(receipt.status());
+    assert_eq!(nonce(&p), first_nonce + 2, "one transaction per commit");
+    let committed = runtime.block_on(async {
+        let call = Rollup::blocksCommittedCall {}.abi_encode();
+        let tx = alloy_rpc_types_eth::TransactionRequest::default().to(evm(&d.rollup)).input(call.into());
+        p.call(tx).await.unwrap()
+    });
+    assert_eq!(Rollup::blocksCommittedCall::abi_decode_returns(&committed).unwrap(), 2);
+}
+
+fn evm(a: &Address) -> alloy_primitives::Address {
+    alloy_primitives::Address::from(a.0)
+}
+
+/// The receipt of each recorded version of `in_flight`, if it has one.
+fn store_receipts(
+    runtime: &tokio::runtime::Runtime,
+    p: &alloy_provider::DynProvider,
+    in_flight: &zkrollup_node::l1::in_flight::InFlight,
+) -> Vec<Option<alloy_rpc_types_eth::TransactionReceipt>> {
+    use alloy_provider::Provider;
+    let hashes = in_flight.attempts.iter().map(|a| a.hash.parse::<alloy_primitives::TxHash>().unwrap());
+    hashes.map(|h| runtime.block_on(p.get_transaction_receipt(h)).unwrap()).collect()
+}

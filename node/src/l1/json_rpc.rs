@@ -17,7 +17,10 @@
 //! ([`L1Error::Reorg`]).
 
 use std::future::IntoFuture;
+use std::sync::Arc;
 use std::time::Duration;
+
+use alloy_consensus::Transaction;
 
 use alloy_network::{EthereumWallet, TransactionBuilder};
 use alloy_primitives::{Address as EvmAddress, Bytes, U256};
@@ -26,10 +29,11 @@ use alloy_rpc_types_eth::{Filter, TransactionReceipt, TransactionRequest};
 use alloy_signer_local::PrivateKeySigner;
 use alloy_sol_types::SolCall;
 use zkrollup_contracts::artifacts::{bytecode, rejected_rule, Rollup, GROTH16_VERIFIER, ROLLUP};
-use zkrollup_contracts::rollup::{proof_words, sol_commit, sol_stored, spec_stored, RollupOnL1};
+use zkrollup_contracts::rollup::{proof_words, sol_commit, sol_stored, RollupOnL1};
 use zkrollup_spec::l1::{CommitBlock, Event, L1Config, StoredBlock};
 use zkrollup_spec::primitives::Address;
 
+use super::in_flight::{first_fees, replacement_fees, Attempt, Fees, InFlight, InMemory, Journal};
 use super::{L1Cursor, L1Error, L1};
 
 /// The most L1 blocks one `eth_getLogs` request covers.
@@ -44,8 +48,15 @@ pub struct JsonRpcConfig {
     pub confirmations: u64,
     /// How long a request may take; a receipt may take this per confirmation (and one more).
     pub timeout: Duration,
-    /// How long the watcher waits before it looks at the chain again when nothing was new.
+    /// How long the watcher waits before it looks at the chain again when nothing was new, and
+    /// the sender between looks at its transaction in flight.
     pub poll: Duration,
+    /// How long a transaction may stay unmined before the sender replaces it with one bidding
+    /// 12.5 % higher fees (same nonce).
+    pub resend_after: Duration,
+    /// The highest maximum fee per gas the sender bids, in wei: a replacement that would bid
+    /// more is not sent (the last one stays in flight).
+    pub max_fee: u128,
 }
 
 impl JsonRpcConfig {
@@ -57,7 +68,27 @@ impl JsonRpcConfig {
             confirmations: 0,
             timeout: Duration::from_secs(60),
             poll: default_poll(DEV_CHAIN_IDS[0]),
+            resend_after: default_resend_after(DEV_CHAIN_IDS[0]),
+            max_fee: DEFAULT_MAX_FEE,
         }
+    }
+}
+
+/// The default [`JsonRpcConfig::max_fee`]: 1,000 gwei, far above Ethereum's usual fees, so
+/// that the cap stops only a runaway (an operator sets the bound their budget allows).
+pub const DEFAULT_MAX_FEE: u128 = 1_000_000_000_000;
+
+/// The gas limit of a transaction since Osaka (EIP-7825): the sender never asks for more.
+pub const TX_GAS_LIMIT_CAP: u64 = 1 << 24;
+
+/// How long a transaction may wait unmined on chain `chain_id` before it is replaced: 5 s on
+/// a development chain (one that mines on demand has mined it at once, or was told not to),
+/// 60 s elsewhere (five Ethereum blocks that did not take it: its fees were too low).
+pub fn default_resend_after(chain_id: u64) -> Duration {
+    if DEV_CHAIN_IDS.contains(&chain_id) {
+        Duration::from_secs(5)
+    } else {
+        Duration::from_secs(60)
     }
 }
 
@@ -68,6 +99,11 @@ pub struct JsonRpcL1 {
     provider: DynProvider,
     /// The validator's key, for a [`L1::connection`] of its own.
     signer: PrivateKeySigner,
+    /// The validator's key, as the wallet that signs its transactions.
+    wallet: EthereumWallet,
+    chain_id: u64,
+    /// Where the transaction in flight is recorded before it is sent.
+    journal: Arc<dyn Journal>,
     /// The L1 head the watcher last saw: when it moves, the cursor's block is checked.
     seen_head: Option<u64>,
     rollup: EvmAddress,
@@ -149,12 +185,6 @@ fn signing(url: &str, signer: PrivateKeySigner) -> Result<DynProvider, L1Error> 
     Ok(ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_http(endpoint(url)?).erased())
 }
 
-/// A transaction's outcome: its receipt, after a simulation that returned `output`.
-pub(super) struct Sent {
-    pub(super) output: Bytes,
-    pub(super) receipt: TransactionReceipt,
-}
-
 /// `request`, unless it takes longer than the configured timeout (alloy's HTTP transport has
 /// none); its error without the endpoint's URL.
 pub(super) async fn within<T, E: std::fmt::Display>(
@@ -189,22 +219,32 @@ fn scrubbed(config: &JsonRpcConfig, e: impl std::fmt::Display) -> L1Error {
     other(message)
 }
 
-/// Simulates `tx`, then sends it and waits for its receipt: a refusal of the simulation is the
-/// contract's rule, a revert on chain after a good simulation (the state moved between them)
-/// an error of its own.
-pub(super) async fn send(
-    provider: &DynProvider,
-    tx: TransactionRequest,
+/// `request` for a simulation or an estimate of `tx`: a refusal is the contract's rule, when
+/// the JSON-RPC error's `data` (where a node puts a revert's data) names one.
+async fn simulated<T>(
     config: &JsonRpcConfig,
-) -> Result<Sent, L1Error> {
-    let simulated = tokio::time::timeout(config.timeout, provider.call(tx.clone())).await;
-    let output = simulated.map_err(|_| other("eth_call: no answer in time"))?.map_err(|e| {
+    what: &str,
+    request: impl IntoFuture<Output = Result<T, alloy_provider::transport::TransportError>>,
+) -> Result<T, L1Error> {
+    let answer = tokio::time::timeout(config.timeout, request.into_future()).await;
+    answer.map_err(|_| other(format!("{what}: no answer in time")))?.map_err(|e| {
         let data = e.as_error_resp().and_then(|r| r.as_revert_data());
         match data.and_then(|d| rejected_rule(&d)) {
             Some(rule) => L1Error::Rejected { rule },
             None => scrubbed(config, e),
         }
-    })?;
+    })
+}
+
+/// Simulates `tx`, then sends it and waits for its receipt: a refusal of the simulation is the
+/// contract's rule, a revert on chain after a good simulation (the state moved between them)
+/// an error of its own. For wallets and deployments; the node's sender is [`JsonRpcL1`]'s.
+pub(super) async fn send(
+    provider: &DynProvider,
+    tx: TransactionRequest,
+    config: &JsonRpcConfig,
+) -> Result<TransactionReceipt, L1Error> {
+    simulated(config, "eth_call", provider.call(tx.clone())).await?;
     let pending = within(config, "eth_sendTransaction", provider.send_transaction(tx)).await?;
     let receipt = pending
         .with_required_confirmations(config.confirmations + 1)
@@ -215,7 +255,7 @@ pub(super) async fn send(
     if !receipt.status() {
         return Err(other(format!("transaction {} reverted on chain", receipt.transaction_hash)));
     }
-    Ok(Sent { output, receipt })
+    Ok(receipt)
 }
 
 impl JsonRpcL1 {
@@ -234,14 +274,28 @@ impl JsonRpcL1 {
         let provider = signing(&config.url, signer.clone())?;
         let genesis = zkrollup_spec::l1::L1::new(l1.clone(), 0).blocks[0].clone();
         let at = EvmAddress::from(rollup.0);
-        let l1 = JsonRpcL1 { runtime, provider, signer, seen_head: None, rollup: at, genesis, config, from_block };
+        let chain_id = runtime.block_on(within(&config, "eth_chainId", provider.get_chain_id()))?;
+        let l1 = JsonRpcL1 {
+            runtime,
+            provider,
+            wallet: EthereumWallet::from(signer.clone()),
+            signer,
+            chain_id,
+            journal: Arc::new(InMemory::default()),
+            seen_head: None,
+            rollup: at,
+            genesis,
+            config,
+            from_block,
+        };
         let code = l1.runtime.block_on(within(&l1.config, "eth_getCode", l1.provider.get_code_at(l1.rollup)))?;
         if code.is_empty() {
             return Err(other(format!("no contract at {rollup} on this chain")));
         }
         let operator = l1.signer.address();
         let validator = l1
-            .view(Rollup::isValidatorCall(operator))
+            .runtime
+            .block_on(l1.view(Rollup::isValidatorCall(operator)))
             .map_err(|e| other(format!("{rollup} does not answer as the rollup contract: {e}")))?;
         if !validator {
             return Err(other(format!("{operator} is not a validator of the rollup at {rollup}")));
@@ -249,41 +303,196 @@ impl JsonRpcL1 {
         Ok(l1)
     }
 
-    /// Sends `call` for block `n` unless the block `counter` already counts it (`None`). A
-    /// refusal is checked against the counter again: a transaction of an earlier attempt may
-    /// have been mined between the first look and the simulation.
+    /// Sends `call` (named `action`) for block `n` unless the block `counter` already counts
+    /// it; after settling whatever was in flight, whose fate decides that. A refusal is checked
+    /// against the counter again: a transaction of an earlier attempt may have been mined
+    /// between the first look and the simulation.
     fn unless_done<C: SolCall<Return = u32> + Clone>(
         &self,
+        action: String,
         counter: C,
         n: u32,
         call: impl SolCall,
-    ) -> Result<Option<Sent>, L1Error> {
-        let done = |l1: &Self| l1.view(counter.clone()).map(|count| count >= n);
-        if done(self)? {
-            return Ok(None);
-        }
-        match self.call(call) {
-            Ok(sent) => Ok(Some(sent)),
-            Err(e @ L1Error::Rejected { .. }) => {
-                if done(self)? {
-                    Ok(None)
-                } else {
-                    Err(e)
-                }
+    ) -> Result<(), L1Error> {
+        self.runtime.block_on(async {
+            self.settle().await?;
+            let done = || async { self.view(counter.clone()).await.map(|count| count >= n) };
+            if done().await? {
+                return Ok(());
             }
-            Err(e) => Err(e),
+            match self.transact(action, call.abi_encode()).await {
+                Err(e @ L1Error::Rejected { .. }) if !done().await? => Err(e),
+                Err(L1Error::Rejected { .. }) | Ok(()) => Ok(()),
+                Err(e) => Err(e),
+            }
+        })
+    }
+
+    /// Simulates `input` to the rollup (a refusal comes back with the contract's rule), signs
+    /// it with the next nonce and the chain's fees, records it, sends it, and settles it.
+    async fn transact(&self, action: String, input: Vec<u8>) -> Result<(), L1Error> {
+        let from = self.signer.address();
+        let tx = TransactionRequest::default().with_from(from).with_to(self.rollup).with_input(input.clone());
+        simulated(&self.config, "eth_call", self.provider.call(tx.clone())).await?;
+        let gas = simulated(&self.config, "eth_estimateGas", self.provider.estimate_gas(tx)).await?;
+        // A quarter more than estimated: the state may move before it is mined.
+        let gas_limit = gas.saturating_add(gas / 4).min(TX_GAS_LIMIT_CAP);
+        let nonce =
+            within(&self.config, "eth_getTransactionCount", self.provider.get_transaction_count(from).pending())
+                .await?;
+        let fees = first_fees(self.fees_now().await?, self.config.max_fee);
+        let attempt = self.sign(self.rollup, input.into(), nonce, gas_limit, fees).await?;
+        let in_flight = InFlight { action: action.clone(), nonce, gas_limit, attempts: vec![attempt] };
+        self.journal.record(Some(&in_flight))?;
+        if let Err(Broadcast::Refused(why)) = self.broadcast(&in_flight.last().raw).await {
+            // Refused outright, it was never in flight: the next step starts afresh.
+            self.journal.record(None)?;
+            return Err(other(format!("{action}: the L1 node refused the transaction: {why}")));
+        }
+        match self.settle().await? {
+            Settled::Mined { success: true, .. } => Ok(()),
+            Settled::Mined { hash, .. } => Err(other(format!("{action}: transaction {hash} reverted on chain"))),
+            Settled::Superseded | Settled::Nothing => Err(other(format!(
+                "{action}: nonce {nonce} was taken by another transaction of {from} (is the operator's key used elsewhere?)"
+            ))),
         }
     }
 
-    fn call(&self, call: impl SolCall) -> Result<Sent, L1Error> {
-        let tx = TransactionRequest::default().with_to(self.rollup).with_input(call.abi_encode());
-        self.runtime.block_on(send(&self.provider, tx, &self.config))
+    /// Settles the transaction in flight, if any: returns once a version of it is mined with
+    /// the confirmations asked, or its nonce is taken by a transaction not recorded. Meanwhile
+    /// a version left unmined for [`JsonRpcConfig::resend_after`] is replaced by one bidding
+    /// higher fees, and one the node does not know (a node restarted, or one that dropped it)
+    /// is sent again. After the timeout (per confirmation) it gives up for now, the record
+    /// kept: the next step settles it.
+    async fn settle(&self) -> Result<Settled, L1Error> {
+        let Some(mut in_flight) = self.journal.in_flight()? else { return Ok(Settled::Nothing) };
+        let patience = self.config.timeout * (self.config.confirmations as u32 + 1);
+        let deadline = tokio::time::Instant::now() + patience;
+        let (mut last_refusal, mut taken_since) = (None, None);
+        loop {
+            if let Some((hash, receipt)) = self.mined(&in_flight).await? {
+                let head = within(&self.config, "eth_blockNumber", self.provider.get_block_number()).await?;
+                if head >= receipt.block_number.unwrap_or(head) + self.config.confirmations {
+                    self.journal.record(None)?;
+                    return Ok(Settled::Mined { hash, success: receipt.status() });
+                }
+            } else if self.nonce_taken(in_flight.nonce).await? {
+                // A node may count a mined transaction in the nonce a moment before it serves
+                // its receipt (anvil does): only a nonce taken for a while without a receipt
+                // of any version is taken by another transaction.
+                let since = *taken_since.get_or_insert_with(tokio::time::Instant::now);
+                if since.elapsed() >= SUPERSEDED_AFTER {
+                    self.journal.record(None)?;
+                    return Ok(Settled::Superseded);
+                }
+            } else {
+                let last = in_flight.last().clone();
+                let waited = unix_ms().saturating_sub(last.sent_at_ms);
+                let replacement = if waited >= self.config.resend_after.as_millis() as u64 {
+                    replacement_fees(last.fees, self.fees_now().await?, self.config.max_fee)
+                } else {
+                    None
+                };
+                if let Some(fees) = replacement {
+                    let tx = decoded(&last.raw)?;
+                    let (to, input) = (tx.to().ok_or_else(|| other("a deployment in flight"))?, tx.input().clone());
+                    let attempt = self.sign(to, input, in_flight.nonce, in_flight.gas_limit, fees).await?;
+                    in_flight.attempts.push(attempt);
+                    self.journal.record(Some(&in_flight))?;
+                    last_refusal = self.broadcast(&in_flight.last().raw).await.err();
+                } else if !self.known(&last.hash).await? {
+                    last_refusal = self.broadcast(&last.raw).await.err();
+                }
+            }
+            if tokio::time::Instant::now() >= deadline {
+                let said = last_refusal.map(|r| format!("; the L1 node said: {}", r.message())).unwrap_or_default();
+                return Err(other(format!(
+                    "{} (nonce {}, {} version(s) sent, the last {}) is not settled after {} s: waiting on{said}",
+                    in_flight.action,
+                    in_flight.nonce,
+                    in_flight.attempts.len(),
+                    in_flight.last().hash,
+                    patience.as_secs()
+                )));
+            }
+            tokio::time::sleep(self.config.poll).await;
+        }
+    }
+
+    /// The version of `in_flight` that is mined, with its receipt (the newest first).
+    async fn mined(&self, in_flight: &InFlight) -> Result<Option<(String, TransactionReceipt)>, L1Error> {
+        for attempt in in_flight.attempts.iter().rev() {
+            let hash = tx_hash(&attempt.hash)?;
+            let receipt =
+                within(&self.config, "eth_getTransactionReceipt", self.provider.get_transaction_receipt(hash)).await?;
+            if let Some(r) = receipt {
+                return Ok(Some((attempt.hash.clone(), r)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Whether a transaction of the operator with `nonce` is mined (the latest block counts it).
+    async fn nonce_taken(&self, nonce: u64) -> Result<bool, L1Error> {
+        let count = self.provider.get_transaction_count(self.signer.address()).latest();
+        Ok(within(&self.config, "eth_getTransactionCount", count).await? > nonce)
+    }
+
+    /// Whether the node knows the transaction `hash` (pending or mined).
+    async fn known(&self, hash: &str) -> Result<bool, L1Error> {
+        let tx = self.provider.get_transaction_by_hash(tx_hash(hash)?);
+        Ok(within(&self.config, "eth_getTransactionByHash", tx).await?.is_some())
+    }
+
+    /// The fees the chain asks now (alloy's estimate from the fee history: twice the base fee
+    /// plus the priority fee).
+    async fn fees_now(&self) -> Result<Fees, L1Error> {
+        let e = within(&self.config, "eth_feeHistory", self.provider.estimate_eip1559_fees()).await?;
+        Ok(Fees { max_fee_per_gas: e.max_fee_per_gas, max_priority_fee_per_gas: e.max_priority_fee_per_gas })
+    }
+
+    /// A version of a transaction to `to`, signed, recorded as sent now.
+    async fn sign(&self, to: EvmAddress, input: Bytes, nonce: u64, gas: u64, fees: Fees) -> Result<Attempt, L1Error> {
+        use alloy_network::{eip2718::Encodable2718, NetworkTransactionBuilder};
+        let tx = TransactionRequest::default()
+            .with_to(to)
+            .with_input(input)
+            .with_nonce(nonce)
+            .with_gas_limit(gas)
+            .with_max_fee_per_gas(fees.max_fee_per_gas)
+            .with_max_priority_fee_per_gas(fees.max_priority_fee_per_gas)
+            .with_chain_id(self.chain_id);
+        let envelope = tx.build(&self.wallet).await.map_err(other)?;
+        Ok(Attempt {
+            hash: format!("{}", envelope.tx_hash()),
+            raw: format!("0x{}", hex::encode(envelope.encoded_2718())),
+            fees,
+            sent_at_ms: unix_ms(),
+        })
+    }
+
+    /// Sends signed bytes; a node that has them already is no error.
+    async fn broadcast(&self, raw: &str) -> Result<(), Broadcast> {
+        let bytes = hex::decode(raw.trim_start_matches("0x")).map_err(|e| Broadcast::Lost(e.to_string()))?;
+        let sent = tokio::time::timeout(self.config.timeout, self.provider.send_raw_transaction(&bytes)).await;
+        match sent {
+            Err(_) => Err(Broadcast::Lost("eth_sendRawTransaction: no answer in time".into())),
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => {
+                let message = scrubbed(&self.config, &e).to_string();
+                match e.as_error_resp() {
+                    Some(r) if r.message.contains("already known") || r.message.contains("known transaction") => Ok(()),
+                    Some(_) => Err(Broadcast::Refused(message)),
+                    None => Err(Broadcast::Lost(message)),
+                }
+            }
+        }
     }
 
     /// A view of the rollup, by `eth_call`.
-    fn view<C: SolCall>(&self, call: C) -> Result<C::Return, L1Error> {
+    async fn view<C: SolCall>(&self, call: C) -> Result<C::Return, L1Error> {
         let tx = TransactionRequest::default().with_to(self.rollup).with_input(call.abi_encode());
-        let out = self.runtime.block_on(within(&self.config, "eth_call", self.provider.call(tx)))?;
+        let out = within(&self.config, "eth_call", self.provider.call(tx)).await?;
         C::abi_decode_returns(&out).map_err(other)
     }
 
@@ -312,10 +521,7 @@ impl L1 for JsonRpcL1 {
     fn commit(&mut self, parent: &StoredBlock, block: &CommitBlock) -> Result<StoredBlock, L1Error> {
         let n = block.block_number;
         let call = Rollup::commitBlockCall { parent: sol_stored(parent), b: sol_commit(block) };
-        if let Some(sent) = self.unless_done(Rollup::blocksCommittedCall {}, n, call)? {
-            let stored = Rollup::commitBlockCall::abi_decode_returns(&sent.output).map_err(other)?;
-            return Ok(spec_stored(&stored));
-        }
+        self.unless_done(format!("commitBlock {n}"), Rollup::blocksCommittedCall {}, n, call)?;
         let stored = self.committed(n)?;
         let ours = stored.state_root == block.new_state_root && stored.timestamp == block.timestamp;
         if !ours {
@@ -325,14 +531,16 @@ impl L1 for JsonRpcL1 {
     }
 
     fn prove(&mut self, block: &StoredBlock, proof: &[u8]) -> Result<(), L1Error> {
+        let n = block.block_number;
         let call = Rollup::proveBlockCall { b: sol_stored(block), proof: proof_words(proof) };
-        self.unless_done(Rollup::blocksProvenCall {}, block.block_number, call).map(drop)
+        self.unless_done(format!("proveBlock {n}"), Rollup::blocksProvenCall {}, n, call)
     }
 
     fn execute(&mut self, block: &StoredBlock, pending_ops: &[Vec<u8>]) -> Result<(), L1Error> {
+        let n = block.block_number;
         let ops = pending_ops.iter().map(|o| Bytes::from(o.clone())).collect();
         let call = Rollup::executeBlockCall { b: sol_stored(block), pendingOps: ops };
-        self.unless_done(Rollup::blocksExecutedCall {}, block.block_number, call).map(drop)
+        self.unless_done(format!("executeBlock {n}"), Rollup::blocksExecutedCall {}, n, call)
     }
 
     fn events(&mut self, cursor: L1Cursor) -> Result<(Vec<Event>, L1Cursor), L1Error> {
@@ -370,11 +578,19 @@ impl L1 for JsonRpcL1 {
         self.config.poll
     }
 
+    fn record_in(&mut self, journal: Arc<dyn Journal>) {
+        self.journal = journal;
+    }
+
     fn connection(&self) -> Result<Box<dyn L1>, L1Error> {
         Ok(Box::new(JsonRpcL1 {
             runtime: runtime()?,
             provider: signing(&self.config.url, self.signer.clone())?,
             signer: self.signer.clone(),
+            wallet: self.wallet.clone(),
+            chain_id: self.chain_id,
+            // A connection of its own sends nothing the sender's journal must know of.
+            journal: Arc::new(InMemory::default()),
             seen_head: None,
             rollup: self.rollup,
             genesis: self.genesis.clone(),
@@ -394,6 +610,51 @@ async fn block_hash(provider: &DynProvider, config: &JsonRpcConfig, n: u64) -> R
 /// says so for a moment), not taken for a reorganisation.
 fn not_found(n: u64) -> L1Error {
     other(format!("L1 block {n} is not found (the node may be behind or reorganising): looked at again"))
+}
+
+/// How long the sender's nonce must stay taken with no receipt of any version of its
+/// transaction in flight before it concludes that another transaction took it.
+const SUPERSEDED_AFTER: Duration = Duration::from_secs(3);
+
+/// What settling the transaction in flight found.
+enum Settled {
+    /// Nothing was in flight.
+    Nothing,
+    /// A version of it, `hash`, is mined with the confirmations asked.
+    Mined { hash: String, success: bool },
+    /// Its nonce was taken by a transaction not recorded: none of its versions can be mined.
+    Superseded,
+}
+
+/// Why signed bytes did not reach the node.
+enum Broadcast {
+    /// The node answered with an error: it does not hold them.
+    Refused(String),
+    /// No answer, or none that says: the node may hold them.
+    Lost(String),
+}
+
+impl Broadcast {
+    fn message(&self) -> &str {
+        match self {
+            Broadcast::Refused(m) | Broadcast::Lost(m) => m,
+        }
+    }
+}
+
+fn tx_hash(hex: &str) -> Result<alloy_primitives::TxHash, L1Error> {
+    hex.parse().map_err(|_| other(format!("a recorded transaction hash does not parse: {hex}")))
+}
+
+/// A recorded version's signed bytes, decoded.
+fn decoded(raw: &str) -> Result<alloy_consensus::TxEnvelope, L1Error> {
+    use alloy_network::eip2718::Decodable2718;
+    let bytes = hex::decode(raw.trim_start_matches("0x")).map_err(other)?;
+    alloy_consensus::TxEnvelope::decode_2718_exact(&bytes).map_err(other)
+}
+
+fn unix_ms() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
 
 /// [`L1Error::Reorg`] unless the block before `cursor` still has the hash it was read with.
@@ -446,9 +707,9 @@ pub fn deploy(
     runtime()?.block_on(async {
         let create = |code: Vec<u8>| async {
             let tx = TransactionRequest::default().with_deploy_code(code);
-            let sent = send(&provider, tx, rpc).await?;
-            let at = sent.receipt.contract_address.ok_or_else(|| other("a deployment without an address"))?;
-            Ok::<_, L1Error>((at, sent.receipt.block_number.unwrap_or_default()))
+            let receipt = send(&provider, tx, rpc).await?;
+            let at = receipt.contract_address.ok_or_else(|| other("a deployment without an address"))?;
+            Ok::<_, L1Error>((at, receipt.block_number.unwrap_or_default()))
         };
         let verifier = |vk| {
             let args = constructor_args(vk).map_err(other)?;

@@ -6,10 +6,12 @@
 //! - [`json_rpc`]: any Ethereum node over JSON-RPC, through alloy ([`JsonRpcL1`]): the
 //!   development chain (`zkrollup l1`, crate `zkrollup-devchain`), anvil, or a real network.
 //!
-//! [`wallet`] holds what a wallet, rather than the node, does on the L1 (deposits, full-exit
+//! [`in_flight`] is the sender's record of its transaction in flight, kept in the store before
+//! the transaction is sent. [`wallet`] holds what a wallet, rather than the node, does on the L1 (deposits, full-exit
 //! requests), for the tests and tools.
 
 pub mod embedded;
+pub mod in_flight;
 pub mod json_rpc;
 pub mod wallet;
 
@@ -66,4 +68,7 @@ pub trait L1: Send {
     /// A second connection to the same L1 and contract (the watcher's, so that it reads on
     /// while the sender waits for a receipt).
     fn connection(&self) -> Result<Box<dyn L1>, L1Error>;
+    /// Where to record each transaction before sending it (the node's store). The embedded
+    /// chain executes a call at once, so nothing of its is ever in flight.
+    fn record_in(&mut self, _journal: std::sync::Arc<dyn in_flight::Journal>) {}
 }

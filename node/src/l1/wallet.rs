@@ -5,12 +5,12 @@
 
 use alloy_network::TransactionBuilder;
 use alloy_primitives::{Address as EvmAddress, U256};
-use alloy_rpc_types_eth::TransactionRequest;
+use alloy_rpc_types_eth::{TransactionReceipt, TransactionRequest};
 use alloy_sol_types::SolCall;
 use zkrollup_contracts::artifacts::{bytecode, Rollup, TestToken, TEST_TOKEN};
 use zkrollup_spec::primitives::Address;
 
-use super::json_rpc::{endpoint, other, provider, runtime, send, within, JsonRpcConfig, Sent};
+use super::json_rpc::{endpoint, other, provider, runtime, send, within, JsonRpcConfig};
 use super::L1Error;
 
 fn evm(a: &Address) -> EvmAddress {
@@ -19,7 +19,7 @@ fn evm(a: &Address) -> EvmAddress {
 
 /// Sends `tx` with `key` and waits for its receipt (after a simulation, so a refusal names the
 /// contract's rule).
-fn transact(rpc: &JsonRpcConfig, key: &str, tx: TransactionRequest) -> Result<Sent, L1Error> {
+fn transact(rpc: &JsonRpcConfig, key: &str, tx: TransactionRequest) -> Result<TransactionReceipt, L1Error> {
     let provider = provider(&rpc.url, key)?;
     runtime()?.block_on(send(&provider, tx, rpc))
 }
@@ -33,7 +33,7 @@ pub struct Mined {
 
 fn call(rpc: &JsonRpcConfig, key: &str, to: &Address, data: Vec<u8>, value: u128) -> Result<Mined, L1Error> {
     let tx = TransactionRequest::default().with_to(evm(to)).with_input(data).with_value(U256::from(value));
-    let receipt = transact(rpc, key, tx)?.receipt;
+    let receipt = transact(rpc, key, tx)?;
     Ok(Mined { block: receipt.block_number.unwrap_or_default(), gas_used: receipt.gas_used })
 }
 
@@ -81,8 +81,8 @@ pub fn request_full_exit(
 
 /// Deploys a test ERC-20 (anyone may mint) with `key`: its address.
 pub fn deploy_test_token(rpc: &JsonRpcConfig, key: &str) -> Result<Address, L1Error> {
-    let sent = transact(rpc, key, TransactionRequest::default().with_deploy_code(bytecode(TEST_TOKEN)))?;
-    let at = sent.receipt.contract_address.ok_or_else(|| other("a deployment without an address"))?;
+    let receipt = transact(rpc, key, TransactionRequest::default().with_deploy_code(bytecode(TEST_TOKEN)))?;
+    let at = receipt.contract_address.ok_or_else(|| other("a deployment without an address"))?;
     Ok(Address(at.0 .0))
 }
 
