@@ -559,3 +559,128 @@ fn node_runs_on_an_ethereum_node_deploying_then_attaching() {
     assert!(o.status.success(), "attaching resumes the store: {}{}", stdout(&o), stderr(&o));
     assert!(!stdout(&o).contains("deployed the rollup"), "{}", stdout(&o));
 }
+
+/// A command left running (a server), its output lines read as they come; killed when dropped.
+struct Serving {
+    child: std::process::Child,
+    lines: mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Serving {
+    fn start(mut cmd: Command) -> Serving {
+        let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("runs");
+        let (tx, lines) = mpsc::channel();
+        let out = child.stdout.take().expect("piped");
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        Serving { child, lines, seen: Vec::new() }
+    }
+
+    /// What follows `marker` on the first line of the output that holds it, up to the next
+    /// space; fails the test if the command ends or [`HANG_GUARD`] passes first.
+    fn after(&mut self, marker: &str) -> String {
+        let found = |l: &String| l.split(marker).nth(1).map(|r| r.split_whitespace().next().unwrap_or("").to_string());
+        if let Some(v) = self.seen.iter().find_map(found) {
+            return v;
+        }
+        let started = Instant::now();
+        loop {
+            let wait = HANG_GUARD.saturating_sub(started.elapsed());
+            let line = self.lines.recv_timeout(wait).unwrap_or_else(|_| {
+                panic!("no {marker:?} in the output within {HANG_GUARD:?} (or it ended):\n{}", self.seen.join("\n"))
+            });
+            let v = found(&line);
+            self.seen.push(line);
+            if let Some(v) = v {
+                return v;
+            }
+        }
+    }
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Three processes, as users run them: `zkrollup l1` (the development chain, the rollup
+/// deployed), `zkrollup node` attached to it over JSON-RPC, and this test as the wallets, which
+/// reach the chain only with signed transactions over its JSON-RPC and the node only through its
+/// API. They deposit ETH (opening the fee account) and the chain's test ERC-20, see the deposit
+/// credited, request a full exit on L1, see it executed, and find its amount waiting on L1.
+#[test]
+fn wallets_in_their_own_process_deposit_and_full_exit_on_the_l1_and_node_processes() {
+    use zkrollup_api::{AccountRef, AccountState, HttpClientBuilder, RollupApiClient};
+    use zkrollup_node::anvil::DEV_KEYS;
+    use zkrollup_node::l1::json_rpc::{address_of, JsonRpcConfig};
+    use zkrollup_node::l1::wallet::{deposit_erc20, deposit_eth, mint_test_token, pending_balance, request_full_exit};
+    use zkrollup_spec::primitives::Address;
+
+    let _keys = NODE_KEYS.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = temp_dir();
+    let keys = Path::new(env!("CARGO_TARGET_TMPDIR")).join("zkrollup-keys").display().to_string();
+    let data = dir.path().join("data").display().to_string();
+    let mut l1 = Serving::start({
+        let mut c = Command::new(BIN);
+        c.args(["l1", "--listen", "127.0.0.1:0", "--block-chunks", "8", "--keys", &keys]);
+        c
+    });
+    let url = l1.after("listening on ");
+    let token: Address = l1.after("token 1: ").parse().expect("the test ERC-20's address");
+    let rollup = l1.after("--rollup ");
+    let from_block = l1.after("--l1-from-block ");
+    let mut node = Serving::start({
+        let mut c = Command::new(BIN);
+        c.args(["node", "--l1-url", &url, "--rollup", &rollup, "--l1-from-block", &from_block])
+            .args(["--block-chunks", "8", "--seal-timeout", "1", "--listen", "127.0.0.1:0"])
+            .args(["--keys", &keys, "--data-dir", &data])
+            .env("ZKROLLUP_L1_KEY", DEV_KEYS[0]);
+        c
+    });
+    let api = node.after("listening on ");
+
+    let rpc = JsonRpcConfig::dev(&url);
+    let rollup: Address = rollup.parse().unwrap();
+    let (operator, wallet3) = (address_of(DEV_KEYS[0]).unwrap(), address_of(DEV_KEYS[3]).unwrap());
+    deposit_eth(&rpc, DEV_KEYS[1], &rollup, &operator, 1_000).unwrap();
+    mint_test_token(&rpc, DEV_KEYS[3], &token, &wallet3, 700).unwrap();
+    deposit_erc20(&rpc, DEV_KEYS[3], &rollup, (1, &token), &wallet3, 700).unwrap();
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let client = HttpClientBuilder::default().build(&api).unwrap();
+    let token_1 = |a: &AccountState| a.balances.iter().find(|b| b.token == 1).map(|b| b.amount.clone());
+    let wait_for = |what: &str, f: &dyn Fn(&zkrollup_api::NetworkStatus, Option<zkrollup_api::AccountInfo>) -> bool| {
+        let started = Instant::now();
+        loop {
+            let (s, info) = runtime.block_on(async {
+                let info = client.get_account(AccountRef::Address(wallet3.to_string())).await.unwrap();
+                (client.status().await.unwrap(), info)
+            });
+            assert!(s.stage_errors.is_empty(), "a stage of the node fails: {:?}", s.stage_errors);
+            if f(&s, info.clone()) {
+                return info;
+            }
+            assert!(started.elapsed() < HANG_GUARD, "waited {HANG_GUARD:?} for {what}: {s:?} {info:?}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    };
+    let credited = |_: &_, i: Option<zkrollup_api::AccountInfo>| {
+        i.is_some_and(|i| token_1(&i.committed).as_deref() == Some("700"))
+    };
+    let account = wait_for("the ERC-20 deposit to be credited", &credited).expect("credited");
+    assert_eq!(account.id, 1, "the second account: the ETH deposit opened the fee account first");
+
+    request_full_exit(&rpc, DEV_KEYS[3], &rollup, account.id, 1).unwrap();
+    let exited = |s: &zkrollup_api::NetworkStatus, i: Option<zkrollup_api::AccountInfo>| {
+        let settled = s.last_executed == s.last_sealed && s.pending_priority_ops == 0 && s.last_executed >= 2;
+        settled && i.and_then(|i| i.verified).is_some_and(|v| token_1(&v).is_none_or(|a| a == "0"))
+    };
+    wait_for("the full exit to be executed on L1", &exited);
+    assert_eq!(pending_balance(&rpc, &rollup, &wallet3, 1).unwrap(), 700, "the full exit's amount waits on L1");
+}

@@ -1,11 +1,13 @@
-//! The node on an L1 it reaches over Ethereum JSON-RPC, with the same code on two chains: the
-//! development chain (`zkrollup-devchain`, served on loopback) and anvil, a real Ethereum node.
-//! The contracts and a test ERC-20 are deployed over JSON-RPC; wallets deposit ETH and the
-//! ERC-20 and request a full exit with signed transactions of their own keys, which the
-//! watcher reads back from the chain's logs; the blocks holding them are committed, proven
-//! (real Groth16 proofs of 8-chunk blocks) and executed there, and the full exit's amount waits
-//! on L1 for its owner. anvil's own methods (snapshot, revert) then show what the node does
-//! when the chain reorganises.
+//! The node on anvil, a real Ethereum node, which it reaches over Ethereum JSON-RPC with the
+//! same code as the development chain (`zkrollup-devchain`; the same flow runs there with the
+//! chain, the node and the wallets in three processes: tests/cli.rs). The contracts and a test
+//! ERC-20 are deployed over JSON-RPC; wallets deposit ETH and the ERC-20 and request a full
+//! exit with signed transactions of their own keys, which the watcher reads back from the
+//! chain's logs; the blocks holding them are committed, proven (real Groth16 proofs of 8-chunk
+//! blocks) and executed there, and the full exit's amount waits on L1 for its owner. anvil's own
+//! methods (snapshot, revert, mining switched off) then show what the node does when the chain
+//! reorganises and when its transactions are stuck; a differential test sends the same signed
+//! transactions to both chains.
 //!
 //! anvil is pinned in tools/anvil (`npm ci` there; `.ci/run` does it). Without it the anvil
 //! tests say NOT CHECKED, except under `CI=true`, where they fail.
@@ -39,21 +41,11 @@ use zkrollup_spec::testkit::{user, TEST_DOMAIN};
 const CHUNKS: usize = 8;
 const PATIENCE: Duration = Duration::from_secs(300);
 
-/// The chain under the node.
-enum Chain {
-    Anvil(Anvil),
-    /// The development chain, served by the rig's runtime.
-    Dev {
-        _chain: DevChain,
-        _server: ServerHandle,
-    },
-}
-
 /// A node on an L1 over JSON-RPC: the rollup deployed there by the operator (dev key 0,
 /// governor and validator) with one test ERC-20 (token 1, deployed by dev key 3), the node's
 /// pipeline on it.
 struct Rig {
-    chain: Chain,
+    anvil: Anvil,
     /// For wallets' transactions: no confirmations asked.
     rpc: JsonRpcConfig,
     rollup: Address,
@@ -70,16 +62,7 @@ struct Rig {
 fn on_anvil(confirmations: u64, seal_timeout: Duration) -> Option<Rig> {
     let anvil = Anvil::start_for_test(&["--chain-id", &TEST_DOMAIN.chain_id.to_string()])?;
     let url = anvil.url.clone();
-    Some(rig(Chain::Anvil(anvil), url, tokio::runtime::Runtime::new().unwrap(), confirmations, seal_timeout))
-}
-
-/// A rig on the development chain, mining a block per transaction.
-fn on_devchain(seal_timeout: Duration) -> Rig {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let genesis = dev_genesis(DEV_CHAIN_ID, zkrollup_node::sequencer::unix_now());
-    let dev = DevChain::start(DevChainConfig { genesis, mining: Mining::PerTransaction, state: None }).unwrap();
-    let (addr, server) = runtime.block_on(dev.serve("127.0.0.1:0".parse().unwrap())).unwrap();
-    rig(Chain::Dev { _chain: dev, _server: server }, format!("http://{addr}"), runtime, 0, seal_timeout)
+    Some(rig(anvil, url, tokio::runtime::Runtime::new().unwrap(), confirmations, seal_timeout))
 }
 
 /// The 8-chunk block circuit's proving and verifying keys and the exit circuit's verifying key
@@ -91,7 +74,7 @@ fn keys() -> (Pk, Vk, Vk) {
     (pk, block_vk, exit_vk)
 }
 
-fn rig(chain: Chain, url: String, runtime: tokio::runtime::Runtime, confirmations: u64, seal_timeout: Duration) -> Rig {
+fn rig(anvil: Anvil, url: String, runtime: tokio::runtime::Runtime, confirmations: u64, seal_timeout: Duration) -> Rig {
     let rpc = JsonRpcConfig::dev(&url);
     let (pk, block_vk, exit_vk) = keys();
 
@@ -117,7 +100,7 @@ fn rig(chain: Chain, url: String, runtime: tokio::runtime::Runtime, confirmation
         let (addr, server) = node.serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
         (HttpClientBuilder::default().build(format!("http://{addr}")).unwrap(), server)
     });
-    Rig { chain, rpc, rollup: deployed.rollup, token, operator, node, runtime, client, _server: server, _store: dir }
+    Rig { anvil, rpc, rollup: deployed.rollup, token, operator, node, runtime, client, _server: server, _store: dir }
 }
 
 impl Rig {
@@ -164,8 +147,7 @@ impl Rig {
 
     /// anvil's own methods (snapshot, revert, mining).
     fn anvil<T>(&self, f: impl AsyncFnOnce(&alloy_provider::DynProvider) -> T) -> T {
-        let Chain::Anvil(anvil) = &self.chain else { panic!("not on anvil") };
-        let p = anvil.provider();
+        let p = self.anvil.provider();
         self.runtime.block_on(f(&p))
     }
 }
@@ -206,11 +188,6 @@ fn deposits_and_a_full_exit_by_wallets(rig: Rig) {
     assert!(last_executed >= 4);
     assert_eq!(executed, last_executed, "blocks executed on L1");
     rig.node.shutdown();
-}
-
-#[test]
-fn wallets_deposit_and_full_exit_on_the_development_chain() {
-    deposits_and_a_full_exit_by_wallets(on_devchain(Duration::from_secs(1)));
 }
 
 #[test]
