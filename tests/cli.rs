@@ -602,6 +602,13 @@ impl Serving {
     }
 }
 
+impl Serving {
+    /// Its exit status, once it ends (within [`HANG_GUARD`]).
+    fn ended(&mut self) -> std::process::ExitStatus {
+        ended(&mut self.child, Instant::now(), "a served command")
+    }
+}
+
 impl Drop for Serving {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -626,23 +633,9 @@ fn wallets_in_their_own_process_deposit_and_full_exit_on_the_l1_and_node_process
     let dir = temp_dir();
     let keys = Path::new(env!("CARGO_TARGET_TMPDIR")).join("zkrollup-keys").display().to_string();
     let data = dir.path().join("data").display().to_string();
-    let mut l1 = Serving::start({
-        let mut c = Command::new(BIN);
-        c.args(["l1", "--listen", "127.0.0.1:0", "--block-chunks", "8", "--keys", &keys]);
-        c
-    });
-    let url = l1.after("listening on ");
-    let token: Address = l1.after("token 1: ").parse().expect("the test ERC-20's address");
-    let rollup = l1.after("--rollup ");
-    let from_block = l1.after("--l1-from-block ");
-    let mut node = Serving::start({
-        let mut c = Command::new(BIN);
-        c.args(["node", "--l1-url", &url, "--rollup", &rollup, "--l1-from-block", &from_block])
-            .args(["--block-chunks", "8", "--seal-timeout", "1", "--listen", "127.0.0.1:0"])
-            .args(["--keys", &keys, "--data-dir", &data])
-            .env("ZKROLLUP_L1_KEY", DEV_KEYS[0]);
-        c
-    });
+    let (_l1, url, rollup, from_block, token) = l1_process(&keys);
+    let token: Address = token.parse().expect("the test ERC-20's address");
+    let mut node = node_process(&[&url, &rollup, &from_block, &keys, &data], None);
     let api = node.after("listening on ");
 
     let rpc = JsonRpcConfig::dev(&url);
@@ -683,4 +676,75 @@ fn wallets_in_their_own_process_deposit_and_full_exit_on_the_l1_and_node_process
     };
     wait_for("the full exit to be executed on L1", &exited);
     assert_eq!(pending_balance(&rpc, &rollup, &wallet3, 1).unwrap(), 700, "the full exit's amount waits on L1");
+}
+
+/// `zkrollup l1` in a process of its own: the URL, the rollup, the L1 block it was deployed in,
+/// and the test ERC-20 (token 1), from what it prints.
+fn l1_process(keys: &str) -> (Serving, String, String, String, String) {
+    let mut c = Command::new(BIN);
+    c.args(["l1", "--listen", "127.0.0.1:0", "--block-chunks", "8", "--keys", keys]);
+    let mut l1 = Serving::start(c);
+    let url = l1.after("listening on ");
+    let token = l1.after("token 1: ");
+    let (rollup, from_block) = (l1.after("--rollup "), l1.after("--l1-from-block "));
+    (l1, url, rollup, from_block, token)
+}
+
+/// `zkrollup node` in a process of its own, attached to `[url, rollup, from_block]` with the
+/// 8-chunk `keys` and its store in `data`, sealing after 1 s, sending with dev key 0; killed at
+/// `kill_at` if given (`ZKROLLUP_KILL_AT`).
+fn node_process([url, rollup, from_block, keys, data]: &[&str; 5], kill_at: Option<&str>) -> Serving {
+    let mut c = Command::new(BIN);
+    c.args(["node", "--l1-url", url, "--rollup", rollup, "--l1-from-block", from_block])
+        .args(["--block-chunks", "8", "--seal-timeout", "1", "--listen", "127.0.0.1:0"])
+        .args(["--keys", keys, "--data-dir", data])
+        .env("ZKROLLUP_L1_KEY", zkrollup_node::anvil::DEV_KEYS[0])
+        .env_remove(zkrollup_node::kill_points::VAR);
+    if let Some(point) = kill_at {
+        c.env(zkrollup_node::kill_points::VAR, point);
+    }
+    Serving::start(c)
+}
+
+/// The node killed (an abort: no destructor, nothing more written) at each step of its L1
+/// sender, once per step (`ZKROLLUP_KILL_AT`), and started again each time on its store: with
+/// a transaction recorded but not sent, sent but not mined, and mined but its block's stage not
+/// recorded. The block still gets committed, proven and executed, and the chain holds exactly
+/// one successful call of each kind for it: nothing sent twice, nothing reverted.
+#[test]
+fn the_node_killed_at_each_step_of_its_l1_sender_resumes_without_a_second_transaction() {
+    use zkrollup_api::{HttpClientBuilder, RollupApiClient};
+    use zkrollup_node::anvil::DEV_KEYS;
+    use zkrollup_node::l1::json_rpc::{address_of, JsonRpcConfig};
+    use zkrollup_node::l1::wallet::{deposit_eth, rollup_calls};
+
+    let _keys = NODE_KEYS.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = temp_dir();
+    let keys = Path::new(env!("CARGO_TARGET_TMPDIR")).join("zkrollup-keys").display().to_string();
+    let data = dir.path().join("data").display().to_string();
+    let (_l1, url, rollup, from_block, _) = l1_process(&keys);
+    let node = |kill_at| node_process(&[&url, &rollup, &from_block, &keys, &data], kill_at);
+    let rpc = JsonRpcConfig::dev(&url);
+    let rollup_address = rollup.parse().unwrap();
+    deposit_eth(&rpc, DEV_KEYS[1], &rollup_address, &address_of(DEV_KEYS[0]).unwrap(), 1_000).unwrap();
+    for point in ["l1.recorded", "l1.sent", "l1.settled"] {
+        let status = node(Some(point)).ended();
+        assert!(!status.success(), "killed at {point}: {status:?}");
+    }
+    let mut node = node(None);
+    let client = HttpClientBuilder::default().build(node.after("listening on ")).unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let started = Instant::now();
+    loop {
+        let s = runtime.block_on(client.status()).unwrap();
+        assert!(s.stage_errors.is_empty(), "a stage of the node fails: {:?}", s.stage_errors);
+        if s.last_executed >= 1 && s.last_executed == s.last_sealed {
+            break;
+        }
+        assert!(started.elapsed() < HANG_GUARD, "block 1 is not executed: {s:?}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let calls = rollup_calls(&rpc, &rollup_address, from_block.parse().unwrap()).unwrap();
+    let sent: Vec<(&str, bool)> = calls.iter().filter(|c| c.0.ends_with("Block")).map(|c| (c.0, c.1)).collect();
+    assert_eq!(sent, [("commitBlock", true), ("proveBlock", true), ("executeBlock", true)], "{calls:?}");
 }

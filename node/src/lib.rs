@@ -25,10 +25,12 @@
 //! - [`pipeline`]: the prover, L1 watcher and L1 sender threads.
 //! - [`config`]: settings and their defaults.
 //! - [`dev`]: a development deployment on embedded defaults (the embedded chain, dev keys).
+//! - [`kill_points`]: named points where a crash test makes the node die (`ZKROLLUP_KILL_AT`).
 
 pub mod anvil;
 pub mod config;
 pub mod dev;
+pub mod kill_points;
 pub mod l1;
 pub mod pipeline;
 pub mod prover;

@@ -247,6 +247,7 @@ impl Sender {
             self.l1
                 .execute(&stored, &pending_ops(&block))
                 .map_err(|e| l1_failure(format!("executing block {n}"), e))?;
+            crate::kill_points::reached("l1.settled");
             self.store.set_stage(n, BlockStage::Executed, None).map_err(retry)?;
             return Ok(true);
         }
@@ -255,6 +256,7 @@ impl Sender {
             let proof = self.store.proof(n).map_err(retry)?.ok_or_else(|| retry(format!("no proof of block {n}")))?;
             let stored = self.stored(n)?;
             self.l1.prove(&stored, &proof).map_err(|e| l1_failure(format!("proving block {n} on L1"), e))?;
+            crate::kill_points::reached("l1.settled");
             self.store.set_stage(n, BlockStage::Proven, None).map_err(retry)?;
             return Ok(true);
         }
@@ -274,6 +276,7 @@ impl Sender {
             }
             e => l1_failure(format!("committing block {n}"), e),
         })?;
+        crate::kill_points::reached("l1.settled");
         self.store.set_stage(n, BlockStage::Committed, Some(&convert::stored(&stored))).map_err(retry)?;
         Ok(true)
     }

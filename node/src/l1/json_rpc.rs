@@ -344,11 +344,13 @@ impl JsonRpcL1 {
         let attempt = self.sign(self.rollup, input.into(), nonce, gas_limit, fees).await?;
         let in_flight = InFlight { action: action.clone(), nonce, gas_limit, attempts: vec![attempt] };
         self.journal.record(Some(&in_flight))?;
+        crate::kill_points::reached("l1.recorded");
         if let Err(Broadcast::Refused(why)) = self.broadcast(&in_flight.last().raw).await {
             // Refused outright, it was never in flight: the next step starts afresh.
             self.journal.record(None)?;
             return Err(other(format!("{action}: the L1 node refused the transaction: {why}")));
         }
+        crate::kill_points::reached("l1.sent");
         match self.settle().await? {
             Settled::Mined { success: true, .. } => Ok(()),
             Settled::Mined { hash, .. } => Err(other(format!("{action}: transaction {hash} reverted on chain"))),
