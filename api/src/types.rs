@@ -225,6 +225,28 @@ pub struct NetworkStatus {
     /// saying what the operator must do), e.g. `l1 sender: committing block 7: …`; empty
     /// while every stage runs.
     pub stage_errors: Vec<String>,
+    /// The node's own L1 transaction sent and not yet mined with its confirmations, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub l1_in_flight: Option<L1TxInFlight>,
+}
+
+/// The node's own L1 transaction in flight: recorded in its store before it was sent, replaced
+/// with higher fees while it stays unmined.
+#[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct L1TxInFlight {
+    /// What it does: `commitBlock 5`, `proveBlock 5` or `executeBlock 5`.
+    pub action: String,
+    /// The operator's nonce it uses.
+    pub nonce: u64,
+    /// The hash of the version sent last, `0x`-hex.
+    pub hash: String,
+    /// How many versions were sent with this nonce (each replacement bids at least 12.5 % more).
+    pub versions: usize,
+    /// The last version's maximum fee per gas, in wei; decimal string.
+    pub max_fee_per_gas: Dec,
+    /// When the first version was recorded, in milliseconds since the Unix epoch.
+    pub since_ms: u64,
 }
 
 /// Versions.

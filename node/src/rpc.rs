@@ -282,6 +282,14 @@ impl RollupApiServer for Api {
             .map_err(unavailable)?;
         let p = self.store.progress().map_err(store_err)?;
         let errors = self.errors.lock().map_err(|_| unavailable("a stage panicked"))?.listed();
+        let l1_in_flight = self.store.l1_in_flight().map_err(store_err)?.map(|f| L1TxInFlight {
+            action: f.action.clone(),
+            nonce: f.nonce,
+            hash: f.last().hash.clone(),
+            versions: f.attempts.len(),
+            max_fee_per_gas: f.last().fees.max_fee_per_gas.to_string(),
+            since_ms: f.attempts[0].sent_at_ms,
+        });
         Ok(NetworkStatus {
             last_sealed,
             last_proven_off_chain: p.proofs,
@@ -291,6 +299,7 @@ impl RollupApiServer for Api {
             mempool,
             pending_priority_ops,
             stage_errors: errors,
+            l1_in_flight,
         })
     }
 

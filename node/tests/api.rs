@@ -10,7 +10,7 @@ use jsonrpsee::core::client::{ClientT, Error as ClientError};
 use jsonrpsee::rpc_params;
 use serde_json::{json, Value};
 use zkrollup_api::error::{data_of, FEE_TOO_LOW, MEMPOOL_BOUND, RULE_BROKEN};
-use zkrollup_api::{AccountRef, RollupApiClient, TxStatus};
+use zkrollup_api::{AccountRef, L1TxInFlight, RollupApiClient, TxStatus};
 use zkrollup_api::{HttpClient, HttpClientBuilder};
 use zkrollup_conformance::wire::convert;
 use zkrollup_node::store::StoreError;
@@ -390,4 +390,58 @@ fn a_store_of_another_chain_or_in_use_is_refused() {
     let bad_size = NodeConfig { block_chunks: 12, ..config() };
     assert!(matches!(Node::open(dir.path(), bad_size), Err(NodeError::BlockSize(12))));
     Node::open(dir.path(), config()).expect("its own chain's store opens again").shutdown();
+}
+
+/// `zkr_status` shows the node's own L1 transaction in flight from its store's record (here
+/// written before the node opens: a node without its pipeline never settles it).
+#[tokio::test]
+async fn the_status_shows_the_l1_transaction_in_flight() {
+    use zkrollup_node::l1::in_flight::{Attempt, Fees, InFlight};
+    use zkrollup_node::store::{Identity, Store, STORE_FORMAT};
+    let dir = tempfile::tempdir().unwrap();
+    let (node, client, _, handle) = start(dir.path()).await;
+    assert_eq!(client.status().await.unwrap().l1_in_flight, None, "nothing sent yet");
+    handle.stop().unwrap();
+    handle.stopped().await;
+    node.shutdown();
+
+    let c = config();
+    let identity = Identity {
+        format: STORE_FORMAT,
+        chain_id: c.chain_id,
+        rollup: c.rollup.to_string(),
+        block_chunks: c.block_chunks as u16,
+    };
+    let version = |hash: &str, max_fee: u128, at: u64| Attempt {
+        hash: hash.into(),
+        raw: "0x02".into(),
+        fees: Fees { max_fee_per_gas: max_fee, max_priority_fee_per_gas: 1 },
+        sent_at_ms: at,
+    };
+    let in_flight = InFlight {
+        action: "commitBlock 3".into(),
+        nonce: 41,
+        gas_limit: 200_000,
+        attempts: vec![version("0xaa", 2_000_000_000, 1_000), version("0xbb", 2_250_000_000, 6_000)],
+    };
+    let store = Store::open(&dir.path().join("node.redb"), &identity).unwrap();
+    store.set_l1_in_flight(Some(&in_flight)).unwrap();
+    drop(store);
+
+    let (node, client, _, handle) = start(dir.path()).await;
+    let shown = client.status().await.unwrap().l1_in_flight.expect("the record is shown");
+    assert_eq!(
+        shown,
+        L1TxInFlight {
+            action: "commitBlock 3".into(),
+            nonce: 41,
+            hash: "0xbb".into(),
+            versions: 2,
+            max_fee_per_gas: "2250000000".into(),
+            since_ms: 1_000,
+        }
+    );
+    handle.stop().unwrap();
+    handle.stopped().await;
+    node.shutdown();
 }
