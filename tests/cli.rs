@@ -629,13 +629,11 @@ fn wallets_in_their_own_process_deposit_and_full_exit_on_the_l1_and_node_process
     use zkrollup_node::l1::wallet::{deposit_erc20, deposit_eth, mint_test_token, pending_balance, request_full_exit};
     use zkrollup_spec::primitives::Address;
 
-    let _keys = NODE_KEYS.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = temp_dir();
-    let keys = Path::new(env!("CARGO_TARGET_TMPDIR")).join("zkrollup-keys").display().to_string();
-    let data = dir.path().join("data").display().to_string();
+    let (_keys, _dir, keys, data) = process_setup();
     let (_l1, url, rollup, from_block, token) = l1_process(&keys);
     let token: Address = token.parse().expect("the test ERC-20's address");
-    let mut node = node_process(&[&url, &rollup, &from_block, &keys, &data], None);
+    let mut node =
+        node_process(&["--l1-url", &url, "--rollup", &rollup, "--l1-from-block", &from_block], [&keys, &data], None);
     let api = node.after("listening on ");
 
     let rpc = JsonRpcConfig::dev(&url);
@@ -678,6 +676,16 @@ fn wallets_in_their_own_process_deposit_and_full_exit_on_the_l1_and_node_process
     assert_eq!(pending_balance(&rpc, &rollup, &wallet3, 1).unwrap(), 700, "the full exit's amount waits on L1");
 }
 
+/// What the tests of processes share: the node keys' lock (held for the test), a temporary
+/// folder, and the paths of the 8-chunk keys and of the node's data folder in it.
+fn process_setup() -> (std::sync::MutexGuard<'static, ()>, tempfile::TempDir, String, String) {
+    let lock = NODE_KEYS.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = temp_dir();
+    let keys = Path::new(env!("CARGO_TARGET_TMPDIR")).join("zkrollup-keys").display().to_string();
+    let data = dir.path().join("data").display().to_string();
+    (lock, dir, keys, data)
+}
+
 /// `zkrollup l1` in a process of its own: the URL, the rollup, the L1 block it was deployed in,
 /// and the test ERC-20 (token 1), from what it prints.
 fn l1_process(keys: &str) -> (Serving, String, String, String, String) {
@@ -690,12 +698,13 @@ fn l1_process(keys: &str) -> (Serving, String, String, String, String) {
     (l1, url, rollup, from_block, token)
 }
 
-/// `zkrollup node` in a process of its own, attached to `[url, rollup, from_block]` with the
+/// `zkrollup node` in a process of its own on the L1 that `l1` names (`--l1-url …`), with the
 /// 8-chunk `keys` and its store in `data`, sealing after 1 s, sending with dev key 0; killed at
 /// `kill_at` if given (`ZKROLLUP_KILL_AT`).
-fn node_process([url, rollup, from_block, keys, data]: &[&str; 5], kill_at: Option<&str>) -> Serving {
+fn node_process(l1: &[&str], [keys, data]: [&str; 2], kill_at: Option<&str>) -> Serving {
     let mut c = Command::new(BIN);
-    c.args(["node", "--l1-url", url, "--rollup", rollup, "--l1-from-block", from_block])
+    c.arg("node")
+        .args(l1)
         .args(["--block-chunks", "8", "--seal-timeout", "1", "--listen", "127.0.0.1:0"])
         .args(["--keys", keys, "--data-dir", data])
         .env("ZKROLLUP_L1_KEY", zkrollup_node::anvil::DEV_KEYS[0])
@@ -706,28 +715,20 @@ fn node_process([url, rollup, from_block, keys, data]: &[&str; 5], kill_at: Opti
     Serving::start(c)
 }
 
-/// The node killed (an abort: no destructor, nothing more written) at each step of its L1
-/// sender, once per step (`ZKROLLUP_KILL_AT`), and started again each time on its store: with
-/// a transaction recorded but not sent, sent but not mined, and mined but its block's stage not
-/// recorded. The block still gets committed, proven and executed, and the chain holds exactly
-/// one successful call of each kind for it: nothing sent twice, nothing reverted.
-#[test]
-fn the_node_killed_at_each_step_of_its_l1_sender_resumes_without_a_second_transaction() {
+/// Starts the node (`node`) killed at each of `points` in turn (each run must die), then
+/// without a kill point, and waits for block 1 (a deposit waiting on L1 made it) to be
+/// executed: the chain must hold exactly one successful call of each kind for it.
+fn resumes_after_kills(
+    node: &dyn Fn(Option<&str>) -> Serving,
+    url: &str,
+    rollup: &str,
+    from_block: &str,
+    points: &[&str],
+) {
     use zkrollup_api::{HttpClientBuilder, RollupApiClient};
-    use zkrollup_node::anvil::DEV_KEYS;
-    use zkrollup_node::l1::json_rpc::{address_of, JsonRpcConfig};
-    use zkrollup_node::l1::wallet::{deposit_eth, rollup_calls};
-
-    let _keys = NODE_KEYS.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = temp_dir();
-    let keys = Path::new(env!("CARGO_TARGET_TMPDIR")).join("zkrollup-keys").display().to_string();
-    let data = dir.path().join("data").display().to_string();
-    let (_l1, url, rollup, from_block, _) = l1_process(&keys);
-    let node = |kill_at| node_process(&[&url, &rollup, &from_block, &keys, &data], kill_at);
-    let rpc = JsonRpcConfig::dev(&url);
-    let rollup_address = rollup.parse().unwrap();
-    deposit_eth(&rpc, DEV_KEYS[1], &rollup_address, &address_of(DEV_KEYS[0]).unwrap(), 1_000).unwrap();
-    for point in ["l1.recorded", "l1.sent", "l1.settled"] {
+    use zkrollup_node::l1::json_rpc::JsonRpcConfig;
+    use zkrollup_node::l1::wallet::rollup_calls;
+    for point in points {
         let status = node(Some(point)).ended();
         assert!(!status.success(), "killed at {point}: {status:?}");
     }
@@ -744,7 +745,50 @@ fn the_node_killed_at_each_step_of_its_l1_sender_resumes_without_a_second_transa
         assert!(started.elapsed() < HANG_GUARD, "block 1 is not executed: {s:?}");
         std::thread::sleep(Duration::from_millis(200));
     }
-    let calls = rollup_calls(&rpc, &rollup_address, from_block.parse().unwrap()).unwrap();
+    let (rpc, rollup) = (JsonRpcConfig::dev(url), rollup.parse().unwrap());
+    let calls = rollup_calls(&rpc, &rollup, from_block.parse().unwrap()).unwrap();
     let sent: Vec<(&str, bool)> = calls.iter().filter(|c| c.0.ends_with("Block")).map(|c| (c.0, c.1)).collect();
     assert_eq!(sent, [("commitBlock", true), ("proveBlock", true), ("executeBlock", true)], "{calls:?}");
+}
+
+/// The node killed (an abort: no destructor, nothing more written) at each step of its L1
+/// sender, once per step (`ZKROLLUP_KILL_AT`), and started again each time on its store: with
+/// a transaction recorded but not sent, sent but not mined, and mined but its block's stage not
+/// recorded. The block still gets committed, proven and executed, and the chain holds exactly
+/// one successful call of each kind for it: nothing sent twice, nothing reverted. Here on
+/// `zkrollup l1` in its own process (it mines each transaction at once).
+#[test]
+fn the_node_killed_at_each_step_of_its_l1_sender_resumes_without_a_second_transaction() {
+    use zkrollup_node::anvil::DEV_KEYS;
+    use zkrollup_node::l1::json_rpc::{address_of, JsonRpcConfig};
+    use zkrollup_node::l1::wallet::deposit_eth;
+
+    let (_keys, _dir, keys, data) = process_setup();
+    let (_l1, url, rollup, from_block, _) = l1_process(&keys);
+    let l1 = ["--l1-url", &url, "--rollup", &rollup, "--l1-from-block", &from_block];
+    let operator = address_of(DEV_KEYS[0]).unwrap();
+    deposit_eth(&JsonRpcConfig::dev(&url), DEV_KEYS[1], &rollup.parse().unwrap(), &operator, 1_000).unwrap();
+    let node = |kill_at: Option<&str>| node_process(&l1, [&keys, &data], kill_at);
+    resumes_after_kills(&node, &url, &rollup, &from_block, &["l1.recorded", "l1.sent", "l1.settled"]);
+}
+
+/// The same on anvil, mining a block every 2 s, so that a transaction sent before the kill may
+/// still wait in its pool when the node starts again: the node deploys the rollup on its first
+/// run, which dies at its first transaction to it.
+#[test]
+fn on_anvil_the_node_killed_at_each_step_of_its_l1_sender_resumes_without_a_second_transaction() {
+    use zkrollup_node::anvil::{Anvil, DEV_KEYS};
+    use zkrollup_node::l1::json_rpc::{address_of, JsonRpcConfig};
+    use zkrollup_node::l1::wallet::deposit_eth;
+
+    let Some(anvil) = Anvil::start_for_test(&["--block-time", "2"]) else { return };
+    let (_keys, _dir, keys, data) = process_setup();
+    let mut first = node_process(&["--l1-url", &anvil.url], [&keys, &data], Some("l1.recorded"));
+    let (rollup, from_block) = (first.after("--rollup "), first.after("--l1-from-block "));
+    let operator = address_of(DEV_KEYS[0]).unwrap();
+    deposit_eth(&JsonRpcConfig::dev(&anvil.url), DEV_KEYS[1], &rollup.parse().unwrap(), &operator, 1_000).unwrap();
+    assert!(!first.ended().success(), "killed at l1.recorded");
+    let l1 = ["--l1-url", &anvil.url, "--rollup", &rollup, "--l1-from-block", &from_block];
+    let node = |kill_at: Option<&str>| node_process(&l1, [&keys, &data], kill_at);
+    resumes_after_kills(&node, &anvil.url, &rollup, &from_block, &["l1.sent", "l1.settled"]);
 }
