@@ -23,7 +23,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use zkrollup_api::BlockStage;
-use zkrollup_conformance::wire::convert;
+use zkrollup_conformance::wire::{convert, StoredBlockJson};
 use zkrollup_spec::l1::{commit_info, pending_ops, Event, StoredBlock};
 
 use crate::l1::{L1Error, L1};
@@ -227,6 +227,13 @@ struct Sender {
 }
 
 impl Sender {
+    /// Records that block `n` reached `stage` on L1 (`stored`: as the contract stored it at
+    /// its commit).
+    fn settled(&self, n: u32, stage: BlockStage, stored: Option<&StoredBlockJson>) -> Result<(), Failure> {
+        crate::kill_points::reached("l1.settled");
+        self.store.set_stage(n, stage, stored).map_err(retry)
+    }
+
     fn stored(&self, n: u32) -> Result<StoredBlock, Failure> {
         if n == 0 {
             return Ok(self.l1.genesis());
@@ -247,8 +254,7 @@ impl Sender {
             self.l1
                 .execute(&stored, &pending_ops(&block))
                 .map_err(|e| l1_failure(format!("executing block {n}"), e))?;
-            crate::kill_points::reached("l1.settled");
-            self.store.set_stage(n, BlockStage::Executed, None).map_err(retry)?;
+            self.settled(n, BlockStage::Executed, None)?;
             return Ok(true);
         }
         let n = p.proven + 1;
@@ -256,8 +262,7 @@ impl Sender {
             let proof = self.store.proof(n).map_err(retry)?.ok_or_else(|| retry(format!("no proof of block {n}")))?;
             let stored = self.stored(n)?;
             self.l1.prove(&stored, &proof).map_err(|e| l1_failure(format!("proving block {n} on L1"), e))?;
-            crate::kill_points::reached("l1.settled");
-            self.store.set_stage(n, BlockStage::Proven, None).map_err(retry)?;
+            self.settled(n, BlockStage::Proven, None)?;
             return Ok(true);
         }
         let n = p.committed + 1;
@@ -276,8 +281,7 @@ impl Sender {
             }
             e => l1_failure(format!("committing block {n}"), e),
         })?;
-        crate::kill_points::reached("l1.settled");
-        self.store.set_stage(n, BlockStage::Committed, Some(&convert::stored(&stored))).map_err(retry)?;
+        self.settled(n, BlockStage::Committed, Some(&convert::stored(&stored)))?;
         Ok(true)
     }
 }

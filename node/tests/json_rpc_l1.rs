@@ -498,7 +498,7 @@ fn a_stuck_transaction_is_replaced_with_higher_fees_and_survives_a_restart() {
     assert_eq!(stored_1.state_root, block_1.new_state_root);
     assert_eq!(store.l1_in_flight().unwrap(), None, "settled");
     assert_eq!(nonce(&p), first_nonce + 1, "one transaction mined for the commit");
-    let versions = store_receipts(&runtime, &p, &in_flight);
+    let versions = receipts_of(&runtime, &p, &in_flight);
     assert_eq!(versions.iter().filter(|r| r.is_some()).count(), 1, "exactly one version mined: {versions:?}");
 
     // A commit the sender gives up waiting for (2 s), the record kept: then it stops.
@@ -542,7 +542,7 @@ fn evm(a: &Address) -> alloy_primitives::Address {
 }
 
 /// The receipt of each recorded version of `in_flight`, if it has one.
-fn store_receipts(
+fn receipts_of(
     runtime: &tokio::runtime::Runtime,
     p: &alloy_provider::DynProvider,
     in_flight: &zkrollup_node::l1::in_flight::InFlight,

@@ -78,9 +78,6 @@ impl JsonRpcConfig {
 /// that the cap stops only a runaway (an operator sets the bound their budget allows).
 pub const DEFAULT_MAX_FEE: u128 = 1_000_000_000_000;
 
-/// The gas limit of a transaction since Osaka (EIP-7825): the sender never asks for more.
-pub const TX_GAS_LIMIT_CAP: u64 = 1 << 24;
-
 /// How long a transaction may wait unmined on chain `chain_id` before it is replaced: 5 s on
 /// a development chain (one that mines on demand has mined it at once, or was told not to),
 /// 60 s elsewhere (five Ethereum blocks that did not take it: its fees were too low).
@@ -335,8 +332,9 @@ impl JsonRpcL1 {
         let tx = TransactionRequest::default().with_from(from).with_to(self.rollup).with_input(input.clone());
         simulated(&self.config, "eth_call", self.provider.call(tx.clone())).await?;
         let gas = simulated(&self.config, "eth_estimateGas", self.provider.estimate_gas(tx)).await?;
-        // A quarter more than estimated: the state may move before it is mined.
-        let gas_limit = gas.saturating_add(gas / 4).min(TX_GAS_LIMIT_CAP);
+        // A quarter more than estimated (the state may move before it is mined), never above
+        // what one transaction may use since Osaka.
+        let gas_limit = gas.saturating_add(gas / 4).min(alloy_eips::eip7825::MAX_TX_GAS_LIMIT_OSAKA);
         let nonce =
             within(&self.config, "eth_getTransactionCount", self.provider.get_transaction_count(from).pending())
                 .await?;
@@ -409,7 +407,8 @@ impl JsonRpcL1 {
             if tokio::time::Instant::now() >= deadline {
                 let said = last_refusal.map(|r| format!("; the L1 node said: {}", r.message())).unwrap_or_default();
                 return Err(other(format!(
-                    "{} (nonce {}, {} version(s) sent, the last {}) is not settled after {} s: waiting on{said}",
+                    "{} (nonce {}, {} version(s) sent, the last {}) is not mined after {} s; it stays recorded and is \
+                     looked at again{said}",
                     in_flight.action,
                     in_flight.nonce,
                     in_flight.attempts.len(),
@@ -475,7 +474,7 @@ impl JsonRpcL1 {
 
     /// Sends signed bytes; a node that has them already is no error.
     async fn broadcast(&self, raw: &str) -> Result<(), Broadcast> {
-        let bytes = hex::decode(raw.trim_start_matches("0x")).map_err(|e| Broadcast::Lost(e.to_string()))?;
+        let bytes = raw_bytes(raw).map_err(|e| Broadcast::Lost(e.to_string()))?;
         let sent = tokio::time::timeout(self.config.timeout, self.provider.send_raw_transaction(&bytes)).await;
         match sent {
             Err(_) => Err(Broadcast::Lost("eth_sendRawTransaction: no answer in time".into())),
@@ -651,8 +650,12 @@ fn tx_hash(hex: &str) -> Result<alloy_primitives::TxHash, L1Error> {
 /// A recorded version's signed bytes, decoded.
 fn decoded(raw: &str) -> Result<alloy_consensus::TxEnvelope, L1Error> {
     use alloy_network::eip2718::Decodable2718;
-    let bytes = hex::decode(raw.trim_start_matches("0x")).map_err(other)?;
-    alloy_consensus::TxEnvelope::decode_2718_exact(&bytes).map_err(other)
+    alloy_consensus::TxEnvelope::decode_2718_exact(&raw_bytes(raw)?).map_err(other)
+}
+
+/// A recorded version's signed bytes (`0x`-hex).
+fn raw_bytes(raw: &str) -> Result<Vec<u8>, L1Error> {
+    hex::decode(raw.trim_start_matches("0x")).map_err(|e| other(format!("recorded signed bytes do not parse: {e}")))
 }
 
 fn unix_ms() -> u64 {
