@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use zkrollup_circuits::block::{self, BlockCircuit};
 use zkrollup_circuits::exit::ExitCircuit;
-use zkrollup_circuits::groth16::{dev_setup, prove, verify, INSECURE_SETUP_WARNING};
+use zkrollup_circuits::groth16::{dev_setup, prove, prove_as_ark_groth16, verify, INSECURE_SETUP_WARNING};
 use zkrollup_circuits::keys::{shape, CircuitKind};
 use zkrollup_reference::state::RefState;
 use zkrollup_spec::block::BlockInput;
@@ -64,8 +64,8 @@ pub(crate) fn run(sizes: &[usize]) -> Result<(), String> {
 
     println!("{INSECURE_SETUP_WARNING}\n");
     println!(
-        "{:>7} {:>11} {:>10} {:>10} {:>12} {:>10} {:>12}",
-        "chunks", "constraints", "setup s", "prove s", "us/constraint", "verify ms", "peak MiB"
+        "{:>7} {:>11} {:>10} {:>10} {:>12} {:>10} {:>12} {:>12}",
+        "chunks", "constraints", "setup s", "prove s", "us/constraint", "verify ms", "peak MiB", "ark prove s"
     );
     for &n in &sizes {
         let c = constraints(CircuitKind::Block(n))?;
@@ -97,18 +97,25 @@ pub(crate) fn run(sizes: &[usize]) -> Result<(), String> {
             return Err(format!("the {n}-chunk bench block does not satisfy the circuit: {:?}", v.failure));
         }
         let t = Instant::now();
-        let proof = prove(&pk, circuit, 7).map_err(|e| e.to_string())?;
+        let proof = prove(&pk, circuit.clone(), 7).map_err(|e| e.to_string())?;
         let prove_s = t.elapsed().as_secs_f64();
+        let peak = peak_rss_mib().unwrap_or(f64::NAN);
         let t = Instant::now();
         let ok = verify(&vk, &[v.public_input], &proof).map_err(|e| e.to_string())?;
         let verify_ms = t.elapsed().as_secs_f64() * 1e3;
         if !ok {
             return Err(format!("the {n}-chunk proof does not verify"));
         }
+        // ark-groth16's own prover beside ours, after our peak was read: the same proof.
+        let t = Instant::now();
+        let theirs = prove_as_ark_groth16(&pk, circuit, 7).map_err(|e| e.to_string())?;
+        let ark_s = t.elapsed().as_secs_f64();
+        if theirs != proof {
+            return Err(format!("the {n}-chunk proof differs from ark-groth16's for the same seed"));
+        }
         println!(
-            "{n:>7} {c:>11} {setup:>10.1} {prove_s:>10.1} {:>12.1} {verify_ms:>10.1} {:>12.0}",
+            "{n:>7} {c:>11} {setup:>10.1} {prove_s:>10.1} {:>12.1} {verify_ms:>10.1} {peak:>12.0} {ark_s:>12.1}",
             prove_s * 1e6 / c as f64,
-            peak_rss_mib().unwrap_or(f64::NAN)
         );
     }
     let t = Instant::now();

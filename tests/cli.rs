@@ -421,18 +421,30 @@ fn node_help_states_every_default() {
     }
 }
 
-/// Held by the tests that run the node: the first makes the 8-chunk keys, the others load them
-/// (two making them at once would each spend the whole setup).
-static NODE_KEYS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+/// The folder of the 8-chunk block keys and the exit keys that the node and L1 processes of
+/// these tests load: made by the first test to ask while the others wait (two processes making
+/// them at once would each spend the whole setup), so that the tests of processes run side by
+/// side rather than one at a time.
+fn node_keys() -> String {
+    use zkrollup_circuits::keys::{load_or_make, CircuitKind};
+    use zkrollup_node::dev::{BLOCK_SETUP_SEED, EXIT_SETUP_SEED};
+    static MADE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    let dir = MADE.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("zkrollup-keys");
+        load_or_make(&dir, CircuitKind::Block(8), BLOCK_SETUP_SEED).expect("the 8-chunk keys");
+        load_or_make(&dir, CircuitKind::Exit, EXIT_SETUP_SEED).expect("the exit keys");
+        dir
+    });
+    dir.display().to_string()
+}
 
 /// Without --l1-url the node runs its own development chain, kept in its data folder: a second
 /// run resumes both the chain and the store (attaching to the rollup the first deployed checks
 /// that a contract is there, a validator's), and --reset starts both afresh.
 #[test]
 fn node_on_its_own_chain_resumes_both_after_a_restart() {
-    let _keys = NODE_KEYS.lock().unwrap_or_else(|e| e.into_inner());
     let dir = temp_dir();
-    let keys = Path::new(env!("CARGO_TARGET_TMPDIR")).join("zkrollup-keys");
+    let keys = PathBuf::from(node_keys());
     let data = dir.path().join("data");
     let run_node = |extra: &[&str]| {
         let mut cmd = Command::new(BIN);
@@ -477,9 +489,8 @@ fn node_on_its_own_chain_resumes_both_after_a_restart() {
 /// does not take. The node attaches to it as to any chain (node_runs_on_an_ethereum_node_…).
 #[test]
 fn l1_runs_the_development_chain_and_resumes_it_from_its_state() {
-    let _keys = NODE_KEYS.lock().unwrap_or_else(|e| e.into_inner());
     let dir = temp_dir();
-    let keys = Path::new(env!("CARGO_TARGET_TMPDIR")).join("zkrollup-keys");
+    let keys = PathBuf::from(node_keys());
     let state = dir.path().join("chain.jsonl");
     let l1 = |chunks: &str| {
         run(&[
@@ -521,9 +532,8 @@ fn l1_runs_the_development_chain_and_resumes_it_from_its_state() {
 fn node_runs_on_an_ethereum_node_deploying_then_attaching() {
     use zkrollup_node::anvil::{Anvil, DEV_KEYS};
     let Some(anvil) = Anvil::start_for_test(&[]) else { return };
-    let _keys = NODE_KEYS.lock().unwrap_or_else(|e| e.into_inner());
     let dir = temp_dir();
-    let keys = Path::new(env!("CARGO_TARGET_TMPDIR")).join("zkrollup-keys");
+    let keys = PathBuf::from(node_keys());
     let (keys, data) = (keys.display().to_string(), dir.path().join("data").display().to_string());
     let node = |extra: &[&str], key: Option<&str>| {
         let mut cmd = Command::new(BIN);
@@ -629,7 +639,7 @@ fn wallets_in_their_own_process_deposit_and_full_exit_on_the_l1_and_node_process
     use zkrollup_node::l1::wallet::{deposit_erc20, deposit_eth, mint_test_token, pending_balance, request_full_exit};
     use zkrollup_spec::primitives::Address;
 
-    let (_keys, _dir, keys, data) = process_setup();
+    let (_dir, keys, data) = process_setup();
     let (_l1, url, rollup, from_block, token) = l1_process(&keys);
     let token: Address = token.parse().expect("the test ERC-20's address");
     let mut node =
@@ -676,14 +686,12 @@ fn wallets_in_their_own_process_deposit_and_full_exit_on_the_l1_and_node_process
     assert_eq!(pending_balance(&rpc, &rollup, &wallet3, 1).unwrap(), 700, "the full exit's amount waits on L1");
 }
 
-/// What the tests of processes share: the node keys' lock (held for the test), a temporary
-/// folder, and the paths of the 8-chunk keys and of the node's data folder in it.
-fn process_setup() -> (std::sync::MutexGuard<'static, ()>, tempfile::TempDir, String, String) {
-    let lock = NODE_KEYS.lock().unwrap_or_else(|e| e.into_inner());
+/// What the tests of processes share: a temporary folder, the keys' folder ([`node_keys`]) and
+/// the node's data folder in the temporary one.
+fn process_setup() -> (tempfile::TempDir, String, String) {
     let dir = temp_dir();
-    let keys = Path::new(env!("CARGO_TARGET_TMPDIR")).join("zkrollup-keys").display().to_string();
     let data = dir.path().join("data").display().to_string();
-    (lock, dir, keys, data)
+    (dir, node_keys(), data)
 }
 
 /// `zkrollup l1` in a process of its own: the URL, the rollup, the L1 block it was deployed in,
@@ -763,7 +771,7 @@ fn the_node_killed_at_each_step_of_its_l1_sender_resumes_without_a_second_transa
     use zkrollup_node::l1::json_rpc::{address_of, JsonRpcConfig};
     use zkrollup_node::l1::wallet::deposit_eth;
 
-    let (_keys, _dir, keys, data) = process_setup();
+    let (_dir, keys, data) = process_setup();
     let (_l1, url, rollup, from_block, _) = l1_process(&keys);
     let l1 = ["--l1-url", &url, "--rollup", &rollup, "--l1-from-block", &from_block];
     let operator = address_of(DEV_KEYS[0]).unwrap();
@@ -782,7 +790,7 @@ fn on_anvil_the_node_killed_at_each_step_of_its_l1_sender_resumes_without_a_seco
     use zkrollup_node::l1::wallet::deposit_eth;
 
     let Some(anvil) = Anvil::start_for_test(&["--block-time", "2"]) else { return };
-    let (_keys, _dir, keys, data) = process_setup();
+    let (_dir, keys, data) = process_setup();
     let mut first = node_process(&["--l1-url", &anvil.url], [&keys, &data], Some("l1.recorded"));
     let (rollup, from_block) = (first.after("--rollup "), first.after("--l1-from-block "));
     let operator = address_of(DEV_KEYS[0]).unwrap();

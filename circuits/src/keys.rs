@@ -11,7 +11,8 @@ use std::fs;
 use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
 
-use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, SynthesisMode};
+use ark_ff::PrimeField;
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, SynthesisMode, Variable};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate};
 use sha2::{Digest, Sha256};
 use zkrollup_spec::primitives::Fr;
@@ -19,6 +20,7 @@ use zkrollup_spec::primitives::Fr;
 use crate::block::BlockCircuit;
 use crate::exit::ExitCircuit;
 use crate::groth16::{dev_setup, Pk, ProofError, Vk};
+use crate::satisfaction::r1cs_operands;
 
 /// The circuits keys exist for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,29 +73,39 @@ pub struct Shape {
     pub digest: [u8; 32],
 }
 
-/// Synthesises the circuit in setup mode (no witness) and digests its matrices.
+/// Synthesises the circuit in setup mode (no witness) and digests it as synthesised: every
+/// linear combination in creation order, then the operands of every constraint.
+///
+/// Not the matrices that `finalize` inlines: inlining was most of the time of loading a key,
+/// which every prover and node start pays. The circuit's synthesis is deterministic, so a
+/// change to it changes the digest; two syntheses that would inline to the same matrices may
+/// digest differently, which costs only a new key.
 pub fn shape(kind: CircuitKind) -> Result<Shape, ProofError> {
     let cs = ConstraintSystem::<Fr>::new_ref();
     cs.set_mode(SynthesisMode::Setup);
     kind.synthesize(cs.clone())?;
-    cs.finalize();
     let b = cs.borrow().expect("a fresh constraint system");
     let mut h = Sha256::new();
     h.update((b.num_constraints() as u64).to_le_bytes());
     h.update((b.num_witness_variables() as u64).to_le_bytes());
     h.update((b.num_instance_variables() as u64).to_le_bytes());
-    for (label, matrices) in b.to_matrices()? {
-        h.update(label.as_bytes());
-        for m in matrices {
-            for row in m {
-                h.update((row.len() as u64).to_le_bytes());
-                for (coeff, index) in row {
-                    let mut bytes = Vec::with_capacity(32);
-                    coeff.serialize_compressed(&mut bytes).expect("writing to a Vec");
-                    h.update(bytes);
-                    h.update((index as u64).to_le_bytes());
-                }
+    let variable = |h: &mut Sha256, v: Variable| {
+        h.update([v.kind() as u8]);
+        h.update((v.index().unwrap_or(0) as u64).to_le_bytes());
+    };
+    for i in 0..b.lc_map.num_lcs() {
+        let lc = b.get_lc(Variable::symbolic_lc(i));
+        h.update((lc.len() as u64).to_le_bytes());
+        for (coeff, v) in lc.iter() {
+            for limb in coeff.into_bigint().0 {
+                h.update(limb.to_le_bytes());
             }
+            variable(&mut h, *v);
+        }
+    }
+    for column in r1cs_operands(&b)? {
+        for v in column {
+            variable(&mut h, *v);
         }
     }
     Ok(Shape {

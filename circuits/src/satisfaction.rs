@@ -1,7 +1,7 @@
 //! Whether an assignment satisfies a constraint system, checked as synthesised: what the block
 //! circuit's verdict, the gadgets' tests and the soundness suites ask of every witness.
 
-use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError, Variable};
+use ark_relations::gr1cs::{ConstraintSystem, ConstraintSystemRef, SynthesisError, Variable, R1CS_PREDICATE_LABEL};
 use zkrollup_spec::primitives::Fr;
 
 /// The index of the first R1CS constraint the assignment violates.
@@ -16,6 +16,20 @@ use zkrollup_spec::primitives::Fr;
 /// constraints, spends most of its time waking threads (measured: twice as slow as inlining).
 pub fn first_unsatisfied(cs: &ConstraintSystemRef<Fr>) -> Result<Option<usize>, SynthesisError> {
     let mut b = cs.borrow_mut().ok_or(SynthesisError::MissingCS)?;
+    evaluate_linear_combinations(&mut b)?;
+    let value = |v: Variable| b.assigned_value(v).ok_or(SynthesisError::AssignmentMissing);
+    let [x, y, z] = r1cs_operands(&b)?;
+    for i in 0..x.len() {
+        if value(x[i])? * value(y[i])? != value(z[i])? {
+            return Ok(Some(i));
+        }
+    }
+    Ok(None)
+}
+
+/// Evaluates every linear combination of a synthesised system into its assignment, in creation
+/// order (each names only earlier ones), so that `assigned_value` of any operand is current.
+pub(crate) fn evaluate_linear_combinations(b: &mut ConstraintSystem<Fr>) -> Result<(), SynthesisError> {
     if b.is_in_setup_mode() {
         return Err(SynthesisError::AssignmentMissing);
     }
@@ -26,19 +40,21 @@ pub fn first_unsatisfied(cs: &ConstraintSystemRef<Fr>) -> Result<Option<usize>, 
         let value = lc.iter().map(|(k, v)| b.assigned_value(*v).map(|x| *k * x)).sum::<Option<Fr>>();
         b.assignments.lc_assignment[i] = value.ok_or(SynthesisError::AssignmentMissing)?;
     }
-    let value = |v: Variable| b.assigned_value(v).ok_or(SynthesisError::AssignmentMissing);
-    for (label, predicate) in &b.predicate_constraint_systems {
-        let [x, y, z] = &predicate.get_constraints()[..] else {
-            return Err(SynthesisError::PredicateNotFound);
-        };
-        debug_assert_eq!(label, ark_relations::gr1cs::R1CS_PREDICATE_LABEL);
-        for i in 0..predicate.num_constraints() {
-            if value(x[i])? * value(y[i])? != value(z[i])? {
-                return Ok(Some(i));
-            }
-        }
+    Ok(())
+}
+
+/// The operands of the system's R1CS constraints, a column each: constraint `i` says
+/// `a[i] · b[i] = c[i]`, each operand a variable or a linear combination. The block and exit
+/// circuits register no other predicate.
+pub(crate) fn r1cs_operands(b: &ConstraintSystem<Fr>) -> Result<[&[Variable]; 3], SynthesisError> {
+    let mut predicates = b.predicate_constraint_systems.iter();
+    let (Some((label, predicate)), None) = (predicates.next(), predicates.next()) else {
+        return Err(SynthesisError::PredicateNotFound);
+    };
+    match &predicate.get_constraints()[..] {
+        [a, b, c] if label == R1CS_PREDICATE_LABEL => Ok([&a[..], &b[..], &c[..]]),
+        _ => Err(SynthesisError::PredicateNotFound),
     }
-    Ok(None)
 }
 
 /// Whether the assignment satisfies every constraint ([`first_unsatisfied`] finds none).
@@ -49,7 +65,7 @@ pub fn is_satisfied(cs: &ConstraintSystemRef<Fr>) -> Result<bool, SynthesisError
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ark_relations::gr1cs::{ConstraintSystem, SynthesisMode};
+    use ark_relations::gr1cs::SynthesisMode;
     use ark_relations::lc;
 
     /// x · y = x + y, with x public, y a witness and x + y a linear combination of its own.
