@@ -93,7 +93,7 @@ async fn transactions_through_the_api_agree_with_the_spec_and_survive_a_restart(
     let (u0, u1) = (user(0), user(1));
     let mut sent: Vec<Tx> = Vec::new();
     for (u, id) in [(&u0, 1), (&u1, 2)] {
-        let tx = change_pubkey(u, id);
+        let tx = change_pubkey(&TEST_DOMAIN, u, id);
         let r = client.submit_tx(convert::tx(&tx)).await.expect("ChangePubKey accepted");
         assert_eq!((r.account_id, r.nonce), (id, 0));
         assert_eq!(r.hash, convert::hex_of(&tx.hash()));
@@ -207,7 +207,7 @@ async fn every_kind_of_bad_request_gets_its_error() {
     let onchain = testkit::change_pubkey(&u0, 1, 0, 0, 0, ChangePubKeyAuth::Onchain);
     let e = call_error(client.submit_tx(convert::tx(&onchain)).await.unwrap_err());
     assert_eq!(data_of(&e).and_then(|d| d.rule).as_deref(), Some("l1.change_pubkey_unauthorised"), "{e}");
-    let mut stolen = change_pubkey(&user(5), 1);
+    let mut stolen = change_pubkey(&TEST_DOMAIN, &user(5), 1);
     if let Tx::ChangePubKey(c) = &mut stolen {
         // user 5 signs as owner for its own key over account 1, which user 0 owns
         c.auth = ChangePubKeyAuth::Eip191(user(5).l1.personal_sign(&eip191_change_pubkey_message(
@@ -219,7 +219,7 @@ async fn every_kind_of_bad_request_gets_its_error() {
     }
     let e = call_error(client.submit_tx(convert::tx(&stolen)).await.unwrap_err());
     assert_eq!(data_of(&e).and_then(|d| d.rule).as_deref(), Some("l1.change_pubkey_unauthorised"), "{e}");
-    client.submit_tx(convert::tx(&change_pubkey(&u0, 1))).await.unwrap();
+    client.submit_tx(convert::tx(&change_pubkey(&TEST_DOMAIN, &u0, 1))).await.unwrap();
     seal_all(&node).await;
     let good = testkit::transfer(&u0, 1, user(1).address, 0, 100, 1, 1);
 
@@ -353,7 +353,7 @@ async fn fees_below_the_price_table_are_refused() {
         assert_eq!((e.code(), data_of(&e).and_then(|d| d.bound)), (FEE_TOO_LOW, Some("fee".into())), "{e}");
     };
     let u0 = user(0);
-    fee_refusal(client.submit_tx(convert::tx(&change_pubkey(&u0, 1))).await.unwrap_err());
+    fee_refusal(client.submit_tx(convert::tx(&change_pubkey(&TEST_DOMAIN, &u0, 1))).await.unwrap_err());
     let sig = u0.l1.personal_sign(&eip191_change_pubkey_message(&TEST_DOMAIN, &u0.pubkey_hash, 0, 1));
     let paid = testkit::change_pubkey(&u0, 1, 0, 7_000, 0, ChangePubKeyAuth::Eip191(sig));
     client.submit_tx(convert::tx(&paid)).await.expect("a ChangePubKey paying the table's fee");

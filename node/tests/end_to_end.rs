@@ -1,25 +1,39 @@
-//! The node end to end on the embedded L1: deposits (ETH and an ERC-20) and a full-exit request
-//! made on the contract, then through the HTTP API alone ChangePubKey (on-chain fact and
-//! EIP-191), transfers to an existing and a new account, an atomic batch, a withdrawal and a
-//! forced exit; every block proven with the block circuit (8 chunks) and committed, proven and
-//! executed on the Solidity contract. Each transaction is followed to "executed"; the node's
-//! views are checked against the spec's replay of the same inputs, the contract's stored root
-//! against the spec's, and value against the contract's real balances; then the node restarts
-//! from its store and answers the same.
+//! The node end to end over Ethereum JSON-RPC, on anvil, a real Ethereum node (outside CI,
+//! where anvil may be missing, on the development chain served in process: the same client
+//! code). Wallets with keys of their own deposit ETH and an ERC-20, set an on-chain ChangePubKey
+//! fact and request a full exit with signed L1 transactions; then through the node's HTTP API
+//! alone: ChangePubKey (on-chain fact and EIP-191), transfers to an existing and a new account,
+//! an atomic batch, a withdrawal and a forced exit. Every block is proven with the block
+//! circuit (8 chunks, real Groth16 proofs) and committed, proven and executed on the Solidity
+//! contract by the node's L1 sender. Each transaction is followed to "executed"; the node's
+//! views are checked against the spec's replay of the same inputs, the contract's counters and
+//! stored root against the spec's, and value against what the contract holds on the chain; then
+//! the node restarts from its store and answers the same. A second test keeps the embedded L1
+//! (in process, no JSON-RPC): a call the contract refuses halts the sender.
 
 use std::time::{Duration, Instant};
 
+use jsonrpsee::server::ServerHandle;
 use zkrollup_api::{AccountRef, NetworkStatus, RollupApiClient, TxStatus};
 use zkrollup_api::{HttpClient, HttpClientBuilder};
+use zkrollup_circuits::keys::{load_or_make, CircuitKind};
 use zkrollup_conformance::operator::SpecRollup;
 use zkrollup_conformance::wire::convert;
-use zkrollup_node::l1::{EmbeddedChain, EmbeddedL1};
+use zkrollup_devchain::{dev_genesis, DevChain, DevChainConfig, Mining, DEV_CHAIN_ID};
+use zkrollup_node::anvil::{Anvil, DEV_KEYS};
+use zkrollup_node::dev::{BLOCK_SETUP_SEED, EXIT_SETUP_SEED};
+use zkrollup_node::l1::json_rpc::{address_of, chain_id, deploy, JsonRpcConfig};
+use zkrollup_node::l1::wallet;
+use zkrollup_node::l1::{EmbeddedL1, JsonRpcL1};
 use zkrollup_node::prover::InProcessProver;
 use zkrollup_node::sequencer::unix_now;
 use zkrollup_node::{Node, NodeConfig};
+use zkrollup_spec::l1::L1Config;
+use zkrollup_spec::primitives::Address;
 use zkrollup_spec::state::State;
-use zkrollup_spec::testkit::{self, user, TEST_DOMAIN};
+use zkrollup_spec::testkit::{self, user, user_l1_secret, TEST_DOMAIN};
 use zkrollup_spec::transition::{DepositRequest, FullExitRequest, PriorityOp};
+use zkrollup_spec::tx::auth::L1Domain;
 use zkrollup_spec::tx::{ChangePubKeyAuth, Tx};
 
 mod common;
@@ -29,25 +43,78 @@ const CHUNKS: usize = 8;
 /// Everything a test waits for comes within this (proofs of 8-chunk blocks take seconds).
 const PATIENCE: Duration = Duration::from_secs(300);
 
-struct Rig {
-    chain: EmbeddedChain,
-    config: NodeConfig,
-    l1: EmbeddedL1,
+/// The L1 the node runs on, reached only over JSON-RPC: anvil, or the development chain served
+/// in process where anvil is not installed (outside CI: `Anvil::start_for_test`).
+struct Chain {
+    rpc: JsonRpcConfig,
+    _anvil: Option<Anvil>,
+    _dev: Option<(DevChain, ServerHandle)>,
+}
+
+fn chain(runtime: &tokio::runtime::Runtime) -> Chain {
+    if let Some(anvil) = Anvil::start_for_test(&[]) {
+        return Chain { rpc: JsonRpcConfig::dev(&anvil.url), _anvil: Some(anvil), _dev: None };
+    }
+    eprintln!("the end-to-end test runs on the development chain instead");
+    let genesis = dev_genesis(DEV_CHAIN_ID, unix_now());
+    let dev = DevChain::start(DevChainConfig { genesis, mining: Mining::PerTransaction, state: None }).unwrap();
+    let (addr, server) = runtime.block_on(dev.serve("127.0.0.1:0".parse().unwrap())).unwrap();
+    Chain { rpc: JsonRpcConfig::dev(&format!("http://{addr}")), _anvil: None, _dev: Some((dev, server)) }
+}
+
+/// A test user's L1 key, as a wallet holds it.
+fn key(i: u32) -> String {
+    user_l1_secret(i).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The rollup on the chain: deployed by the operator (dev key 0, governor and validator) with a
+/// test ERC-20 as token 1, users 0, 1 and 3 given 1 ETH each for their own transactions.
+struct OnChain {
+    rpc: JsonRpcConfig,
+    rollup: Address,
+    token: Address,
+    domain: L1Domain,
+    l1: JsonRpcL1,
     prover: InProcessProver,
 }
 
-fn rig() -> Rig {
+fn deploy_rollup(rpc: &JsonRpcConfig) -> OnChain {
     let keys = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("zkrollup-keys");
-    let dev = zkrollup_node::dev::deploy(&keys, CHUNKS, &SpecRollup::config(user(0).address), unix_now()).unwrap();
-    let config = NodeConfig {
+    let (pk, block_vk, _) = load_or_make(&keys, CircuitKind::Block(CHUNKS), BLOCK_SETUP_SEED).unwrap();
+    let (_, exit_vk, _) = load_or_make(&keys, CircuitKind::Exit, EXIT_SETUP_SEED).unwrap();
+    for i in [0, 1, 3] {
+        wallet::send_eth(rpc, DEV_KEYS[1], &user(i).address, 10u128.pow(18)).unwrap();
+    }
+    let token = wallet::deploy_test_token(rpc, DEV_KEYS[2]).unwrap();
+    let operator = address_of(DEV_KEYS[0]).unwrap();
+    let config = L1Config { block_sizes: vec![CHUNKS as u16], tokens: vec![token], ..SpecRollup::config(operator) };
+    let deployed = deploy(rpc, DEV_KEYS[0], &config, &block_vk, &exit_vk).expect("the rollup deploys");
+    let domain = L1Domain { chain_id: chain_id(rpc).unwrap(), contract: deployed.rollup };
+    let l1 = JsonRpcL1::connect(rpc.clone(), DEV_KEYS[0], &deployed.rollup, &deployed.config, deployed.block).unwrap();
+    OnChain {
+        rpc: rpc.clone(),
+        rollup: deployed.rollup,
+        token,
+        domain,
+        l1,
+        prover: InProcessProver { pk, vk: block_vk },
+    }
+}
+
+/// A node's configuration for the rollup of `domain` with `tokens` listed.
+fn node_config(domain: &L1Domain, tokens: Vec<Address>) -> NodeConfig {
+    NodeConfig {
         block_chunks: CHUNKS,
         seal_timeout: Duration::from_secs(1),
-        tokens: dev.config.tokens.clone(),
+        tokens,
         fee_per_chunk: Default::default(), // fees are the API test's subject
+        ..NodeConfig::dev(domain.chain_id, domain.contract)
+    }
+}
 
-        ..NodeConfig::dev(TEST_DOMAIN.chain_id, TEST_DOMAIN.contract)
-    };
-    Rig { chain: dev.chain, config, l1: dev.l1, prover: dev.prover }
+/// Runs a wallet's or a reader's blocking JSON-RPC call off the test's runtime.
+async fn on_l1<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(f).await.expect("the L1 call panicked")
 }
 
 async fn wait_for<T>(what: &str, mut f: impl AsyncFnMut() -> Option<T>) -> T {
@@ -82,25 +149,39 @@ async fn quiet(client: &HttpClient) -> NetworkStatus {
     .await
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn deposits_transactions_and_exits_reach_l1_and_survive_a_restart() {
-    let Rig { chain, config, l1, prover } = rig();
+#[test]
+fn deposits_transactions_and_exits_reach_l1_and_survive_a_restart() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let chain = chain(&runtime);
+    let on_chain = deploy_rollup(&chain.rpc);
+    runtime.block_on(end_to_end(on_chain));
+}
+
+async fn end_to_end(on_chain: OnChain) {
+    let OnChain { rpc, rollup, token, domain, l1, prover } = on_chain;
+    let config = node_config(&domain, vec![token]);
     let dir = tempfile::tempdir().unwrap();
     let mut node = Node::open(dir.path(), config.clone()).unwrap();
     node.start_pipeline(Box::new(l1), Box::new(prover)).unwrap();
     let (addr, handle) = node.serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
     let client = HttpClientBuilder::default().build(format!("http://{addr}")).unwrap();
 
-    // On L1: user 0 (the operator, so account 0 is the fee account), users 1 and 3 deposit; the
-    // priority requests' serial ids are their order here.
+    // On L1, each from its own key: user 0 (its deposit opens account 0, the fee account), users
+    // 1 and 3 deposit; the priority requests' serial ids are their order here.
     let (u0, u1, u3) = (user(0), user(1), user(3));
     let mut priority = Vec::new();
-    for (u, token, amount) in [(&u0, 0, 1_000_000u128), (&u1, 0, 800_000), (&u1, 1, 9_000), (&u3, 0, 50_000)] {
-        let a = u.address;
-        chain.with(move |c| c.deposit(&a, &a, token, amount)).unwrap().expect("deposit on L1");
-        priority.push(PriorityOp::Deposit(DepositRequest { from: u.address, to: u.address, token, amount }));
+    for (i, token_id, amount) in [(0, 0, 1_000_000u128), (1, 0, 800_000), (1, 1, 9_000), (3, 0, 50_000)] {
+        let (to, rpc) = (user(i).address, rpc.clone());
+        on_l1(move || match token_id {
+            0 => wallet::deposit_eth(&rpc, &key(i), &rollup, &to, amount),
+            _ => wallet::mint_test_token(&rpc, &key(i), &token, &to, amount)
+                .and_then(|()| wallet::deposit_erc20(&rpc, &key(i), &rollup, (1, &token), &to, amount)),
+        })
+        .await
+        .expect("a deposit on L1");
+        priority.push(PriorityOp::Deposit(DepositRequest { from: to, to, token: token_id, amount }));
     }
-    let id_of = async |c: &HttpClient, a: &zkrollup_spec::primitives::Address| {
+    let id_of = async |c: &HttpClient, a: &Address| {
         c.get_account(AccountRef::Address(a.to_string())).await.unwrap().map(|i| i.id)
     };
     let ids = wait_for("the deposits' accounts", async || {
@@ -115,10 +196,12 @@ async fn deposits_transactions_and_exits_reach_l1_and_survive_a_restart() {
     assert_eq!(a0, common::FEE_ACCOUNT);
 
     // Keys: user 0 by an on-chain fact, user 1 by an EIP-191 signature of its L1 key.
-    let (a, pkh) = (u0.address, u0.pubkey_hash);
-    chain.with(move |c| c.set_auth_pubkey_hash(&a, &pkh, 0)).unwrap().expect("the fact is set");
-    let mut sent =
-        vec![testkit::change_pubkey(&u0, a0, 0, 0, 0, ChangePubKeyAuth::Onchain), common::change_pubkey(&u1, a1)];
+    let (pkh, fact_rpc) = (u0.pubkey_hash, rpc.clone());
+    on_l1(move || wallet::set_auth_pubkey_hash(&fact_rpc, &key(0), &rollup, &pkh, 0)).await.expect("the fact is set");
+    let mut sent = vec![
+        testkit::change_pubkey(&u0, a0, 0, 0, 0, ChangePubKeyAuth::Onchain),
+        common::change_pubkey(&domain, &u1, a1),
+    ];
     // The on-chain fact counts once the node's watcher has seen it.
     for tx in &sent {
         wait_for("the ChangePubKey to be accepted", async || match client.submit_tx(convert::tx(tx)).await {
@@ -158,8 +241,8 @@ async fn deposits_transactions_and_exits_reach_l1_and_survive_a_restart() {
         executed(&client, tx).await;
     }
     // Then a full exit of what the batch left of user 1's token 1, requested on L1.
-    let owner = u1.address;
-    chain.with(move |c| c.request_full_exit(&owner, a1, 1)).unwrap().expect("full exit requested");
+    let exit_rpc = rpc.clone();
+    on_l1(move || wallet::request_full_exit(&exit_rpc, &key(1), &rollup, a1, 1)).await.expect("full exit requested");
     priority.push(PriorityOp::FullExit(FullExitRequest { account_id: a1, owner: u1.address, token: 1 }));
     wait_for("the full exit to be executed", async || {
         let op = client.get_priority_op(4).await.unwrap()?;
@@ -181,13 +264,12 @@ async fn deposits_transactions_and_exits_reach_l1_and_survive_a_restart() {
     let stored_root = client.get_block(n).await.unwrap().unwrap().new_root;
     assert_eq!(stored_root, convert::fr_dec(&spec.root()));
     let (l2, users) = ([spec.total_balance(0), spec.total_balance(1)], [u1.address, u3.address]);
-    let (blocks, held, pending) = chain
-        .with(move |c| {
-            let held = [0, 1].map(|t| c.held(t));
-            let pending = users.map(|u| [0, 1].map(|t| c.pending_balance(&u, t)));
-            (c.blocks(), held, pending)
-        })
-        .unwrap();
+    let (blocks, held, pending) = on_l1(move || {
+        let held = [None, Some(&token)].map(|t| wallet::balance_of(&rpc, &rollup, t).unwrap());
+        let pending = users.map(|u| [0, 1].map(|t| wallet::pending_balance(&rpc, &rollup, &u, t).unwrap()));
+        (wallet::blocks(&rpc, &rollup).unwrap(), held, pending)
+    })
+    .await;
     assert_eq!(blocks, (n, n, n));
     for token in 0..2 {
         let owed: u128 = pending.iter().map(|p| p[token]).sum();
@@ -221,8 +303,15 @@ async fn deposits_transactions_and_exits_reach_l1_and_survive_a_restart() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_call_the_contract_refuses_halts_the_sender() {
     use zkrollup_node::l1::L1;
-    let Rig { chain, config, l1, prover } = rig();
-    let l1 = EmbeddedL1::new(chain.clone(), user(5).address, l1.genesis());
+    let dev = zkrollup_node::dev::deploy(
+        &std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("zkrollup-keys"),
+        CHUNKS,
+        &SpecRollup::config(user(0).address),
+        unix_now(),
+    )
+    .unwrap();
+    let (chain, config, prover) = (dev.chain, node_config(&TEST_DOMAIN, dev.config.tokens.clone()), dev.prover);
+    let l1 = EmbeddedL1::new(chain.clone(), user(5).address, dev.l1.genesis());
     let dir = tempfile::tempdir().unwrap();
     let mut node = Node::open(dir.path(), config).unwrap();
     node.start_pipeline(Box::new(l1), Box::new(prover)).unwrap();

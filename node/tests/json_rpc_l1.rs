@@ -551,3 +551,110 @@ fn receipts_of(
     let hashes = in_flight.attempts.iter().map(|a| a.hash.parse::<alloy_primitives::TxHash>().unwrap());
     hashes.map(|h| runtime.block_on(p.get_transaction_receipt(h)).unwrap()).collect()
 }
+
+/// A circuit that proves any public input (`x · 1 = x`): a verifier deployed with its key
+/// accepts a proof for any block, at the block verifier's cost (one public input: the pairing
+/// check costs the same whatever the key).
+struct AnyInput(zkrollup_spec::primitives::Fr);
+
+impl ark_relations::gr1cs::ConstraintSynthesizer<zkrollup_spec::primitives::Fr> for AnyInput {
+    fn generate_constraints(
+        self,
+        cs: ark_relations::gr1cs::ConstraintSystemRef<zkrollup_spec::primitives::Fr>,
+    ) -> Result<(), ark_relations::gr1cs::SynthesisError> {
+        use ark_relations::{gr1cs::Variable, lc};
+        let x = cs.new_input_variable(|| Ok(self.0))?;
+        cs.enforce_r1cs_constraint(|| lc!() + x, || lc!() + Variable::one(), || lc!() + x)
+    }
+}
+
+/// Every L1 transaction of the pipeline fits EIP-7825's cap of 2^24 gas per transaction, which
+/// anvil enforces under Osaka (checked first: a transfer asking for 2^24 + 1 gas is refused), at
+/// the largest block size the project builds, 64 chunks: the node's sender commits, proves and
+/// executes a block of ten deposits (each a priority request the commit consumes), then one of
+/// an EIP-191 ChangePubKey (the commit recovers its signature) and nine withdrawals to nine new
+/// owners (execution writes nine pending balances). The blocks are the spec's. The verifier's
+/// key is [`AnyInput`]'s, so the proofs are real Groth16 proofs checked on chain without the
+/// 64-chunk setup (44 s, 2.6 GB); the block circuit's keys for 64 chunks are `bench circuits`'.
+#[test]
+fn the_l1_calls_of_the_largest_blocks_fit_the_per_transaction_gas_cap() {
+    use alloy_provider::Provider;
+    use std::future::IntoFuture;
+    use zkrollup_circuits::groth16::{dev_setup, prove};
+    use zkrollup_contracts::verifier::proof_bytes;
+    use zkrollup_node::l1::json_rpc::chain_id;
+    use zkrollup_node::l1::wallet::rollup_calls;
+    use zkrollup_node::l1::{L1Cursor, L1};
+    use zkrollup_spec::block::{apply_block, BlockInput, BlockParams};
+    use zkrollup_spec::l1::{commit_info, pending_ops, Event};
+    use zkrollup_spec::state::State;
+    use zkrollup_spec::testkit;
+    use zkrollup_spec::transition::BlockContext;
+    use zkrollup_spec::tx::auth::{eip191_change_pubkey_message, L1Domain};
+    use zkrollup_spec::tx::ChangePubKeyAuth;
+    const BIG: usize = 64;
+    const CAP: u64 = 1 << 24;
+
+    let Some(anvil) = Anvil::start_for_test(&["--chain-id", &TEST_DOMAIN.chain_id.to_string()]) else { return };
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let p = anvil.provider();
+    let rpc = JsonRpcConfig::dev(&anvil.url);
+    let operator = address_of(DEV_KEYS[0]).unwrap();
+    let over_cap = alloy_rpc_types_eth::TransactionRequest::default()
+        .from(evm(&operator))
+        .to(evm(&address_of(DEV_KEYS[1]).unwrap()))
+        .value(alloy_primitives::U256::from(1u8))
+        .gas_limit(CAP + 1);
+    let refused = runtime.block_on(p.send_transaction(over_cap).into_future()).map(|_| ()).unwrap_err();
+    assert!(refused.to_string().contains("tx_gas_limit_cap"), "the cap is enforced: {refused}");
+
+    let (pk, vk) = dev_setup(AnyInput(Default::default()), 1).unwrap();
+    let (_, _, exit_vk) = keys();
+    let config = L1Config { block_sizes: vec![BIG as u16], tokens: vec![], ..SpecRollup::config(operator) };
+    let d = deploy(&rpc, DEV_KEYS[0], &config, &vk, &exit_vk).unwrap();
+    let domain = L1Domain { chain_id: chain_id(&rpc).unwrap(), contract: d.rollup };
+    // Ten deposits: the operator's opens account 0 (the fee account), user 1's account 1.
+    let owners: Vec<Address> =
+        [operator, user(1).address].into_iter().chain((10..18).map(|i| user(i).address)).collect();
+    for to in &owners {
+        deposit_eth(&rpc, DEV_KEYS[1], &d.rollup, to, 1_000_000).unwrap();
+    }
+    let mut l1 = JsonRpcL1::connect(rpc.clone(), DEV_KEYS[0], &d.rollup, &d.config, d.block).unwrap();
+    let (events, _) = l1.events(L1Cursor::default()).unwrap();
+    let deposits: Vec<BlockInput> = events
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::PriorityRequest { request, .. } => Some(BlockInput::Priority(request)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(deposits.len(), owners.len());
+
+    let u1 = user(1);
+    let sig = u1.l1.personal_sign(&eip191_change_pubkey_message(&domain, &u1.pubkey_hash, 0, 1));
+    let mut keyed = vec![BlockInput::Tx(testkit::change_pubkey(&u1, 1, 0, 0, 0, ChangePubKeyAuth::Eip191(sig)))];
+    for k in 0..9u32 {
+        keyed.push(BlockInput::Tx(testkit::withdraw(&u1, 1, user(30 + k).address, 0, 50_000, 0, k + 1)));
+    }
+    let mut l2 = State::new();
+    let mut stored = l1.genesis();
+    for (n, inputs) in [(1, deposits), (2, keyed)] {
+        let at = runtime.block_on(p.get_block_by_number(Default::default()).into_future()).unwrap().unwrap();
+        let context = BlockContext { block_number: n, fee_account: 0, timestamp: at.header.timestamp };
+        let block = apply_block(&mut l2, &BlockParams { context, chunks: BIG }, &inputs).unwrap();
+        let used: usize = block.ops.iter().map(|o| o.chunks()).sum();
+        assert!(used >= 60, "block {n} fills {used} of its {BIG} chunks");
+        stored = l1.commit(&stored, &commit_info(&block, &inputs)).unwrap();
+        let proof = prove(&pk, AnyInput(block.public_input()), 1).unwrap();
+        l1.prove(&stored, &proof_bytes(&proof)).unwrap();
+        l1.execute(&stored, &pending_ops(&block)).unwrap();
+    }
+    for k in 0..9 {
+        assert_eq!(pending_balance(&rpc, &d.rollup, &user(30 + k).address, 0).unwrap(), 50_000, "withdrawal {k}");
+    }
+    let calls = rollup_calls(&rpc, &d.rollup, d.block).unwrap();
+    let blocks: Vec<_> = calls.iter().filter(|c| c.0.ends_with("Block")).collect();
+    eprintln!("64-chunk blocks on anvil, gas per call: {blocks:?}");
+    assert_eq!(blocks.len(), 6, "{calls:?}");
+    assert!(blocks.iter().all(|c| c.1 && c.2 < CAP), "every call succeeded under the cap: {blocks:?}");
+}

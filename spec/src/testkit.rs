@@ -29,13 +29,18 @@ pub struct User {
 
 /// User number `i`, the same on every run.
 pub fn user(i: u32) -> User {
-    let mut seed = b"zkrollup test user ".to_vec();
-    seed.extend_from_slice(&i.to_be_bytes());
     let l1 =
-        L1Key::from_bytes(&keccak256(&seed)).expect("a keccak output is a valid key with overwhelming probability");
+        L1Key::from_bytes(&user_l1_secret(i)).expect("a keccak output is a valid key with overwhelming probability");
     let l2 = l1.derive_l2_key(&TEST_DOMAIN);
     let pubkey_hash = pubkey_hash(&l2.public_key());
     User { address: l1.address(), l1, l2, pubkey_hash }
+}
+
+/// The secret of user `i`'s L1 key (for wallets that sign L1 transactions with it).
+pub fn user_l1_secret(i: u32) -> [u8; 32] {
+    let mut seed = b"zkrollup test user ".to_vec();
+    seed.extend_from_slice(&i.to_be_bytes());
+    keccak256(&seed)
 }
 
 /// An account of `u` with its L2 key registered and the given balances.

@@ -1,14 +1,14 @@
 //! What a wallet does on the L1, over JSON-RPC with a signed transaction of its own key:
-//! deposits of ETH and ERC-20s, full-exit requests, and a test token to deposit; and what a
-//! tool reads there (pending balances, the gas of the rollup's calls). For tests, tools and
-//! benches; the SDK (issue 32) takes them over.
+//! deposits of ETH and ERC-20s, full-exit requests, on-chain ChangePubKey facts, and a test token
+//! to deposit; and what a tool reads there (balances, pending balances, the block counters, the
+//! gas of the rollup's calls). For tests, tools and benches; the SDK (issue 32) takes them over.
 
 use alloy_network::TransactionBuilder;
 use alloy_primitives::{Address as EvmAddress, U256};
 use alloy_rpc_types_eth::{TransactionReceipt, TransactionRequest};
 use alloy_sol_types::SolCall;
 use zkrollup_contracts::artifacts::{bytecode, Rollup, TestToken, TEST_TOKEN};
-use zkrollup_spec::primitives::Address;
+use zkrollup_spec::primitives::{Address, PubKeyHash};
 
 use super::json_rpc::{endpoint, other, provider, runtime, send, within, JsonRpcConfig};
 use super::L1Error;
@@ -79,6 +79,19 @@ pub fn request_full_exit(
     call(rpc, key, rollup, Rollup::requestFullExitCall { accountId: account, token }.abi_encode(), 0)
 }
 
+/// `setAuthPubkeyHash`: the sender's L1 address authorises the L2 key of `pubkey_hash` for its
+/// ChangePubKey at `nonce` (an on-chain fact, for wallets that cannot sign a message).
+pub fn set_auth_pubkey_hash(
+    rpc: &JsonRpcConfig,
+    key: &str,
+    rollup: &Address,
+    pubkey_hash: &PubKeyHash,
+    nonce: u32,
+) -> Result<Mined, L1Error> {
+    let call = Rollup::setAuthPubkeyHashCall { pubkeyHash: pubkey_hash.0.into(), nonce };
+    self::call(rpc, key, rollup, call.abi_encode(), 0)
+}
+
 /// Deploys a test ERC-20 (anyone may mint) with `key`: its address.
 pub fn deploy_test_token(rpc: &JsonRpcConfig, key: &str) -> Result<Address, L1Error> {
     let receipt = transact(rpc, key, TransactionRequest::default().with_deploy_code(bytecode(TEST_TOKEN)))?;
@@ -102,6 +115,33 @@ pub fn mint_test_token(
 pub fn pending_balance(rpc: &JsonRpcConfig, rollup: &Address, owner: &Address, token: u16) -> Result<u128, L1Error> {
     let out = view(rpc, rollup, Rollup::pendingBalanceCall::new((evm(owner), token)).abi_encode())?;
     Rollup::pendingBalanceCall::abi_decode_returns(&out).map_err(other)
+}
+
+/// The rollup's block counters: committed, proven, executed.
+pub fn blocks(rpc: &JsonRpcConfig, rollup: &Address) -> Result<(u32, u32, u32), L1Error> {
+    let committed = view(rpc, rollup, Rollup::blocksCommittedCall {}.abi_encode())?;
+    let proven = view(rpc, rollup, Rollup::blocksProvenCall {}.abi_encode())?;
+    let executed = view(rpc, rollup, Rollup::blocksExecutedCall {}.abi_encode())?;
+    Ok((
+        Rollup::blocksCommittedCall::abi_decode_returns(&committed).map_err(other)?,
+        Rollup::blocksProvenCall::abi_decode_returns(&proven).map_err(other)?,
+        Rollup::blocksExecutedCall::abi_decode_returns(&executed).map_err(other)?,
+    ))
+}
+
+/// What `owner` holds on L1: its ETH (`token` `None`) or its balance of the ERC-20 at `token`.
+pub fn balance_of(rpc: &JsonRpcConfig, owner: &Address, token: Option<&Address>) -> Result<U256, L1Error> {
+    use alloy_provider::{Provider, ProviderBuilder};
+    match token {
+        None => {
+            let provider = ProviderBuilder::new().connect_http(endpoint(&rpc.url)?);
+            runtime()?.block_on(within(rpc, "eth_getBalance", provider.get_balance(evm(owner))))
+        }
+        Some(token) => {
+            let out = view(rpc, token, TestToken::balanceOfCall(evm(owner)).abi_encode())?;
+            TestToken::balanceOfCall::abi_decode_returns(&out).map_err(other)
+        }
+    }
 }
 
 /// Every call to the rollup at `rollup` mined from L1 block `from` to the head, in order: the

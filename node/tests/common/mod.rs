@@ -7,9 +7,10 @@ use zkrollup_conformance::wire::convert;
 use zkrollup_spec::block::{apply_block, BlockInput, BlockParams};
 use zkrollup_spec::state::AccountId;
 use zkrollup_spec::state::State;
-use zkrollup_spec::testkit::{self, User, TEST_DOMAIN};
+use zkrollup_spec::testkit::{self, User};
 use zkrollup_spec::transition::{BlockContext, PriorityOp};
 use zkrollup_spec::tx::auth::eip191_change_pubkey_message;
+use zkrollup_spec::tx::auth::L1Domain;
 use zkrollup_spec::tx::{ChangePubKeyAuth, Tx};
 
 /// The fee account of every test node (the first account opened).
@@ -51,8 +52,8 @@ pub(crate) async fn assert_accounts_match(client: &HttpClient, spec: &State) {
 }
 
 /// A ChangePubKey of account `id` to `u`'s L2 key at nonce 0, authorised by `u`'s L1 key with an
-/// EIP-191 signature for the test deployment.
-pub(crate) fn change_pubkey(u: &User, id: AccountId) -> Tx {
-    let sig = u.l1.personal_sign(&eip191_change_pubkey_message(&TEST_DOMAIN, &u.pubkey_hash, 0, id));
+/// EIP-191 signature for the deployment of `domain`.
+pub(crate) fn change_pubkey(domain: &L1Domain, u: &User, id: AccountId) -> Tx {
+    let sig = u.l1.personal_sign(&eip191_change_pubkey_message(domain, &u.pubkey_hash, 0, id));
     testkit::change_pubkey(u, id, 0, 0, 0, ChangePubKeyAuth::Eip191(sig))
 }
