@@ -84,9 +84,8 @@ fn prove_boxed(pk: &Pk, circuit: Boxed<'_>, seed: u64) -> Result<Groth16Proof, P
     let mut system = cs.borrow_mut().ok_or(SynthesisError::MissingCS)?;
     evaluate_linear_combinations(&mut system)?;
     let value = |v: &Variable| system.assigned_value(*v).ok_or(SynthesisError::AssignmentMissing);
-    let rows = r1cs_operands(&system)?
+    let [a, b, c] = r1cs_operands(&system)?
         .map(|column| column.iter().map(|v| Ok(vec![(value(v)?, 0)])).collect::<Result<Matrix<Fr>, SynthesisError>>());
-    let [a, b, c] = rows;
     let assignment = [system.instance_assignment()?, system.witness_assignment()?].concat();
     Ok(Groth16::<Bn254>::create_proof_with_reduction_and_matrices(
         pk,

@@ -64,7 +64,7 @@ fn chain(runtime: &tokio::runtime::Runtime) -> Chain {
 
 /// A test user's L1 key, as a wallet holds it.
 fn key(i: u32) -> String {
-    user_l1_secret(i).iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(user_l1_secret(i))
 }
 
 /// The rollup on the chain: deployed by the operator (dev key 0, governor and validator) with a

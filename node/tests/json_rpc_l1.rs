@@ -29,7 +29,7 @@ use zkrollup_node::anvil::{Anvil, DEV_KEYS};
 use zkrollup_node::dev::{BLOCK_SETUP_SEED, EXIT_SETUP_SEED};
 use zkrollup_node::l1::json_rpc::{address_of, deploy, JsonRpcConfig};
 use zkrollup_node::l1::wallet::{
-    deploy_test_token, deposit_erc20, deposit_eth, mint_test_token, pending_balance, request_full_exit,
+    blocks, deploy_test_token, deposit_erc20, deposit_eth, mint_test_token, pending_balance, request_full_exit,
 };
 use zkrollup_node::l1::JsonRpcL1;
 use zkrollup_node::prover::InProcessProver;
@@ -68,10 +68,17 @@ fn on_anvil(confirmations: u64, seal_timeout: Duration) -> Option<Rig> {
 /// The 8-chunk block circuit's proving and verifying keys and the exit circuit's verifying key
 /// (made once for the tests, then loaded).
 fn keys() -> (Pk, Vk, Vk) {
-    let keys = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("zkrollup-keys");
-    let (pk, block_vk, _) = load_or_make(&keys, CircuitKind::Block(CHUNKS), BLOCK_SETUP_SEED).unwrap();
-    let (_, exit_vk, _) = load_or_make(&keys, CircuitKind::Exit, EXIT_SETUP_SEED).unwrap();
-    (pk, block_vk, exit_vk)
+    let (pk, block_vk, _) = load_or_make(&keys_dir(), CircuitKind::Block(CHUNKS), BLOCK_SETUP_SEED).unwrap();
+    (pk, block_vk, exit_vk())
+}
+
+fn keys_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("zkrollup-keys")
+}
+
+/// The exit circuit's verifying key alone (a deployment needs it; no block key is loaded).
+fn exit_vk() -> Vk {
+    load_or_make(&keys_dir(), CircuitKind::Exit, EXIT_SETUP_SEED).unwrap().1
 }
 
 fn rig(anvil: Anvil, url: String, runtime: tokio::runtime::Runtime, confirmations: u64, seal_timeout: Duration) -> Rig {
@@ -136,15 +143,6 @@ impl Rig {
         self.runtime.block_on(self.client.get_account(AccountRef::Address(address.to_string()))).unwrap()
     }
 
-    /// A view of the rollup by `eth_call` over JSON-RPC: its return data.
-    fn view(&self, data: Vec<u8>) -> Vec<u8> {
-        use alloy_provider::{Provider, ProviderBuilder};
-        use alloy_rpc_types_eth::TransactionRequest;
-        let provider = ProviderBuilder::new().connect_http(self.rpc.url.parse().unwrap());
-        let tx = TransactionRequest::default().to(alloy_primitives::Address::from(self.rollup.0)).input(data.into());
-        self.runtime.block_on(async { provider.call(tx).await }).unwrap().to_vec()
-    }
-
     /// anvil's own methods (snapshot, revert, mining).
     fn anvil<T>(&self, f: impl AsyncFnOnce(&alloy_provider::DynProvider) -> T) -> T {
         let p = self.anvil.provider();
@@ -183,8 +181,7 @@ fn deposits_and_a_full_exit_by_wallets(rig: Rig) {
 
     // The contract, read over JSON-RPC, executed the blocks the node says it did.
     let last_executed = rig.wait_for("the status", |s, _| Some(s.last_executed));
-    let executed =
-        Rollup::blocksExecutedCall::abi_decode_returns(&rig.view(Rollup::blocksExecutedCall {}.abi_encode())).unwrap();
+    let (_, _, executed) = blocks(&rig.rpc, &rig.rollup).unwrap();
     assert!(last_executed >= 4);
     assert_eq!(executed, last_executed, "blocks executed on L1");
     rig.node.shutdown();
@@ -529,12 +526,7 @@ fn a_stuck_transaction_is_replaced_with_higher_fees_and_survives_a_restart() {
     let receipt = runtime.block_on(p.get_transaction_receipt(hash)).unwrap().expect("the recorded version is mined");
     assert!(receipt.status());
     assert_eq!(nonce(&p), first_nonce + 2, "one transaction per commit");
-    let committed = runtime.block_on(async {
-        let call = Rollup::blocksCommittedCall {}.abi_encode();
-        let tx = alloy_rpc_types_eth::TransactionRequest::default().to(evm(&d.rollup)).input(call.into());
-        p.call(tx).await.unwrap()
-    });
-    assert_eq!(Rollup::blocksCommittedCall::abi_decode_returns(&committed).unwrap(), 2);
+    assert_eq!(blocks(&rpc, &d.rollup).unwrap().0, 2, "blocks committed on L1");
 }
 
 fn evm(a: &Address) -> alloy_primitives::Address {
@@ -609,7 +601,7 @@ fn the_l1_calls_of_the_largest_blocks_fit_the_per_transaction_gas_cap() {
     assert!(refused.to_string().contains("tx_gas_limit_cap"), "the cap is enforced: {refused}");
 
     let (pk, vk) = dev_setup(AnyInput(Default::default()), 1).unwrap();
-    let (_, _, exit_vk) = keys();
+    let exit_vk = exit_vk();
     let config = L1Config { block_sizes: vec![BIG as u16], tokens: vec![], ..SpecRollup::config(operator) };
     let d = deploy(&rpc, DEV_KEYS[0], &config, &vk, &exit_vk).unwrap();
     let domain = L1Domain { chain_id: chain_id(&rpc).unwrap(), contract: d.rollup };
