@@ -16,7 +16,7 @@ use zkrollup_circuits::keys::{self, CircuitKind, Origin};
 use zkrollup_node::dev::{BLOCK_SETUP_SEED, EXIT_SETUP_SEED};
 use zkrollup_reference::state::RefState;
 use zkrollup_spec::exit::{check_exit, exit_witness};
-use zkrollup_spec::op::Op;
+use zkrollup_spec::op::{chunks_of, op_code, Op};
 
 use zkrollup_conformance::operator::{L1Backend, SpecRollup};
 use zkrollup_contracts::dual_l1::{DualL1, NativeVerifier};
@@ -153,22 +153,27 @@ pub(crate) fn run(args: &DemoArgs) -> Result<(), String> {
         testkit::change_pubkey(&users[1], a1, 0, 10, 0, ChangePubKeyAuth::Eip191(sig191)),
         testkit::change_pubkey(&users[2], a2, 1, 5, 0, ChangePubKeyAuth::Eip712(sig712)),
     ];
-    for tx in cpks {
-        run_block(&mut w, vec![tx], "ChangePubKey")?;
+    let cpk_chunks = chunks_of(op_code::CHANGE_PUBKEY).expect("a known op");
+    for txs in fill_blocks(cpks.into_iter().map(|tx| (tx, cpk_chunks)).collect(), chunks) {
+        run_block(&mut w, txs, "ChangePubKey")?;
     }
 
-    // 3. Transfers among the keyed users and to new addresses.
+    // 3. Transfers among the keyed users and to new addresses (a TransferToNew, 5 chunks).
     let mut nonces = [1u32; 3];
-    let per_block = (args.block_chunks / 5).max(1); // TransferToNew takes 5 chunks
-    let mut pending = Vec::new();
+    let mut transfers = Vec::new();
     for n in 0..args.transfers {
         let from = (n % 3) as usize;
-        let to = if n % 4 == 3 { user(100 + n).address } else { users[((n + 1) % 3) as usize].address };
-        pending.push(testkit::transfer(&users[from], id(&w, from), to, 0, 1_000 + n as u128, 1, nonces[from]));
+        let (to, code) = if n % 4 == 3 {
+            (user(100 + n).address, op_code::TRANSFER_TO_NEW)
+        } else {
+            (users[((n + 1) % 3) as usize].address, op_code::TRANSFER)
+        };
+        let tx = testkit::transfer(&users[from], id(&w, from), to, 0, 1_000 + n as u128, 1, nonces[from]);
+        transfers.push((tx, chunks_of(code).expect("a known op")));
         nonces[from] += 1;
-        if pending.len() == per_block || n + 1 == args.transfers {
-            run_block(&mut w, std::mem::take(&mut pending), "transfers")?;
-        }
+    }
+    for txs in fill_blocks(transfers, chunks) {
+        run_block(&mut w, txs, "transfers")?;
     }
 
     // 4. A withdrawal, a forced exit of the keyless user, a full exit.
@@ -259,6 +264,22 @@ pub(crate) fn run(args: &DemoArgs) -> Result<(), String> {
 }
 
 /// Gas the contract spent on commits, proofs and executions so far.
+/// Splits transactions, each with the chunks of its op, into blocks of at most `capacity` chunks,
+/// in order: every block proof costs the same, full or not.
+fn fill_blocks(txs: Vec<(Tx, usize)>, capacity: usize) -> Vec<Vec<Tx>> {
+    let mut blocks: Vec<(Vec<Tx>, usize)> = Vec::new();
+    for (tx, n) in txs {
+        match blocks.last_mut() {
+            Some((block, used)) if *used + n <= capacity => {
+                block.push(tx);
+                *used += n;
+            }
+            _ => blocks.push((vec![tx], n)),
+        }
+    }
+    blocks.into_iter().map(|(block, _)| block).collect()
+}
+
 fn block_gas(l1: &DualL1) -> u64 {
     ["commitBlock", "proveBlock", "executeBlock"].iter().filter_map(|k| l1.gas.get(k)).flatten().sum()
 }

@@ -526,7 +526,7 @@ fn l1_runs_the_development_chain_and_resumes_it_from_its_state() {
 
 /// `--l1-url`: the node deploys the rollup on a real Ethereum node (anvil) and serves; run again
 /// with `--rollup`, it attaches to that contract and resumes its store (a store of another
-/// contract is refused: tests of node/tests/api.rs). The L1 key comes from the environment,
+/// contract is refused: tests of node-tests/tests/api.rs). The L1 key comes from the environment,
 /// never the command line.
 #[test]
 fn node_runs_on_an_ethereum_node_deploying_then_attaching() {

@@ -36,8 +36,7 @@ use zkrollup_spec::transition::{DepositRequest, FullExitRequest, PriorityOp};
 use zkrollup_spec::tx::auth::L1Domain;
 use zkrollup_spec::tx::{ChangePubKeyAuth, Tx};
 
-mod common;
-use common::{assert_accounts_match, replay_on_spec};
+use zkrollup_node_tests::{assert_accounts_match, replay_on_spec};
 
 const CHUNKS: usize = 8;
 /// Everything a test waits for comes within this (proofs of 8-chunk blocks take seconds).
@@ -193,14 +192,14 @@ async fn end_to_end(on_chain: OnChain) {
     })
     .await;
     let (a0, a1) = (ids[0], ids[1]);
-    assert_eq!(a0, common::FEE_ACCOUNT);
+    assert_eq!(a0, zkrollup_node_tests::FEE_ACCOUNT);
 
     // Keys: user 0 by an on-chain fact, user 1 by an EIP-191 signature of its L1 key.
     let (pkh, fact_rpc) = (u0.pubkey_hash, rpc.clone());
     on_l1(move || wallet::set_auth_pubkey_hash(&fact_rpc, &key(0), &rollup, &pkh, 0)).await.expect("the fact is set");
     let mut sent = vec![
         testkit::change_pubkey(&u0, a0, 0, 0, 0, ChangePubKeyAuth::Onchain),
-        common::change_pubkey(&domain, &u1, a1),
+        zkrollup_node_tests::change_pubkey(&domain, &u1, a1),
     ];
     // The on-chain fact counts once the node's watcher has seen it.
     for tx in &sent {

@@ -20,8 +20,7 @@ use zkrollup_spec::transition::{DepositRequest, PriorityOp};
 use zkrollup_spec::tx::auth::eip191_change_pubkey_message;
 use zkrollup_spec::tx::{ChangePubKeyAuth, Tx};
 
-mod common;
-use common::{assert_accounts_match, change_pubkey, replay_on_spec};
+use zkrollup_node_tests::{assert_accounts_match, change_pubkey, replay_on_spec};
 
 const OPERATOR: u32 = 9;
 

@@ -1,4 +1,13 @@
-//! What the node's tests share: the spec's replay of the node's blocks, the independent
+//! # zkrollup-node-tests: the node's integration tests
+//!
+//! The node through its HTTP API (`tests/api.rs`), end to end on anvil with real proofs
+//! (`tests/end_to_end.rs`), and its L1 over Ethereum JSON-RPC against anvil and the development
+//! chain (`tests/json_rpc_l1.rs`). They live in a package of their own, compiled at opt-level 0
+//! (the root `Cargo.toml`): their code is alloy's, jsonrpsee's and tokio's generic plumbing, which
+//! at opt-level 3 took two minutes of CI's compiling, while their running time is the node's, the
+//! prover's and the EVM's, compiled optimised in those crates (docs/ARCHITECTURE.md §5.1).
+//!
+//! This library is what the tests share: the spec's replay of the node's blocks, the independent
 //! expectation every test compares the node's views with.
 
 use zkrollup_api::HttpClient;
@@ -14,11 +23,11 @@ use zkrollup_spec::tx::auth::L1Domain;
 use zkrollup_spec::tx::{ChangePubKeyAuth, Tx};
 
 /// The fee account of every test node (the first account opened).
-pub(crate) const FEE_ACCOUNT: u32 = 0;
+pub const FEE_ACCOUNT: u32 = 0;
 
 /// Replays every sealed block on the spec's state machine, from the node's block records and
 /// the inputs the test sent, and checks each root. The spec is the independent implementation.
-pub(crate) async fn replay_on_spec(client: &HttpClient, priority: &[PriorityOp], txs: &[Tx]) -> State {
+pub async fn replay_on_spec(client: &HttpClient, priority: &[PriorityOp], txs: &[Tx]) -> State {
     let status = client.status().await.unwrap();
     let mut state = State::new();
     for n in 1..=status.last_sealed {
@@ -38,7 +47,7 @@ pub(crate) async fn replay_on_spec(client: &HttpClient, priority: &[PriorityOp],
     state
 }
 
-pub(crate) async fn assert_accounts_match(client: &HttpClient, spec: &State) {
+pub async fn assert_accounts_match(client: &HttpClient, spec: &State) {
     for (id, a) in spec.accounts() {
         let info = client.get_account(AccountRef::Id(id)).await.unwrap().expect("the node has the account");
         let want = convert::account(id, a);
@@ -53,7 +62,7 @@ pub(crate) async fn assert_accounts_match(client: &HttpClient, spec: &State) {
 
 /// A ChangePubKey of account `id` to `u`'s L2 key at nonce 0, authorised by `u`'s L1 key with an
 /// EIP-191 signature for the deployment of `domain`.
-pub(crate) fn change_pubkey(domain: &L1Domain, u: &User, id: AccountId) -> Tx {
+pub fn change_pubkey(domain: &L1Domain, u: &User, id: AccountId) -> Tx {
     let sig = u.l1.personal_sign(&eip191_change_pubkey_message(domain, &u.pubkey_hash, 0, id));
     testkit::change_pubkey(u, id, 0, 0, 0, ChangePubKeyAuth::Eip191(sig))
 }
