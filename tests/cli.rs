@@ -8,7 +8,8 @@ use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_zkrollup");
+mod processes;
+use processes::*;
 
 fn suite_dir() -> PathBuf {
     zkrollup_conformance::committed_suite_dir()
@@ -23,46 +24,6 @@ fn selected(filters: &[&str]) -> usize {
     }
     let filters: Vec<String> = filters.iter().map(|f| f.to_string()).collect();
     zkrollup_conformance::harness::runner::select(&all, &filters).unwrap().len()
-}
-
-/// A fresh, empty temporary folder, removed when dropped.
-fn temp_dir() -> tempfile::TempDir {
-    tempfile::Builder::new().prefix("zkrollup-test-").tempdir().expect("a temporary folder")
-}
-
-/// How long a run may take before it counts as hung and is killed: a guard against a hang, not
-/// a speed target (the tests share two cores with the rest of the suite).
-const HANG_GUARD: Duration = Duration::from_secs(300);
-
-/// Runs `cmd` to its end, its output collected; killed, failing the test, if it outlives
-/// [`HANG_GUARD`].
-fn output_of(mut cmd: Command) -> Output {
-    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("runs");
-    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            std::io::Read::read_to_end(&mut pipe.expect("piped"), &mut bytes).map(|_| bytes).unwrap_or_default()
-        })
-    };
-    let out = drain(child.stdout.take().map(|p| Box::new(p) as _));
-    let err = drain(child.stderr.take().map(|p| Box::new(p) as _));
-    let status = ended(&mut child, Instant::now(), &format!("{cmd:?}"));
-    Output { status, stdout: out.join().expect("read"), stderr: err.join().expect("read") }
-}
-
-/// `child`'s exit status, once it ends; killed, failing the test, if it is still running
-/// [`HANG_GUARD`] after `started`.
-fn ended(child: &mut std::process::Child, started: Instant, what: &str) -> std::process::ExitStatus {
-    loop {
-        if let Some(status) = child.try_wait().expect("waits") {
-            return status;
-        }
-        if started.elapsed() > HANG_GUARD {
-            let _ = child.kill();
-            panic!("{what} did not end within {HANG_GUARD:?}: killed");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 /// Runs the binary in `cwd` (the repository's top if `None`).
@@ -421,23 +382,6 @@ fn node_help_states_every_default() {
     }
 }
 
-/// The folder of the 8-chunk block keys and the exit keys that the node and L1 processes of
-/// these tests load: made by the first test to ask while the others wait (two processes making
-/// them at once would each spend the whole setup), so that the tests of processes run side by
-/// side rather than one at a time.
-fn node_keys() -> String {
-    use zkrollup_circuits::keys::{load_or_make, CircuitKind};
-    use zkrollup_node::dev::{BLOCK_SETUP_SEED, EXIT_SETUP_SEED};
-    static MADE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    let dir = MADE.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("zkrollup-keys");
-        load_or_make(&dir, CircuitKind::Block(8), BLOCK_SETUP_SEED).expect("the 8-chunk keys");
-        load_or_make(&dir, CircuitKind::Exit, EXIT_SETUP_SEED).expect("the exit keys");
-        dir
-    });
-    dir.display().to_string()
-}
-
 /// Without --l1-url the node runs its own development chain, kept in its data folder: a second
 /// run resumes both the chain and the store (attaching to the rollup the first deployed checks
 /// that a contract is there, a validator's), and --reset starts both afresh.
@@ -570,62 +514,6 @@ fn node_runs_on_an_ethereum_node_deploying_then_attaching() {
     assert!(!stdout(&o).contains("deployed the rollup"), "{}", stdout(&o));
 }
 
-/// A command left running (a server), its output lines read as they come; killed when dropped.
-struct Serving {
-    child: std::process::Child,
-    lines: mpsc::Receiver<String>,
-    seen: Vec<String>,
-}
-
-impl Serving {
-    fn start(mut cmd: Command) -> Serving {
-        let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("runs");
-        let (tx, lines) = mpsc::channel();
-        let out = child.stdout.take().expect("piped");
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        Serving { child, lines, seen: Vec::new() }
-    }
-
-    /// What follows `marker` on the first line of the output that holds it, up to the next
-    /// space; fails the test if the command ends or [`HANG_GUARD`] passes first.
-    fn after(&mut self, marker: &str) -> String {
-        let found = |l: &String| l.split(marker).nth(1).map(|r| r.split_whitespace().next().unwrap_or("").to_string());
-        if let Some(v) = self.seen.iter().find_map(found) {
-            return v;
-        }
-        let started = Instant::now();
-        loop {
-            let wait = HANG_GUARD.saturating_sub(started.elapsed());
-            let line = self.lines.recv_timeout(wait).unwrap_or_else(|_| {
-                panic!("no {marker:?} in the output within {HANG_GUARD:?} (or it ended):\n{}", self.seen.join("\n"))
-            });
-            let v = found(&line);
-            self.seen.push(line);
-            if let Some(v) = v {
-                return v;
-            }
-        }
-    }
-}
-
-impl Serving {
-    /// Its exit status, once it ends (within [`HANG_GUARD`]).
-    fn ended(&mut self) -> std::process::ExitStatus {
-        ended(&mut self.child, Instant::now(), "a served command")
-    }
-}
-
-impl Drop for Serving {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Three processes, as users run them: `zkrollup l1` (the development chain, the rollup
 /// deployed), `zkrollup node` attached to it over JSON-RPC, and this test as the wallets, which
 /// reach the chain only with signed transactions over its JSON-RPC and the node only through its
@@ -684,119 +572,4 @@ fn wallets_in_their_own_process_deposit_and_full_exit_on_the_l1_and_node_process
     };
     wait_for("the full exit to be executed on L1", &exited);
     assert_eq!(pending_balance(&rpc, &rollup, &wallet3, 1).unwrap(), 700, "the full exit's amount waits on L1");
-}
-
-/// What the tests of processes share: a temporary folder, the keys' folder ([`node_keys`]) and
-/// the node's data folder in the temporary one.
-fn process_setup() -> (tempfile::TempDir, String, String) {
-    let dir = temp_dir();
-    let data = dir.path().join("data").display().to_string();
-    (dir, node_keys(), data)
-}
-
-/// `zkrollup l1` in a process of its own: the URL, the rollup, the L1 block it was deployed in,
-/// and the test ERC-20 (token 1), from what it prints.
-fn l1_process(keys: &str) -> (Serving, String, String, String, String) {
-    let mut c = Command::new(BIN);
-    c.args(["l1", "--listen", "127.0.0.1:0", "--block-chunks", "8", "--keys", keys]);
-    let mut l1 = Serving::start(c);
-    let url = l1.after("listening on ");
-    let token = l1.after("token 1: ");
-    let (rollup, from_block) = (l1.after("--rollup "), l1.after("--l1-from-block "));
-    (l1, url, rollup, from_block, token)
-}
-
-/// `zkrollup node` in a process of its own on the L1 that `l1` names (`--l1-url …`), with the
-/// 8-chunk `keys` and its store in `data`, sealing after 1 s, sending with dev key 0; killed at
-/// `kill_at` if given (`ZKROLLUP_KILL_AT`).
-fn node_process(l1: &[&str], [keys, data]: [&str; 2], kill_at: Option<&str>) -> Serving {
-    let mut c = Command::new(BIN);
-    c.arg("node")
-        .args(l1)
-        .args(["--block-chunks", "8", "--seal-timeout", "1", "--listen", "127.0.0.1:0"])
-        .args(["--keys", keys, "--data-dir", data])
-        .env("ZKROLLUP_L1_KEY", zkrollup_node::anvil::DEV_KEYS[0])
-        .env_remove(zkrollup_node::kill_points::VAR);
-    if let Some(point) = kill_at {
-        c.env(zkrollup_node::kill_points::VAR, point);
-    }
-    Serving::start(c)
-}
-
-/// Starts the node (`node`) killed at each of `points` in turn (each run must die), then
-/// without a kill point, and waits for block 1 (a deposit waiting on L1 made it) to be
-/// executed: the chain must hold exactly one successful call of each kind for it.
-fn resumes_after_kills(
-    node: &dyn Fn(Option<&str>) -> Serving,
-    url: &str,
-    rollup: &str,
-    from_block: &str,
-    points: &[&str],
-) {
-    use zkrollup_api::{HttpClientBuilder, RollupApiClient};
-    use zkrollup_node::l1::json_rpc::JsonRpcConfig;
-    use zkrollup_node::l1::wallet::rollup_calls;
-    for point in points {
-        let status = node(Some(point)).ended();
-        assert!(!status.success(), "killed at {point}: {status:?}");
-    }
-    let mut node = node(None);
-    let client = HttpClientBuilder::default().build(node.after("listening on ")).unwrap();
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let started = Instant::now();
-    loop {
-        let s = runtime.block_on(client.status()).unwrap();
-        assert!(s.stage_errors.is_empty(), "a stage of the node fails: {:?}", s.stage_errors);
-        if s.last_executed >= 1 && s.last_executed == s.last_sealed {
-            break;
-        }
-        assert!(started.elapsed() < HANG_GUARD, "block 1 is not executed: {s:?}");
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    let (rpc, rollup) = (JsonRpcConfig::dev(url), rollup.parse().unwrap());
-    let calls = rollup_calls(&rpc, &rollup, from_block.parse().unwrap()).unwrap();
-    let sent: Vec<(&str, bool)> = calls.iter().filter(|c| c.0.ends_with("Block")).map(|c| (c.0, c.1)).collect();
-    assert_eq!(sent, [("commitBlock", true), ("proveBlock", true), ("executeBlock", true)], "{calls:?}");
-}
-
-/// The node killed (an abort: no destructor, nothing more written) at each step of its L1
-/// sender, once per step (`ZKROLLUP_KILL_AT`), and started again each time on its store: with
-/// a transaction recorded but not sent, sent but not mined, and mined but its block's stage not
-/// recorded. The block still gets committed, proven and executed, and the chain holds exactly
-/// one successful call of each kind for it: nothing sent twice, nothing reverted. Here on
-/// `zkrollup l1` in its own process (it mines each transaction at once).
-#[test]
-fn the_node_killed_at_each_step_of_its_l1_sender_resumes_without_a_second_transaction() {
-    use zkrollup_node::anvil::DEV_KEYS;
-    use zkrollup_node::l1::json_rpc::{address_of, JsonRpcConfig};
-    use zkrollup_node::l1::wallet::deposit_eth;
-
-    let (_dir, keys, data) = process_setup();
-    let (_l1, url, rollup, from_block, _) = l1_process(&keys);
-    let l1 = ["--l1-url", &url, "--rollup", &rollup, "--l1-from-block", &from_block];
-    let operator = address_of(DEV_KEYS[0]).unwrap();
-    deposit_eth(&JsonRpcConfig::dev(&url), DEV_KEYS[1], &rollup.parse().unwrap(), &operator, 1_000).unwrap();
-    let node = |kill_at: Option<&str>| node_process(&l1, [&keys, &data], kill_at);
-    resumes_after_kills(&node, &url, &rollup, &from_block, &["l1.recorded", "l1.sent", "l1.settled"]);
-}
-
-/// The same on anvil, mining a block every 2 s, so that a transaction sent before the kill may
-/// still wait in its pool when the node starts again: the node deploys the rollup on its first
-/// run, which dies at its first transaction to it.
-#[test]
-fn on_anvil_the_node_killed_at_each_step_of_its_l1_sender_resumes_without_a_second_transaction() {
-    use zkrollup_node::anvil::{Anvil, DEV_KEYS};
-    use zkrollup_node::l1::json_rpc::{address_of, JsonRpcConfig};
-    use zkrollup_node::l1::wallet::deposit_eth;
-
-    let Some(anvil) = Anvil::start_for_test(&["--block-time", "2"]) else { return };
-    let (_dir, keys, data) = process_setup();
-    let mut first = node_process(&["--l1-url", &anvil.url], [&keys, &data], Some("l1.recorded"));
-    let (rollup, from_block) = (first.after("--rollup "), first.after("--l1-from-block "));
-    let operator = address_of(DEV_KEYS[0]).unwrap();
-    deposit_eth(&JsonRpcConfig::dev(&anvil.url), DEV_KEYS[1], &rollup.parse().unwrap(), &operator, 1_000).unwrap();
-    assert!(!first.ended().success(), "killed at l1.recorded");
-    let l1 = ["--l1-url", &anvil.url, "--rollup", &rollup, "--l1-from-block", &from_block];
-    let node = |kill_at: Option<&str>| node_process(&l1, [&keys, &data], kill_at);
-    resumes_after_kills(&node, &anvil.url, &rollup, &from_block, &["l1.sent", "l1.settled"]);
 }

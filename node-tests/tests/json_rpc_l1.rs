@@ -37,6 +37,7 @@ use zkrollup_node::{Node, NodeConfig};
 use zkrollup_spec::l1::L1Config;
 use zkrollup_spec::primitives::Address;
 use zkrollup_spec::testkit::{user, TEST_DOMAIN};
+use zkrollup_spec::transition::BlockContext;
 
 const CHUNKS: usize = 8;
 const PATIENCE: Duration = Duration::from_secs(300);
@@ -245,7 +246,7 @@ fn a_reorganisation_below_the_confirmations_halts_the_watcher() {
 }
 
 /// What a chain answered to one transaction of the differential sequence.
-#[derive(Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 struct Outcome {
     status: bool,
     block: Option<u64>,
@@ -268,19 +269,33 @@ struct Seen {
     logs: Vec<LogAt>,
 }
 
+/// A proof of block 1 of the differential sequence, made once and sent to both chains: its
+/// block context and inputs, and the proof.
+type Proved = Option<(BlockContext, Vec<zkrollup_spec::block::BlockInput>, Vec<u8>)>;
+
 /// The differential sequence: the same signed transactions (deployments, an ERC-20 mint,
 /// approval and deposit, an ETH deposit, a full-exit request, a refused call mined with its
-/// gas, a Groth16 pairing check) and views, sent to the chain at `url`.
-async fn differential_sequence(url: &str) -> Seen {
+/// gas, a Groth16 pairing check; then block 1, serving the ERC-20 deposit, committed, proven
+/// with a real proof of the 8-chunk block circuit, and executed) and views, sent to the chain at
+/// `url`. The block's proof is made on the first chain and kept in `proved`; the second chain
+/// gets the same bytes if its block has the same context and inputs (else a proof of its own).
+async fn differential_sequence(url: &str, proved: &mut Proved) -> Seen {
     use alloy_network::{EthereumWallet, TransactionBuilder};
     use alloy_primitives::{Address as EvmAddress, U256};
     use alloy_provider::{Provider, ProviderBuilder};
     use alloy_rpc_types_eth::{Filter, TransactionRequest};
     use alloy_signer_local::PrivateKeySigner;
+    use zkrollup_circuits::block::{self as block_circuit, BlockCircuit};
+    use zkrollup_circuits::groth16::prove;
     use zkrollup_contracts::artifacts::{bytecode, Groth16Verifier, TestToken, GROTH16_VERIFIER, ROLLUP, TEST_TOKEN};
-    use zkrollup_contracts::rollup::RollupOnL1;
+    use zkrollup_contracts::rollup::{proof_words, sol_commit, sol_stored, RollupOnL1};
+    use zkrollup_contracts::verifier::proof_bytes;
+    use zkrollup_reference::state::RefState;
+    use zkrollup_spec::block::{apply_block, BlockInput, BlockParams};
+    use zkrollup_spec::l1::{commit_info, pending_ops};
+    use zkrollup_spec::state::State;
 
-    let (_, block_vk, exit_vk) = keys();
+    let (block_pk, block_vk, exit_vk) = keys();
     let wallet = |i: usize| {
         let signer: PrivateKeySigner = DEV_KEYS[i].parse().unwrap();
         ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_http(url.parse().unwrap())
@@ -301,18 +316,17 @@ async fn differential_sequence(url: &str) -> Seen {
             created: r.contract_address,
             logs,
         };
-        let created = o.created;
-        outcomes.push(o);
-        created
+        outcomes.push(o.clone());
+        o
     };
     let create = |code: Vec<u8>| TransactionRequest::default().with_deploy_code(code);
     let to = |at: EvmAddress, data: Vec<u8>| TransactionRequest::default().with_to(at).with_input(data);
 
-    let token = send(3, create(bytecode(TEST_TOKEN))).await.unwrap();
+    let token = send(3, create(bytecode(TEST_TOKEN))).await.created.unwrap();
     let verifier =
         |vk| [bytecode(GROTH16_VERIFIER), zkrollup_contracts::verifier::constructor_args(vk).unwrap()].concat();
-    let block_verifier = send(0, create(verifier(&block_vk))).await.unwrap();
-    let exit_verifier = send(0, create(verifier(&exit_vk))).await.unwrap();
+    let block_verifier = send(0, create(verifier(&block_vk))).await.created.unwrap();
+    let exit_verifier = send(0, create(verifier(&exit_vk))).await.created.unwrap();
     let operator = address_of(DEV_KEYS[0]).unwrap();
     let config = L1Config {
         block_sizes: vec![CHUNKS as u16],
@@ -321,11 +335,12 @@ async fn differential_sequence(url: &str) -> Seen {
     };
     let args =
         RollupOnL1::constructor_args(&config, &[token], RollupOnL1::per_size(&config, block_verifier), exit_verifier);
-    let rollup = send(0, create([bytecode(ROLLUP), args].concat())).await.unwrap();
+    let rollup = send(0, create([bytecode(ROLLUP), args].concat())).await.created.unwrap();
 
     send(3, to(token, TestToken::mintCall { to: me(3), amount: U256::from(1_000) }.abi_encode())).await;
     send(3, to(token, TestToken::approveCall { spender: rollup, amount: U256::from(700) }.abi_encode())).await;
-    send(3, to(rollup, Rollup::depositERC20Call { token: 1, amount: 700, to: me(3) }.abi_encode())).await;
+    let erc20_deposit =
+        send(3, to(rollup, Rollup::depositERC20Call { token: 1, amount: 700, to: me(3) }.abi_encode())).await;
     send(1, to(rollup, Rollup::depositETHCall { to: me(2) }.abi_encode()).with_value(U256::from(5_000))).await;
     send(3, to(rollup, Rollup::requestFullExitCall { accountId: 2, token: 1 }.abi_encode())).await;
     // Not the governor: refused, and mined as a revert with its gas (the gas limit given, so
@@ -344,7 +359,52 @@ async fn differential_sequence(url: &str) -> Seen {
     let pairing = Groth16Verifier::verifyProofCall { proof, input: U256::from(5) }.abi_encode();
     send(0, to(block_verifier, pairing.clone())).await;
 
+    // Block 1: the ERC-20 deposit (request 0, as the rollup logged it; a Deposit takes 6 of the
+    // block's 8 chunks), at the chain's latest time.
     let reader = ProviderBuilder::new().connect_http(url.parse().unwrap());
+    let logs_of = |o: &Outcome| -> Vec<zkrollup_spec::l1::Event> {
+        let log = |(at, topics, data): &(EvmAddress, Vec<alloy_primitives::B256>, alloy_primitives::Bytes)| {
+            alloy_primitives::Log::new_unchecked(*at, topics.clone(), data.clone())
+        };
+        let ours = o.logs.iter().filter(|l| l.0 == rollup);
+        ours.map(|l| zkrollup_contracts::events::decode(&log(l)).unwrap()).collect()
+    };
+    let request = logs_of(&erc20_deposit)
+        .into_iter()
+        .find_map(|e| match e {
+            zkrollup_spec::l1::Event::PriorityRequest { request, .. } => Some(request),
+            _ => None,
+        })
+        .expect("the ERC-20 deposit's request");
+    let latest = reader.get_block_by_number(Default::default()).await.unwrap().unwrap();
+    let context = BlockContext { block_number: 1, fee_account: 0, timestamp: latest.header.timestamp };
+    let inputs = vec![BlockInput::Priority(request)];
+    let block = apply_block(&mut State::new(), &BlockParams { context, chunks: CHUNKS }, &inputs)
+        .expect("the spec accepts block 1");
+    let genesis = zkrollup_spec::l1::L1::new(config.clone(), 0).blocks[0].clone();
+    let commit = Rollup::commitBlockCall { parent: sol_stored(&genesis), b: sol_commit(&commit_info(&block, &inputs)) };
+    let committed = send(0, to(rollup, commit.abi_encode())).await;
+    let stored = logs_of(&committed)
+        .into_iter()
+        .find_map(|e| match e {
+            zkrollup_spec::l1::Event::BlockCommitted(stored) => Some(stored),
+            _ => None,
+        })
+        .expect("block 1 committed");
+    let proof = match proved {
+        Some((c, i, proof)) if *c == context && *i == inputs => proof.clone(),
+        _ => {
+            let mut pre = RefState::from_spec(&State::new());
+            let witness = block_circuit::build(&mut pre, &context, CHUNKS, &inputs).unwrap();
+            let proof = prove(&block_pk, BlockCircuit::new(CHUNKS, witness).unwrap(), 1).unwrap();
+            proved.insert((context, inputs, proof_bytes(&proof))).2.clone()
+        }
+    };
+    send(0, to(rollup, Rollup::proveBlockCall { b: sol_stored(&stored), proof: proof_words(&proof) }.abi_encode()))
+        .await;
+    let pending = pending_ops(&block).into_iter().map(alloy_primitives::Bytes::from).collect();
+    send(0, to(rollup, Rollup::executeBlockCall { b: sol_stored(&stored), pendingOps: pending }.abi_encode())).await;
+
     let views = [
         to(rollup, Rollup::totalRequestsCall {}.abi_encode()),
         to(rollup, Rollup::requestsCall::new((0,)).abi_encode()),
@@ -354,6 +414,8 @@ async fn differential_sequence(url: &str) -> Seen {
         to(block_verifier, pairing),
         to(rollup, Rollup::depositETHCall { to: me(2) }.abi_encode()).with_from(me(1)),
         to(rollup, Rollup::requestFullExitCall { accountId: u32::MAX, token: 1 }.abi_encode()).with_from(me(1)),
+        to(rollup, Rollup::blocksExecutedCall {}.abi_encode()),
+        to(rollup, Rollup::storedBlockHashesCall::new((1,)).abi_encode()),
     ];
     let mut calls = vec![];
     for v in views {
@@ -385,11 +447,14 @@ fn the_development_chain_answers_as_anvil_does() {
     let genesis = dev_genesis(DEV_CHAIN_ID, start);
     let dev = DevChain::start(DevChainConfig { genesis, mining: Mining::PerTransaction, state: None }).unwrap();
     let (addr, _server) = runtime.block_on(dev.serve("127.0.0.1:0".parse().unwrap())).unwrap();
-    let on_dev = runtime.block_on(differential_sequence(&format!("http://{addr}")));
-    let on_anvil = runtime.block_on(differential_sequence(&anvil.url));
-    assert_eq!(on_dev.outcomes.len(), 11);
-    assert!(!on_dev.outcomes[9].status && on_dev.outcomes.iter().filter(|o| o.status).count() == 10, "{on_dev:#?}");
+    let mut proved = None;
+    let on_dev = runtime.block_on(differential_sequence(&format!("http://{addr}"), &mut proved));
+    let on_anvil = runtime.block_on(differential_sequence(&anvil.url, &mut proved));
+    assert_eq!(on_dev.outcomes.len(), 14);
+    assert!(!on_dev.outcomes[9].status && on_dev.outcomes.iter().filter(|o| o.status).count() == 13, "{on_dev:#?}");
     assert_eq!(on_dev.calls.iter().filter(|c| c.is_err()).count(), 2, "two refused views: {:?}", on_dev.calls);
+    let executed = on_dev.calls[8].as_ref().expect("blocksExecuted");
+    assert_eq!(Rollup::blocksExecutedCall::abi_decode_returns(executed).unwrap(), 1, "block 1 executed");
     for (i, (d, a)) in on_dev.outcomes.iter().zip(&on_anvil.outcomes).enumerate() {
         assert_eq!(d, a, "transaction {i}: the development chain (left) and anvil (right) differ");
     }
@@ -413,7 +478,6 @@ fn a_stuck_transaction_is_replaced_with_higher_fees_and_survives_a_restart() {
     use zkrollup_spec::block::{apply_block, BlockInput, BlockParams};
     use zkrollup_spec::l1::{commit_info, Event};
     use zkrollup_spec::state::State;
-    use zkrollup_spec::transition::BlockContext;
 
     let Some(anvil) = Anvil::start_for_test(&["--chain-id", &TEST_DOMAIN.chain_id.to_string()]) else { return };
     let runtime = tokio::runtime::Runtime::new().unwrap();
@@ -581,7 +645,6 @@ fn the_l1_calls_of_the_largest_blocks_fit_the_per_transaction_gas_cap() {
     use zkrollup_spec::l1::{commit_info, pending_ops, Event};
     use zkrollup_spec::state::State;
     use zkrollup_spec::testkit;
-    use zkrollup_spec::transition::BlockContext;
     use zkrollup_spec::tx::auth::{eip191_change_pubkey_message, L1Domain};
     use zkrollup_spec::tx::ChangePubKeyAuth;
     const BIG: usize = 64;

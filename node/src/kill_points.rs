@@ -3,9 +3,20 @@
 //! process aborts there: no destructor runs and nothing more is written, as when the machine
 //! loses power. Unset, a point costs one look at a value read once.
 //!
-//! The points: `l1.recorded` (an L1 transaction signed and recorded in the store, not sent),
-//! `l1.sent` (sent, not yet mined), `l1.settled` (mined with its confirmations, the block's
-//! stage not yet recorded).
+//! The points, in the order a transaction meets them:
+//! - `accept.durable`: a group of transactions written to the store, their senders not yet
+//!   answered (they never get their receipts);
+//! - `store.write`: any write to the store, its changes staged and not committed (what it
+//!   wrote is lost: the accepted transactions, a sealed block, a proof, an L1 step);
+//! - `seal.durable`: a block sealed and stored, not yet witnessed or proven;
+//! - `prover.witnessed`: a block's witness built, its proof not begun; `prover.proved`: the
+//!   proof made, not stored;
+//! - `l1.recorded` (an L1 transaction signed and recorded in the store, not sent), `l1.sent`
+//!   (sent, not yet mined), `l1.settled` (mined with its confirmations, the block's stage not
+//!   yet recorded).
+//!
+//! `store.write:N` counts every write of the store (each group accepted, priority operation,
+//! seal, proof and L1 step), so a sweep over N dies inside each kind of write in turn.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;

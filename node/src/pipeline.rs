@@ -183,7 +183,9 @@ impl ProverStage {
     fn step(&mut self) -> Result<bool, Failure> {
         let n = self.store.progress().map_err(retry)?.proofs + 1;
         let Some(job) = self.witness.job(&self.store, n).map_err(retry)? else { return Ok(false) };
+        crate::kill_points::reached("prover.witnessed");
         let proof = self.prover.prove(job).map_err(|e| retry(format!("proving block {n}: {e}")))?;
+        crate::kill_points::reached("prover.proved");
         self.store.put_proof(n, &proof).map_err(retry)?;
         Ok(true)
     }

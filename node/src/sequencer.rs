@@ -308,6 +308,7 @@ impl Sequencer {
             if let Err(e) = self.store.accept(&accepted, self.core.next_seq) {
                 self.poisoned = Some(store_failed(e));
             }
+            crate::kill_points::reached("accept.durable");
         }
         for (reply, result) in answers {
             let result = match &self.poisoned {
@@ -474,6 +475,7 @@ impl Sequencer {
             ops: block.ops.iter().map(convert::op).collect(),
         };
         self.store.seal(&SealWrite { block: &record, accounts: &accounts, dropped: &dropped }).map_err(store_failed)?;
+        crate::kill_points::reached("seal.durable");
         core.last_sealed = number;
         core.last_timestamp = now;
         Ok(Some(number))

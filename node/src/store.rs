@@ -261,6 +261,7 @@ impl Store {
         let mut w = self.db.begin_write().map_err(db_err)?;
         w.set_durability(Durability::Immediate).map_err(db_err)?;
         f(&w)?;
+        crate::kill_points::reached("store.write");
         w.commit().map_err(db_err)
     }
 

@@ -1,13 +1,15 @@
 //! What a wallet does on the L1, over JSON-RPC with a signed transaction of its own key:
 //! deposits of ETH and ERC-20s, full-exit requests, on-chain ChangePubKey facts, and a test token
 //! to deposit; and what a tool reads there (balances, pending balances, the block counters, the
-//! gas of the rollup's calls). For tests, tools and benches; the SDK (issue 32) takes them over.
+//! blocks committed, the gas of the rollup's calls). For tests, tools and benches; the SDK
+//! (issue 32) takes them over.
 
 use alloy_network::TransactionBuilder;
 use alloy_primitives::{Address as EvmAddress, U256};
 use alloy_rpc_types_eth::{TransactionReceipt, TransactionRequest};
 use alloy_sol_types::SolCall;
 use zkrollup_contracts::artifacts::{bytecode, Rollup, TestToken, TEST_TOKEN};
+use zkrollup_spec::l1::{Event, StoredBlock};
 use zkrollup_spec::primitives::{Address, PubKeyHash};
 
 use super::json_rpc::{endpoint, other, provider, runtime, send, within, JsonRpcConfig};
@@ -175,6 +177,26 @@ pub fn rollup_calls(
         }
         Ok(calls)
     })
+}
+
+/// Every block the rollup at `rollup` recorded as committed from L1 block `from` on, as it
+/// stored it, from its `BlockCommitted` logs in order (a block reverted and committed again
+/// appears twice).
+pub fn committed_blocks(rpc: &JsonRpcConfig, rollup: &Address, from: u64) -> Result<Vec<StoredBlock>, L1Error> {
+    use alloy_provider::{Provider, ProviderBuilder};
+    use alloy_sol_types::SolEvent;
+    let provider = ProviderBuilder::new().connect_http(endpoint(&rpc.url)?);
+    let filter = alloy_rpc_types_eth::Filter::new()
+        .address(evm(rollup))
+        .event_signature(Rollup::BlockCommitted::SIGNATURE_HASH)
+        .from_block(from);
+    let logs = runtime()?.block_on(within(rpc, "eth_getLogs", provider.get_logs(&filter)))?;
+    logs.iter()
+        .map(|log| match zkrollup_contracts::events::decode(&log.inner).map_err(other)? {
+            Event::BlockCommitted(stored) => Ok(stored),
+            e => Err(other(format!("a BlockCommitted log that decodes as {e:?}"))),
+        })
+        .collect()
 }
 
 /// A view of the contract at `at`, by `eth_call`: its return data.

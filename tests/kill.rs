@@ -1,0 +1,293 @@
+//! The kill tests (issue 30): the node in a process of its own, on an L1 in another, killed as
+//! by `kill -9` (an abort at a named kill point, `ZKROLLUP_KILL_AT`, or SIGKILL from the test)
+//! and started again on its store; after every death, nothing a receipt promised is lost or
+//! done twice, on the rollup or on L1. Every run is bounded in time.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+mod processes;
+use processes::*;
+
+/// Starts the node (`node`) killed at each of `points` in turn (each run must die), then
+/// without a kill point, and waits for block 1 (a deposit waiting on L1 made it) to be
+/// executed: the chain must hold exactly one successful call of each kind for it.
+fn resumes_after_kills(
+    node: &dyn Fn(Option<&str>) -> Serving,
+    url: &str,
+    rollup: &str,
+    from_block: &str,
+    points: &[&str],
+) {
+    use zkrollup_api::{HttpClientBuilder, RollupApiClient};
+    use zkrollup_node::l1::json_rpc::JsonRpcConfig;
+    use zkrollup_node::l1::wallet::rollup_calls;
+    for point in points {
+        let status = node(Some(point)).ended();
+        assert!(!status.success(), "killed at {point}: {status:?}");
+    }
+    let mut node = node(None);
+    let client = HttpClientBuilder::default().build(node.after("listening on ")).unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let started = Instant::now();
+    loop {
+        let s = runtime.block_on(client.status()).unwrap();
+        assert!(s.stage_errors.is_empty(), "a stage of the node fails: {:?}", s.stage_errors);
+        if s.last_executed >= 1 && s.last_executed == s.last_sealed {
+            break;
+        }
+        assert!(started.elapsed() < HANG_GUARD, "block 1 is not executed: {s:?}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let (rpc, rollup) = (JsonRpcConfig::dev(url), rollup.parse().unwrap());
+    let calls = rollup_calls(&rpc, &rollup, from_block.parse().unwrap()).unwrap();
+    let sent: Vec<(&str, bool)> = calls.iter().filter(|c| c.0.ends_with("Block")).map(|c| (c.0, c.1)).collect();
+    assert_eq!(sent, [("commitBlock", true), ("proveBlock", true), ("executeBlock", true)], "{calls:?}");
+}
+
+/// The node killed at each step of its L1 sender on anvil, mining a block every 2 s, so that a
+/// transaction sent before the kill may still wait in its pool when the node starts again (on
+/// `zkrollup l1`, which mines each transaction at once, the kill test covers the same points):
+/// with a transaction recorded but not sent, sent but not mined, and mined but its block's
+/// stage not recorded. The node deploys the rollup on its first run, which dies at its first
+/// transaction to it. The block still gets committed, proven and executed, and the chain holds
+/// exactly one successful call of each kind for it: nothing sent twice, nothing reverted.
+#[test]
+fn on_anvil_the_node_killed_at_each_step_of_its_l1_sender_resumes_without_a_second_transaction() {
+    use zkrollup_node::anvil::{Anvil, DEV_KEYS};
+    use zkrollup_node::l1::json_rpc::{address_of, JsonRpcConfig};
+    use zkrollup_node::l1::wallet::deposit_eth;
+
+    let Some(anvil) = Anvil::start_for_test(&["--block-time", "2"]) else { return };
+    let (_dir, keys, data) = process_setup();
+    let mut first = node_process(&["--l1-url", &anvil.url], [&keys, &data], Some("l1.recorded"));
+    let (rollup, from_block) = (first.after("--rollup "), first.after("--l1-from-block "));
+    let operator = address_of(DEV_KEYS[0]).unwrap();
+    deposit_eth(&JsonRpcConfig::dev(&anvil.url), DEV_KEYS[1], &rollup.parse().unwrap(), &operator, 1_000).unwrap();
+    assert!(!first.ended().success(), "killed at l1.recorded");
+    let l1 = ["--l1-url", &anvil.url, "--rollup", &rollup, "--l1-from-block", &from_block];
+    let node = |kill_at: Option<&str>| node_process(&l1, [&keys, &data], kill_at);
+    resumes_after_kills(&node, &anvil.url, &rollup, &from_block, &["l1.sent", "l1.settled"]);
+}
+
+/// How the node dies in one of its lives.
+#[derive(Clone, Debug)]
+enum Death {
+    /// At a kill point (`ZKROLLUP_KILL_AT`, `NAME` or `NAME:N`).
+    At(String),
+    /// SIGKILL from this test as soon as a receipt reached the wallet: after the node replied.
+    AfterReceipt,
+    /// SIGKILL after a delay, wherever the node then is.
+    After(Duration),
+}
+
+impl Death {
+    /// The kill point's name without its count, or how the test killed it.
+    fn name(&self) -> String {
+        match self {
+            Death::At(p) => p.split(':').next().unwrap_or(p).to_string(),
+            Death::AfterReceipt => "SIGKILL after a receipt".into(),
+            Death::After(_) => "SIGKILL at a random instant".into(),
+        }
+    }
+}
+
+/// The deaths of the kill test: each stage's kill point, a write of the store cut before its
+/// commit (a different write each round), SIGKILL right after a receipt and at a random
+/// instant; `ZKROLLUP_KILL_ROUNDS` rounds (1 by default, the CI sample; `.ci/full` runs 3).
+fn deaths() -> Vec<Death> {
+    const POINTS: [&str; 7] =
+        ["accept.durable", "seal.durable", "prover.witnessed", "prover.proved", "l1.recorded", "l1.sent", "l1.settled"];
+    let rounds: u64 =
+        std::env::var("ZKROLLUP_KILL_ROUNDS").map_or(1, |v| v.parse().expect("ZKROLLUP_KILL_ROUNDS: a count"));
+    // A random instant from the clock's nanoseconds: no two runs kill at the same moment.
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos() as u64;
+    let mut deaths = vec![];
+    for round in 0..rounds {
+        deaths.extend(POINTS.iter().map(|p| Death::At(p.to_string())));
+        deaths.push(Death::At(format!("store.write:{}", 1 + 4 * round)));
+        deaths.push(Death::AfterReceipt);
+        deaths.push(Death::After(Duration::from_millis((nanos >> (8 * round)) % 3_000)));
+    }
+    deaths
+}
+
+/// The kill test. The node runs on `zkrollup l1`; this test is its wallet (user 0, whose
+/// deposit opened account 0, the fee account), sending a ChangePubKey, then transfers to user
+/// 1, two in each life of the node, while the node is killed at each of [`deaths`] in turn and
+/// started again on its store. The wallet does what a wallet does when its node vanishes: a
+/// transaction left without an answer is looked up by its hash on the restarted node and sent
+/// again only if the node does not know it. After a last life without a kill, when every
+/// transaction is executed: each is in exactly one block and the blocks hold nothing else; the
+/// spec's replay of the blocks gives the node's roots and accounts; the contract committed each
+/// block once, with the node's root, and every commit, proof and execution on the chain
+/// succeeded, one of each per block; and the ETH the contract holds is the L2 balances' sum.
+#[test]
+fn under_load_the_node_killed_at_every_stage_loses_and_repeats_nothing() {
+    use jsonrpsee::core::client::Error as ClientError;
+    use zkrollup_api::{AccountRef, HttpClientBuilder, RollupApiClient, TxInfo, TxStatus};
+    use zkrollup_conformance::wire::convert;
+    use zkrollup_node::anvil::DEV_KEYS;
+    use zkrollup_node::l1::json_rpc::{address_of, chain_id, JsonRpcConfig};
+    use zkrollup_node::l1::wallet::{balance_of, blocks, committed_blocks, deposit_eth, rollup_calls};
+    use zkrollup_node_tests::{assert_accounts_match, replay_on_spec};
+    use zkrollup_spec::testkit::{self, user};
+    use zkrollup_spec::transition::{DepositRequest, PriorityOp};
+    use zkrollup_spec::tx::auth::{eip191_change_pubkey_message, L1Domain};
+    use zkrollup_spec::tx::{ChangePubKeyAuth, Tx};
+    const PER_LIFE: usize = 2;
+    const FEE: u128 = 10_000; // above the default price of every kind (1,000 a chunk)
+
+    let (_dir, keys, data) = process_setup();
+    let (_l1, url, rollup, from_block, _) = l1_process(&keys);
+    let l1 = ["--l1-url", &url, "--rollup", &rollup, "--l1-from-block", &from_block];
+    let (rpc, rollup, from_block) = (JsonRpcConfig::dev(&url), rollup.parse().unwrap(), from_block.parse().unwrap());
+    let (u0, u1) = (user(0), user(1));
+    deposit_eth(&rpc, DEV_KEYS[1], &rollup, &u0.address, 1_000_000_000).unwrap();
+    let from = address_of(DEV_KEYS[1]).unwrap();
+    let priority = [PriorityOp::Deposit(DepositRequest { from, to: u0.address, token: 0, amount: 1_000_000_000 })];
+    let domain = L1Domain { chain_id: chain_id(&rpc).unwrap(), contract: rollup };
+    let sig = u0.l1.personal_sign(&eip191_change_pubkey_message(&domain, &u0.pubkey_hash, 0, 0));
+    let mut sent = vec![testkit::change_pubkey(&u0, 0, 0, FEE, 0, ChangePubKeyAuth::Eip191(sig))];
+    let mut next = 0; // the next of `sent` to send for the first time
+    let hash = |tx: &Tx| convert::hex_of(&tx.hash());
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let mut unanswered: Option<Tx> = None;
+    let mut survived: BTreeMap<String, usize> = BTreeMap::new();
+    let deaths = deaths();
+    for death in &deaths {
+        let kill_at = match death {
+            Death::At(point) => Some(point.as_str()),
+            _ => None,
+        };
+        let mut node = node_process(&l1, [&keys, &data], kill_at);
+        let api = node.try_after("listening on ");
+        let mut alive = api.is_some();
+        let client = api.map(|api| HttpClientBuilder::default().build(api).unwrap());
+        // Whether the node took `tx`: false if it died first. A refusal fails the test.
+        let submit = |tx: &Tx| -> bool {
+            let Some(client) = &client else { return false };
+            match runtime.block_on(client.submit_tx(convert::tx(tx))) {
+                Ok(_) => true,
+                Err(ClientError::Call(e)) => panic!("the node refused {}: {e}", hash(tx)),
+                Err(_) => false,
+            }
+        };
+        // Whether `tx` is in a block (waiting while it is queued); false if the node died.
+        let in_a_block = |tx: &Tx| loop {
+            let Some(c) = &client else { return false };
+            match runtime.block_on(c.get_tx(hash(tx))) {
+                Ok(Some(TxInfo { status: TxStatus::Queued, .. })) => std::thread::sleep(Duration::from_millis(50)),
+                Ok(Some(TxInfo { status: TxStatus::Dropped { .. }, .. }) | None) => {
+                    panic!("{} was dropped or lost", hash(tx))
+                }
+                Ok(Some(_)) => return true,
+                Err(_) => return false,
+            }
+        };
+        // The wallet's account (its deposit, read from L1) must be known before it sends.
+        while let Some(c) = client.as_ref().filter(|_| alive) {
+            match runtime.block_on(c.get_account(AccountRef::Id(0))) {
+                Ok(Some(_)) => break,
+                Ok(None) => std::thread::sleep(Duration::from_millis(50)),
+                Err(_) => alive = false,
+            }
+        }
+        if let Some(c) = client.as_ref().filter(|_| alive && unanswered.is_some()) {
+            let tx = unanswered.take().expect("filtered");
+            match runtime.block_on(c.get_tx(hash(&tx))) {
+                Ok(Some(_)) => {}
+                Ok(None) if submit(&tx) => {}
+                _ => (unanswered, alive) = (Some(tx), false),
+            }
+        }
+        let quota = if matches!(death, Death::AfterReceipt) { 1 } else { PER_LIFE };
+        for _ in 0..quota {
+            if !alive {
+                break;
+            }
+            if next == sent.len() {
+                let nonce = sent.len() as u32;
+                sent.push(testkit::transfer(&u0, 0, u1.address, 0, 1_000, FEE, nonce));
+            }
+            // The node checks a signature against the sealed state's key: the wallet's first
+            // transfer waits for its ChangePubKey to be in a block.
+            if next == 1 && !in_a_block(&sent[0]) {
+                alive = false;
+                break;
+            }
+            let tx = sent[next].clone();
+            next += 1;
+            if !submit(&tx) {
+                (unanswered, alive) = (Some(tx), false);
+            }
+        }
+        match death {
+            Death::At(_) => {}
+            Death::AfterReceipt => assert!(alive, "the node died before its receipt"),
+            Death::After(delay) => std::thread::sleep(*delay),
+        }
+        // A kill point ends the node by itself; the test kills it otherwise (unless it died).
+        let status = if matches!(death, Death::At(_)) || node.has_ended() { node.ended() } else { node.kill() };
+        assert!(!status.success(), "the node was to die ({death:?}): {status:?}");
+        *survived.entry(death.name()).or_default() += 1;
+    }
+    eprintln!("kills survived, by how the node died: {survived:?}");
+    assert_eq!(survived.values().sum::<usize>(), deaths.len());
+
+    // The last life: everything sent gets executed.
+    let mut node = node_process(&l1, [&keys, &data], None);
+    let client = HttpClientBuilder::default().build(node.after("listening on ")).unwrap();
+    if let Some(tx) = unanswered.take() {
+        if runtime.block_on(client.get_tx(hash(&tx))).unwrap().is_none() {
+            runtime.block_on(client.submit_tx(convert::tx(&tx))).expect("accepted");
+        }
+    }
+    let started = Instant::now();
+    let status = loop {
+        let s = runtime.block_on(client.status()).unwrap();
+        assert!(s.stage_errors.is_empty(), "a stage of the node fails: {:?}", s.stage_errors);
+        let executed = |tx: &Tx| {
+            let info = runtime.block_on(client.get_tx(hash(tx))).unwrap();
+            matches!(info.map(|i| i.status), Some(TxStatus::Executed { .. }))
+        };
+        if s.last_executed == s.last_sealed && sent.iter().all(executed) {
+            break s;
+        }
+        assert!(started.elapsed() < HANG_GUARD, "not everything is executed: {s:?}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+
+    let n = status.last_executed;
+    let mut times_in_blocks: BTreeMap<String, usize> = BTreeMap::new();
+    for b in 1..=n {
+        let block = runtime.block_on(client.get_block(b)).unwrap().expect("sealed");
+        for h in block.txs {
+            *times_in_blocks.entry(h).or_default() += 1;
+        }
+    }
+    let want: BTreeMap<String, usize> = sent.iter().map(|tx| (hash(tx), 1)).collect();
+    assert_eq!(times_in_blocks, want, "every transaction sent, each in exactly one block");
+    let spec = runtime.block_on(replay_on_spec(&client, &priority, &sent));
+    runtime.block_on(assert_accounts_match(&client, &spec));
+
+    let stored = committed_blocks(&rpc, &rollup, from_block).unwrap();
+    assert_eq!(
+        stored.iter().map(|b| b.block_number).collect::<Vec<_>>(),
+        (1..=n).collect::<Vec<_>>(),
+        "each block committed once"
+    );
+    for b in &stored {
+        let node_root = runtime.block_on(client.get_block(b.block_number)).unwrap().expect("sealed").new_root;
+        assert_eq!(convert::fr_dec(&b.state_root), node_root, "block {}: the contract's root", b.block_number);
+    }
+    assert_eq!(blocks(&rpc, &rollup).unwrap(), (n, n, n), "committed, proven, executed on L1");
+    let calls = rollup_calls(&rpc, &rollup, from_block).unwrap();
+    for kind in ["commitBlock", "proveBlock", "executeBlock"] {
+        let of_kind: Vec<_> = calls.iter().filter(|c| c.0 == kind).collect();
+        assert!(of_kind.len() == n as usize && of_kind.iter().all(|c| c.1), "{kind}: one success a block: {calls:?}");
+    }
+    let l2: u128 = spec.accounts().map(|(_, a)| a.balance(0)).sum();
+    assert_eq!(balance_of(&rpc, &rollup, None).unwrap().to::<u128>(), l2, "the ETH the contract holds");
+}
