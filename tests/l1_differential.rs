@@ -10,6 +10,8 @@
 //! The script is built by consulting the spec (to make most calls meaningful); both sides then
 //! answer it independently. `ZKROLLUP_L1_CASES` sets the number of cases (200 by default).
 
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use zkrollup::adapters::contract::ContractImplementation;
@@ -253,12 +255,14 @@ fn script(words: &[u64]) -> w::L1Input {
 
 #[test]
 fn the_contract_answers_random_l1_call_sequences_as_the_spec() {
-    let cases = std::env::var("ZKROLLUP_L1_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(200);
-    let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
-    let rejected_calls = std::cell::Cell::new(0usize);
-    let total_calls = std::cell::Cell::new(0usize);
-    runner
-        .run(&proptest::collection::vec(any::<u64>(), 5..60), |words| {
+    let cases: u32 = std::env::var("ZKROLLUP_L1_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(200);
+    let rejected_calls = AtomicUsize::new(0);
+    let total_calls = AtomicUsize::new(0);
+    // A runner checks one case at a time: two of them, each with half the cases, use both cores.
+    let run = || {
+        let mut runner =
+            TestRunner::new(Config { cases: cases.div_ceil(2), failure_persistence: None, ..Config::default() });
+        runner.run(&proptest::collection::vec(any::<u64>(), 5..60), |words| {
             let input = VectorInput::L1(script(&words));
             let spec = SpecImplementation.run(&input).map_err(TestCaseError::fail)?;
             let contract = ContractImplementation.run(&input).map_err(TestCaseError::fail)?;
@@ -267,14 +271,20 @@ fn the_contract_answers_random_l1_call_sequences_as_the_spec() {
                 return Err(TestCaseError::fail(format!("{d:?}")));
             }
             if let zkrollup_conformance::wire::Outcome::L1(o) = &spec {
-                total_calls.set(total_calls.get() + o.results.len());
+                total_calls.fetch_add(o.results.len(), Relaxed);
                 let rejected = o.results.iter().filter(|r| matches!(r, w::Verdict::Rejected { .. })).count();
-                rejected_calls.set(rejected_calls.get() + rejected);
+                rejected_calls.fetch_add(rejected, Relaxed);
             }
             Ok(())
         })
-        .unwrap();
-    let (total, rejected) = (total_calls.get(), rejected_calls.get());
-    eprintln!("{cases} sequences, {total} calls, {rejected} rejected by both");
+    };
+    std::thread::scope(|s| {
+        let runners = [s.spawn(run), s.spawn(run)];
+        for r in runners {
+            r.join().expect("a runner panicked").unwrap();
+        }
+    });
+    let (total, rejected) = (total_calls.into_inner(), rejected_calls.into_inner());
+    eprintln!("{} sequences, {total} calls, {rejected} rejected by both", 2 * cases.div_ceil(2));
     assert!(rejected > 0 && rejected < total, "the sequences mix accepted and rejected calls");
 }

@@ -197,8 +197,18 @@ fn cases() -> u32 {
 
 #[test]
 fn spec_and_reference_agree_on_small_states() {
-    let mut runner = TestRunner::new(Config { cases: cases(), failure_persistence: None, ..Config::default() });
-    runner.run(&proptest::collection::vec(action(), 1..7), |actions| check(start_state(0), actions)).unwrap();
+    // A runner checks one case at a time: two of them, each with half the cases, use both cores.
+    let half = cases().div_ceil(2);
+    let run = || {
+        let mut runner = TestRunner::new(Config { cases: half, failure_persistence: None, ..Config::default() });
+        runner.run(&proptest::collection::vec(action(), 1..7), |actions| check(start_state(0), actions))
+    };
+    std::thread::scope(|s| {
+        let runners = [s.spawn(run), s.spawn(run)];
+        for r in runners {
+            r.join().expect("a runner panicked").unwrap();
+        }
+    });
     let (ok, bad) = (ACCEPTED.load(Relaxed), REJECTED.load(Relaxed));
     assert!(ok * 5 > ok + bad && bad * 10 > ok + bad, "accepted {ok}, rejected {bad}: the generator's mix is off");
     eprintln!("differential: {} cases, {ok} accepted and {bad} rejected inputs", cases());
