@@ -8,8 +8,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-mod processes;
-use processes::*;
+use crate::support::*;
 
 fn suite_dir() -> PathBuf {
     zkrollup_conformance::committed_suite_dir()

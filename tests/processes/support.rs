@@ -1,8 +1,6 @@
 //! What the tests of processes share: the built binary run with a guard against hangs, servers
 //! (`zkrollup l1`, `zkrollup node`) left running while a test reads their output, and the
 //! Groth16 keys their nodes load, made once.
-// Each test binary uses part of it.
-#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

@@ -6,8 +6,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-mod processes;
-use processes::*;
+use crate::support::*;
 
 /// Starts the node (`node`) killed at each of `points` in turn (each run must die), then
 /// without a kill point, and waits for block 1 (a deposit waiting on L1 made it) to be
