@@ -436,7 +436,8 @@ async fn differential_sequence(url: &str, proved: &mut Proved) -> Seen {
 /// logs, return data and revert data. Both chains start at the same time, a day ahead of the
 /// clock, and each block is a second after its parent on both (the development chain's rule
 /// when its blocks run ahead of the clock; anvil's when told so): the contract's request
-/// expiries, which count from the block's time, agree too.
+/// expiries, which count from the block's time, agree too. Block 1 is committed, proven with
+/// a real proof and executed on both. The gas of every call is printed (`--nocapture`).
 #[test]
 fn the_development_chain_answers_as_anvil_does() {
     let start = zkrollup_node::sequencer::unix_now() + 86_400;
@@ -460,6 +461,26 @@ fn the_development_chain_answers_as_anvil_does() {
     }
     assert_eq!(on_dev.calls, on_anvil.calls, "views");
     assert_eq!(on_dev.logs, on_anvil.logs, "the rollup's logs");
+    let sent = [
+        "deploy the test ERC-20",
+        "deploy the block verifier",
+        "deploy the exit verifier",
+        "deploy the rollup",
+        "ERC-20 mint",
+        "ERC-20 approve",
+        "depositERC20",
+        "depositETH",
+        "requestFullExit",
+        "listToken (not the governor: reverts)",
+        "verifyProof (a pairing check)",
+        "commitBlock (one deposit)",
+        "proveBlock (8 chunks)",
+        "executeBlock",
+    ];
+    eprintln!("{:<40} {:>12} {:>12}", "gas used", "dev chain", "anvil");
+    for ((what, d), a) in sent.iter().zip(&on_dev.outcomes).zip(&on_anvil.outcomes) {
+        eprintln!("{what:<40} {:>12} {:>12}", d.gas_used, a.gas_used);
+    }
 }
 
 /// The L1 sender's transaction in flight, on anvil with mining switched off: a commit left
