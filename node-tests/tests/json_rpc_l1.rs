@@ -1,8 +1,8 @@
 //! The node on anvil, a real Ethereum node, which it reaches over Ethereum JSON-RPC with the
 //! same code as the development chain (`zkrollup-devchain`; the same flow runs there with the
-//! chain, the node and the wallets in three processes: tests/processes/cli.rs). The contracts and a test
-//! ERC-20 are deployed over JSON-RPC; wallets deposit ETH and the ERC-20 and request a full
-//! exit with signed transactions of their own keys, which the watcher reads back from the
+//! chain, the node and the wallets in three processes: tests/processes/cli.rs). The contracts
+//! and a test ERC-20 are deployed over JSON-RPC; wallets deposit ETH and the ERC-20 and request
+//! a full exit with signed transactions of their own keys, which the watcher reads back from the
 //! chain's logs; the blocks holding them are committed, proven (real Groth16 proofs of 8-chunk
 //! blocks) and executed there, and the full exit's amount waits on L1 for its owner. anvil's own
 //! methods (snapshot, revert, mining switched off) then show what the node does when the chain

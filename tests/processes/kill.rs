@@ -6,6 +6,9 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use zkrollup_conformance::wire::convert;
+use zkrollup_spec::tx::Tx;
+
 use crate::support::*;
 
 /// Starts the node (`node`) killed at each of `points` in turn (each run must die), then
@@ -111,6 +114,33 @@ fn deaths() -> Vec<Death> {
     deaths
 }
 
+/// Sends `tx`: whether the node took it (false: it died first). A refusal fails the test.
+fn submit(runtime: &tokio::runtime::Runtime, client: &zkrollup_api::HttpClient, tx: &Tx) -> bool {
+    use jsonrpsee::core::client::Error as ClientError;
+    use zkrollup_api::RollupApiClient;
+    match runtime.block_on(client.submit_tx(convert::tx(tx))) {
+        Ok(_) => true,
+        Err(ClientError::Call(e)) => panic!("the node refused {}: {e}", hash(tx)),
+        Err(_) => false,
+    }
+}
+
+/// What a wallet does with `tx`, sent to a node that died before answering, once a node is
+/// back: looks it up by hash and sends it again only if the node does not know it. Whether the
+/// node has it now (false: it died first).
+fn resend_if_unknown(runtime: &tokio::runtime::Runtime, client: &zkrollup_api::HttpClient, tx: &Tx) -> bool {
+    use zkrollup_api::RollupApiClient;
+    match runtime.block_on(client.get_tx(hash(tx))) {
+        Ok(Some(_)) => true,
+        Ok(None) => submit(runtime, client, tx),
+        Err(_) => false,
+    }
+}
+
+fn hash(tx: &Tx) -> String {
+    convert::hex_of(&tx.hash())
+}
+
 /// The kill test. The node runs on `zkrollup l1`; this test is its wallet (user 0, whose
 /// deposit opened account 0, the fee account), sending a ChangePubKey, then transfers to user
 /// 1, two in each life of the node, while the node is killed at each of [`deaths`] in turn and
@@ -123,9 +153,7 @@ fn deaths() -> Vec<Death> {
 /// succeeded, one of each per block; and the ETH the contract holds is the L2 balances' sum.
 #[test]
 fn under_load_the_node_killed_at_every_stage_loses_and_repeats_nothing() {
-    use jsonrpsee::core::client::Error as ClientError;
     use zkrollup_api::{AccountRef, HttpClientBuilder, RollupApiClient, TxInfo, TxStatus};
-    use zkrollup_conformance::wire::convert;
     use zkrollup_node::anvil::DEV_KEYS;
     use zkrollup_node::l1::json_rpc::{address_of, chain_id, JsonRpcConfig};
     use zkrollup_node::l1::wallet::{balance_of, blocks, committed_blocks, deposit_eth, rollup_calls};
@@ -133,7 +161,7 @@ fn under_load_the_node_killed_at_every_stage_loses_and_repeats_nothing() {
     use zkrollup_spec::testkit::{self, user};
     use zkrollup_spec::transition::{DepositRequest, PriorityOp};
     use zkrollup_spec::tx::auth::{eip191_change_pubkey_message, L1Domain};
-    use zkrollup_spec::tx::{ChangePubKeyAuth, Tx};
+    use zkrollup_spec::tx::ChangePubKeyAuth;
     const PER_LIFE: usize = 2;
     const FEE: u128 = 10_000; // above the default price of every kind (1,000 a chunk)
 
@@ -149,7 +177,6 @@ fn under_load_the_node_killed_at_every_stage_loses_and_repeats_nothing() {
     let sig = u0.l1.personal_sign(&eip191_change_pubkey_message(&domain, &u0.pubkey_hash, 0, 0));
     let mut sent = vec![testkit::change_pubkey(&u0, 0, 0, FEE, 0, ChangePubKeyAuth::Eip191(sig))];
     let mut next = 0; // the next of `sent` to send for the first time
-    let hash = |tx: &Tx| convert::hex_of(&tx.hash());
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let mut unanswered: Option<Tx> = None;
@@ -164,15 +191,6 @@ fn under_load_the_node_killed_at_every_stage_loses_and_repeats_nothing() {
         let api = node.try_after("listening on ");
         let mut alive = api.is_some();
         let client = api.map(|api| HttpClientBuilder::default().build(api).unwrap());
-        // Whether the node took `tx`: false if it died first. A refusal fails the test.
-        let submit = |tx: &Tx| -> bool {
-            let Some(client) = &client else { return false };
-            match runtime.block_on(client.submit_tx(convert::tx(tx))) {
-                Ok(_) => true,
-                Err(ClientError::Call(e)) => panic!("the node refused {}: {e}", hash(tx)),
-                Err(_) => false,
-            }
-        };
         // Whether `tx` is in a block (waiting while it is queued); false if the node died.
         let in_a_block = |tx: &Tx| loop {
             let Some(c) = &client else { return false };
@@ -195,10 +213,8 @@ fn under_load_the_node_killed_at_every_stage_loses_and_repeats_nothing() {
         }
         if let Some(c) = client.as_ref().filter(|_| alive && unanswered.is_some()) {
             let tx = unanswered.take().expect("filtered");
-            match runtime.block_on(c.get_tx(hash(&tx))) {
-                Ok(Some(_)) => {}
-                Ok(None) if submit(&tx) => {}
-                _ => (unanswered, alive) = (Some(tx), false),
+            if !resend_if_unknown(&runtime, c, &tx) {
+                (unanswered, alive) = (Some(tx), false);
             }
         }
         let quota = if matches!(death, Death::AfterReceipt) { 1 } else { PER_LIFE };
@@ -218,7 +234,7 @@ fn under_load_the_node_killed_at_every_stage_loses_and_repeats_nothing() {
             }
             let tx = sent[next].clone();
             next += 1;
-            if !submit(&tx) {
+            if !client.as_ref().is_some_and(|c| submit(&runtime, c, &tx)) {
                 (unanswered, alive) = (Some(tx), false);
             }
         }
@@ -239,9 +255,7 @@ fn under_load_the_node_killed_at_every_stage_loses_and_repeats_nothing() {
     let mut node = node_process(&l1, [&keys, &data], None);
     let client = HttpClientBuilder::default().build(node.after("listening on ")).unwrap();
     if let Some(tx) = unanswered.take() {
-        if runtime.block_on(client.get_tx(hash(&tx))).unwrap().is_none() {
-            runtime.block_on(client.submit_tx(convert::tx(&tx))).expect("accepted");
-        }
+        assert!(resend_if_unknown(&runtime, &client, &tx), "the last life has {}", hash(&tx));
     }
     let started = Instant::now();
     let status = loop {
@@ -259,14 +273,14 @@ fn under_load_the_node_killed_at_every_stage_loses_and_repeats_nothing() {
     };
 
     let n = status.last_executed;
-    let mut times_in_blocks: BTreeMap<String, usize> = BTreeMap::new();
-    for b in 1..=n {
-        let block = runtime.block_on(client.get_block(b)).unwrap().expect("sealed");
-        for h in block.txs {
-            *times_in_blocks.entry(h).or_default() += 1;
-        }
+    let node_blocks: Vec<_> =
+        (1..=n).map(|b| runtime.block_on(client.get_block(b)).unwrap().expect("sealed")).collect();
+    let mut times_in_blocks: BTreeMap<&str, usize> = BTreeMap::new();
+    for h in node_blocks.iter().flat_map(|b| &b.txs) {
+        *times_in_blocks.entry(h).or_default() += 1;
     }
-    let want: BTreeMap<String, usize> = sent.iter().map(|tx| (hash(tx), 1)).collect();
+    let hashes: Vec<String> = sent.iter().map(hash).collect();
+    let want: BTreeMap<&str, usize> = hashes.iter().map(|h| (h.as_str(), 1)).collect();
     assert_eq!(times_in_blocks, want, "every transaction sent, each in exactly one block");
     let spec = runtime.block_on(replay_on_spec(&client, &priority, &sent));
     runtime.block_on(assert_accounts_match(&client, &spec));
@@ -277,9 +291,8 @@ fn under_load_the_node_killed_at_every_stage_loses_and_repeats_nothing() {
         (1..=n).collect::<Vec<_>>(),
         "each block committed once"
     );
-    for b in &stored {
-        let node_root = runtime.block_on(client.get_block(b.block_number)).unwrap().expect("sealed").new_root;
-        assert_eq!(convert::fr_dec(&b.state_root), node_root, "block {}: the contract's root", b.block_number);
+    for (b, ours) in stored.iter().zip(&node_blocks) {
+        assert_eq!(convert::fr_dec(&b.state_root), ours.new_root, "block {}: the contract's root", b.block_number);
     }
     assert_eq!(blocks(&rpc, &rollup).unwrap(), (n, n, n), "committed, proven, executed on L1");
     let calls = rollup_calls(&rpc, &rollup, from_block).unwrap();

@@ -499,18 +499,24 @@ impl JsonRpcL1 {
 
     /// Block `n` as the contract stored it at its commit, from its `BlockCommitted` log.
     fn committed(&self, n: u32) -> Result<StoredBlock, L1Error> {
-        use alloy_sol_types::SolEvent;
-        let filter = Filter::new()
-            .address(self.rollup)
-            .event_signature(Rollup::BlockCommitted::SIGNATURE_HASH)
-            .topic1(U256::from(n))
-            .from_block(self.from_block);
+        let filter = block_committed_logs(self.rollup, self.from_block).topic1(U256::from(n));
         let logs = self.runtime.block_on(within(&self.config, "eth_getLogs", self.provider.get_logs(&filter)))?;
         let log = logs.last().ok_or_else(|| other(format!("block {n} is committed on L1 but its log is not found")))?;
-        match zkrollup_contracts::events::decode(&log.inner).map_err(other)? {
-            Event::BlockCommitted(stored) => Ok(stored),
-            e => Err(other(format!("an unexpected log for block {n}: {e:?}"))),
-        }
+        stored_of(log)
+    }
+}
+
+/// The filter of the rollup's `BlockCommitted` logs from L1 block `from` on.
+pub(super) fn block_committed_logs(rollup: EvmAddress, from: u64) -> Filter {
+    use alloy_sol_types::SolEvent;
+    Filter::new().address(rollup).event_signature(Rollup::BlockCommitted::SIGNATURE_HASH).from_block(from)
+}
+
+/// The block a `BlockCommitted` log records, as the contract stored it.
+pub(super) fn stored_of(log: &alloy_rpc_types_eth::Log) -> Result<StoredBlock, L1Error> {
+    match zkrollup_contracts::events::decode(&log.inner).map_err(other)? {
+        Event::BlockCommitted(stored) => Ok(stored),
+        e => Err(other(format!("a BlockCommitted log that decodes as {e:?}"))),
     }
 }
 

@@ -9,10 +9,12 @@ use alloy_primitives::{Address as EvmAddress, U256};
 use alloy_rpc_types_eth::{TransactionReceipt, TransactionRequest};
 use alloy_sol_types::SolCall;
 use zkrollup_contracts::artifacts::{bytecode, Rollup, TestToken, TEST_TOKEN};
-use zkrollup_spec::l1::{Event, StoredBlock};
+use zkrollup_spec::l1::StoredBlock;
 use zkrollup_spec::primitives::{Address, PubKeyHash};
 
-use super::json_rpc::{endpoint, other, provider, runtime, send, within, JsonRpcConfig};
+use super::json_rpc::{
+    block_committed_logs, endpoint, other, provider, runtime, send, stored_of, within, JsonRpcConfig,
+};
 use super::L1Error;
 
 fn evm(a: &Address) -> EvmAddress {
@@ -184,19 +186,10 @@ pub fn rollup_calls(
 /// appears twice).
 pub fn committed_blocks(rpc: &JsonRpcConfig, rollup: &Address, from: u64) -> Result<Vec<StoredBlock>, L1Error> {
     use alloy_provider::{Provider, ProviderBuilder};
-    use alloy_sol_types::SolEvent;
     let provider = ProviderBuilder::new().connect_http(endpoint(&rpc.url)?);
-    let filter = alloy_rpc_types_eth::Filter::new()
-        .address(evm(rollup))
-        .event_signature(Rollup::BlockCommitted::SIGNATURE_HASH)
-        .from_block(from);
+    let filter = block_committed_logs(evm(rollup), from);
     let logs = runtime()?.block_on(within(rpc, "eth_getLogs", provider.get_logs(&filter)))?;
-    logs.iter()
-        .map(|log| match zkrollup_contracts::events::decode(&log.inner).map_err(other)? {
-            Event::BlockCommitted(stored) => Ok(stored),
-            e => Err(other(format!("a BlockCommitted log that decodes as {e:?}"))),
-        })
-        .collect()
+    logs.iter().map(stored_of).collect()
 }
 
 /// A view of the contract at `at`, by `eth_call`: its return data.
