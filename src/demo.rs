@@ -154,13 +154,12 @@ pub(crate) fn run(args: &DemoArgs) -> Result<(), String> {
         testkit::change_pubkey(&users[2], a2, 1, 5, 0, ChangePubKeyAuth::Eip712(sig712)),
     ];
     let cpk_chunks = chunks_of(op_code::CHANGE_PUBKEY).expect("a known op");
-    for txs in fill_blocks(cpks.into_iter().map(|tx| (tx, cpk_chunks)).collect(), chunks) {
-        run_block(&mut w, txs, "ChangePubKey")?;
-    }
+    let mut txs: Vec<(Tx, usize)> = cpks.into_iter().map(|tx| (tx, cpk_chunks)).collect();
 
-    // 3. Transfers among the keyed users and to new addresses (a TransferToNew, 5 chunks).
+    // 3. Transfers among the keyed users and to new addresses (a TransferToNew, 5 chunks), in
+    //    the same run of blocks: a transfer after its sender's ChangePubKey, in order, fills the
+    //    chunks the ChangePubKeys (7 each) leave.
     let mut nonces = [1u32; 3];
-    let mut transfers = Vec::new();
     for n in 0..args.transfers {
         let from = (n % 3) as usize;
         let (to, code) = if n % 4 == 3 {
@@ -169,11 +168,15 @@ pub(crate) fn run(args: &DemoArgs) -> Result<(), String> {
             (users[((n + 1) % 3) as usize].address, op_code::TRANSFER)
         };
         let tx = testkit::transfer(&users[from], id(&w, from), to, 0, 1_000 + n as u128, 1, nonces[from]);
-        transfers.push((tx, chunks_of(code).expect("a known op")));
+        txs.push((tx, chunks_of(code).expect("a known op")));
         nonces[from] += 1;
     }
-    for txs in fill_blocks(transfers, chunks) {
-        run_block(&mut w, txs, "transfers")?;
+    for txs in fill_blocks(txs, chunks) {
+        let what = match txs.iter().any(|tx| matches!(tx, Tx::ChangePubKey(_))) {
+            true => "ChangePubKey, transfers",
+            false => "transfers",
+        };
+        run_block(&mut w, txs, what)?;
     }
 
     // 4. A withdrawal, a forced exit of the keyless user, a full exit.

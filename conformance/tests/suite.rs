@@ -1,5 +1,5 @@
 //! The conformance suite in `cargo test`: every committed vector through the spec, reference and
-//! `exec:` adapters (the circuit and contract adapters: the root crate's tests/conformance.rs),
+//! `exec:` adapters (the circuit and contract adapters: the root crate's tests/conformance/),
 //! every vector file read, the suite identical to what the spec generates, full coverage, and
 //! the report format pinned by snapshots.
 
@@ -136,4 +136,36 @@ fn a_folder_without_v1_is_not_a_suite() {
         assert!(e.starts_with('/'), "not an absolute path: {e}");
     }
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The wire format's integers and bytes: one spelling each, so that two implementations that
+/// agree on a value agree on its text.
+mod wire_spelling {
+    use zkrollup_conformance::wire::convert::{bytes_of, u128_of, u64_of, uint256_of};
+
+    #[test]
+    fn integers_are_plain_decimal_digits() {
+        assert_eq!(u128_of("5"), Ok(5));
+        assert_eq!(u128_of("0"), Ok(0));
+        for bad in ["+5", "-5", "05", "", " 5", "5 ", "1e3", "0x10"] {
+            assert!(u128_of(bad).is_err(), "{bad:?} parsed");
+        }
+        assert!(u64_of("18446744073709551616").is_err());
+    }
+
+    #[test]
+    fn bytes_are_lowercase_hex_with_0x() {
+        assert_eq!(bytes_of("0xab01"), Ok(vec![0xab, 1]));
+        for bad in ["0xAB", "ab", "0xabc", "0xzz", "0XAB"] {
+            assert!(bytes_of(bad).is_err(), "{bad:?} parsed");
+        }
+    }
+
+    #[test]
+    fn an_unreduced_integer_parses_up_to_2_pow_256() {
+        let max = "115792089237316195423570985008687907853269984665640564039457584007913129639935";
+        assert!(uint256_of(max).is_ok());
+        assert!(uint256_of("115792089237316195423570985008687907853269984665640564039457584007913129639936").is_err());
+        assert!(uint256_of("+1").is_err());
+    }
 }

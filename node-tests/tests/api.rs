@@ -444,3 +444,68 @@ async fn the_status_shows_the_l1_transaction_in_flight() {
     handle.stopped().await;
     node.shutdown();
 }
+
+/// How a malformed parameter is located: the field named from the wire schema, where serde
+/// refuses the value.
+mod locating_a_malformed_parameter {
+    use serde_json::{json, Value};
+    use zkrollup_api::locate::locate;
+    use zkrollup_api::TxJson;
+
+    fn schema() -> Value {
+        serde_json::to_value(schemars::schema_for!(TxJson)).unwrap()
+    }
+
+    fn transfer() -> Value {
+        json!({
+            "type": "Transfer", "account_id": 1, "to": "0x00", "token": 0,
+            "amount": {"mantissa": 1, "exponent": 0}, "fee": {"mantissa": 0, "exponent": 0},
+            "nonce": 0, "valid_from": "0", "valid_until": "1",
+            "signature": {"pub_key": {"x": "1", "y": "2"}, "r8": {"x": "1", "y": "2"}, "s": "3"}
+        })
+    }
+
+    #[test]
+    fn a_value_serde_and_the_schema_accept_has_no_place_named() {
+        assert!(serde_json::from_value::<TxJson>(transfer()).is_ok(), "the template parses");
+        assert_eq!(locate(&schema(), &transfer()), None);
+    }
+
+    /// Each value below is one serde refuses (the locator names the place; serde judges).
+    #[test]
+    fn each_kind_of_departure_is_named_with_its_path() {
+        let mut cases: Vec<(Value, &str)> = [
+            ("/nonce", json!("one"), "nonce"),
+            ("/nonce", json!(1u64 << 32), "nonce"),
+            ("/token", json!(-1), "token"),
+            ("/fee/mantissa", json!(1.5), "fee.mantissa"),
+            ("/signature/r8/x", json!(7), "signature.r8.x"),
+            ("/signature", json!([]), "signature"),
+            ("/type", json!("Teleport"), "type"),
+            ("", json!(5), ""),
+        ]
+        .into_iter()
+        .map(|(pointer, bad, path)| {
+            let mut v = transfer();
+            *v.pointer_mut(pointer).unwrap() = bad;
+            (v, path)
+        })
+        .collect();
+        let mut missing = transfer();
+        missing.as_object_mut().unwrap().remove("valid_until");
+        cases.push((missing, "valid_until"));
+        let mut extra = transfer();
+        extra["extra"] = json!(1);
+        cases.push((extra, "extra"));
+        // A wrong type is found before a missing field, as serde finds it.
+        let mut both = transfer();
+        both["nonce"] = json!("one");
+        both.as_object_mut().unwrap().remove("valid_until");
+        cases.push((both, "nonce"));
+        for (v, path) in cases {
+            assert!(serde_json::from_value::<TxJson>(v.clone()).is_err(), "serde accepts {v}");
+            let (got, what) = locate(&schema(), &v).unwrap_or_else(|| panic!("{path}: not located in {v}"));
+            assert_eq!(got, path, "{what}");
+        }
+    }
+}

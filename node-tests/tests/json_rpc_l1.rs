@@ -734,3 +734,98 @@ fn the_l1_calls_of_the_largest_blocks_fit_the_per_transaction_gas_cap() {
     assert_eq!(blocks.len(), 6, "{calls:?}");
     assert!(blocks.iter().all(|c| c.1 && c.2 < CAP), "every call succeeded under the cap: {blocks:?}");
 }
+
+/// The sender's fee bids (a stuck transaction is replaced, never underbid) and how the JSON-RPC
+/// L1 shows and paces an endpoint: pure functions, no chain needed.
+mod without_a_chain {
+    use std::time::Duration;
+
+    use zkrollup_node::l1::in_flight::{first_fees, replacement_fees, Fees};
+    use zkrollup_node::l1::json_rpc::{chain_id, default_confirmations, default_poll, shown, JsonRpcConfig};
+
+    const GWEI: u128 = 1_000_000_000;
+
+    fn fees(max: u128, priority: u128) -> Fees {
+        Fees { max_fee_per_gas: max, max_priority_fee_per_gas: priority }
+    }
+
+    #[test]
+    fn a_replacement_raises_both_fees_by_at_least_an_eighth() {
+        // 20 gwei + 12.5 % = 22.5 gwei; 1 gwei + 12.5 % = 1.125 gwei.
+        let r = replacement_fees(fees(20 * GWEI, GWEI), fees(10 * GWEI, GWEI / 2), 1000 * GWEI).unwrap();
+        assert_eq!(r, fees(22_500_000_000, 1_125_000_000));
+        // Rounded up, and raised even from zero or one wei.
+        assert_eq!(replacement_fees(fees(9, 0), fees(0, 0), 1000).unwrap(), fees(11, 1));
+        assert_eq!(replacement_fees(fees(1, 1), fees(0, 0), 1000).unwrap(), fees(2, 2));
+    }
+
+    #[test]
+    fn a_replacement_bids_what_the_chain_asks_now_when_that_is_more() {
+        let r = replacement_fees(fees(20 * GWEI, GWEI), fees(50 * GWEI, 3 * GWEI), 1000 * GWEI).unwrap();
+        assert_eq!(r, fees(50 * GWEI, 3 * GWEI));
+    }
+
+    #[test]
+    fn no_replacement_past_the_cap_and_never_a_lower_bid() {
+        // 100 → 112.5 gwei is past a 110 gwei cap: no replacement, rather than a bid of 110
+        // gwei that nodes would refuse (under 10 % more) or one below the last.
+        assert_eq!(replacement_fees(fees(100 * GWEI, GWEI), fees(GWEI, GWEI), 110 * GWEI), None);
+        assert!(replacement_fees(fees(100 * GWEI, GWEI), fees(GWEI, GWEI), 113 * GWEI).is_some());
+        for (max, priority, cap) in [(7u128, 7u128, 100u128), (50, 3, 60), (1, 0, 2), (u128::MAX / 16, 1, u128::MAX)] {
+            if let Some(r) = replacement_fees(fees(max, priority), fees(0, 0), cap) {
+                assert!(r.max_fee_per_gas * 8 >= max * 9, "{r:?}");
+                assert!(r.max_fee_per_gas <= cap && r.max_priority_fee_per_gas <= r.max_fee_per_gas, "{r:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_priority_fee_never_exceeds_the_maximum_fee() {
+        // A priority fee raised past the maximum fee is held at it.
+        let r = replacement_fees(fees(10, 10), fees(0, 40), 1000).unwrap();
+        assert_eq!(r, fees(12, 12));
+        assert_eq!(first_fees(fees(30 * GWEI, 2 * GWEI), 20 * GWEI), fees(20 * GWEI, 2 * GWEI));
+        assert_eq!(first_fees(fees(30 * GWEI, 40 * GWEI), 20 * GWEI), fees(20 * GWEI, 20 * GWEI));
+    }
+
+    const SECRET_URL: &str = "http://operator:hunter2@127.0.0.1:1/v3/APIKEY123?token=TOKEN456";
+
+    fn leaks(text: &str) -> bool {
+        ["hunter2", "operator", "APIKEY123", "TOKEN456"].iter().any(|s| text.contains(s))
+    }
+
+    #[test]
+    fn a_url_is_shown_without_credentials_path_or_query() {
+        assert_eq!(shown(SECRET_URL), "http://127.0.0.1:1/…");
+        assert_eq!(shown("http://127.0.0.1:8545"), "http://127.0.0.1:8545");
+        assert_eq!(shown("http://localhost:8545/"), "http://localhost:8545");
+        assert_eq!(shown("not a url"), "(an L1 URL that does not parse)");
+    }
+
+    #[test]
+    fn errors_of_an_unreachable_endpoint_do_not_repeat_its_url() {
+        // Port 1 on loopback refuses the connection: the HTTP client's error names the URL.
+        let e = chain_id(&JsonRpcConfig::dev(SECRET_URL)).expect_err("nothing listens on port 1");
+        assert!(!leaks(&e.to_string()), "{e}");
+        assert!(e.to_string().contains("http://127.0.0.1:1/…"), "{e}");
+        let e = chain_id(&JsonRpcConfig::dev("https://operator:hunter2@example.invalid/APIKEY123"))
+            .expect_err("https is refused");
+        assert!(!leaks(&e.to_string()), "{e}");
+        assert!(e.to_string().contains("only http://"), "{e}");
+    }
+
+    #[test]
+    fn development_chains_wait_for_no_confirmations_others_for_twelve() {
+        assert_eq!(default_confirmations(31337), 0);
+        assert_eq!(default_confirmations(1337), 0);
+        assert_eq!(default_confirmations(1), 12);
+        assert_eq!(default_confirmations(11155111), 12);
+    }
+
+    #[test]
+    fn a_public_chain_is_polled_every_two_seconds() {
+        assert_eq!(default_poll(31337), Duration::from_millis(50));
+        assert_eq!(default_poll(1), Duration::from_secs(2));
+        assert_eq!(JsonRpcConfig::dev("http://127.0.0.1:8545").poll, Duration::from_millis(50));
+    }
+}

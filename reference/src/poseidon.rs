@@ -234,27 +234,3 @@ pub fn poseidon(inputs: &[Fr]) -> Fr {
 pub fn hash_node(children: &[Fr; 4]) -> Fr {
     poseidon(children)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-    use zkrollup_spec::primitives::poseidon::poseidon as reference;
-
-    proptest! {
-        #[test]
-        fn equals_light_poseidon(xs in proptest::collection::vec(any::<[u8; 32]>(), 1..=12)) {
-            use ark_ff::PrimeField;
-            let inputs: Vec<Fr> = xs.iter().map(|b| Fr::from_be_bytes_mod_order(b)).collect();
-            prop_assert_eq!(poseidon(&inputs), reference(&inputs));
-        }
-    }
-
-    #[test]
-    fn circomlib_value() {
-        assert_eq!(
-            poseidon(&[Fr::from(1u8), Fr::from(2u8)]).to_string(),
-            "7853200120776062878684798364095072458815029376092732009249414926327459813530"
-        );
-    }
-}

@@ -269,32 +269,3 @@ pub fn markdown_table() -> String {
     }
     out
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_are_unique_and_round_trip() {
-        let mut seen = std::collections::BTreeSet::new();
-        for r in Rule::ALL {
-            assert!(seen.insert(r.id()), "duplicate id {}", r.id());
-            assert_eq!(Rule::from_id(r.id()), Some(*r));
-            assert!(r.id().contains('.') && r.id() == r.id().to_lowercase());
-        }
-        assert_eq!(Rule::from_id("no.such_rule"), None);
-    }
-
-    #[test]
-    fn crate_doc_table_is_the_rule_list() {
-        // build.rs renders the docs' table from the source text; it must say what the code says.
-        let rendered = include_str!(concat!(env!("OUT_DIR"), "/rules.md"));
-        assert_eq!(rendered.trim(), markdown_table().trim());
-    }
-
-    #[test]
-    fn table_lists_every_rule() {
-        let t = markdown_table();
-        assert_eq!(t.lines().count(), Rule::ALL.len() + 2);
-    }
-}

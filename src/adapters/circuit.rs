@@ -8,12 +8,14 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{LazyLock, Mutex};
 
-use zkrollup_circuits::block::{self, fr_to_u128, BlockCircuit, Tag};
+use zkrollup_circuits::block::{self, fr_to_u128, BlockCircuit, Tag, Unrepresentable};
 use zkrollup_reference::state::RefState;
 use zkrollup_spec::block::BlockInput;
 use zkrollup_spec::op::{chunks_of, Op};
 use zkrollup_spec::params::{BLOCK_CHUNK_SIZES, CHUNK_BYTES};
 use zkrollup_spec::rules::Rule;
+use zkrollup_spec::state::State;
+use zkrollup_spec::transition::BlockContext;
 
 use zkrollup_conformance::harness::Implementation;
 use zkrollup_conformance::wire::convert::*;
@@ -49,6 +51,29 @@ impl Implementation for CircuitImplementation {
 /// once: half of what the conformance tests spent (issue 26). The circuit is deterministic, so
 /// an answer kept is the answer recomputed.
 static ANSWERS: LazyLock<Mutex<HashMap<String, Result<Outcome, String>>>> = LazyLock::new(Default::default);
+
+/// A block through the block circuit: the witness builder's refusal (an input the circuit cannot
+/// represent), or the circuit's verdict.
+pub type Checked = Result<block::Verdict, Unrepresentable>;
+
+/// `inputs` applied as one block of `chunks` chunks to `pre`, through the block circuit: built
+/// and checked once per process for each block. The suite's answers and the soundness test
+/// (one test binary, tests/conformance/) ask it of the same blocks: one synthesis serves both.
+pub fn checked(pre: &State, ctx: &BlockContext, chunks: usize, inputs: &[BlockInput]) -> Result<Checked, String> {
+    let key = format!("{pre:?}|{ctx:?}|{chunks}|{inputs:?}");
+    if let Some(c) = CHECKED.lock().map_err(|e| e.to_string())?.get(&key) {
+        return Ok(c.clone());
+    }
+    let checked = match block::build(&mut RefState::from_spec(pre), ctx, chunks, inputs) {
+        Err(e) => Err(e),
+        Ok(witness) => Ok(block::check(&BlockCircuit::new(chunks, witness).map_err(|e| e.to_string())?)
+            .map_err(|e| format!("synthesis: {e}"))?),
+    };
+    CHECKED.lock().map_err(|e| e.to_string())?.insert(key, checked.clone());
+    Ok(checked)
+}
+
+static CHECKED: LazyLock<Mutex<HashMap<String, Checked>>> = LazyLock::new(Default::default);
 
 /// Computes the circuit's answers to `inputs` on `threads` threads, ahead of the calls that
 /// read them (block synthesis is single-threaded; the suite runs vectors one by one).
@@ -96,9 +121,7 @@ fn first_rule_within(
     if chunks >= largest {
         return Ok(None);
     }
-    let Ok(witness) = block::build(&mut RefState::from_spec(pre), ctx, largest, inputs) else { return Ok(None) };
-    let v = block::check(&BlockCircuit::new(largest, witness).map_err(|e| e.to_string())?)
-        .map_err(|e| format!("synthesis: {e}"))?;
+    let Ok(v) = checked(pre, ctx, largest, inputs)? else { return Ok(None) };
     Ok(v.failures.iter().find_map(|(position, tag)| match tag {
         Tag::Rule(r) if *position <= chunks && !zkrollup_spec::checks::BLOCK.contains(r) => Some(*r),
         _ => None,
@@ -117,9 +140,7 @@ fn first_rule_before(
 ) -> Result<Option<Rule>, String> {
     let build = |n: usize| block::build(&mut RefState::from_spec(pre), ctx, chunks, &inputs[..n]);
     let Some(unrepresentable) = (1..=inputs.len()).find(|&n| build(n).is_err()) else { return Ok(None) };
-    let witness = build(unrepresentable - 1).map_err(|e| e.to_string())?;
-    let v = block::check(&BlockCircuit::new(chunks, witness).map_err(|e| e.to_string())?)
-        .map_err(|e| format!("synthesis: {e}"))?;
+    let v = checked(pre, ctx, chunks, &inputs[..unrepresentable - 1])?.map_err(|e| e.to_string())?;
     Ok(v.failures.iter().find_map(|(_, tag)| match tag {
         Tag::Rule(r) if !zkrollup_spec::checks::BLOCK.contains(r) => Some(*r),
         _ => None,
@@ -130,11 +151,10 @@ fn run_block(b: &w::BlockInputJson) -> Result<Outcome, String> {
     let pre = state_of(&b.pre_state).map_err(|e| e.to_string())?;
     let ctx = context_of(&b.context).map_err(|e| e.to_string())?;
     let inputs: Vec<BlockInput> = b.inputs.iter().map(input_of).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
-    let mut state = RefState::from_spec(&pre);
-    let pre_root = state.root();
-    let witness = match block::build(&mut state, &ctx, b.chunks as usize, &inputs) {
-        Ok(w) => w,
+    let v = match checked(&pre, &ctx, b.chunks as usize, &inputs)? {
+        Ok(v) => v,
         Err(e) => {
+            let pre_root = RefState::from_spec(&pre).root();
             let rule = match e.0.rule {
                 Rule::BlockTooManyChunks => first_rule_within(&pre, &ctx, b.chunks as usize, &inputs)?,
                 Rule::BlockUnsupportedSize => None,
@@ -147,8 +167,6 @@ fn run_block(b: &w::BlockInputJson) -> Result<Outcome, String> {
             return Ok(Outcome::Block(w::BlockOutcome { pre_root: fr_dec(&pre_root), verdict }));
         }
     };
-    let circuit = BlockCircuit::new(b.chunks as usize, witness).map_err(|e| e.to_string())?;
-    let v = block::check(&circuit).map_err(|e| format!("synthesis: {e}"))?;
     let verdict = if v.satisfied {
         let mut fees: BTreeMap<u16, u128> = BTreeMap::new();
         for (token, amount) in &v.fees {

@@ -68,28 +68,3 @@ pub fn is_le(a: &FpVar<Fr>, b: &FpVar<Fr>, n: usize) -> Result<Boolean<Fr>, Synt
     let bits = to_bits(&shifted, n + 1)?;
     Ok(bits[n].clone())
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::gadgets::test_support::{alloc, Mode, MODES};
-
-    #[test]
-    fn ranges_and_comparisons() {
-        for mode in MODES {
-            let (cs, v) = alloc(mode, &[Fr::from(255u16), Fr::from(256u16), Fr::from(7u8)]);
-            to_bits(&v[0], 8).unwrap();
-            assert!(crate::satisfaction::is_satisfied(&cs).unwrap());
-            assert!(is_le(&v[2], &v[0], 9).unwrap().value().unwrap());
-            assert!(!is_le(&v[1], &v[0], 9).unwrap().value().unwrap());
-            assert!(is_le(&v[0], &v[0], 9).unwrap().value().unwrap());
-            assert!(crate::satisfaction::is_satisfied(&cs).unwrap(), "{mode:?}");
-        }
-        let (cs, v) = alloc(Mode::Witness, &[Fr::from(256u16)]);
-        to_bits(&v[0], 8).unwrap();
-        assert!(!crate::satisfaction::is_satisfied(&cs).unwrap(), "256 does not fit 8 bits");
-        let (cs, v) = alloc(Mode::Witness, &[-Fr::from(1u8)]);
-        to_bits(&v[0], 252).unwrap();
-        assert!(!crate::satisfaction::is_satisfied(&cs).unwrap(), "p - 1 does not fit 252 bits");
-    }
-}

@@ -7,6 +7,3 @@ pub mod eddsa;
 pub mod merkle;
 pub mod packing;
 pub mod poseidon;
-
-#[cfg(test)]
-pub(crate) mod test_support;

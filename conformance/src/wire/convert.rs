@@ -703,34 +703,3 @@ pub fn l1_call_of(call: &w::L1Call) -> R<l1::Call> {
         C::ListToken { sender, token } => Call::ListToken { sender: address_of(sender)?, token: address_of(token)? },
     })
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn integers_are_plain_decimal_digits() {
-        assert_eq!(u128_of("5"), Ok(5));
-        assert_eq!(u128_of("0"), Ok(0));
-        for bad in ["+5", "-5", "05", "", " 5", "5 ", "1e3", "0x10"] {
-            assert!(u128_of(bad).is_err(), "{bad:?} parsed");
-        }
-        assert!(u64_of("18446744073709551616").is_err());
-    }
-
-    #[test]
-    fn bytes_are_lowercase_hex_with_0x() {
-        assert_eq!(bytes_of("0xab01"), Ok(vec![0xab, 1]));
-        for bad in ["0xAB", "ab", "0xabc", "0xzz", "0XAB"] {
-            assert!(bytes_of(bad).is_err(), "{bad:?} parsed");
-        }
-    }
-
-    #[test]
-    fn an_unreduced_integer_parses_up_to_2_pow_256() {
-        let max = "115792089237316195423570985008687907853269984665640564039457584007913129639935";
-        assert!(uint256_of(max).is_ok());
-        assert!(uint256_of("115792089237316195423570985008687907853269984665640564039457584007913129639936").is_err());
-        assert!(uint256_of("+1").is_err());
-    }
-}

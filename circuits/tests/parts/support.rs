@@ -42,9 +42,9 @@ pub(crate) fn count(f: impl FnOnce(ConstraintSystemRef<Fr>) -> Result<(), Synthe
     let cs = ConstraintSystem::<Fr>::new_ref();
     f(cs.clone()).expect("synthesis");
     assert!(
-        crate::satisfaction::is_satisfied(&cs).expect("satisfiability"),
+        zkrollup_circuits::satisfaction::is_satisfied(&cs).expect("satisfiability"),
         "{:?}",
-        crate::satisfaction::first_unsatisfied(&cs)
+        zkrollup_circuits::satisfaction::first_unsatisfied(&cs)
     );
     cs.num_constraints()
 }

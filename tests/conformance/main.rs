@@ -1,6 +1,12 @@
 //! The committed conformance suite through the adapters that need the circuits and revm: every
 //! block vector through the block circuit, every L1 and block vector through the Solidity
-//! contract, and every contract-enforced rule reverted on chain.
+//! contract, and every contract-enforced rule reverted on chain; and [`soundness`]: the block
+//! circuit refuses exactly what the spec refuses, over every transition and block vector.
+//!
+//! One binary, so that the block vectors are synthesised once for the suite and the soundness
+//! check ([`zkrollup::adapters::circuit::checked`]).
+
+mod soundness;
 
 use std::collections::BTreeSet;
 

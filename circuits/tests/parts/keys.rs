@@ -1,0 +1,33 @@
+//! Keys on disk: made once, then loaded; a changed circuit gets new ones; a damaged file is an error.
+
+use std::fs;
+use zkrollup_circuits::keys::*;
+
+use zkrollup_circuits::block::BlockCircuit;
+
+#[test]
+fn keys_are_stored_then_loaded_and_a_changed_circuit_gets_new_ones() {
+    let dir = std::env::temp_dir().join(format!("zkrollup-keys-test-{}", std::process::id()));
+    let (pk, vk, origin) = load_or_make(&dir, CircuitKind::Exit, 3).unwrap();
+    assert_eq!(origin, Origin::Made);
+    let (pk2, vk2, origin) = load_or_make(&dir, CircuitKind::Exit, 3).unwrap();
+    assert_eq!(origin, Origin::Loaded);
+    assert_eq!((pk, vk), (pk2, vk2));
+    // Another seed or another circuit is another file.
+    let s = shape(CircuitKind::Exit).unwrap();
+    assert_ne!(paths(&dir, CircuitKind::Exit, 3, &s), paths(&dir, CircuitKind::Exit, 4, &s));
+    assert_ne!(shape(CircuitKind::Block(8)).unwrap().digest, shape(CircuitKind::Block(16)).unwrap().digest);
+    // A truncated file is an error, not a panic.
+    let (pk_path, _) = paths(&dir, CircuitKind::Exit, 3, &s);
+    let bytes = fs::read(&pk_path).unwrap();
+    fs::write(&pk_path, &bytes[..bytes.len() / 2]).unwrap();
+    assert!(matches!(load_or_make(&dir, CircuitKind::Exit, 3), Err(KeyError::Corrupt { .. })));
+    fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn the_blank_block_circuit_has_the_shape_of_a_real_one() {
+    let real = zkrollup_circuits::block::check(&BlockCircuit::blank_checked(8)).unwrap();
+    assert!(real.satisfied);
+    assert_eq!(shape(CircuitKind::Block(8)).unwrap().constraints, real.constraints);
+}
