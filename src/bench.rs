@@ -33,6 +33,9 @@ pub(crate) enum Target {
     /// The node through its API on loopback, load from a second process: durable receipts per
     /// second beside the keeper in memory, receipt latency, a withdrawal's time to L1.
     Node,
+    /// The node's restart time against its chain's length (`--blocks`): the store's checksums
+    /// verified, the state loaded and checked against the last block's root.
+    Restart,
     /// The node over JSON-RPC on the development chain beside anvil: a deposit's time to its
     /// credit, a withdrawal's time to its pending balance on L1, the gas of each L1 call kind.
     Chains,
@@ -59,6 +62,9 @@ pub(crate) struct BenchArgs {
     /// per fsync.
     #[arg(long, default_value_t = 128)]
     pub concurrency: u32,
+    /// Chain lengths in sealed blocks (`bench restart`).
+    #[arg(long, value_delimiter = ',', default_values_t = vec![10u32, 100, 1000])]
+    pub blocks: Vec<u32>,
     /// Deposits timed one after another (`bench chains`).
     #[arg(long, default_value_t = 3)]
     pub deposits: u32,
@@ -93,6 +99,7 @@ pub(crate) fn run(args: &BenchArgs) -> Result<(), String> {
         Target::Flood => return crate::bench_flood::run(&args.sizes),
         Target::Node => return crate::bench_node::run(args.accounts, args.transfers, args.chunks, args.concurrency),
         Target::Chains => return crate::bench_chains::run(args.deposits),
+        Target::Restart => return crate::bench_restart::run(&args.blocks),
         Target::Throughput => {}
     }
     if args.accounts < 2 || args.transfers < 16 {

@@ -7,6 +7,7 @@ mod bench_circuits;
 mod bench_flood;
 mod bench_l1;
 mod bench_node;
+mod bench_restart;
 mod demo;
 mod l1;
 mod node;

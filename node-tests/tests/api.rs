@@ -368,27 +368,108 @@ async fn fees_below_the_price_table_are_refused() {
     client.submit_tx(convert::tx(&testkit::transfer(&u0, 1, fresh, 0, 10, 5_000, 2))).await.expect("paid");
 }
 
+/// The refusal of a store at start: its error, which names the file.
+fn refusal(dir: &std::path::Path, config: NodeConfig) -> (StoreError, String) {
+    match Node::open(dir, config) {
+        Err(e @ NodeError::Store { .. }) => {
+            let text = e.to_string();
+            let path = dir.join("node.redb").display().to_string();
+            assert!(text.starts_with(&format!("the store {path}: ")), "the file is named first: {text}");
+            let NodeError::Store { source, .. } = e else { unreachable!() };
+            (source, text)
+        }
+        Err(e) => panic!("not a store refusal: {e}"),
+        Ok(_) => panic!("the store was accepted"),
+    }
+}
+
 #[test]
-fn a_store_of_another_chain_or_in_use_is_refused() {
+fn a_store_of_another_chain_contract_size_or_format_or_in_use_is_refused_naming_what_differs() {
     let dir = tempfile::tempdir().unwrap();
     let node = Node::open(dir.path(), config()).unwrap();
-    match Node::open(dir.path(), config()) {
-        Err(NodeError::Store(StoreError::Locked { .. })) => {}
-        other => panic!("a second node on one store: {:?}", other.err()),
-    }
+    let (e, text) = refusal(dir.path(), config());
+    assert!(matches!(e, StoreError::Locked), "a second node on one store: {text}");
+    assert!(text.contains("in use by another process"), "{text}");
     node.shutdown();
-    let other_chain = NodeConfig { chain_id: 1, ..config() };
-    match Node::open(dir.path(), other_chain) {
-        Err(NodeError::Store(e @ StoreError::OtherChain { .. })) => {
-            assert!(e.to_string().contains("chain_id: 1"), "{e}");
-        }
-        other => panic!("another chain's store: {:?}", other.err()),
-    }
-    let other_size = NodeConfig { block_chunks: 16, ..config() };
-    assert!(matches!(Node::open(dir.path(), other_size), Err(NodeError::Store(StoreError::OtherChain { .. }))));
+    let (e, text) = refusal(dir.path(), NodeConfig { chain_id: 1, ..config() });
+    assert!(matches!(e, StoreError::OtherChain { .. }), "{text}");
+    assert!(text.contains(&format!("belongs to chain {} (this node: chain 1)", TEST_DOMAIN.chain_id)), "{text}");
+    let other = zkrollup_spec::primitives::Address([0xee; 20]);
+    let (_, text) = refusal(dir.path(), NodeConfig { rollup: other, ..config() });
+    assert!(text.contains(&format!("belongs to rollup contract {} (this node: {other})", config().rollup)), "{text}");
+    let (_, text) = refusal(dir.path(), NodeConfig { block_chunks: 16, ..config() });
+    assert!(text.contains("belongs to 8-chunk blocks (this node: 16)"), "{text}");
     let bad_size = NodeConfig { block_chunks: 12, ..config() };
     assert!(matches!(Node::open(dir.path(), bad_size), Err(NodeError::BlockSize(12))));
     Node::open(dir.path(), config()).expect("its own chain's store opens again").shutdown();
+
+    // Stores of another format, as another version of the node would have written them.
+    use zkrollup_node::store::{Identity, Store, STORE_FORMAT};
+    for (format, newer) in [(STORE_FORMAT + 1, true), (STORE_FORMAT - 1, false)] {
+        let dir = tempfile::tempdir().unwrap();
+        let c = config();
+        let identity = Identity {
+            format,
+            chain_id: c.chain_id,
+            rollup: c.rollup.to_string(),
+            block_chunks: c.block_chunks as u16,
+        };
+        drop(Store::open(&dir.path().join("node.redb"), &identity).unwrap());
+        let (e, text) = refusal(dir.path(), config());
+        match newer {
+            true => assert!(matches!(e, StoreError::NewerFormat { .. }) && text.contains("newer zkrollup"), "{text}"),
+            false => assert!(matches!(e, StoreError::OlderFormat { .. }) && text.contains("cannot migrate"), "{text}"),
+        }
+        assert!(text.contains(&format!("store format {format}")), "{text}");
+    }
+}
+
+/// A store whose file was damaged since the node wrote it (cut short, or a byte flipped on
+/// disk) is refused at start, naming the file and the damage, and the node does not start on
+/// what is left. The store holds a sealed block first, so that there is something to lose.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_damaged_store_is_refused_at_start_naming_the_file_and_the_damage() {
+    let dir = tempfile::tempdir().unwrap();
+    let (node, _client, _addr, handle) = start(dir.path()).await;
+    let u = user(1);
+    let deposit = PriorityOp::Deposit(DepositRequest { from: u.address, to: u.address, token: 0, amount: 77 });
+    assert!(node.priority(0, deposit).await.unwrap());
+    assert_eq!(node.seal().await.unwrap(), Some(1));
+    handle.stop().unwrap();
+    node.shutdown();
+    let file = dir.path().join("node.redb");
+    let intact = std::fs::read(&file).unwrap();
+
+    let damaged = |bytes: &[u8]| -> String {
+        let copy = tempfile::tempdir().unwrap();
+        std::fs::write(copy.path().join("node.redb"), bytes).unwrap();
+        let (e, text) = refusal(copy.path(), config());
+        assert!(matches!(e, StoreError::Damaged { .. }), "{text}");
+        assert!(text.contains("the node will not start on it"), "{text}");
+        text
+    };
+    // Cut short: at half its length, and inside its header.
+    for len in [intact.len() / 2, 100] {
+        eprintln!("cut to {len} bytes: {}", damaged(&intact[..len]));
+    }
+    // A byte flipped in every copy of a record (redb keeps the previous commit's pages too): the
+    // block's record, and the account the deposit opened.
+    for needle in [&b"\"new_root\""[..], &u.address.to_string().into_bytes()[..]] {
+        let mut bytes = intact.clone();
+        let mut hits = 0;
+        for at in 0..bytes.len() - needle.len() {
+            if &bytes[at..at + needle.len()] == needle {
+                bytes[at + 2] ^= 0x01;
+                hits += 1;
+            }
+        }
+        assert!(hits > 0, "the record is in the file");
+        eprintln!("{} flipped: {}", String::from_utf8_lossy(needle), damaged(&bytes));
+    }
+    // The intact file still opens: the refusals were the damage's.
+    let copy = tempfile::tempdir().unwrap();
+    std::fs::write(copy.path().join("node.redb"), &intact).unwrap();
+    Node::open(copy.path(), config()).expect("the intact store opens").shutdown();
 }
 
 /// `zkr_status` shows the node's own L1 transaction in flight from its store's record (here

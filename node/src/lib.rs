@@ -68,8 +68,8 @@ pub enum NodeError {
     BlockSize(usize),
     #[error("cannot create the data directory {path}: {source}")]
     DataDir { path: String, source: std::io::Error },
-    #[error(transparent)]
-    Store(#[from] StoreError),
+    #[error("the store {path}: {source}")]
+    Store { path: String, source: StoreError },
     #[error("the L1 cannot be reached: {0}")]
     L1(#[from] l1::L1Error),
     #[error("the API cannot listen on {addr}: {source}")]
@@ -90,10 +90,12 @@ impl Node {
             rollup: config.rollup.to_string(),
             block_chunks: config.block_chunks as u16,
         };
-        let store = Arc::new(Store::open(&data_dir.join("node.redb"), &identity)?);
+        let path = data_dir.join("node.redb");
+        let at = |source| NodeError::Store { path: path.display().to_string(), source };
+        let store = Arc::new(Store::open(&path, &identity).map_err(at)?);
         let domain = zkrollup_spec::tx::auth::L1Domain { chain_id: config.chain_id, contract: config.rollup };
         let (sequencer, thread) =
-            sequencer::start(store.clone(), config.keeper(), domain, config.fee_per_chunk.clone())?;
+            sequencer::start(store.clone(), config.keeper(), domain, config.fee_per_chunk.clone()).map_err(at)?;
         let errors = Arc::default();
         Ok(Node { sequencer, store, config: Arc::new(config), thread: Some(thread), pipeline: None, errors })
     }

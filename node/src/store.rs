@@ -142,17 +142,42 @@ pub struct Loaded {
     pub next_serial: u64,
 }
 
-/// A store failure. Corruption is reported by redb (checksums) and named as such.
+/// A store failure. A store is refused at start if it is not this node's (another chain,
+/// contract, block size or format) or its file is damaged: redb's page checksums are verified
+/// at every open, and records that do not decode or disagree with each other are named.
+/// The node names the file ([`crate::NodeError::Store`]).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("the store at {path} is in use by another process (one node per store)")]
-    Locked { path: String },
-    #[error("the store belongs to {found:?}, not to {asked:?}: start the node on its own store, or a new directory")]
+    #[error("in use by another process (one node per store)")]
+    Locked,
+    #[error(
+        "{}: start the node with its own chain's configuration, or on a new data directory",
+        foreign(found, asked)
+    )]
     OtherChain { found: Identity, asked: Identity },
-    #[error("the store's {what} is damaged: {detail}")]
+    #[error("written by a newer zkrollup (store format {found}; this one reads format {supported}): run that version, or start on a new data directory")]
+    NewerFormat { found: u32, supported: u32 },
+    #[error("of store format {found}, which this zkrollup (format {supported}) cannot migrate: start on a new data directory")]
+    OlderFormat { found: u32, supported: u32 },
+    #[error("damaged ({what}): {detail}; the node will not start on it: restore it from a backup, or start on a new data directory")]
     Damaged { what: &'static str, detail: String },
     #[error("store: {0}")]
     Db(#[from] redb::Error),
+}
+
+/// What differs between the store's identity and the node's, in words.
+fn foreign(found: &Identity, asked: &Identity) -> String {
+    let mut differs = Vec::new();
+    if found.chain_id != asked.chain_id {
+        differs.push(format!("chain {} (this node: chain {})", found.chain_id, asked.chain_id));
+    }
+    if found.rollup != asked.rollup {
+        differs.push(format!("rollup contract {} (this node: {})", found.rollup, asked.rollup));
+    }
+    if found.block_chunks != asked.block_chunks {
+        differs.push(format!("{}-chunk blocks (this node: {})", found.block_chunks, asked.block_chunks));
+    }
+    format!("belongs to {}", differs.join(", "))
 }
 
 fn db_err(e: impl Into<redb::Error>) -> StoreError {
@@ -185,12 +210,37 @@ impl Store {
     /// Opens the store at `path` (created if missing) for `identity`; a store of another chain,
     /// contract, block size or format is refused.
     pub fn open(path: &Path, identity: &Identity) -> Result<Store, StoreError> {
-        let db = Database::create(path).map_err(|e| match e {
-            redb::DatabaseError::DatabaseAlreadyOpen => StoreError::Locked { path: path.display().to_string() },
-            redb::DatabaseError::Storage(redb::StorageError::Corrupted(detail)) => {
-                StoreError::Damaged { what: "file", detail }
+        let damaged = |detail: String| StoreError::Damaged { what: "file", detail };
+        let opened = |e| match e {
+            redb::DatabaseError::DatabaseAlreadyOpen => StoreError::Locked,
+            redb::DatabaseError::Storage(redb::StorageError::Corrupted(detail)) => damaged(detail),
+            // A file cut short: redb reads past its end.
+            redb::DatabaseError::Storage(redb::StorageError::Io(e))
+                if e.kind() == std::io::ErrorKind::UnexpectedEof =>
+            {
+                damaged(format!("shorter than its own layout ({e})"))
             }
             e => db_err(e),
+        };
+        // redb checks pages only at open after a crash; a byte flipped on disk since would be
+        // read as data. Every page's checksum is verified here, at every start (a full read of
+        // the file). `false`: a damaged latest commit that redb rolled back to the one before,
+        // which may have lost the last receipts: refused, so that an operator hears of it.
+        // redb 3.1 asserts, rather than errs, on a file shorter than its header says: that
+        // panic is caught and named as the damage it is.
+        let checked = std::panic::catch_unwind(|| {
+            let mut db = Database::create(path).map_err(opened)?;
+            match db.check_integrity().map_err(opened)? {
+                true => Ok(db),
+                false => Err(damaged(
+                    "a page failed its checksum and redb rolled the file back to its previous commit, which may lack the last receipts".into(),
+                )),
+            }
+        });
+        let db = checked.unwrap_or_else(|panic| {
+            let what =
+                panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
+            Err(damaged(format!("redb cannot read it ({})", what.unwrap_or_else(|| "it panicked".into()))))
         })?;
         let store = Store { db };
         let w = store.db.begin_write().map_err(db_err)?;
@@ -200,6 +250,12 @@ impl Store {
             match found {
                 Some(found) => {
                     let found = found?;
+                    if found.format > identity.format {
+                        return Err(StoreError::NewerFormat { found: found.format, supported: identity.format });
+                    }
+                    if found.format < identity.format {
+                        return Err(StoreError::OlderFormat { found: found.format, supported: identity.format });
+                    }
                     if &found != identity {
                         return Err(StoreError::OtherChain { found, asked: identity.clone() });
                     }

@@ -593,3 +593,20 @@ fn wallets_in_their_own_process_deposit_and_full_exit_on_the_l1_and_node_process
     wait_for("the full exit to be executed on L1", &exited);
     assert_eq!(pending_balance(&rpc, &rollup, &wallet3, 1).unwrap(), 700, "the full exit's amount waits on L1");
 }
+
+/// `bench restart` on short chains: a row per chain, ten accounts in turn then one per block,
+/// and a length of zero refused.
+#[test]
+fn bench_restart_times_a_row_per_chain() {
+    let o = run(&["bench", "restart", "--blocks", "2,12"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let rows: Vec<Vec<&str>> =
+        out.lines().map(|l| l.split_whitespace().collect::<Vec<_>>()).filter(|w| w.len() == 5).collect();
+    let chains: Vec<(&str, &str)> = rows.iter().map(|w| (w[0], w[1])).collect();
+    assert_eq!(chains, [("2", "2"), ("12", "10"), ("2", "2"), ("12", "12")], "{out}");
+    assert!(rows.iter().all(|w| w[3].ends_with("ms") && w[4].ends_with("ms")), "{out}");
+    let o = run(&["bench", "restart", "--blocks", "0"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--blocks"), "{}", stderr(&o));
+}
