@@ -1,5 +1,5 @@
 //! Gadgets: circuit versions of the spec's primitives, each tested against the spec's native
-//! function with its inputs as constants, public inputs and witnesses.
+//! function with its inputs as constants, public inputs and witnesses (`tests/parts/`).
 
 pub mod bits;
 pub mod commitment;
