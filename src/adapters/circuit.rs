@@ -33,32 +33,22 @@ impl Implementation for CircuitImplementation {
     }
 
     fn run(&mut self, input: &VectorInput) -> Result<Outcome, String> {
-        let key = serde_json::to_string(input).map_err(|e| e.to_string())?;
-        if let Some(answer) = ANSWERS.lock().map_err(|e| e.to_string())?.get(&key) {
-            return answer.clone();
-        }
-        let answer = match input {
+        match input {
             VectorInput::Block(b) => run_block(b),
             other => Err(format!("the circuit adapter does not take {} vectors", other.kind().as_str())),
-        };
-        ANSWERS.lock().map_err(|e| e.to_string())?.insert(key, answer.clone());
-        answer
+        }
     }
 }
-
-/// The circuit's answers in this process, by input (as JSON). The contract adapter takes every
-/// block vector through this one first, so a process that runs both synthesises each block
-/// once: half of what the conformance tests spent (issue 26). The circuit is deterministic, so
-/// an answer kept is the answer recomputed.
-static ANSWERS: LazyLock<Mutex<HashMap<String, Result<Outcome, String>>>> = LazyLock::new(Default::default);
 
 /// A block through the block circuit: the witness builder's refusal (an input the circuit cannot
 /// represent), or the circuit's verdict.
 pub type Checked = Result<block::Verdict, Unrepresentable>;
 
 /// `inputs` applied as one block of `chunks` chunks to `pre`, through the block circuit: built
-/// and checked once per process for each block. The suite's answers and the soundness test
-/// (one test binary, tests/conformance/) ask it of the same blocks: one synthesis serves both.
+/// and checked once per process for each block (the circuit is deterministic, so a verdict kept
+/// is the verdict recomputed). The contract adapter takes every block vector through this
+/// adapter first, and the soundness test (one test binary with the suites, tests/conformance/)
+/// asks it of the same blocks: one synthesis serves all three (issue 26).
 pub fn checked(pre: &State, ctx: &BlockContext, chunks: usize, inputs: &[BlockInput]) -> Result<Checked, String> {
     let key = format!("{pre:?}|{ctx:?}|{chunks}|{inputs:?}");
     if let Some(c) = CHECKED.lock().map_err(|e| e.to_string())?.get(&key) {
