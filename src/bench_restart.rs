@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use zkrollup_node::store::{Identity, Store, STORE_FORMAT};
+use zkrollup_node::store::Store;
 use zkrollup_node::{Node, NodeConfig};
 use zkrollup_spec::testkit::{user, TEST_DOMAIN};
 use zkrollup_spec::transition::{DepositRequest, PriorityOp};
@@ -22,12 +22,7 @@ pub(crate) fn run(lengths: &[u32]) -> Result<(), String> {
         seal_timeout: Duration::from_secs(3600),
         ..NodeConfig::dev(TEST_DOMAIN.chain_id, TEST_DOMAIN.contract)
     };
-    let identity = Identity {
-        format: STORE_FORMAT,
-        chain_id: config.chain_id,
-        rollup: config.rollup.to_string(),
-        block_chunks: config.block_chunks as u16,
-    };
+    let identity = config.store_identity();
     let rt = crate::bench_node::runtime()?;
     println!("the node started again on its store: blocks sealed before, store size, time to open");
     println!(

@@ -407,13 +407,7 @@ fn a_store_of_another_chain_contract_size_or_format_or_in_use_is_refused_naming_
     use zkrollup_node::store::{Identity, Store, STORE_FORMAT};
     for (format, newer) in [(STORE_FORMAT + 1, true), (STORE_FORMAT - 1, false)] {
         let dir = tempfile::tempdir().unwrap();
-        let c = config();
-        let identity = Identity {
-            format,
-            chain_id: c.chain_id,
-            rollup: c.rollup.to_string(),
-            block_chunks: c.block_chunks as u16,
-        };
+        let identity = Identity { format, ..config().store_identity() };
         drop(Store::open(&dir.path().join("node.redb"), &identity).unwrap());
         let (e, text) = refusal(dir.path(), config());
         match newer {
@@ -477,7 +471,7 @@ async fn a_damaged_store_is_refused_at_start_naming_the_file_and_the_damage() {
 #[tokio::test]
 async fn the_status_shows_the_l1_transaction_in_flight() {
     use zkrollup_node::l1::in_flight::{Attempt, Fees, InFlight};
-    use zkrollup_node::store::{Identity, Store, STORE_FORMAT};
+    use zkrollup_node::store::Store;
     let dir = tempfile::tempdir().unwrap();
     let (node, client, _, handle) = start(dir.path()).await;
     assert_eq!(client.status().await.unwrap().l1_in_flight, None, "nothing sent yet");
@@ -485,13 +479,7 @@ async fn the_status_shows_the_l1_transaction_in_flight() {
     handle.stopped().await;
     node.shutdown();
 
-    let c = config();
-    let identity = Identity {
-        format: STORE_FORMAT,
-        chain_id: c.chain_id,
-        rollup: c.rollup.to_string(),
-        block_chunks: c.block_chunks as u16,
-    };
+    let identity = config().store_identity();
     let version = |hash: &str, max_fee: u128, at: u64| Attempt {
         hash: hash.into(),
         raw: "0x02".into(),

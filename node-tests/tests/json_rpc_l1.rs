@@ -495,7 +495,7 @@ fn a_stuck_transaction_is_replaced_with_higher_fees_and_survives_a_restart() {
     use std::future::IntoFuture;
     use std::sync::Arc;
     use zkrollup_node::l1::{L1Cursor, L1};
-    use zkrollup_node::store::{Identity, Store, STORE_FORMAT};
+    use zkrollup_node::store::Store;
     use zkrollup_spec::block::{apply_block, BlockInput, BlockParams};
     use zkrollup_spec::l1::{commit_info, Event};
     use zkrollup_spec::state::State;
@@ -517,12 +517,8 @@ fn a_stuck_transaction_is_replaced_with_higher_fees_and_survives_a_restart() {
         l1
     };
     let dir = tempfile::tempdir().unwrap();
-    let identity = Identity {
-        format: STORE_FORMAT,
-        chain_id: TEST_DOMAIN.chain_id,
-        rollup: d.rollup.to_string(),
-        block_chunks: CHUNKS as u16,
-    };
+    let identity =
+        NodeConfig { block_chunks: CHUNKS, ..NodeConfig::dev(TEST_DOMAIN.chain_id, d.rollup) }.store_identity();
     let open = || Arc::new(Store::open(&dir.path().join("node.redb"), &identity).unwrap());
     let store = open();
     let mut l1 = connect(Duration::from_millis(400), Duration::from_secs(60), &store);

@@ -7,6 +7,8 @@ use zkrollup_api::TxKind;
 use zkrollup_reference::keeper::{KeeperConfig, MempoolLimits};
 use zkrollup_spec::primitives::Address;
 
+use crate::store::{Identity, STORE_FORMAT};
+
 /// Everything a node is started with.
 #[derive(Clone, Debug)]
 pub struct NodeConfig {
@@ -65,6 +67,17 @@ impl NodeConfig {
             tokens: vec![],
             fee_per_chunk: BTreeMap::from([(0, 1_000), (1, 1)]),
             api: ApiLimits::default(),
+        }
+    }
+
+    /// What this node's store must belong to: its chain, contract, block size, and this
+    /// version's store format.
+    pub fn store_identity(&self) -> Identity {
+        Identity {
+            format: STORE_FORMAT,
+            chain_id: self.chain_id,
+            rollup: self.rollup.to_string(),
+            block_chunks: self.block_chunks as u16,
         }
     }
 

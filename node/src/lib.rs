@@ -49,7 +49,7 @@ use zkrollup_spec::transition::PriorityOp;
 pub use config::NodeConfig;
 use pipeline::{Errors, Pipeline};
 use sequencer::SequencerHandle;
-use store::{Identity, Store, StoreError, STORE_FORMAT};
+use store::{Store, StoreError};
 
 /// A running node: the sequencer thread and the store; [`Node::serve`] adds the API.
 pub struct Node {
@@ -84,12 +84,7 @@ impl Node {
         }
         std::fs::create_dir_all(data_dir)
             .map_err(|source| NodeError::DataDir { path: data_dir.display().to_string(), source })?;
-        let identity = Identity {
-            format: STORE_FORMAT,
-            chain_id: config.chain_id,
-            rollup: config.rollup.to_string(),
-            block_chunks: config.block_chunks as u16,
-        };
+        let identity = config.store_identity();
         let path = data_dir.join("node.redb");
         let at = |source| NodeError::Store { path: path.display().to_string(), source };
         let store = Arc::new(Store::open(&path, &identity).map_err(at)?);
