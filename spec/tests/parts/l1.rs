@@ -1,4 +1,4 @@
-//! The L1 contract's module docs against its declared checks.
+//! The spec's L1 module docs (its table of checks per call) against `CallKind::order`.
 
 use zkrollup_spec::checks::CallKind;
 
