@@ -60,7 +60,7 @@ pub(crate) fn run(sizes: &[usize]) -> Result<(), String> {
         println!("  {name:<16} {chunks} chunks {:>26.0}", per_chunk * chunks as f64);
     }
     println!("  exit circuit {:>36}", constraints(CircuitKind::Exit)?);
-    println!("  target: Transfer <= 40000 (Hermez v1: about 47600 per transaction)\n");
+    println!("  target: Transfer <= 38000 (issue 35; Hermez v1: about 47600 per transaction)\n");
 
     println!("{INSECURE_SETUP_WARNING}\n");
     println!(

@@ -1,7 +1,6 @@
-//! The block commitment in-circuit: SHA-256 (ark-crypto-primitives' gadget) over the header
-//! and pubdata bytes, truncated to 253 bits and equated with the single public input.
+//! The block commitment in-circuit: SHA-256 ([`super::sha256`]) over the header and pubdata
+//! bytes, truncated to 253 bits and equated with the single public input.
 
-use ark_crypto_primitives::crh::sha256::constraints::Sha256Gadget;
 use ark_r1cs_std::boolean::Boolean;
 use ark_r1cs_std::convert::ToBitsGadget;
 use ark_r1cs_std::fields::fp::FpVar;
@@ -10,15 +9,11 @@ use ark_relations::gr1cs::SynthesisError;
 use zkrollup_spec::primitives::Fr;
 
 use super::bits::from_bits_be;
+pub use super::sha256::sha256;
 
 /// `sha256(bytes)` with its top three bits cleared, as a field element.
 pub fn truncated_sha256(bytes: &[UInt8<Fr>]) -> Result<FpVar<Fr>, SynthesisError> {
     truncate_253(&sha256(bytes)?)
-}
-
-/// `sha256(bytes)`, 32 bytes.
-pub fn sha256(bytes: &[UInt8<Fr>]) -> Result<Vec<UInt8<Fr>>, SynthesisError> {
-    Ok(Sha256Gadget::digest(bytes)?.0)
 }
 
 /// A 32-byte big-endian digest with its top three bits cleared, as a field element.

@@ -7,3 +7,4 @@ pub mod eddsa;
 pub mod merkle;
 pub mod packing;
 pub mod poseidon;
+pub mod sha256;

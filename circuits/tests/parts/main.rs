@@ -16,4 +16,5 @@ mod merkle;
 mod packing;
 mod poseidon;
 mod satisfaction;
+mod sha256;
 mod support;
