@@ -114,25 +114,31 @@ fn deaths() -> Vec<Death> {
     deaths
 }
 
-/// Sends `tx`: whether the node took it (false: it died first). A refusal fails the test.
-fn submit(runtime: &tokio::runtime::Runtime, client: &zkrollup_api::HttpClient, tx: &Tx) -> bool {
+/// Sends `submission` (one transaction, or several as an atomic batch): whether the node took
+/// it (false: it died first). A refusal fails the test.
+fn submit(runtime: &tokio::runtime::Runtime, client: &zkrollup_api::HttpClient, submission: &[Tx]) -> bool {
     use jsonrpsee::core::client::Error as ClientError;
     use zkrollup_api::RollupApiClient;
-    match runtime.block_on(client.submit_tx(convert::tx(tx))) {
-        Ok(_) => true,
-        Err(ClientError::Call(e)) => panic!("the node refused {}: {e}", hash(tx)),
+    let answer = match submission {
+        [tx] => runtime.block_on(client.submit_tx(convert::tx(tx))).map(|_| ()),
+        batch => runtime.block_on(client.submit_batch(batch.iter().map(convert::tx).collect())).map(|_| ()),
+    };
+    match answer {
+        Ok(()) => true,
+        Err(ClientError::Call(e)) => panic!("the node refused {}: {e}", hash(&submission[0])),
         Err(_) => false,
     }
 }
 
-/// What a wallet does with `tx`, sent to a node that died before answering, once a node is
-/// back: looks it up by hash and sends it again only if the node does not know it. Whether the
-/// node has it now (false: it died first).
-fn resend_if_unknown(runtime: &tokio::runtime::Runtime, client: &zkrollup_api::HttpClient, tx: &Tx) -> bool {
+/// What a wallet does with `submission`, sent to a node that died before answering, once a node
+/// is back: looks its first transaction up by hash (a batch is accepted whole or not at all) and
+/// sends it again only if the node does not know it. Whether the node has it now (false: it
+/// died first).
+fn resend_if_unknown(runtime: &tokio::runtime::Runtime, client: &zkrollup_api::HttpClient, submission: &[Tx]) -> bool {
     use zkrollup_api::RollupApiClient;
-    match runtime.block_on(client.get_tx(hash(tx))) {
+    match runtime.block_on(client.get_tx(hash(&submission[0]))) {
         Ok(Some(_)) => true,
-        Ok(None) => submit(runtime, client, tx),
+        Ok(None) => submit(runtime, client, submission),
         Err(_) => false,
     }
 }
@@ -141,45 +147,84 @@ fn hash(tx: &Tx) -> String {
     convert::hex_of(&tx.hash())
 }
 
-/// The kill test. The node runs on `zkrollup l1`; this test is its wallet (user 0, whose
-/// deposit opened account 0, the fee account), sending a ChangePubKey, then transfers to user
-/// 1, two in each life of the node, while the node is killed at each of [`deaths`] in turn and
-/// started again on its store. The wallet does what a wallet does when its node vanishes: a
-/// transaction left without an answer is looked up by its hash on the restarted node and sent
-/// again only if the node does not know it. After a last life without a kill, when every
-/// transaction is executed: each is in exactly one block and the blocks hold nothing else; the
-/// spec's replay of the blocks gives the node's roots and accounts; the contract committed each
-/// block once, with the node's root, and every commit, proof and execution on the chain
-/// succeeded, one of each per block; and the ETH the contract holds is the L2 balances' sum.
+/// What the wallets send when the kill test needs its `i`-th submission (i ≥ 1; the 0th is the
+/// ChangePubKey): user 0's transactions, one at a time or as a batch, and on some, a request on L1
+/// first. Each fits one 8-chunk block once user 1 has an account, so that the load costs no
+/// more blocks (proofs) than the deaths do: a batch of two transfers (4 chunks; 7 with the
+/// transfer that opens user 1's account), a withdrawal (6), or a deposit to user 1 or user 1's
+/// full exit (6) beside a transfer (2). (The node sizes a batch on the sealed state, where user
+/// 1 may have no account yet: a batch with a withdrawal could need 11 chunks, and be refused.)
+fn load(i: usize) -> (Option<L1Request>, &'static [Kind]) {
+    match i % 4 {
+        1 => (None, &[Kind::Transfer, Kind::Transfer]),
+        2 => (None, &[Kind::Withdraw]),
+        3 => (Some(L1Request::Deposit), &[Kind::Transfer]),
+        _ => (Some(L1Request::FullExit), &[Kind::Transfer]),
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum L1Request {
+    /// ETH deposited on L1 to user 1 (by dev key 1).
+    Deposit,
+    /// User 1's full exit of ETH, requested on L1 with its own key.
+    FullExit,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    /// 1,000 wei from user 0 to user 1 (the first opens user 1's account, unless a deposit has).
+    Transfer,
+    /// 5,000 wei from user 0 to its own L1 address.
+    Withdraw,
+}
+
+/// The kill test. The node runs on `zkrollup l1`; this test is its wallets: user 0 (whose
+/// deposit opened account 0, the fee account) sends a ChangePubKey, then in each life of the
+/// node one submission of [`load`] (transfers, withdrawals, batches; deposits to user 1 and its
+/// full exits on L1), while the node is killed at each of [`deaths`] in turn and started again
+/// on its store. The wallet does what a wallet does when its node vanishes: a submission left
+/// without an answer is looked up by its hash on the restarted node and sent again only if the
+/// node does not know it. After a last life without a kill, when every transaction and every
+/// request on L1 is executed: each transaction is in exactly one block and the blocks hold
+/// nothing else; the spec's replay of the blocks (with the L1 requests in their order) gives
+/// the node's roots and accounts; the contract committed each block once, with the node's root,
+/// and every commit, proof and execution on the chain succeeded, one of each per block; and the
+/// ETH the contract holds is the L2 balances' sum and what it owes on L1 (the withdrawals and
+/// full exits).
 #[test]
 fn under_load_the_node_killed_at_every_stage_loses_and_repeats_nothing() {
     use zkrollup_api::{AccountRef, HttpClientBuilder, RollupApiClient, TxInfo, TxStatus};
     use zkrollup_node::anvil::DEV_KEYS;
     use zkrollup_node::l1::json_rpc::{address_of, chain_id, JsonRpcConfig};
-    use zkrollup_node::l1::wallet::{balance_of, blocks, committed_blocks, deposit_eth, rollup_calls};
+    use zkrollup_node::l1::wallet::{self, balance_of, blocks, committed_blocks, deposit_eth, rollup_calls};
     use zkrollup_node_tests::{assert_accounts_match, replay_on_spec};
-    use zkrollup_spec::testkit::{self, user};
-    use zkrollup_spec::transition::{DepositRequest, PriorityOp};
+    use zkrollup_spec::testkit::{self, user, user_l1_secret};
+    use zkrollup_spec::transition::{DepositRequest, FullExitRequest, PriorityOp};
     use zkrollup_spec::tx::auth::{eip191_change_pubkey_message, L1Domain};
     use zkrollup_spec::tx::ChangePubKeyAuth;
-    const PER_LIFE: usize = 2;
     const FEE: u128 = 10_000; // above the default price of every kind (1,000 a chunk)
+    const DEPOSIT: u128 = 3_000_000;
 
     let (_dir, keys, data) = process_setup();
     let (_l1, url, rollup, from_block, _) = l1_process(&keys);
     let l1 = ["--l1-url", &url, "--rollup", &rollup, "--l1-from-block", &from_block];
     let (rpc, rollup, from_block) = (JsonRpcConfig::dev(&url), rollup.parse().unwrap(), from_block.parse().unwrap());
     let (u0, u1) = (user(0), user(1));
-    deposit_eth(&rpc, DEV_KEYS[1], &rollup, &u0.address, 1_000_000_000).unwrap();
+    let u1_key: String = user_l1_secret(1).iter().map(|b| format!("{b:02x}")).collect();
     let from = address_of(DEV_KEYS[1]).unwrap();
-    let priority = [PriorityOp::Deposit(DepositRequest { from, to: u0.address, token: 0, amount: 1_000_000_000 })];
+    deposit_eth(&rpc, DEV_KEYS[1], &rollup, &u0.address, 1_000_000_000).unwrap();
+    let mut priority =
+        vec![PriorityOp::Deposit(DepositRequest { from, to: u0.address, token: 0, amount: 1_000_000_000 })];
+    wallet::send_eth(&rpc, DEV_KEYS[1], &u1.address, 10u128.pow(18)).unwrap(); // user 1's gas
     let domain = L1Domain { chain_id: chain_id(&rpc).unwrap(), contract: rollup };
     let sig = u0.l1.personal_sign(&eip191_change_pubkey_message(&domain, &u0.pubkey_hash, 0, 0));
-    let mut sent = vec![testkit::change_pubkey(&u0, 0, 0, FEE, 0, ChangePubKeyAuth::Eip191(sig))];
-    let mut next = 0; // the next of `sent` to send for the first time
+    let mut submissions = vec![vec![testkit::change_pubkey(&u0, 0, 0, FEE, 0, ChangePubKeyAuth::Eip191(sig))]];
+    let mut nonce = 1; // user 0's next
+    let mut next = 0; // the next of `submissions` to send for the first time
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let mut unanswered: Option<Tx> = None;
+    let mut unanswered: Option<Vec<Tx>> = None;
     let mut survived: BTreeMap<String, usize> = BTreeMap::new();
     let deaths = deaths();
     for death in &deaths {
@@ -212,31 +257,49 @@ fn under_load_the_node_killed_at_every_stage_loses_and_repeats_nothing() {
             }
         }
         if let Some(c) = client.as_ref().filter(|_| alive && unanswered.is_some()) {
-            let tx = unanswered.take().expect("filtered");
-            if !resend_if_unknown(&runtime, c, &tx) {
-                (unanswered, alive) = (Some(tx), false);
+            let submission = unanswered.take().expect("filtered");
+            if !resend_if_unknown(&runtime, c, &submission) {
+                (unanswered, alive) = (Some(submission), false);
             }
         }
-        let quota = if matches!(death, Death::AfterReceipt) { 1 } else { PER_LIFE };
-        for _ in 0..quota {
-            if !alive {
-                break;
+        // One submission a life: the node checks a signature against the sealed state's key,
+        // so the first after the ChangePubKey waits for it to be in a block.
+        if alive && (next != 1 || in_a_block(&submissions[0][0])) {
+            if next == submissions.len() {
+                let (request, kinds) = load(next);
+                match request {
+                    Some(L1Request::Deposit) => {
+                        deposit_eth(&rpc, DEV_KEYS[1], &rollup, &u1.address, DEPOSIT).unwrap();
+                        let to = u1.address;
+                        priority.push(PriorityOp::Deposit(DepositRequest { from, to, token: 0, amount: DEPOSIT }));
+                    }
+                    Some(L1Request::FullExit) => {
+                        wallet::request_full_exit(&rpc, &u1_key, &rollup, 1, 0).unwrap();
+                        priority.push(PriorityOp::FullExit(FullExitRequest {
+                            account_id: 1,
+                            owner: u1.address,
+                            token: 0,
+                        }));
+                    }
+                    None => {}
+                }
+                let mut submission = vec![];
+                for kind in kinds {
+                    submission.push(match kind {
+                        Kind::Transfer => testkit::transfer(&u0, 0, u1.address, 0, 1_000, FEE, nonce),
+                        Kind::Withdraw => testkit::withdraw(&u0, 0, u0.address, 0, 5_000, FEE, nonce),
+                    });
+                    nonce += 1;
+                }
+                submissions.push(submission);
             }
-            if next == sent.len() {
-                let nonce = sent.len() as u32;
-                sent.push(testkit::transfer(&u0, 0, u1.address, 0, 1_000, FEE, nonce));
-            }
-            // The node checks a signature against the sealed state's key: the wallet's first
-            // transfer waits for its ChangePubKey to be in a block.
-            if next == 1 && !in_a_block(&sent[0]) {
-                alive = false;
-                break;
-            }
-            let tx = sent[next].clone();
+            let submission = submissions[next].clone();
             next += 1;
-            if !client.as_ref().is_some_and(|c| submit(&runtime, c, &tx)) {
-                (unanswered, alive) = (Some(tx), false);
+            if !client.as_ref().is_some_and(|c| submit(&runtime, c, &submission)) {
+                (unanswered, alive) = (Some(submission), false);
             }
+        } else {
+            alive = false;
         }
         match death {
             Death::At(_) => {}
@@ -254,9 +317,11 @@ fn under_load_the_node_killed_at_every_stage_loses_and_repeats_nothing() {
     // The last life: everything sent gets executed.
     let mut node = node_process(&l1, [&keys, &data], None);
     let client = HttpClientBuilder::default().build(node.after("listening on ")).unwrap();
-    if let Some(tx) = unanswered.take() {
-        assert!(resend_if_unknown(&runtime, &client, &tx), "the last life has {}", hash(&tx));
+    if let Some(submission) = unanswered.take() {
+        assert!(resend_if_unknown(&runtime, &client, &submission), "the last life has {}", hash(&submission[0]));
     }
+    let sent: Vec<Tx> = submissions.concat();
+    let last_request = priority.len() as u64 - 1;
     let started = Instant::now();
     let status = loop {
         let s = runtime.block_on(client.status()).unwrap();
@@ -265,7 +330,9 @@ fn under_load_the_node_killed_at_every_stage_loses_and_repeats_nothing() {
             let info = runtime.block_on(client.get_tx(hash(tx))).unwrap();
             matches!(info.map(|i| i.status), Some(TxStatus::Executed { .. }))
         };
-        if s.last_executed == s.last_sealed && sent.iter().all(executed) {
+        let requests_executed = runtime.block_on(client.get_priority_op(last_request)).unwrap().map(|op| op.stage)
+            == Some(Some(zkrollup_api::BlockStage::Executed));
+        if s.last_executed == s.last_sealed && requests_executed && sent.iter().all(executed) {
             break s;
         }
         assert!(started.elapsed() < HANG_GUARD, "not everything is executed: {s:?}");
@@ -273,6 +340,9 @@ fn under_load_the_node_killed_at_every_stage_loses_and_repeats_nothing() {
     };
 
     let n = status.last_executed;
+    let batches = submissions.iter().filter(|s| s.len() > 1).count();
+    let requests = priority.len() - 1;
+    eprintln!("the load: {} transactions ({batches} batches), {requests} requests on L1; {n} blocks", sent.len());
     let node_blocks: Vec<_> =
         (1..=n).map(|b| runtime.block_on(client.get_block(b)).unwrap().expect("sealed")).collect();
     let mut times_in_blocks: BTreeMap<&str, usize> = BTreeMap::new();
@@ -301,5 +371,8 @@ fn under_load_the_node_killed_at_every_stage_loses_and_repeats_nothing() {
         assert!(of_kind.len() == n as usize && of_kind.iter().all(|c| c.1), "{kind}: one success a block: {calls:?}");
     }
     let l2: u128 = spec.accounts().map(|(_, a)| a.balance(0)).sum();
-    assert_eq!(balance_of(&rpc, &rollup, None).unwrap().to::<u128>(), l2, "the ETH the contract holds");
+    let owed: u128 =
+        [u0.address, u1.address].iter().map(|a| wallet::pending_balance(&rpc, &rollup, a, 0).unwrap()).sum();
+    assert!(owed > 0, "a withdrawal or a full exit was executed");
+    assert_eq!(balance_of(&rpc, &rollup, None).unwrap().to::<u128>(), l2 + owed, "the ETH the contract holds");
 }
