@@ -352,6 +352,8 @@ fn under_load_the_node_killed_at_every_stage_loses_and_repeats_nothing() {
     let hashes: Vec<String> = sent.iter().map(hash).collect();
     let want: BTreeMap<&str, usize> = hashes.iter().map(|h| (h.as_str(), 1)).collect();
     assert_eq!(times_in_blocks, want, "every transaction sent, each in exactly one block");
+    let requests_in_blocks: Vec<u64> = node_blocks.iter().flat_map(|b| b.priority_ops.iter().copied()).collect();
+    assert_eq!(requests_in_blocks, (0..priority.len() as u64).collect::<Vec<_>>(), "each L1 request once, in order");
     let spec = runtime.block_on(replay_on_spec(&client, &priority, &sent));
     runtime.block_on(assert_accounts_match(&client, &spec));
 
