@@ -179,7 +179,31 @@ enum Kind {
     Withdraw,
 }
 
-/// The kill test. The node runs on `zkrollup l1`; this test is its wallets: user 0 (whose
+/// The L1 of a kill test under load.
+#[derive(Clone, Copy, Debug)]
+enum Chain {
+    /// `zkrollup l1`, the development chain in a process of its own, mining each transaction.
+    Development,
+    /// anvil, mining a block every second.
+    Anvil,
+}
+
+/// The kill test on the development chain: one round of deaths (`.ci/full`: three).
+#[test]
+fn under_load_the_node_killed_at_every_stage_loses_and_repeats_nothing() {
+    killed_under_load(Chain::Development);
+}
+
+/// The kill test on anvil, mining a block every second, so that the node's L1 transactions
+/// wait in a pool when it dies. Left to `.ci/full` (three rounds): CI runs the development
+/// chain's round and anvil's L1 sender points.
+#[test]
+#[ignore = "the kill test on anvil: .ci/full runs it"]
+fn on_anvil_under_load_the_node_killed_at_every_stage_loses_and_repeats_nothing() {
+    killed_under_load(Chain::Anvil);
+}
+
+/// The kill test. The node runs on `chain`; this test is its wallets: user 0 (whose
 /// deposit opened account 0, the fee account) sends a ChangePubKey, then in each life of the
 /// node one submission of [`load`] (transfers, withdrawals, batches; deposits to user 1 and its
 /// full exits on L1), while the node is killed at each of [`deaths`] in turn and started again
@@ -192,10 +216,9 @@ enum Kind {
 /// and every commit, proof and execution on the chain succeeded, one of each per block; and the
 /// ETH the contract holds is the L2 balances' sum and what it owes on L1 (the withdrawals and
 /// full exits).
-#[test]
-fn under_load_the_node_killed_at_every_stage_loses_and_repeats_nothing() {
+fn killed_under_load(chain: Chain) {
     use zkrollup_api::{AccountRef, HttpClientBuilder, RollupApiClient, TxInfo, TxStatus};
-    use zkrollup_node::anvil::DEV_KEYS;
+    use zkrollup_node::anvil::{Anvil, DEV_KEYS};
     use zkrollup_node::l1::json_rpc::{address_of, chain_id, JsonRpcConfig};
     use zkrollup_node::l1::wallet::{self, balance_of, blocks, committed_blocks, deposit_eth, rollup_calls};
     use zkrollup_node_tests::{assert_accounts_match, replay_on_spec};
@@ -207,7 +230,23 @@ fn under_load_the_node_killed_at_every_stage_loses_and_repeats_nothing() {
     const DEPOSIT: u128 = 3_000_000;
 
     let (_dir, keys, data) = process_setup();
-    let (_l1, url, rollup, from_block, _) = l1_process(&keys);
+    // What keeps the chain up, its URL, and the rollup's address and block on it.
+    let (_up, url, rollup, from_block): (Box<dyn std::any::Any>, _, _, _) = match chain {
+        Chain::Development => {
+            let (l1, url, rollup, from_block, _) = l1_process(&keys);
+            (Box::new(l1), url, rollup, from_block)
+        }
+        Chain::Anvil => {
+            let Some(anvil) = Anvil::start_for_test(&["--block-time", "1"]) else { return };
+            // The node deploys the rollup in a first life, which this test ends once it has.
+            let mut deployer = node_process(&["--l1-url", &anvil.url], [&keys, &data], None);
+            let (rollup, from_block) = (deployer.after("--rollup "), deployer.after("--l1-from-block "));
+            deployer.after("listening on ");
+            deployer.kill();
+            let url = anvil.url.clone();
+            (Box::new(anvil), url, rollup, from_block)
+        }
+    };
     let l1 = ["--l1-url", &url, "--rollup", &rollup, "--l1-from-block", &from_block];
     let (rpc, rollup, from_block) = (JsonRpcConfig::dev(&url), rollup.parse().unwrap(), from_block.parse().unwrap());
     let (u0, u1) = (user(0), user(1));
@@ -311,7 +350,7 @@ fn under_load_the_node_killed_at_every_stage_loses_and_repeats_nothing() {
         assert!(!status.success(), "the node was to die ({death:?}): {status:?}");
         *survived.entry(death.name()).or_default() += 1;
     }
-    eprintln!("kills survived, by how the node died: {survived:?}");
+    eprintln!("kills survived on {chain:?}, by how the node died: {survived:?}");
     assert_eq!(survived.values().sum::<usize>(), deaths.len());
 
     // The last life: everything sent gets executed.

@@ -67,7 +67,7 @@ fn compress(state: &[UInt32<Fr>; 8], block: &[UInt8<Fr>]) -> Result<[UInt32<Fr>;
     let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut h] = state.clone();
     for t in 0..64 {
         let s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
-        let ch = bitwise(&e, &f, &g, |e, f, g| Boolean::conditionally_select(e, f, g))?;
+        let ch = bitwise(&e, &f, &g, Boolean::conditionally_select)?;
         let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
         let maj = bitwise(&a, &b, &c, |a, b, c| Boolean::conditionally_select(&(a ^ b), c, a))?;
         let t1 = [h, s1, ch, UInt32::constant(K[t]), w[t].clone()];
