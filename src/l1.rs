@@ -124,13 +124,18 @@ pub(crate) fn run(args: &L1Args) -> Result<(), String> {
     })
 }
 
-/// Returns after `seconds`, or, if 0, once the process is interrupted (Ctrl-C).
+/// Returns after `seconds`, or, if 0, once the process is interrupted (Ctrl-C, SIGINT) or asked
+/// to stop (SIGTERM, as service managers and `kill` do): the caller then stops gracefully.
 pub(crate) async fn running_for(seconds: u64) -> Result<(), String> {
+    use tokio::signal::unix::{signal, SignalKind};
     if seconds > 0 {
         tokio::time::sleep(Duration::from_secs(seconds)).await;
-        Ok(())
-    } else {
-        tokio::signal::ctrl_c().await.map_err(|e| e.to_string())
+        return Ok(());
+    }
+    let mut terminate = signal(SignalKind::terminate()).map_err(|e| format!("SIGTERM: {e}"))?;
+    tokio::select! {
+        interrupted = tokio::signal::ctrl_c() => interrupted.map_err(|e| format!("Ctrl-C: {e}")),
+        _ = terminate.recv() => Ok(()),
     }
 }
 

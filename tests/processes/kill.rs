@@ -81,6 +81,9 @@ enum Death {
     AfterReceipt,
     /// SIGKILL after a delay, wherever the node then is.
     After(Duration),
+    /// SIGTERM as soon as a receipt reached the wallet: the node stops gracefully (finishing or
+    /// abandoning the step in flight of each stage) and exits with success.
+    Terminated,
 }
 
 impl Death {
@@ -90,13 +93,15 @@ impl Death {
             Death::At(p) => p.split(':').next().unwrap_or(p).to_string(),
             Death::AfterReceipt => "SIGKILL after a receipt".into(),
             Death::After(_) => "SIGKILL at a random instant".into(),
+            Death::Terminated => "SIGTERM after a receipt".into(),
         }
     }
 }
 
 /// The deaths of the kill test: each stage's kill point, a write of the store cut before its
 /// commit (a different write each round), SIGKILL right after a receipt and at a random
-/// instant; `ZKROLLUP_KILL_ROUNDS` rounds (1 by default, the CI sample; `.ci/full` runs 3).
+/// instant, and a graceful stop (SIGTERM) under load; `ZKROLLUP_KILL_ROUNDS` rounds (1 by
+/// default, the CI sample; `.ci/full` runs 3).
 fn deaths() -> Vec<Death> {
     const POINTS: [&str; 7] =
         ["accept.durable", "seal.durable", "prover.witnessed", "prover.proved", "l1.recorded", "l1.sent", "l1.settled"];
@@ -110,6 +115,7 @@ fn deaths() -> Vec<Death> {
         deaths.push(Death::At(format!("store.write:{}", 1 + 4 * round)));
         deaths.push(Death::AfterReceipt);
         deaths.push(Death::After(Duration::from_millis((nanos >> (8 * round)) % 3_000)));
+        deaths.push(Death::Terminated);
     }
     deaths
 }
@@ -342,8 +348,15 @@ fn killed_under_load(chain: Chain) {
         }
         match death {
             Death::At(_) => {}
-            Death::AfterReceipt => assert!(alive, "the node died before its receipt"),
+            Death::AfterReceipt | Death::Terminated => assert!(alive, "the node died before its receipt"),
             Death::After(delay) => std::thread::sleep(*delay),
+        }
+        if matches!(death, Death::Terminated) {
+            let status = node.terminate();
+            assert!(status.success(), "SIGTERM: the node stops gracefully: {status:?}");
+            node.after("stopping:"); // said so, rather than dying of the signal
+            *survived.entry(death.name()).or_default() += 1;
+            continue;
         }
         // A kill point ends the node by itself; the test kills it otherwise (unless it died).
         let status = if matches!(death, Death::At(_)) || node.has_ended() { node.ended() } else { node.kill() };

@@ -112,6 +112,15 @@ impl Serving {
         self.child.try_wait().expect("waits").is_some()
     }
 
+    /// Asks it to stop with SIGTERM, as `kill` and service managers do, and waits for it to end
+    /// (within [`HANG_GUARD`]).
+    pub(crate) fn terminate(&mut self) -> std::process::ExitStatus {
+        use rustix::process::{kill_process, Pid, Signal};
+        let pid = Pid::from_raw(self.child.id() as i32).expect("a child's pid is positive");
+        kill_process(pid, Signal::TERM).expect("SIGTERM is sent");
+        self.ended()
+    }
+
     /// Kills it with SIGKILL, as `kill -9` does, and waits for it.
     pub(crate) fn kill(&mut self) -> std::process::ExitStatus {
         let _ = self.child.kill();
