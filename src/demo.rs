@@ -41,6 +41,8 @@ pub(crate) struct DemoArgs {
 
 const OPERATOR: u32 = 9;
 const USERS: u32 = 4;
+/// Users 0, 1 and 2 register an L2 key (three ways); user 3 stays keyless (a forced-exit target).
+const KEYED: usize = 3;
 
 pub(crate) fn run(args: &DemoArgs) -> Result<(), String> {
     if !BLOCK_CHUNK_SIZES.contains(&args.block_chunks) {
@@ -135,7 +137,7 @@ pub(crate) fn run(args: &DemoArgs) -> Result<(), String> {
     w.l1.deposit(op.address, op.address, 0, 1).map_err(l1_err)?;
     for (i, u) in users.iter().enumerate() {
         w.l1.deposit(u.address, u.address, 0, 1_000_000_000).map_err(l1_err)?;
-        if i < 3 {
+        if i < KEYED {
             w.l1.deposit(u.address, u.address, 1, 5_000_000).map_err(l1_err)?;
         }
     }
@@ -161,13 +163,13 @@ pub(crate) fn run(args: &DemoArgs) -> Result<(), String> {
     // 3. Transfers among the keyed users and to new addresses (a TransferToNew, 5 chunks), in
     //    the same run of blocks: a transfer after its sender's ChangePubKey, in order, fills the
     //    chunks the ChangePubKeys (7 each) leave.
-    let mut nonces = [1u32; 3];
+    let mut nonces = [1u32; KEYED];
     for n in 0..args.transfers {
-        let from = (n % 3) as usize;
+        let from = n as usize % KEYED;
         let (to, code) = if n % 4 == 3 {
             (user(100 + n).address, op_code::TRANSFER_TO_NEW)
         } else {
-            (users[((n + 1) % 3) as usize].address, op_code::TRANSFER)
+            (users[(n as usize + 1) % KEYED].address, op_code::TRANSFER)
         };
         let tx = testkit::transfer(&users[from], id(&w, from), to, 0, 1_000 + n as u128, 1, nonces[from]);
         txs.push((tx, chunks_of(code).expect("a known op")));
@@ -182,7 +184,7 @@ pub(crate) fn run(args: &DemoArgs) -> Result<(), String> {
     }
 
     // 4. A withdrawal, a forced exit of the keyless user, a full exit.
-    let keyless = users[3].address;
+    let keyless = users[KEYED].address;
     w.l1.request_full_exit(users[1].address, a1, 1).map_err(l1_err)?;
     let txs = vec![
         testkit::withdraw(&users[0], id(&w, 0), users[0].address, 0, 50_000, 2, nonces[0]),

@@ -60,6 +60,11 @@ pub async fn assert_accounts_match(client: &HttpClient, spec: &State) {
     }
 }
 
+/// Test user `i`'s L1 key as a wallet holds it (hex, for the L1 wallet calls).
+pub fn user_l1_key(i: u32) -> String {
+    hex::encode(testkit::user_l1_secret(i))
+}
+
 /// A ChangePubKey of account `id` to `u`'s L2 key at nonce 0, authorised by `u`'s L1 key with an
 /// EIP-191 signature for the deployment of `domain`.
 pub fn change_pubkey(domain: &L1Domain, u: &User, id: AccountId) -> Tx {

@@ -28,10 +28,11 @@ use zkrollup_node::l1::{EmbeddedL1, JsonRpcL1};
 use zkrollup_node::prover::InProcessProver;
 use zkrollup_node::sequencer::unix_now;
 use zkrollup_node::{Node, NodeConfig};
+use zkrollup_node_tests::user_l1_key as key; // a test user's L1 key, as a wallet holds it
 use zkrollup_spec::l1::L1Config;
 use zkrollup_spec::primitives::Address;
 use zkrollup_spec::state::State;
-use zkrollup_spec::testkit::{self, user, user_l1_secret, TEST_DOMAIN};
+use zkrollup_spec::testkit::{self, user, TEST_DOMAIN};
 use zkrollup_spec::transition::{DepositRequest, FullExitRequest, PriorityOp};
 use zkrollup_spec::tx::auth::L1Domain;
 use zkrollup_spec::tx::{ChangePubKeyAuth, Tx};
@@ -59,11 +60,6 @@ fn chain(runtime: &tokio::runtime::Runtime) -> Chain {
     let dev = DevChain::start(DevChainConfig { genesis, mining: Mining::PerTransaction, state: None }).unwrap();
     let (addr, server) = runtime.block_on(dev.serve("127.0.0.1:0".parse().unwrap())).unwrap();
     Chain { rpc: JsonRpcConfig::dev(&format!("http://{addr}")), _anvil: None, _dev: Some((dev, server)) }
-}
-
-/// A test user's L1 key, as a wallet holds it.
-fn key(i: u32) -> String {
-    hex::encode(user_l1_secret(i))
 }
 
 /// The rollup on the chain: deployed by the operator (dev key 0, governor and validator) with a
