@@ -205,6 +205,7 @@ pub(crate) fn run(args: &NodeArgs) -> Result<(), String> {
     runtime.block_on(async {
         let (addr, handle) = node.serve(args.listen).await.map_err(|e| e.to_string())?;
         println!("  listening on http://{addr} (JSON-RPC 2.0: zkr_status, zkr_submitTx, zkr_getAccount, ...)");
+        println!("  metrics: GET http://{addr}/metrics (Prometheus); health: GET /health/live, /health/ready");
         crate::l1::running_for(args.run_for).await?;
         println!("  stopping: the store keeps every accepted transaction");
         handle.stop().map_err(|e| e.to_string())?;

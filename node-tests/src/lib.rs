@@ -8,7 +8,12 @@
 //! prover's and the EVM's, compiled optimised in those crates (docs/ARCHITECTURE.md §5.1).
 //!
 //! This library is what the tests share: the spec's replay of the node's blocks, the independent
-//! expectation every test compares the node's views with.
+//! expectation every test compares the node's views with; raw HTTP for what the typed client
+//! cannot send, and a Prometheus scrape's samples.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
 
 use zkrollup_api::HttpClient;
 use zkrollup_api::{AccountRef, BlockInfo, RollupApiClient};
@@ -70,4 +75,35 @@ pub fn user_l1_key(i: u32) -> String {
 pub fn change_pubkey(domain: &L1Domain, u: &User, id: AccountId) -> Tx {
     let sig = u.l1.personal_sign(&eip191_change_pubkey_message(domain, &u.pubkey_hash, 0, id));
     testkit::change_pubkey(u, id, 0, 0, 0, ChangePubKeyAuth::Eip191(sig))
+}
+
+/// A raw HTTP/1.1 request to the node's server (the typed client cannot send malformed
+/// requests, nor the plain GETs of its metrics and health endpoints): the status code and the
+/// body.
+pub fn http(addr: SocketAddr, method: &str, path: &str, body: &[u8]) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    // The server may answer before reading an oversized body, and close.
+    let _ = s.write_all(body);
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    let status = out.split_whitespace().nth(1).and_then(|c| c.parse().ok()).expect("an HTTP status line");
+    let body = out.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    (status, body)
+}
+
+/// The value of the sample `series` (a metric's name and its labels as the text format writes
+/// them, `zkrollup_last_block{stage="sealed"}`) in a Prometheus scrape; fails if absent.
+pub fn metric(scrape: &str, series: &str) -> f64 {
+    scrape
+        .lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' '))
+        .unwrap_or_else(|| panic!("no sample {series} in the scrape:\n{scrape}"))
+        .parse()
+        .unwrap_or_else(|e| panic!("{series}: {e}"))
 }

@@ -2,8 +2,7 @@
 //! checked against the spec's own replay of the same inputs, a restart that resumes from the
 //! store, and one test per kind of bad request.
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use jsonrpsee::core::client::{ClientT, Error as ClientError};
@@ -168,23 +167,9 @@ async fn transactions_through_the_api_agree_with_the_spec_and_survive_a_restart(
     assert_eq!((contracts.chain_id, contracts.rollup), (TEST_DOMAIN.chain_id, TEST_DOMAIN.contract.to_string()));
 }
 
-/// A raw HTTP/1.1 POST (the typed client cannot send malformed requests): the status code and
-/// the body.
+/// A raw HTTP/1.1 POST of `body`: the status code and the body.
 fn post(addr: SocketAddr, body: &[u8]) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    let head = format!(
-        "POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    s.write_all(head.as_bytes()).unwrap();
-    // The server may answer before reading an oversized body, and close.
-    let _ = s.write_all(body);
-    let mut out = String::new();
-    let _ = s.read_to_string(&mut out);
-    let status = out.split_whitespace().nth(1).and_then(|c| c.parse().ok()).expect("an HTTP status line");
-    let body = out.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
-    (status, body)
+    zkrollup_node_tests::http(addr, "POST", "/", body)
 }
 
 fn error_code(body: &str) -> i64 {

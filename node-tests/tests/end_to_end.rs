@@ -8,8 +8,9 @@
 //! contract by the node's L1 sender. Each transaction is followed to "executed"; the node's
 //! views are checked against the spec's replay of the same inputs, the contract's counters and
 //! stored root against the spec's, and value against what the contract holds on the chain; then
-//! the node restarts from its store and answers the same. A second test keeps the embedded L1
-//! (in process, no JSON-RPC): a call the contract refuses halts the sender.
+//! the node restarts from its store and answers the same; its metrics and health endpoints agree
+//! with what the test did. A second test keeps the embedded L1 (in process, no JSON-RPC): a call
+//! the contract refuses halts the sender, and the node is no longer ready.
 
 use std::time::{Duration, Instant};
 
@@ -37,7 +38,7 @@ use zkrollup_spec::transition::{DepositRequest, FullExitRequest, PriorityOp};
 use zkrollup_spec::tx::auth::L1Domain;
 use zkrollup_spec::tx::{ChangePubKeyAuth, Tx};
 
-use zkrollup_node_tests::{assert_accounts_match, replay_on_spec};
+use zkrollup_node_tests::{assert_accounts_match, http, metric, replay_on_spec};
 
 const CHUNKS: usize = 8;
 /// Everything a test waits for comes within this (proofs of 8-chunk blocks take seconds).
@@ -133,6 +134,12 @@ async fn executed(client: &HttpClient, tx: &Tx) {
         matches!(info.status, TxStatus::Executed { .. }).then_some(())
     })
     .await
+}
+
+/// A GET of one of the node's JSON endpoints: the status code and the body.
+fn get_json(addr: std::net::SocketAddr, path: &str) -> (u16, serde_json::Value) {
+    let (code, body) = http(addr, "GET", path, b"");
+    (code, serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}")))
 }
 
 async fn quiet(client: &HttpClient) -> NetworkStatus {
@@ -252,10 +259,31 @@ async fn end_to_end(on_chain: OnChain) {
         assert_eq!(info.verified.as_ref(), Some(&info.committed), "account {id}: every block is executed");
     }
 
+    // What the node counts and says of its health, as Prometheus and a load balancer read them
+    // beside the API, against what this test sent and saw: each receipt, each block proven once
+    // and sent to L1 at each stage (at least once: a call may be retried), nothing waiting.
+    let n = status.last_sealed;
+    let (code, scrape) = http(addr, "GET", "/metrics", b"");
+    assert_eq!(code, 200, "{scrape}");
+    assert_eq!(metric(&scrape, "zkrollup_receipts_total"), sent.len() as f64);
+    assert_eq!(metric(&scrape, "zkrollup_proof_seconds_count"), n as f64);
+    for call in ["commit", "prove", "execute"] {
+        let calls = metric(&scrape, &format!("zkrollup_l1_call_seconds_count{{call=\"{call}\"}}"));
+        assert!(calls >= n as f64, "{call}: {calls} calls for {n} blocks");
+    }
+    for stage in ["sealed", "proven_off_chain", "committed", "proven", "executed"] {
+        assert_eq!(metric(&scrape, &format!("zkrollup_last_block{{stage=\"{stage}\"}}")), n as f64, "{stage}");
+    }
+    assert_eq!(metric(&scrape, "zkrollup_mempool_transactions"), 0.0);
+    assert_eq!(metric(&scrape, "zkrollup_l1_transactions_in_flight"), 0.0);
+    let store_bytes = std::fs::metadata(dir.path().join("node.redb")).unwrap().len();
+    assert_eq!(metric(&scrape, "zkrollup_store_bytes"), store_bytes as f64);
+    assert_eq!(get_json(addr, "/health/ready"), (200, serde_json::json!({ "ready": true, "failing": [] })));
+    assert_eq!(get_json(addr, "/health/live"), (200, serde_json::json!({ "live": true })));
+
     // The contract agrees: every block executed, its last stored root the spec's, and what it
     // holds the L2 balances plus what it owes (pending balances of the withdrawal, the forced
     // exit and the full exit).
-    let n = status.last_sealed;
     let stored_root = client.get_block(n).await.unwrap().unwrap().new_root;
     assert_eq!(stored_root, convert::fr_dec(&spec.root()));
     let (l2, users) = ([spec.total_balance(0), spec.total_balance(1)], [u1.address, u3.address]);
@@ -326,6 +354,15 @@ async fn a_call_the_contract_refuses_halts_the_sender() {
           tries again)"]
     );
     assert_eq!(client.status().await.unwrap().last_committed, 0);
+    // Not ready while a stage has halted (a load balancer stops sending to it), yet alive; the
+    // metrics say which stage fails, and the commit was tried.
+    let ready = serde_json::json!({ "ready": false, "halted": errors, "failing": errors });
+    assert_eq!(get_json(addr, "/health/ready"), (503, ready));
+    assert_eq!(get_json(addr, "/health/live"), (200, serde_json::json!({ "live": true })));
+    let (_, scrape) = http(addr, "GET", "/metrics", b"");
+    assert_eq!(metric(&scrape, r#"zkrollup_stage_failing{stage="l1_sender"}"#), 1.0);
+    assert_eq!(metric(&scrape, r#"zkrollup_stage_failing{stage="l1_watcher"}"#), 0.0);
+    assert!(metric(&scrape, r#"zkrollup_l1_call_seconds_count{call="commit"}"#) >= 1.0);
     handle.stop().unwrap();
     handle.stopped().await; // the server lets go of the store
     node.shutdown();

@@ -12,6 +12,8 @@
 //! ```
 //!
 //! - [`rpc`]: the API server; parses, and verifies signatures off the async runtime's threads.
+//! - `endpoints`: beside it on the same port, `GET /metrics` ([`metrics`]: what the node
+//!   counts and times) and `GET /health/live`, `/health/ready`.
 //! - [`sequencer`]: the one thread that owns the state keeper and writes the store; answers a
 //!   submission only once it is durable; seals blocks.
 //! - [`store`]: the embedded store (redb): transactions and receipts, blocks, the committed
@@ -30,8 +32,10 @@
 pub mod anvil;
 pub mod config;
 pub mod dev;
+mod endpoints;
 pub mod kill_points;
 pub mod l1;
+pub mod metrics;
 pub mod pipeline;
 pub mod prover;
 pub mod rpc;
@@ -59,6 +63,7 @@ pub struct Node {
     thread: Option<std::thread::JoinHandle<()>>,
     pipeline: Option<Pipeline>,
     errors: Arc<std::sync::Mutex<Errors>>,
+    metrics: Arc<metrics::Metrics>,
 }
 
 /// Why a node could not start.
@@ -92,7 +97,8 @@ impl Node {
         let (sequencer, thread) =
             sequencer::start(store.clone(), config.keeper(), domain, config.fee_per_chunk.clone()).map_err(at)?;
         let errors = Arc::default();
-        Ok(Node { sequencer, store, config: Arc::new(config), thread: Some(thread), pipeline: None, errors })
+        let metrics = Arc::default();
+        Ok(Node { sequencer, store, config: Arc::new(config), thread: Some(thread), pipeline: None, errors, metrics })
     }
 
     /// Starts the stages after sealing: witness and proof, and the L1 sender and watcher (the
@@ -102,7 +108,8 @@ impl Node {
         if let Some(mut p) = self.pipeline.take() {
             p.stop();
         }
-        let p = Pipeline::start(self.store.clone(), self.sequencer.clone(), l1, prover, self.errors.clone())?;
+        let (store, sequencer, errors) = (self.store.clone(), self.sequencer.clone(), self.errors.clone());
+        let p = Pipeline::start(store, sequencer, l1, prover, errors, self.metrics.clone())?;
         self.pipeline = Some(p);
         Ok(())
     }
@@ -115,6 +122,7 @@ impl Node {
             store: self.store.clone(),
             config: self.config.clone(),
             errors: self.errors.clone(),
+            metrics: self.metrics.clone(),
         };
         rpc::serve(api, addr).await.map_err(|source| NodeError::Listen { addr, source })
     }

@@ -20,13 +20,14 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use zkrollup_api::BlockStage;
 use zkrollup_conformance::wire::{convert, StoredBlockJson};
 use zkrollup_spec::l1::{commit_info, pending_ops, Event, StoredBlock};
 
 use crate::l1::{L1Error, L1};
+use crate::metrics::{L1Call, Metrics};
 use crate::prover::Prover;
 use crate::sequencer::{unix_now, SequencerHandle};
 use crate::store::Store;
@@ -57,6 +58,24 @@ impl Errors {
         [("prover", &self.prover), ("l1 watcher", &self.l1_watcher), ("l1 sender", &self.l1_sender)]
             .into_iter()
             .filter_map(|(stage, m)| m.as_ref().map(|m| format!("{stage}: {m}")))
+            .collect()
+    }
+
+    /// Each stage's name (as a metric label) and whether it fails.
+    pub fn failing(&self) -> [(&'static str, bool); 3] {
+        [
+            ("prover", self.prover.is_some()),
+            ("l1_watcher", self.l1_watcher.is_some()),
+            ("l1_sender", self.l1_sender.is_some()),
+        ]
+    }
+
+    /// The stages that stopped (`stage: halted: why`): the node will not move on without its
+    /// operator.
+    pub fn halted(&self) -> Vec<String> {
+        self.listed()
+            .into_iter()
+            .filter(|e| e.split_once(": ").is_some_and(|(_, m)| m.starts_with("halted: ")))
             .collect()
     }
 }
@@ -100,14 +119,16 @@ impl Pipeline {
         l1: Box<dyn L1>,
         prover: Box<dyn Prover>,
         errors: Arc<Mutex<Errors>>,
+        metrics: Arc<Metrics>,
     ) -> Result<Pipeline, L1Error> {
         let stop = Arc::new(AtomicBool::new(false));
-        let mut prover_stage = ProverStage { store: store.clone(), prover, witness: WitnessBuilder::default() };
-        let mut watcher = Watcher { store: store.clone(), sequencer, l1: l1.connection()? };
+        let mut prover_stage =
+            ProverStage { store: store.clone(), prover, witness: WitnessBuilder::default(), metrics: metrics.clone() };
+        let mut watcher = Watcher { store: store.clone(), sequencer, l1: l1.connection()?, metrics: metrics.clone() };
         let poll = watcher.l1.poll_interval();
         let mut l1 = l1;
         l1.record_in(store.clone());
-        let mut sender = Sender { store, l1 };
+        let mut sender = Sender { store, l1, metrics };
         let report = |errors: &Arc<Mutex<Errors>>, field: fn(&mut Errors) -> &mut Option<String>| {
             let errors = errors.clone();
             move |m| *field(&mut errors.lock().unwrap()) = m
@@ -176,6 +197,7 @@ struct ProverStage {
     store: Arc<Store>,
     prover: Box<dyn Prover>,
     witness: WitnessBuilder,
+    metrics: Arc<Metrics>,
 }
 
 impl ProverStage {
@@ -184,7 +206,9 @@ impl ProverStage {
         let n = self.store.progress().map_err(retry)?.proofs + 1;
         let Some(job) = self.witness.job(&self.store, n).map_err(retry)? else { return Ok(false) };
         crate::kill_points::reached("prover.witnessed");
+        let started = Instant::now();
         let proof = self.prover.prove(job).map_err(|e| retry(format!("proving block {n}: {e}")))?;
+        self.metrics.proved(started.elapsed());
         crate::kill_points::reached("prover.proved");
         self.store.put_proof(n, &proof).map_err(retry)?;
         Ok(true)
@@ -195,6 +219,7 @@ struct Watcher {
     store: Arc<Store>,
     sequencer: SequencerHandle,
     l1: Box<dyn L1>,
+    metrics: Arc<Metrics>,
 }
 
 impl Watcher {
@@ -203,7 +228,8 @@ impl Watcher {
     /// keys them by serial id; a fact recorded twice is the same fact).
     fn step(&mut self) -> Result<bool, Failure> {
         let cursor = self.store.l1_cursor().map_err(retry)?;
-        let (events, next) = self.l1.events(cursor).map_err(|e| l1_failure("reading the L1".into(), e))?;
+        let (events, next) = timed(&self.metrics, L1Call::ReadEvents, || self.l1.events(cursor))
+            .map_err(|e| l1_failure("reading the L1".into(), e))?;
         for e in events {
             match e {
                 Event::PriorityRequest { id, request, .. } => {
@@ -226,6 +252,15 @@ impl Watcher {
 struct Sender {
     store: Arc<Store>,
     l1: Box<dyn L1>,
+    metrics: Arc<Metrics>,
+}
+
+/// Runs the L1 call `f` of `kind`, timing it.
+fn timed<T>(metrics: &Metrics, kind: L1Call, f: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let out = f();
+    metrics.l1_call(kind, started.elapsed());
+    out
 }
 
 impl Sender {
@@ -253,8 +288,7 @@ impl Sender {
         if n <= p.proven {
             let (block, _) = block_of(&self.store, n).map_err(retry)?.ok_or_else(|| retry(format!("no block {n}")))?;
             let stored = self.stored(n)?;
-            self.l1
-                .execute(&stored, &pending_ops(&block))
+            timed(&self.metrics, L1Call::Execute, || self.l1.execute(&stored, &pending_ops(&block)))
                 .map_err(|e| l1_failure(format!("executing block {n}"), e))?;
             self.settled(n, BlockStage::Executed, None)?;
             return Ok(true);
@@ -263,7 +297,8 @@ impl Sender {
         if n <= p.committed && n <= p.proofs {
             let proof = self.store.proof(n).map_err(retry)?.ok_or_else(|| retry(format!("no proof of block {n}")))?;
             let stored = self.stored(n)?;
-            self.l1.prove(&stored, &proof).map_err(|e| l1_failure(format!("proving block {n} on L1"), e))?;
+            timed(&self.metrics, L1Call::Prove, || self.l1.prove(&stored, &proof))
+                .map_err(|e| l1_failure(format!("proving block {n} on L1"), e))?;
             self.settled(n, BlockStage::Proven, None)?;
             return Ok(true);
         }
@@ -273,7 +308,8 @@ impl Sender {
         // Refused for its timestamp, a young block waits for the L1 clock; an older one may be
         // the L1's clock or the node's at fault, and is retried while the operator looks.
         let young = unix_now() < block.params.context.timestamp + L1_CLOCK_LAG;
-        let stored = self.l1.commit(&parent, &commit_info(&block, &inputs)).map_err(|e| match e {
+        let committed = timed(&self.metrics, L1Call::Commit, || self.l1.commit(&parent, &commit_info(&block, &inputs)));
+        let stored = committed.map_err(|e| match e {
             L1Error::Rejected { rule } if rule == "l1.bad_timestamp" => {
                 if young {
                     Failure::Wait

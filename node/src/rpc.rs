@@ -23,11 +23,22 @@ use crate::sequencer::{SequencerHandle, SubmitError};
 use crate::store::{hash_hex, parse_hash, BlockRecord, Store, StoreError};
 
 /// The API's implementation.
+#[derive(Clone)]
 pub struct Api {
     pub(crate) sequencer: SequencerHandle,
     pub(crate) store: Arc<Store>,
     pub(crate) config: Arc<NodeConfig>,
     pub(crate) errors: Arc<std::sync::Mutex<crate::pipeline::Errors>>,
+    pub(crate) metrics: Arc<crate::metrics::Metrics>,
+}
+
+/// The node's status at one moment, with what the health and metrics endpoints need beside it.
+pub(crate) struct Snapshot {
+    pub(crate) status: NetworkStatus,
+    /// Each stage's name and whether it fails.
+    pub(crate) failing: [(&'static str, bool); 3],
+    /// The stages that halted.
+    pub(crate) halted: Vec<String>,
 }
 
 /// Starts the API server on `addr` with the configured bounds.
@@ -39,7 +50,8 @@ pub async fn serve(api: Api, addr: SocketAddr) -> std::io::Result<(SocketAddr, S
         .set_batch_request_config(BatchRequestConfig::Limit(limits.max_batch_calls))
         .http_only()
         .build();
-    let server = Server::builder().set_config(config).build(addr).await?;
+    let endpoints = tower::ServiceBuilder::new().layer(crate::endpoints::EndpointsLayer { api: api.clone() });
+    let server = Server::builder().set_config(config).set_http_middleware(endpoints).build(addr).await?;
     let bound = server.local_addr()?;
     Ok((bound, server.start(module(api))))
 }
@@ -165,6 +177,40 @@ fn stage_status(stage: BlockStage, block: u32) -> TxStatus {
 }
 
 impl Api {
+    /// The node's status (`zkr_status`), and which stages fail or halted.
+    pub(crate) async fn snapshot(&self) -> RpcResult<Snapshot> {
+        let (last_sealed, mempool, pending_priority_ops) = self
+            .sequencer
+            .read(|core| (core.last_sealed, core.keeper.mempool.len(), core.keeper.pending_priority()))
+            .await
+            .map_err(unavailable)?;
+        let p = self.store.progress().map_err(store_err)?;
+        let (errors, failing, halted) = {
+            let e = self.errors.lock().map_err(|_| unavailable("a stage panicked"))?;
+            (e.listed(), e.failing(), e.halted())
+        };
+        let l1_in_flight = self.store.l1_in_flight().map_err(store_err)?.map(|f| L1TxInFlight {
+            action: f.action.clone(),
+            nonce: f.nonce,
+            hash: f.last().hash.clone(),
+            versions: f.attempts.len(),
+            max_fee_per_gas: f.last().fees.max_fee_per_gas.to_string(),
+            since_ms: f.attempts[0].sent_at_ms,
+        });
+        let status = NetworkStatus {
+            last_sealed,
+            last_proven_off_chain: p.proofs,
+            last_committed: p.committed,
+            last_proven: p.proven,
+            last_executed: p.executed,
+            mempool,
+            pending_priority_ops,
+            stage_errors: errors,
+            l1_in_flight,
+        };
+        Ok(Snapshot { status, failing, halted })
+    }
+
     fn block(&self, n: u32) -> RpcResult<Option<BlockRecord>> {
         self.store.block(n).map_err(store_err)
     }
@@ -172,7 +218,10 @@ impl Api {
     /// Submits `txs` all or nothing; `batch`: errors name the refused transaction's index.
     async fn submit(&self, txs: Vec<(Tx, TxJson, bool)>, batch: bool) -> RpcResult<Vec<TxReceipt>> {
         match self.sequencer.submit(txs, batch).await {
-            Ok(receipts) => Ok(receipts.iter().map(receipt).collect()),
+            Ok(receipts) => {
+                self.metrics.receipted(receipts.len());
+                Ok(receipts.iter().map(receipt).collect())
+            }
             Err(SubmitError::Refused { index, refusal }) => Err(refused(&refusal, batch.then_some(index))),
             Err(SubmitError::Fee { index, message }) => Err(error(
                 FEE_TOO_LOW,
@@ -275,32 +324,7 @@ impl RollupApiServer for Api {
     }
 
     async fn status(&self) -> RpcResult<NetworkStatus> {
-        let (last_sealed, mempool, pending_priority_ops) = self
-            .sequencer
-            .read(|core| (core.last_sealed, core.keeper.mempool.len(), core.keeper.pending_priority()))
-            .await
-            .map_err(unavailable)?;
-        let p = self.store.progress().map_err(store_err)?;
-        let errors = self.errors.lock().map_err(|_| unavailable("a stage panicked"))?.listed();
-        let l1_in_flight = self.store.l1_in_flight().map_err(store_err)?.map(|f| L1TxInFlight {
-            action: f.action.clone(),
-            nonce: f.nonce,
-            hash: f.last().hash.clone(),
-            versions: f.attempts.len(),
-            max_fee_per_gas: f.last().fees.max_fee_per_gas.to_string(),
-            since_ms: f.attempts[0].sent_at_ms,
-        });
-        Ok(NetworkStatus {
-            last_sealed,
-            last_proven_off_chain: p.proofs,
-            last_committed: p.committed,
-            last_proven: p.proven,
-            last_executed: p.executed,
-            mempool,
-            pending_priority_ops,
-            stage_errors: errors,
-            l1_in_flight,
-        })
+        Ok(self.snapshot().await?.status)
     }
 
     async fn version(&self) -> RpcResult<VersionInfo> {

@@ -195,6 +195,7 @@ fn decode<T: DeserializeOwned>(what: &'static str, bytes: &[u8]) -> Result<T, St
 /// The node's store.
 pub struct Store {
     db: Database,
+    path: std::path::PathBuf,
 }
 
 /// What a sealed block changes in the store, written in one transaction.
@@ -207,6 +208,11 @@ pub struct SealWrite<'a> {
 }
 
 impl Store {
+    /// The store file's size in bytes (0 if it cannot be read).
+    pub fn file_size(&self) -> u64 {
+        std::fs::metadata(&self.path).map_or(0, |m| m.len())
+    }
+
     /// Opens the store at `path` (created if missing) for `identity`; a store of another chain,
     /// contract, block size or format is refused.
     pub fn open(path: &Path, identity: &Identity) -> Result<Store, StoreError> {
@@ -242,7 +248,7 @@ impl Store {
                 panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
             Err(damaged(format!("redb cannot read it ({})", what.unwrap_or_else(|| "it panicked".into()))))
         })?;
-        let store = Store { db };
+        let store = Store { db, path: path.to_path_buf() };
         let w = store.db.begin_write().map_err(db_err)?;
         {
             let mut meta = w.open_table(META).map_err(db_err)?;
