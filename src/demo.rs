@@ -9,10 +9,12 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::progress::{self, spinner};
 use zkrollup_circuits::block::{self as block_circuit, BlockCircuit};
 use zkrollup_circuits::exit::ExitCircuit;
-use zkrollup_circuits::groth16::{prove, Pk, INSECURE_SETUP_WARNING};
-use zkrollup_circuits::keys::{self, CircuitKind, Origin};
+use zkrollup_circuits::groth16::{prove, INSECURE_SETUP_WARNING};
+use zkrollup_circuits::keys::{self, CircuitKind};
 use zkrollup_node::dev::{BLOCK_SETUP_SEED, EXIT_SETUP_SEED};
 use zkrollup_reference::state::RefState;
 use zkrollup_spec::exit::{check_exit, exit_witness};
@@ -58,17 +60,8 @@ pub(crate) fn run(args: &DemoArgs) -> Result<(), String> {
     println!("  {INSECURE_SETUP_WARNING}\n");
 
     let dir = args.keys.clone().unwrap_or_else(keys::default_dir);
-    let load = |kind: CircuitKind, seed: u64| -> Result<(Pk, zkrollup_circuits::groth16::Vk), String> {
-        let spinner = spinner(&format!("{}: Groth16 keys (made once, then cached in {})", kind.name(), dir.display()));
-        let t = Instant::now();
-        let (pk, vk, origin) = keys::load_or_make(&dir, kind, seed).map_err(|e| e.to_string())?;
-        let how = if origin == Origin::Made { "made" } else { "loaded" };
-        spinner.finish_and_clear();
-        println!("  {}: keys {how} in {:.1}s", kind.name(), t.elapsed().as_secs_f64());
-        Ok((pk, vk))
-    };
-    let (block_pk, block_vk) = load(CircuitKind::Block(args.block_chunks), BLOCK_SETUP_SEED)?;
-    let (exit_pk, exit_vk) = load(CircuitKind::Exit, EXIT_SETUP_SEED)?;
+    let (block_pk, block_vk) = progress::keys(&dir, CircuitKind::Block(args.block_chunks), BLOCK_SETUP_SEED)?;
+    let (exit_pk, exit_vk) = progress::keys(&dir, CircuitKind::Exit, EXIT_SETUP_SEED)?;
     let operator = user(OPERATOR).address;
     // One Groth16 key, one block size: the contract refuses blocks of the others.
     let l1 = DualL1::deploy(SpecRollup::config(operator), 1_000, args.block_chunks, &block_vk, &exit_vk)?;
@@ -289,12 +282,6 @@ fn fill_blocks(txs: Vec<(Tx, usize)>, capacity: usize) -> Vec<Vec<Tx>> {
 
 fn block_gas(l1: &DualL1) -> u64 {
     ["commitBlock", "proveBlock", "executeBlock"].iter().filter_map(|k| l1.gas.get(k)).flatten().sum()
-}
-
-fn spinner(msg: &str) -> ProgressBar {
-    let s = ProgressBar::new_spinner().with_message(msg.to_string());
-    s.enable_steady_tick(std::time::Duration::from_millis(120));
-    s
 }
 
 fn short(s: &str) -> String {

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use zkrollup_circuits::keys::{load_or_make, CircuitKind};
+use zkrollup_circuits::keys::CircuitKind;
 use zkrollup_conformance::operator::SpecRollup;
 use zkrollup_devchain::{
     dev_genesis, DevChain, DevChainConfig, Mining, ServerHandle, DEV_ADDRESSES, DEV_CHAIN_ID, DEV_KEYS,
@@ -277,9 +277,8 @@ pub(crate) fn record(state: &Path, d: &Deployment) -> Result<(), String> {
 
 fn deploy_rollup(url: &str, plan: &Plan, keys: &Path) -> Result<Deployment, String> {
     let rpc = JsonRpcConfig::dev(url);
-    let (_, block_vk, _) =
-        load_or_make(keys, CircuitKind::Block(plan.block_chunks), BLOCK_SETUP_SEED).map_err(|e| e.to_string())?;
-    let (_, exit_vk, _) = load_or_make(keys, CircuitKind::Exit, EXIT_SETUP_SEED).map_err(|e| e.to_string())?;
+    let (_, block_vk) = crate::progress::keys(keys, CircuitKind::Block(plan.block_chunks), BLOCK_SETUP_SEED)?;
+    let (_, exit_vk) = crate::progress::keys(keys, CircuitKind::Exit, EXIT_SETUP_SEED)?;
     let tokens = (0..plan.test_tokens)
         .map(|_| deploy_test_token(&rpc, DEV_KEYS[0]))
         .collect::<Result<Vec<_>, _>>()

@@ -8,9 +8,11 @@ mod bench_flood;
 mod bench_l1;
 mod bench_node;
 mod bench_restart;
+mod config_file;
 mod demo;
 mod l1;
 mod node;
+mod progress;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -121,7 +123,24 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    use clap::CommandFactory;
+    let expanded = match config_file::expand(std::env::args_os().collect(), &Cli::command()) {
+        Ok(expanded) => expanded,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2); // as clap exits on a bad flag
+        }
+    };
+    let cli = match Cli::try_parse_from(&expanded.args) {
+        Ok(cli) => cli,
+        Err(e) => match expanded.blame(&e) {
+            Some(refusal) => {
+                eprintln!("error: {refusal}");
+                return ExitCode::from(2);
+            }
+            None => e.exit(),
+        },
+    };
     let result = match cli.command {
         Command::Demo(args) => demo::run(&args),
         Command::Node(args) => node::run(&args),

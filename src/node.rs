@@ -8,7 +8,9 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use zkrollup_circuits::keys::{load_or_make, CircuitKind};
+use tracing_subscriber::filter::Targets;
+
+use zkrollup_circuits::keys::CircuitKind;
 use zkrollup_conformance::operator::SpecRollup;
 use zkrollup_devchain::{Mining, DEV_CHAIN_ID, DEV_KEYS};
 use zkrollup_node::config::ApiLimits;
@@ -24,8 +26,13 @@ use zkrollup_spec::testkit::user;
 
 #[derive(clap::Args)]
 pub(crate) struct NodeArgs {
+    /// A TOML file of these options, each named as its flag without the dashes (`listen =
+    /// "127.0.0.1:3030"`, `fee-per-chunk = ["0=1000", "1=1"]`); each option's environment
+    /// variable beats the file, and a flag beats both.
+    #[arg(long, value_name = "FILE", env = "ZKROLLUP_CONFIG")]
+    config: Option<PathBuf>,
     /// Where the node keeps its store.
-    #[arg(long, default_value = "target/zkrollup-node")]
+    #[arg(long, env = "ZKROLLUP_DATA_DIR", default_value = "target/zkrollup-node")]
     data_dir: PathBuf,
     /// Delete what an earlier run left in --data-dir first: the node's store and, without
     /// --l1-url, its development chain (a later run resumes both otherwise).
@@ -34,88 +41,121 @@ pub(crate) struct NodeArgs {
     /// Run on this Ethereum node's JSON-RPC endpoint instead of the development chain the node
     /// starts. The operator's L1 key comes from $ZKROLLUP_L1_KEY or --l1-key-file, never the
     /// command line.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, env = "ZKROLLUP_L1_URL", value_name = "URL")]
     l1_url: Option<String>,
     /// Without --l1-url: where the node serves its development chain (Ethereum JSON-RPC, the
     /// chain of `zkrollup l1`, kept in --data-dir), for wallets and tools; port 0 picks a free one.
-    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1:8545", conflicts_with = "l1_url")]
+    #[arg(
+        long,
+        env = "ZKROLLUP_L1_LISTEN",
+        value_name = "ADDRESS",
+        default_value = "127.0.0.1:8545",
+        conflicts_with = "l1_url"
+    )]
     l1_listen: SocketAddr,
     /// With --l1-url: a file holding the operator's L1 private key (0x-hex).
-    #[arg(long, value_name = "PATH", requires = "l1_url")]
+    #[arg(long, env = "ZKROLLUP_L1_KEY_FILE", value_name = "PATH", requires = "l1_url")]
     l1_key_file: Option<PathBuf>,
     /// With --l1-url: the deployed rollup contract to attach to [default: deploy one, with
     /// verifiers of the --keys]; it must have been deployed for this block size, with the
     /// operator as a validator.
-    #[arg(long, value_name = "ADDRESS", requires_all = ["l1_url", "l1_from_block"])]
+    #[arg(long, env = "ZKROLLUP_ROLLUP", value_name = "ADDRESS", requires_all = ["l1_url", "l1_from_block"])]
     rollup: Option<String>,
     /// With --rollup (required there): the L1 block it was deployed in, where the node starts
     /// reading its logs (an earlier block costs only time; a later one misses requests).
-    #[arg(long, value_name = "BLOCK", requires = "rollup")]
+    #[arg(long, env = "ZKROLLUP_L1_FROM_BLOCK", value_name = "BLOCK", requires = "rollup")]
     l1_from_block: Option<u64>,
     /// With --l1-url: blocks on top of a transaction or a log before the node relies on it
     /// [default: 0 on a development chain (chain id 31337 or 1337), which mines only on demand;
     /// else 12]
-    #[arg(long, value_name = "BLOCKS", requires = "l1_url")]
+    #[arg(long, env = "ZKROLLUP_L1_CONFIRMATIONS", value_name = "BLOCKS", requires = "l1_url")]
     l1_confirmations: Option<u64>,
     /// With --l1-url: how often the node looks for new L1 blocks when nothing was new, in
     /// seconds [default: 0.05 on a development chain (chain id 31337 or 1337); else 2]
-    #[arg(long, value_name = "SECONDS", requires = "l1_url", value_parser = poll_seconds)]
+    #[arg(long, env = "ZKROLLUP_L1_POLL", value_name = "SECONDS", requires = "l1_url", value_parser = poll_seconds)]
     l1_poll: Option<Duration>,
     /// With --l1-url: how long an L1 transaction of the node may stay unmined before it is
     /// replaced by one bidding 12.5 % higher fees (the same nonce), in seconds [default: 5 on a
     /// development chain (chain id 31337 or 1337); else 60]
-    #[arg(long, value_name = "SECONDS", requires = "l1_url", value_parser = resend_seconds)]
+    #[arg(long, env = "ZKROLLUP_L1_RESEND_AFTER", value_name = "SECONDS", requires = "l1_url", value_parser = resend_seconds)]
     l1_resend_after: Option<Duration>,
     /// With --l1-url: the highest maximum fee per gas the node bids for its L1 transactions, in
     /// gwei; a stuck transaction is not replaced past it
-    #[arg(long, value_name = "GWEI", requires = "l1_url", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    #[arg(long, env = "ZKROLLUP_L1_MAX_FEE", value_name = "GWEI", requires = "l1_url", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     l1_max_fee: u64,
     /// The API's address (JSON-RPC 2.0 over HTTP); port 0 picks a free one.
-    #[arg(long, default_value = "127.0.0.1:3030")]
+    #[arg(long, env = "ZKROLLUP_LISTEN", default_value = "127.0.0.1:3030")]
     listen: SocketAddr,
     /// Block size in chunks: one of 8, 16, 32, 64.
-    #[arg(long, default_value_t = 16)]
+    #[arg(long, env = "ZKROLLUP_BLOCK_CHUNKS", default_value_t = 16)]
     block_chunks: usize,
     /// Seal a non-empty block once its oldest item has waited this many seconds.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, env = "ZKROLLUP_SEAL_TIMEOUT", default_value_t = 5)]
     seal_timeout: u64,
     /// Where Groth16 keys are cached (made on first use) [default: target/zkrollup-keys, or
     /// $ZKROLLUP_KEYS].
-    #[arg(long)]
+    #[arg(long, env = "ZKROLLUP_KEYS")]
     keys: Option<PathBuf>,
     /// Without --l1-url: development users funded when the rollup is deployed: testkit users
     /// 0..N, from public seeds (insecure), each given 1 ETH on L1 and deposits of 1 ETH and 1000
     /// of token 1; user 0's account (the first) is the fee account.
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, env = "ZKROLLUP_DEV_USERS", default_value_t = 4)]
     dev_users: u32,
     /// The fee asked per chunk of a transaction in a token, TOKEN=AMOUNT in its smallest unit;
     /// repeatable (no price feed is reachable: the operator sets the table).
     #[arg(long = "fee-per-chunk", value_name = "TOKEN=AMOUNT", value_parser = fee_entry, default_values = ["0=1000", "1=1"])]
     fee_per_chunk: Vec<(u16, u128)>,
     /// How far a transaction's nonce may run ahead of its account's.
-    #[arg(long, default_value_t = MempoolLimits::default().max_nonce_gap)]
+    #[arg(long, env = "ZKROLLUP_MAX_NONCE_GAP", default_value_t = MempoolLimits::default().max_nonce_gap)]
     max_nonce_gap: u32,
     /// Transactions one account may keep waiting.
-    #[arg(long, default_value_t = MempoolLimits::default().per_account)]
+    #[arg(long, env = "ZKROLLUP_MAX_PER_ACCOUNT", default_value_t = MempoolLimits::default().per_account)]
     max_per_account: usize,
     /// Transactions waiting in all.
-    #[arg(long, default_value_t = MempoolLimits::default().total)]
+    #[arg(long, env = "ZKROLLUP_MAX_MEMPOOL", default_value_t = MempoolLimits::default().total)]
     max_mempool: usize,
     /// The largest API request body, in bytes.
-    #[arg(long, default_value_t = ApiLimits::default().max_request_bytes)]
+    #[arg(long, env = "ZKROLLUP_MAX_REQUEST_BYTES", default_value_t = ApiLimits::default().max_request_bytes)]
     max_request_bytes: u32,
     /// The most calls in one JSON-RPC batch.
-    #[arg(long, default_value_t = ApiLimits::default().max_batch_calls)]
+    #[arg(long, env = "ZKROLLUP_MAX_BATCH_CALLS", default_value_t = ApiLimits::default().max_batch_calls)]
     max_batch_calls: u32,
     /// The most transactions in one zkr_submitBatch.
-    #[arg(long, default_value_t = ApiLimits::default().max_batch_txs)]
+    #[arg(long, env = "ZKROLLUP_MAX_BATCH_TXS", default_value_t = ApiLimits::default().max_batch_txs)]
     max_batch_txs: usize,
     /// The most open API connections.
-    #[arg(long, default_value_t = ApiLimits::default().max_connections)]
+    #[arg(long, env = "ZKROLLUP_MAX_CONNECTIONS", default_value_t = ApiLimits::default().max_connections)]
     max_connections: u32,
     /// Stop after this many seconds (0: run until interrupted).
     #[arg(long, default_value_t = 0)]
     run_for: u64,
+    /// What the node logs to stderr (a line per block stage, L1 request and stage failure): a
+    /// level (error, warn, info, debug, trace), or levels by module as in
+    /// `warn,zkrollup_node=debug`.
+    #[arg(long, value_name = "DIRECTIVES", env = "ZKROLLUP_LOG", default_value = "info", value_parser = log_filter)]
+    log: Targets,
+}
+
+fn log_filter(s: &str) -> Result<Targets, String> {
+    s.parse().map_err(|e| format!("{e} (a level such as info, or as in warn,zkrollup_node=debug)"))
+}
+
+/// Logs to stderr what `filter` lets through, with the time and the level: stdout keeps the
+/// lines the node prints for its user (and that tests and scripts read).
+///
+/// arkworks' constraint-synthesis spans (targets `gr1cs` and `r1cs`) stay off whatever the
+/// filter says: ark-r1cs-std opens one on every gadget call with its arguments formatted, and
+/// with a subscriber listening a block's synthesis for key generation built gigabytes of text.
+fn start_logging(filter: &Targets) {
+    use tracing_subscriber::filter::LevelFilter;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let filter = filter.clone().with_target("gr1cs", LevelFilter::OFF).with_target("r1cs", LevelFilter::OFF);
+    use std::io::IsTerminal;
+    let colours = std::io::stderr().is_terminal();
+    let layer = tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_target(false).with_ansi(colours);
+    // Only a second call fails (a subscriber is set for the process): the first one's stays.
+    let _ = tracing_subscriber::registry().with(layer).with(filter).try_init();
 }
 
 fn poll_seconds(s: &str) -> Result<Duration, String> {
@@ -132,6 +172,10 @@ fn fee_entry(s: &str) -> Result<(u16, u128), String> {
 }
 
 pub(crate) fn run(args: &NodeArgs) -> Result<(), String> {
+    start_logging(&args.log);
+    if let Some(file) = &args.config {
+        println!("zkrollup node: options from {} (flags and environment variables beat it)", file.display());
+    }
     if !BLOCK_CHUNK_SIZES.contains(&args.block_chunks) {
         return Err(format!("--block-chunks {}: supported sizes are {BLOCK_CHUNK_SIZES:?}", args.block_chunks));
     }
@@ -200,7 +244,12 @@ pub(crate) fn run(args: &NodeArgs) -> Result<(), String> {
             max_connections: args.max_connections,
         },
     };
-    let mut node = Node::open(&args.data_dir, config).map_err(|e| e.to_string())?;
+    // A restart verifies every page of the store and checks the state it loads against the last
+    // block's root: seconds on a long chain.
+    let opening = crate::progress::spinner(&format!("opening the store in {}", args.data_dir.display()));
+    let opened = Node::open(&args.data_dir, config).map_err(|e| e.to_string());
+    opening.finish_and_clear();
+    let mut node = opened?;
     node.start_pipeline(chain.l1, Box::new(chain.prover)).map_err(|e| e.to_string())?;
     runtime.block_on(async {
         let (addr, handle) = node.serve(args.listen).await.map_err(|e| e.to_string())?;
@@ -303,8 +352,7 @@ fn json_rpc(
         ..JsonRpcConfig::dev(url)
     };
     let operator = address_of(key).map_err(|e| e.to_string())?;
-    let (pk, vk, _) =
-        load_or_make(keys, CircuitKind::Block(args.block_chunks), BLOCK_SETUP_SEED).map_err(|e| e.to_string())?;
+    let (pk, vk) = crate::progress::keys(keys, CircuitKind::Block(args.block_chunks), BLOCK_SETUP_SEED)?;
     // A deployment by the node lists no tokens: ETH until the governor lists ERC-20s.
     let mut config =
         L1Config { block_sizes: vec![args.block_chunks as u16], tokens: vec![], ..SpecRollup::config(operator) };
@@ -315,7 +363,7 @@ fn json_rpc(
             (rollup, from_block, config)
         }
         None => {
-            let (_, exit_vk, _) = load_or_make(keys, CircuitKind::Exit, EXIT_SETUP_SEED).map_err(|e| e.to_string())?;
+            let (_, exit_vk) = crate::progress::keys(keys, CircuitKind::Exit, EXIT_SETUP_SEED)?;
             let d = deploy(&rpc, key, &config, &vk, &exit_vk).map_err(|e| e.to_string())?;
             println!(
                 "  deployed the rollup at {} (L1 block {}); attach to it later with --rollup {} --l1-from-block {}",

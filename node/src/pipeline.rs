@@ -25,6 +25,7 @@ use std::time::{Duration, Instant};
 use zkrollup_api::BlockStage;
 use zkrollup_conformance::wire::{convert, StoredBlockJson};
 use zkrollup_spec::l1::{commit_info, pending_ops, Event, StoredBlock};
+use zkrollup_spec::transition::PriorityOp;
 
 use crate::l1::{L1Error, L1};
 use crate::metrics::{L1Call, Metrics};
@@ -165,6 +166,20 @@ fn spawn(
     mut step: impl FnMut() -> Result<bool, Failure> + Send + 'static,
     report: impl Fn(Option<String>) + Send + 'static,
 ) -> JoinHandle<()> {
+    let stage = name.to_string();
+    // Logged when a stage starts failing, fails differently, or recovers: not at every retry.
+    let mut last: Option<String> = None;
+    let mut report = move |m: Option<String>| {
+        if m != last {
+            match &m {
+                Some(e) if e.starts_with("halted: ") => tracing::error!(stage, "{e}"),
+                Some(e) => tracing::warn!(stage, "{e} (retrying)"),
+                None => tracing::info!(stage, "recovered"),
+            }
+            last = m.clone();
+        }
+        report(m)
+    };
     std::thread::Builder::new()
         .name(name.into())
         .spawn(move || {
@@ -209,6 +224,7 @@ impl ProverStage {
         let started = Instant::now();
         let proof = self.prover.prove(job).map_err(|e| retry(format!("proving block {n}: {e}")))?;
         self.metrics.proved(started.elapsed());
+        tracing::info!(block = n, seconds = format!("{:.1}", started.elapsed().as_secs_f64()), "proven off chain");
         crate::kill_points::reached("prover.proved");
         self.store.put_proof(n, &proof).map_err(retry)?;
         Ok(true)
@@ -233,7 +249,13 @@ impl Watcher {
         for e in events {
             match e {
                 Event::PriorityRequest { id, request, .. } => {
-                    self.sequencer.priority_blocking(id, request).map_err(retry)?;
+                    let kind = match request {
+                        PriorityOp::Deposit(_) => "deposit",
+                        PriorityOp::FullExit(_) => "full exit",
+                    };
+                    if self.sequencer.priority_blocking(id, request).map_err(retry)? {
+                        tracing::info!(serial_id = id, kind, "L1 request read");
+                    }
                 }
                 Event::AuthFactSet { owner, nonce, pubkey_hash } => {
                     self.store.add_auth_fact(&owner, nonce, &pubkey_hash).map_err(retry)?;
@@ -268,7 +290,15 @@ impl Sender {
     /// its commit).
     fn settled(&self, n: u32, stage: BlockStage, stored: Option<&StoredBlockJson>) -> Result<(), Failure> {
         crate::kill_points::reached("l1.settled");
-        self.store.set_stage(n, stage, stored).map_err(retry)
+        self.store.set_stage(n, stage, stored).map_err(retry)?;
+        let stage = match stage {
+            BlockStage::Sealed => "sealed",
+            BlockStage::Committed => "committed on L1",
+            BlockStage::Proven => "proven on L1",
+            BlockStage::Executed => "executed on L1",
+        };
+        tracing::info!(block = n, "{stage}");
+        Ok(())
     }
 
     fn stored(&self, n: u32) -> Result<StoredBlock, Failure> {

@@ -476,8 +476,25 @@ impl Sequencer {
         };
         self.store.seal(&SealWrite { block: &record, accounts: &accounts, dropped: &dropped }).map_err(store_failed)?;
         crate::kill_points::reached("seal.durable");
+        let info = &record.info;
+        tracing::info!(
+            block = number,
+            txs = info.txs.len(),
+            priority_ops = info.priority_ops.len(),
+            dropped = dropped.len(),
+            root = %short_root(&info.new_root),
+            "sealed"
+        );
         core.last_sealed = number;
         core.last_timestamp = now;
         Ok(Some(number))
+    }
+}
+
+/// A root's first and last digits, enough to tell blocks apart in a log line.
+pub(crate) fn short_root(decimal: &str) -> String {
+    match decimal.len() {
+        0..=12 => decimal.to_string(),
+        n => format!("{}…{}", &decimal[..6], &decimal[n - 6..]),
     }
 }

@@ -396,6 +396,7 @@ fn node_help_states_every_default() {
         ("l1-poll", "0.05 on a development chain"),
         ("l1-resend-after", "5 on a development chain"),
         ("l1-max-fee", "1000"),
+        ("log", "info"),
     ] {
         let e = entry(flag);
         assert!(e.contains(&format!("[default: {default}")), "--{flag} does not state its default {default}:\n{e}");
@@ -404,7 +405,8 @@ fn node_help_states_every_default() {
 
 /// Without --l1-url the node runs its own development chain, kept in its data folder: a second
 /// run resumes both the chain and the store (attaching to the rollup the first deployed checks
-/// that a contract is there, a validator's), and --reset starts both afresh.
+/// that a contract is there, a validator's), and --reset starts both afresh. It logs to stderr,
+/// at the level of --log.
 #[test]
 fn node_on_its_own_chain_resumes_both_after_a_restart() {
     let dir = temp_dir();
@@ -435,10 +437,14 @@ fn node_on_its_own_chain_resumes_both_after_a_restart() {
     let rollup =
         out.split("rollup at ").nth(1).and_then(|r| r.split([',', ' ']).next()).expect("the rollup").to_string();
     assert!(data.join("l1-chain.jsonl").exists() && data.join("node.redb").exists());
+    // Its log (stderr, info by default): the development users' deposits read from L1.
+    let log = stderr(&o);
+    assert!(log.contains(" INFO ") && log.contains("L1 request read serial_id=0 kind=\"deposit\""), "{log}");
 
-    let o = run_node(&[]);
+    let o = run_node(&["--log", "warn"]);
     let again = stdout(&o);
     assert!(o.status.success(), "{again}{}", stderr(&o));
+    assert!(!stderr(&o).contains(" INFO "), "--log warn: {}", stderr(&o));
     assert!(again.contains("the rollup deployed earlier") && !again.contains("dev user"), "{again}");
     assert!(again.contains(&format!("rollup at {rollup},")), "the same rollup: {again}");
 
@@ -446,6 +452,45 @@ fn node_on_its_own_chain_resumes_both_after_a_restart() {
     assert!(o.status.success() && stdout(&o).contains("dev user 0"), "{}{}", stdout(&o), stderr(&o));
     let o = run(&["node", "--block-chunks", "12"]);
     assert!(!o.status.success() && stderr(&o).contains("supported sizes"), "{}", stderr(&o));
+    let o = run(&["node", "--log", "info,zkrollup_node=loud"]);
+    assert!(!o.status.success() && stderr(&o).contains("--log"), "{}", stderr(&o));
+}
+
+/// `zkrollup node --config FILE`: options from a TOML file, each named as its flag; its
+/// environment variable beats the file and a flag beats both (seen in which block size the
+/// node refuses, its first check); an unknown key, a bad value, a list for one value and a file
+/// that is not TOML are refused naming the file and the key.
+#[test]
+fn node_options_come_from_a_file_the_environment_and_flags() {
+    let dir = temp_dir();
+    let node = |file: &str, env: &[(&str, &str)], flags: &[&str]| {
+        let path = dir.path().join("node.toml");
+        fs::write(&path, file).unwrap();
+        let mut cmd = Command::new(BIN);
+        cmd.args(["node", "--config", path.to_str().unwrap()]).args(flags).env_remove("ZKROLLUP_BLOCK_CHUNKS");
+        cmd.envs(env.iter().copied());
+        let o = output_of(cmd);
+        assert!(!o.status.success(), "{}", stdout(&o));
+        stderr(&o)
+    };
+    let file = "block-chunks = 12\nlisten = \"127.0.0.1:0\"\nfee-per-chunk = [\"0=5\", \"1=1\"]\n";
+    assert!(node(file, &[], &[]).contains("--block-chunks 12: supported sizes"), "the file's value");
+    let env = [("ZKROLLUP_BLOCK_CHUNKS", "7")];
+    assert!(node(file, &env, &[]).contains("--block-chunks 7: supported sizes"), "the environment beats the file");
+    let flag = ["--block-chunks", "6"];
+    assert!(node(file, &env, &flag).contains("--block-chunks 6: supported sizes"), "a flag beats both");
+
+    for (file, says) in [
+        ("lisen = \"127.0.0.1:0\"", "unknown key `lisen`; the keys are the flags of `zkrollup node`: "),
+        ("listen = \"nowhere\"", "key `listen`: invalid value 'nowhere'"),
+        ("block-chunks = [8, 16]", "key `block-chunks`: takes one value, not a list"),
+        ("reset = \"yes\"", "key `reset`: true or false"),
+        ("max-mempool = -1", "key `max-mempool`: invalid value '-1'"),
+        ("listen = ", "not TOML"),
+    ] {
+        let err = node(file, &[], &[]);
+        assert!(err.contains("node.toml") && err.contains(says), "{file:?}: {err}");
+    }
 }
 
 /// `zkrollup l1`: the development chain as a process of its own, the rollup deployed on it; with
