@@ -10,7 +10,7 @@
 //! silently fall back to its default).
 
 use std::ffi::OsString;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use clap::{Arg, ArgAction, Command};
 
@@ -55,19 +55,23 @@ pub(crate) fn expand(args: Vec<OsString>, cli: &Command) -> Result<Expanded, Str
     }
     let Some(node) = cli.find_subcommand(SUBCOMMAND) else { return unchanged(args) };
     let given: Vec<String> = args[at + 1..].iter().map(|a| a.to_string_lossy().into_owned()).collect();
+    // Help stays reachable whatever the file holds.
+    if given.iter().any(|a| a == "--help" || a == "-h") {
+        return unchanged(args);
+    }
     let path = match flag_value(&given, OPTION) {
-        Some(p) => p,
+        Some(p) => PathBuf::from(p),
         None => match node.get_arguments().find(|a| a.get_id() == OPTION).and_then(Arg::get_env) {
-            Some(var) => match std::env::var(var) {
-                Ok(p) => p,
-                Err(_) => return unchanged(args),
+            Some(var) => match std::env::var_os(var) {
+                Some(p) => PathBuf::from(p),
+                None => return unchanged(args),
             },
             None => return unchanged(args),
         },
     };
-    let (flags, keys) = flags_of(Path::new(&path), node, &given)?;
+    let (flags, keys) = flags_of(&path, node, &given)?;
     args.splice(at + 1..at + 1, flags);
-    Ok(Expanded { args, from: Some((path, keys)) })
+    Ok(Expanded { args, from: Some((path.display().to_string(), keys)) })
 }
 
 /// The value of `--name V` or `--name=V` in `given`.
@@ -113,6 +117,7 @@ fn flags_of(path: &Path, node: &Command, given: &[String]) -> Result<(Vec<OsStri
         keys.push(key.clone());
         let bad = |why: String| format!("--config {file}: key `{key}`: {why}");
         let values: Vec<&toml::Value> = match value {
+            toml::Value::Array(items) if items.is_empty() => return Err(bad("an empty list".into())),
             toml::Value::Array(items) if matches!(arg.get_action(), ArgAction::Append) => items.iter().collect(),
             toml::Value::Array(_) => return Err(bad("takes one value, not a list".into())),
             v => vec![v],

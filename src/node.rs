@@ -41,7 +41,7 @@ pub(crate) struct NodeArgs {
     /// Run on this Ethereum node's JSON-RPC endpoint instead of the development chain the node
     /// starts. The operator's L1 key comes from $ZKROLLUP_L1_KEY or --l1-key-file, never the
     /// command line.
-    #[arg(long, env = "ZKROLLUP_L1_URL", value_name = "URL")]
+    #[arg(long, env = "ZKROLLUP_L1_URL", hide_env_values = true, value_name = "URL")]
     l1_url: Option<String>,
     /// Without --l1-url: where the node serves its development chain (Ethereum JSON-RPC, the
     /// chain of `zkrollup l1`, kept in --data-dir), for wallets and tools; port 0 picks a free one.
@@ -136,8 +136,21 @@ pub(crate) struct NodeArgs {
     log: Targets,
 }
 
+/// Levels by module, as tracing-subscriber's `Targets` reads them, except that a bare word must
+/// be a level: `Targets` would take `warning` for a module shown at every level, hiding the
+/// node's own lines without a word.
 fn log_filter(s: &str) -> Result<Targets, String> {
-    s.parse().map_err(|e| format!("{e} (a level such as info, or as in warn,zkrollup_node=debug)"))
+    const HINT: &str = "a level (error, warn, info, debug, trace, off), or as in warn,zkrollup_node=debug";
+    for part in s.split(',') {
+        let level = part.trim();
+        // (`LevelFilter` reads an empty string as a level.)
+        if !part.contains('=')
+            && (level.is_empty() || level.parse::<tracing_subscriber::filter::LevelFilter>().is_err())
+        {
+            return Err(format!("`{part}` is not a level: {HINT}"));
+        }
+    }
+    s.parse().map_err(|e| format!("{e}: {HINT}"))
 }
 
 /// Logs to stderr what `filter` lets through, with the time and the level: stdout keeps the

@@ -21,8 +21,9 @@ pub(crate) fn spinner(msg: &str) -> ProgressBar {
 pub(crate) fn keys(dir: &Path, kind: CircuitKind, seed: u64) -> Result<(Pk, Vk), String> {
     let spinner = spinner(&format!("{}: Groth16 keys (made once, then cached in {})", kind.name(), dir.display()));
     let started = Instant::now();
-    let (pk, vk, origin) = load_or_make(dir, kind, seed).map_err(|e| e.to_string())?;
+    let made = load_or_make(dir, kind, seed);
     spinner.finish_and_clear();
+    let (pk, vk, origin) = made.map_err(|e| e.to_string())?;
     let how = if origin == Origin::Made { "made" } else { "loaded" };
     println!("  {}: keys {how} in {:.1}s", kind.name(), started.elapsed().as_secs_f64());
     Ok((pk, vk))

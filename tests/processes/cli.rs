@@ -441,19 +441,22 @@ fn node_on_its_own_chain_resumes_both_after_a_restart() {
     let log = stderr(&o);
     assert!(log.contains(" INFO ") && log.contains("L1 request read serial_id=0 kind=\"deposit\""), "{log}");
 
-    let o = run_node(&["--log", "warn"]);
+    let o = run_node(&[]);
     let again = stdout(&o);
     assert!(o.status.success(), "{again}{}", stderr(&o));
-    assert!(!stderr(&o).contains(" INFO "), "--log warn: {}", stderr(&o));
     assert!(again.contains("the rollup deployed earlier") && !again.contains("dev user"), "{again}");
     assert!(again.contains(&format!("rollup at {rollup},")), "the same rollup: {again}");
 
-    let o = run_node(&["--reset"]);
+    // Afresh, the deposits are read again, as in the first run: at --log warn, no info line.
+    let o = run_node(&["--reset", "--log", "warn"]);
     assert!(o.status.success() && stdout(&o).contains("dev user 0"), "{}{}", stdout(&o), stderr(&o));
+    assert!(!stderr(&o).contains(" INFO "), "--log warn: {}", stderr(&o));
     let o = run(&["node", "--block-chunks", "12"]);
     assert!(!o.status.success() && stderr(&o).contains("supported sizes"), "{}", stderr(&o));
-    let o = run(&["node", "--log", "info,zkrollup_node=loud"]);
-    assert!(!o.status.success() && stderr(&o).contains("--log"), "{}", stderr(&o));
+    for bad in ["info,zkrollup_node=loud", "warning", ""] {
+        let o = run(&["node", "--log", bad]);
+        assert!(!o.status.success() && stderr(&o).contains("--log"), "--log {bad:?}: {}", stderr(&o));
+    }
 }
 
 /// `zkrollup node --config FILE`: options from a TOML file, each named as its flag; its
@@ -484,6 +487,7 @@ fn node_options_come_from_a_file_the_environment_and_flags() {
         ("lisen = \"127.0.0.1:0\"", "unknown key `lisen`; the keys are the flags of `zkrollup node`: "),
         ("listen = \"nowhere\"", "key `listen`: invalid value 'nowhere'"),
         ("block-chunks = [8, 16]", "key `block-chunks`: takes one value, not a list"),
+        ("fee-per-chunk = []", "key `fee-per-chunk`: an empty list"),
         ("reset = \"yes\"", "key `reset`: true or false"),
         ("max-mempool = -1", "key `max-mempool`: invalid value '-1'"),
         ("listen = ", "not TOML"),
