@@ -59,7 +59,7 @@ pub(crate) fn expand(args: Vec<OsString>, cli: &Command) -> Result<Expanded, Str
     if given.iter().any(|a| a == "--help" || a == "-h") {
         return unchanged(args);
     }
-    let path = match flag_value(&given, OPTION) {
+    let path = match given_as(&given, OPTION).flatten() {
         Some(p) => PathBuf::from(p),
         None => match node.get_arguments().find(|a| a.get_id() == OPTION).and_then(Arg::get_env) {
             Some(var) => match std::env::var_os(var) {
@@ -74,16 +74,17 @@ pub(crate) fn expand(args: Vec<OsString>, cli: &Command) -> Result<Expanded, Str
     Ok(Expanded { args, from: Some((path.display().to_string(), keys)) })
 }
 
-/// The value of `--name V` or `--name=V` in `given`.
-fn flag_value(given: &[String], name: &str) -> Option<String> {
+/// Whether `--name` is in `given`, and its value: `--name=V`, or the argument after `--name`
+/// (a flag's next argument if it takes none: only ask for the value of an option that has one).
+fn given_as(given: &[String], name: &str) -> Option<Option<String>> {
     let long = format!("--{name}");
     let mut it = given.iter();
     while let Some(a) = it.next() {
         if *a == long {
-            return it.next().cloned();
+            return Some(it.next().cloned());
         }
-        if let Some(v) = a.strip_prefix(&format!("{long}=")) {
-            return Some(v.to_string());
+        if let Some(v) = a.strip_prefix(&long).and_then(|rest| rest.strip_prefix('=')) {
+            return Some(Some(v.to_string()));
         }
     }
     None
@@ -109,8 +110,8 @@ fn flags_of(path: &Path, node: &Command, given: &[String]) -> Result<(Vec<OsStri
                     known.join(", ")
                 )
             })?;
-        let overridden = given.iter().any(|a| *a == format!("--{key}") || a.starts_with(&format!("--{key}=")))
-            || arg.get_env().is_some_and(|var| std::env::var_os(var).is_some());
+        let overridden =
+            given_as(given, key).is_some() || arg.get_env().is_some_and(|var| std::env::var_os(var).is_some());
         if overridden {
             continue;
         }

@@ -53,31 +53,41 @@ pub struct Errors {
     pub l1_sender: Option<String>,
 }
 
+/// How a halted stage's error begins (after `stage: ` in the status).
+const HALTED: &str = "halted: ";
+
 impl Errors {
+    /// Each stage: its name in the status, its name as a metric label, and its error if any.
+    fn stages(&self) -> [(&'static str, &'static str, &Option<String>); 3] {
+        [
+            ("prover", "prover", &self.prover),
+            ("l1 watcher", "l1_watcher", &self.l1_watcher),
+            ("l1 sender", "l1_sender", &self.l1_sender),
+        ]
+    }
+
+    /// The errors of the stages that `keep`, `stage: message`.
+    fn listed_if(&self, keep: impl Fn(&str) -> bool) -> Vec<String> {
+        self.stages()
+            .into_iter()
+            .filter_map(|(stage, _, m)| m.as_ref().filter(|m| keep(m)).map(|m| format!("{stage}: {m}")))
+            .collect()
+    }
+
     /// Each failing stage's error, `stage: message`.
     pub fn listed(&self) -> Vec<String> {
-        [("prover", &self.prover), ("l1 watcher", &self.l1_watcher), ("l1 sender", &self.l1_sender)]
-            .into_iter()
-            .filter_map(|(stage, m)| m.as_ref().map(|m| format!("{stage}: {m}")))
-            .collect()
+        self.listed_if(|_| true)
     }
 
     /// Each stage's name (as a metric label) and whether it fails.
     pub fn failing(&self) -> [(&'static str, bool); 3] {
-        [
-            ("prover", self.prover.is_some()),
-            ("l1_watcher", self.l1_watcher.is_some()),
-            ("l1_sender", self.l1_sender.is_some()),
-        ]
+        self.stages().map(|(_, label, m)| (label, m.is_some()))
     }
 
     /// The stages that stopped (`stage: halted: why`): the node will not move on without its
     /// operator.
     pub fn halted(&self) -> Vec<String> {
-        self.listed()
-            .into_iter()
-            .filter(|e| e.split_once(": ").is_some_and(|(_, m)| m.starts_with("halted: ")))
-            .collect()
+        self.listed_if(|m| m.starts_with(HALTED))
     }
 }
 
@@ -172,7 +182,7 @@ fn spawn(
     let mut report = move |m: Option<String>| {
         if m != last {
             match &m {
-                Some(e) if e.starts_with("halted: ") => tracing::error!(stage, "{e}"),
+                Some(e) if e.starts_with(HALTED) => tracing::error!(stage, "{e}"),
                 Some(e) => tracing::warn!(stage, "{e} (retrying)"),
                 None => tracing::info!(stage, "recovered"),
             }
@@ -200,7 +210,7 @@ fn spawn(
                         std::thread::sleep(AFTER_ERROR);
                     }
                     Err(Failure::Halt(e)) => {
-                        return report(Some(format!("halted: {e}")));
+                        return report(Some(format!("{HALTED}{e}")));
                     }
                 }
             }
@@ -223,8 +233,9 @@ impl ProverStage {
         crate::kill_points::reached("prover.witnessed");
         let started = Instant::now();
         let proof = self.prover.prove(job).map_err(|e| retry(format!("proving block {n}: {e}")))?;
-        self.metrics.proved(started.elapsed());
-        tracing::info!(block = n, seconds = format!("{:.1}", started.elapsed().as_secs_f64()), "proven off chain");
+        let took = started.elapsed();
+        self.metrics.proved(took);
+        tracing::info!(block = n, seconds = format!("{:.1}", took.as_secs_f64()), "proven off chain");
         crate::kill_points::reached("prover.proved");
         self.store.put_proof(n, &proof).map_err(retry)?;
         Ok(true)
