@@ -126,6 +126,13 @@ pub(crate) struct NodeArgs {
     /// The most open API connections.
     #[arg(long, env = "ZKROLLUP_MAX_CONNECTIONS", default_value_t = ApiLimits::default().max_connections)]
     max_connections: u32,
+    /// Messages queued for one WebSocket connection; a subscriber that lets the queue fill is
+    /// dropped with an error notification saying so.
+    #[arg(long, env = "ZKROLLUP_SUBSCRIPTION_BUFFER", default_value_t = ApiLimits::default().subscription_buffer, value_parser = clap::value_parser!(u32).range(1..))]
+    subscription_buffer: u32,
+    /// The most subscriptions one WebSocket connection may hold.
+    #[arg(long, env = "ZKROLLUP_MAX_SUBSCRIPTIONS", default_value_t = ApiLimits::default().max_subscriptions)]
+    max_subscriptions: u32,
     /// Stop after this many seconds (0: run until interrupted).
     #[arg(long, default_value_t = 0)]
     run_for: u64,
@@ -255,6 +262,8 @@ pub(crate) fn run(args: &NodeArgs) -> Result<(), String> {
             max_batch_calls: args.max_batch_calls,
             max_batch_txs: args.max_batch_txs,
             max_connections: args.max_connections,
+            subscription_buffer: args.subscription_buffer,
+            max_subscriptions: args.max_subscriptions,
         },
     };
     // A restart verifies every page of the store and checks the state it loads against the last

@@ -12,7 +12,8 @@
 //!
 //! - [`types`]: requests and results.
 //! - [`HttpClient`]: the client over HTTP ([`HttpClientBuilder`]), on which the generated
-//!   [`RollupApiClient`] methods are called.
+//!   [`RollupApiClient`] methods are called; [`WsClient`] over WebSocket, the same methods and
+//!   the subscriptions.
 //! - [`error`]: the error codes, and the data every refusal carries (the spec's rule id).
 //! - [`locate`]: the field a malformed parameter breaks, named from the wire schema.
 
@@ -20,10 +21,12 @@ pub mod error;
 pub mod locate;
 pub mod types;
 
-use jsonrpsee::core::RpcResult;
+use jsonrpsee::core::{RpcResult, SubscriptionResult};
 use jsonrpsee::proc_macros::rpc;
 
+pub use jsonrpsee::core::client::Subscription;
 pub use jsonrpsee_http_client::{HttpClient, HttpClientBuilder};
+pub use jsonrpsee_ws_client::{WsClient, WsClientBuilder};
 pub use types::*;
 pub use zkrollup_conformance::wire::{PriorityOpJson, TxJson};
 
@@ -83,4 +86,31 @@ pub trait RollupApi {
     /// The node's and the API's versions.
     #[method(name = "version")]
     async fn version(&self) -> RpcResult<VersionInfo>;
+
+    // Subscriptions (WebSocket only). Each notification is what the matching `get` method
+    // answers at that moment. A subscriber that does not read its notifications as fast as they
+    // come is dropped: the node queues a bounded number per connection, then ends the
+    // subscription with an error notification saying so (the notifications queued before it
+    // still arrive first). Subscribe again, and read the current state with the `get` methods.
+
+    /// A transaction's status ([`TxInfo`], as `zkr_getTx` answers): the current one at once,
+    /// then each change (queued → in a block → committed → proven → executed, or dropped).
+    /// Refused for a hash the node never accepted.
+    #[subscription(name = "subscribeTx" => "tx", unsubscribe = "unsubscribeTx", item = TxInfo)]
+    async fn subscribe_tx(&self, hash: String) -> SubscriptionResult;
+
+    /// An account ([`AccountInfo`], as `zkr_getAccount` answers) by id or L1 address: the current
+    /// one at once if it exists, then each change of its committed or verified state (or of its
+    /// next nonce); an address with no account yet is first sent when its account opens.
+    #[subscription(name = "subscribeAccount" => "account", unsubscribe = "unsubscribeAccount", item = AccountInfo)]
+    async fn subscribe_account(&self, account: AccountRef) -> SubscriptionResult;
+
+    /// Each block ([`BlockInfo`]) as it reaches a stage: sealed, committed, proven, executed on L1.
+    #[subscription(name = "subscribeBlocks" => "block", unsubscribe = "unsubscribeBlocks", item = BlockInfo)]
+    async fn subscribe_blocks(&self) -> SubscriptionResult;
+
+    /// Each priority operation ([`PriorityOpInfo`]) when the node reads it from L1, then each time
+    /// its block reaches a stage.
+    #[subscription(name = "subscribePriorityOps" => "priorityOp", unsubscribe = "unsubscribePriorityOps", item = PriorityOpInfo)]
+    async fn subscribe_priority_ops(&self) -> SubscriptionResult;
 }

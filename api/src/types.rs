@@ -107,8 +107,8 @@ pub struct TxInfo {
     pub status: TxStatus,
 }
 
-/// A block's progress.
-#[derive(Serialize, Deserialize, JsonSchema, Clone, Copy, Debug, PartialEq, Eq)]
+/// A block's progress, in order.
+#[derive(Serialize, Deserialize, JsonSchema, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum BlockStage {
     /// Built and stored by the node.

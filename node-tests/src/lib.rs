@@ -107,3 +107,13 @@ pub fn metric(scrape: &str, series: &str) -> f64 {
         .parse()
         .unwrap_or_else(|e| panic!("{series}: {e}"))
 }
+
+/// The next notification of `sub`, within 30 s; fails if the subscription ends.
+pub async fn notification<T: jsonrpsee::core::DeserializeOwned>(sub: &mut zkrollup_api::Subscription<T>) -> T {
+    match tokio::time::timeout(Duration::from_secs(30), sub.next()).await {
+        Ok(Some(Ok(item))) => item,
+        Ok(Some(Err(e))) => panic!("a notification that does not decode: {e}"),
+        Ok(None) => panic!("the subscription ended"),
+        Err(_) => panic!("no notification within 30 s"),
+    }
+}

@@ -8,9 +8,11 @@ use std::time::Duration;
 use jsonrpsee::core::client::{ClientT, Error as ClientError};
 use jsonrpsee::rpc_params;
 use serde_json::{json, Value};
-use zkrollup_api::error::{data_of, FEE_TOO_LOW, MEMPOOL_BOUND, RULE_BROKEN};
-use zkrollup_api::{AccountRef, L1TxInFlight, RollupApiClient, TxStatus};
+use tokio_util::compat::{Compat, TokioAsyncReadCompatExt};
+use zkrollup_api::error::{data_of, FEE_TOO_LOW, INVALID_PARAMS, MEMPOOL_BOUND, RULE_BROKEN};
+use zkrollup_api::{AccountRef, BlockStage, L1TxInFlight, PriorityOpInfo, RollupApiClient, TxStatus};
 use zkrollup_api::{HttpClient, HttpClientBuilder};
+use zkrollup_api::{Subscription, WsClientBuilder};
 use zkrollup_conformance::wire::convert;
 use zkrollup_node::store::StoreError;
 use zkrollup_node::{Node, NodeConfig, NodeError};
@@ -19,7 +21,7 @@ use zkrollup_spec::transition::{DepositRequest, PriorityOp};
 use zkrollup_spec::tx::auth::eip191_change_pubkey_message;
 use zkrollup_spec::tx::{ChangePubKeyAuth, Tx};
 
-use zkrollup_node_tests::{assert_accounts_match, change_pubkey, replay_on_spec};
+use zkrollup_node_tests::{assert_accounts_match, change_pubkey, metric, notification, replay_on_spec};
 
 const OPERATOR: u32 = 9;
 
@@ -562,4 +564,186 @@ mod locating_a_malformed_parameter {
             assert_eq!(got, path, "{what}");
         }
     }
+}
+
+/// Reads `sub` until a notification equals `want` (the state the subscriber must reach).
+async fn until_equal<T: jsonrpsee::core::DeserializeOwned + PartialEq + std::fmt::Debug>(
+    sub: &mut Subscription<T>,
+    want: &T,
+) {
+    let mut seen = Vec::new();
+    while seen.len() < 1_000 {
+        let got = notification(sub).await;
+        if &got == want {
+            return;
+        }
+        seen.push(got);
+    }
+    panic!("never {want:?}; saw {seen:?}");
+}
+
+/// A WebSocket connection that subscribes and then does not read, with a small receive buffer
+/// so that the node's queue for it fills after a few notifications rather than megabytes.
+async fn slow_subscriber(
+    addr: SocketAddr,
+    requests: &[String],
+) -> soketto::connection::Receiver<Compat<tokio::net::TcpStream>> {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let stream = socket.connect(addr).await.unwrap();
+    let host = addr.to_string();
+    let mut client = soketto::handshake::Client::new(stream.compat(), &host, "/");
+    let accepted = client.handshake().await.unwrap();
+    assert!(matches!(accepted, soketto::handshake::ServerResponse::Accepted { .. }), "the WebSocket handshake");
+    let (mut sender, receiver) = client.into_builder().finish();
+    for r in requests {
+        sender.send_text(r).await.unwrap();
+    }
+    sender.flush().await.unwrap();
+    // The sending half is dropped, not closed: the connection stays open, unread.
+    std::mem::forget(sender);
+    receiver
+}
+
+/// The subscriptions over WebSocket, on a node without L1, so its blocks stay sealed (the L1
+/// stages of blocks, transactions and requests are followed end to end, in end_to_end.rs): each
+/// notification is checked against what the `get` methods answer. Then a subscriber that stops
+/// reading is dropped with an error notification saying why, counted in the metrics, while
+/// the subscriber that reads keeps up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscriptions_follow_the_node_and_a_subscriber_that_does_not_read_is_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config();
+    config.api.subscription_buffer = 16;
+    let (node, client, addr, _handle) = start_with(dir.path(), config).await;
+    let ws = WsClientBuilder::default().request_timeout(Duration::from_secs(30)).build(format!("ws://{addr}")).await;
+    let ws = ws.expect("the API answers WebSocket on its port");
+    let mut blocks = ws.subscribe_blocks().await.unwrap();
+    let mut requests = ws.subscribe_priority_ops().await.unwrap();
+    let fresh = user(50).address;
+    let mut opened = ws.subscribe_account(AccountRef::Address(fresh.to_string())).await.unwrap();
+
+    // Refused: a hash the node never accepted, an address that is not one, over plain HTTP.
+    let e = call_error(ws.subscribe_tx(convert::hex_of(&[7; 32])).await.unwrap_err());
+    assert_eq!(e.code(), INVALID_PARAMS, "{e:?}");
+    assert!(e.message().contains("accepted no transaction"), "{e:?}");
+    let e = call_error(ws.subscribe_account(AccountRef::Address("0x12".into())).await.unwrap_err());
+    assert_eq!((e.code(), data_of(&e).and_then(|d| d.field).as_deref()), (INVALID_PARAMS, Some("account")), "{e:?}");
+    let (_, body) = post(addr, br#"{"jsonrpc":"2.0","id":1,"method":"zkr_subscribeBlocks","params":[]}"#);
+    assert!(body.contains("\"error\""), "a subscription over HTTP: {body}");
+
+    // Requests from L1: each announced when read, then with its block at sealing (a full block
+    // seals as soon as it fills: reads and seals interleave).
+    let priority = [deposit(OPERATOR, 0, 1), deposit(0, 0, 1_000_000), deposit(1, 0, 500_000)];
+    for (serial, op) in priority.iter().enumerate() {
+        assert!(node.priority(serial as u64, op.clone()).await.unwrap());
+    }
+    seal_all(&node).await;
+    let mut seen = vec![Vec::new(); priority.len()];
+    for _ in 0..2 * priority.len() {
+        let info = notification(&mut requests).await;
+        seen[info.serial_id as usize].push(info);
+    }
+    for (serial, op) in priority.iter().enumerate() {
+        let read = PriorityOpInfo { serial_id: serial as u64, op: convert::priority(op), block: None, stage: None };
+        let sealed = client.get_priority_op(serial as u64).await.unwrap().unwrap();
+        assert_eq!(sealed.stage, Some(BlockStage::Sealed));
+        assert_eq!(seen[serial], [read, sealed], "request {serial}: read, then sealed");
+    }
+    let (u0, u1) = (user(0), user(1));
+    let mut account1 = ws.subscribe_account(AccountRef::Id(1)).await.unwrap();
+    assert_eq!(
+        Some(notification(&mut account1).await),
+        client.get_account(AccountRef::Id(1)).await.unwrap(),
+        "at once"
+    );
+
+    // A transaction followed from its receipt: queued, then in a block.
+    let key = change_pubkey(&TEST_DOMAIN, &u0, 1);
+    client.submit_tx(convert::tx(&key)).await.unwrap();
+    let mut followed = ws.subscribe_tx(convert::hex_of(&key.hash())).await.unwrap();
+    assert_eq!(notification(&mut followed).await.status, TxStatus::Queued);
+    let after_key = client.get_account(AccountRef::Id(1)).await.unwrap().unwrap();
+    assert_eq!(after_key.next_nonce, 1);
+    until_equal(&mut account1, &after_key).await;
+    seal_all(&node).await;
+    let in_block = client.get_tx(convert::hex_of(&key.hash())).await.unwrap().unwrap();
+    assert!(matches!(in_block.status, TxStatus::InBlock { .. }), "{in_block:?}");
+    assert_eq!(notification(&mut followed).await, in_block);
+
+    // An account that opens is announced as it opens (in a block).
+    client.submit_tx(convert::tx(&testkit::transfer(&u0, 1, fresh, 0, 2_000, 0, 1))).await.unwrap();
+    seal_all(&node).await;
+    let now_open = client.get_account(AccountRef::Address(fresh.to_string())).await.unwrap().expect("opened");
+    assert_eq!(notification(&mut opened).await, now_open, "its first notification");
+
+    // A transaction dropped when its block is built: queued, then dropped with the rule.
+    client.submit_tx(convert::tx(&change_pubkey(&TEST_DOMAIN, &u1, 2))).await.unwrap();
+    seal_all(&node).await;
+    let doomed = [
+        testkit::transfer(&u1, 2, u0.address, 0, 1_000, 0, 1),
+        testkit::transfer(&u1, 2, u0.address, 0, 10u128.pow(12), 0, 2),
+    ];
+    client.submit_batch(doomed.iter().map(convert::tx).collect()).await.unwrap();
+    let mut doomed_sub = ws.subscribe_tx(convert::hex_of(&doomed[1].hash())).await.unwrap();
+    assert_eq!(notification(&mut doomed_sub).await.status, TxStatus::Queued);
+    seal_all(&node).await;
+    let status = notification(&mut doomed_sub).await.status;
+    assert!(matches!(&status, TxStatus::Dropped { rule, .. } if rule == "transfer.insufficient_balance"), "{status:?}");
+
+    // Every block once, in order, sealed, as zkr_getBlock answers.
+    let last = client.status().await.unwrap().last_sealed;
+    assert!(last >= 3, "{last} blocks");
+    for n in 1..=last {
+        assert_eq!(notification(&mut blocks).await, client.get_block(n).await.unwrap().unwrap());
+    }
+
+    // A connection that subscribes 40 times to account 1 and reads nothing, while user 0
+    // transfers: its queue fills, and its subscriptions are dropped, not its backlog grown.
+    let subscribe = |i: usize| format!(r#"{{"jsonrpc":"2.0","id":{i},"method":"zkr_subscribeAccount","params":[1]}}"#);
+    let mut slow = slow_subscriber(addr, &(0..40).map(subscribe).collect::<Vec<_>>()).await;
+    let series = r#"zkrollup_subscriptions_dropped_total{reason="slow"}"#;
+    let mut nonce = 1;
+    let scrape = loop {
+        assert!(nonce < 500, "500 transfers and no subscriber dropped");
+        for _ in 0..4 {
+            nonce += 1;
+            let tx = testkit::transfer(&u0, 1, u1.address, 0, 1, 0, nonce);
+            client.submit_tx(convert::tx(&tx)).await.unwrap();
+        }
+        seal_all(&node).await;
+        let (_, scrape) = zkrollup_node_tests::http(addr, "GET", "/metrics", b"");
+        if metric(&scrape, series) >= 1.0 {
+            break scrape;
+        }
+    };
+    assert_eq!(metric(&scrape, r#"zkrollup_subscriptions{kind="block"}"#), 1.0);
+    // The subscriber that reads is still there, and reaches the account's state.
+    until_equal(&mut account1, &client.get_account(AccountRef::Id(1)).await.unwrap().unwrap()).await;
+
+    // What the slow connection finds when it reads at last: the notifications queued, then for
+    // each dropped subscription an error notification saying why.
+    let mut frame = Vec::new();
+    let mut notified = 0;
+    let mut ended = std::collections::BTreeSet::new();
+    while ended.len() < metric(&scrape, series) as usize {
+        frame.clear();
+        let read = tokio::time::timeout(Duration::from_secs(30), slow.receive_data(&mut frame)).await;
+        read.expect("the slow connection's queue drains").expect("a frame");
+        let msg: Value = serde_json::from_slice(&frame).unwrap();
+        let params = &msg["params"];
+        match (&params["result"], &params["error"]) {
+            (Value::Object(_), Value::Null) if msg["method"] == "zkr_account" => notified += 1,
+            (Value::Null, Value::String(why)) => {
+                assert!(why.contains("dropped: notifications came faster than this subscriber read them"), "{why}");
+                assert!(why.contains("at most 16 messages per connection"), "{why}");
+                assert!(ended.insert(params["subscription"].to_string()), "one end per subscription: {msg}");
+            }
+            _ => assert!(msg["id"].is_u64() && !msg["result"].is_null(), "a subscription's id: {msg}"),
+        }
+    }
+    assert!(notified > 0, "the queued notifications came first");
+    let (_, scrape) = zkrollup_node_tests::http(addr, "GET", "/metrics", b"");
+    let open = metric(&scrape, r#"zkrollup_subscriptions{kind="account"}"#);
+    assert!(open <= (2 + 40 - ended.len()) as f64, "{open} account subscriptions open after {} drops", ended.len());
 }

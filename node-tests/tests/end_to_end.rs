@@ -9,14 +9,14 @@
 //! views are checked against the spec's replay of the same inputs, the contract's counters and
 //! stored root against the spec's, and value against what the contract holds on the chain; then
 //! the node restarts from its store and answers the same; its metrics and health endpoints agree
-//! with what the test did. A second test keeps the embedded L1 (in process, no JSON-RPC): a call
+//! with what the test did, and so do the WebSocket subscriptions a wallet would follow. A second test keeps the embedded L1 (in process, no JSON-RPC): a call
 //! the contract refuses halts the sender, and the node is no longer ready.
 
 use std::time::{Duration, Instant};
 
 use jsonrpsee::server::ServerHandle;
-use zkrollup_api::{AccountRef, NetworkStatus, RollupApiClient, TxStatus};
-use zkrollup_api::{HttpClient, HttpClientBuilder};
+use zkrollup_api::{AccountRef, BlockInfo, BlockStage, NetworkStatus, PriorityOpInfo, RollupApiClient, TxStatus};
+use zkrollup_api::{HttpClient, HttpClientBuilder, WsClientBuilder};
 use zkrollup_circuits::keys::{load_or_make, CircuitKind};
 use zkrollup_conformance::operator::SpecRollup;
 use zkrollup_conformance::wire::convert;
@@ -38,7 +38,7 @@ use zkrollup_spec::transition::{DepositRequest, FullExitRequest, PriorityOp};
 use zkrollup_spec::tx::auth::L1Domain;
 use zkrollup_spec::tx::{ChangePubKeyAuth, Tx};
 
-use zkrollup_node_tests::{assert_accounts_match, http, metric, replay_on_spec};
+use zkrollup_node_tests::{assert_accounts_match, http, metric, notification, replay_on_spec};
 
 const CHUNKS: usize = 8;
 /// Everything a test waits for comes within this (proofs of 8-chunk blocks take seconds).
@@ -167,6 +167,9 @@ async fn end_to_end(on_chain: OnChain) {
     node.start_pipeline(Box::new(l1), Box::new(prover)).unwrap();
     let (addr, handle) = node.serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
     let client = HttpClientBuilder::default().build(format!("http://{addr}")).unwrap();
+    // A wallet's view over WebSocket, from the start: every block, every L1 request.
+    let ws = WsClientBuilder::default().build(format!("ws://{addr}")).await.expect("WebSocket");
+    let (mut blocks, mut requests) = (ws.subscribe_blocks().await.unwrap(), ws.subscribe_priority_ops().await.unwrap());
 
     // On L1, each from its own key: user 0 (its deposit opens account 0, the fee account), users
     // 1 and 3 deposit; the priority requests' serial ids are their order here.
@@ -238,6 +241,7 @@ async fn end_to_end(on_chain: OnChain) {
         testkit::withdraw(&u1, a1, u1.address, 0, 100_000, 6_000, 2),
     ];
     client.submit_batch(batch.iter().map(convert::tx).collect()).await.expect("batch accepted");
+    let mut withdrawal = ws.subscribe_tx(convert::hex_of(&batch[1].hash())).await.unwrap();
     sent.extend(batch);
     for tx in &sent {
         executed(&client, tx).await;
@@ -259,10 +263,62 @@ async fn end_to_end(on_chain: OnChain) {
         assert_eq!(info.verified.as_ref(), Some(&info.committed), "account {id}: every block is executed");
     }
 
+    // What the subscriptions saw: each block at each stage, in order, each stage reached by the
+    // blocks in their order; each request read, then at each stage of its block; the withdrawal
+    // from its receipt (or its block, sealed at once) to executed.
+    let n = status.last_sealed;
+    let mut reached = vec![Vec::new(); n as usize + 1];
+    for i in 0..4 * n {
+        let b = notification(&mut blocks).await;
+        let stage = b.stage;
+        assert_eq!(
+            BlockInfo { stage: BlockStage::Executed, ..b.clone() },
+            client.get_block(b.number).await.unwrap().unwrap()
+        );
+        reached[b.number as usize].push(stage);
+        let earlier = reached[..b.number as usize].iter().skip(1);
+        assert!(
+            earlier.clone().all(|r| r.contains(&stage)),
+            "notification {i}: block {} {stage:?} before an earlier block",
+            b.number
+        );
+    }
+    let stages = [BlockStage::Sealed, BlockStage::Committed, BlockStage::Proven, BlockStage::Executed];
+    assert!(reached[1..].iter().all(|r| r == &stages), "{reached:?}");
+    let mut seen = vec![Vec::new(); priority.len()];
+    for _ in 0..5 * priority.len() {
+        let info = notification(&mut requests).await;
+        seen[info.serial_id as usize].push(info);
+    }
+    for (serial_id, got) in seen.into_iter().enumerate() {
+        let op = client.get_priority_op(serial_id as u64).await.unwrap().unwrap();
+        let mut want = vec![PriorityOpInfo { block: None, stage: None, ..op.clone() }];
+        want.extend(stages.map(|s| PriorityOpInfo { stage: Some(s), ..op.clone() }));
+        assert_eq!(got, want, "request {serial_id}");
+    }
+    let mut followed = Vec::new();
+    while followed.last().is_none_or(|s| !matches!(s, TxStatus::Executed { .. })) {
+        followed.push(notification(&mut withdrawal).await.status);
+    }
+    let block = followed
+        .last()
+        .and_then(|s| match s {
+            TxStatus::Executed { block } => Some(*block),
+            _ => None,
+        })
+        .unwrap();
+    let all = [
+        TxStatus::Queued,
+        TxStatus::InBlock { block },
+        TxStatus::Committed { block },
+        TxStatus::Proven { block },
+        TxStatus::Executed { block },
+    ];
+    assert!(followed.len() >= 4 && all.ends_with(&followed), "{followed:?}");
+
     // What the node counts and says of its health, as Prometheus and a load balancer read them
     // beside the API, against what this test sent and saw: each receipt, each block proven once
     // and sent to L1 at each stage (at least once: a call may be retried), nothing waiting.
-    let n = status.last_sealed;
     let store_size = || std::fs::metadata(dir.path().join("node.redb")).unwrap().len() as f64;
     let before = store_size();
     let (code, scrape) = http(addr, "GET", "/metrics", b"");

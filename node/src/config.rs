@@ -45,12 +45,26 @@ pub struct ApiLimits {
     pub max_batch_txs: usize,
     /// The most open connections.
     pub max_connections: u32,
+    /// The messages (answers and notifications) queued for one WebSocket connection; a
+    /// subscription whose notification finds the queue full is ended, saying so.
+    pub subscription_buffer: u32,
+    /// The most subscriptions one WebSocket connection may hold.
+    pub max_subscriptions: u32,
 }
 
 impl Default for ApiLimits {
-    /// A signed transaction is under 1 KiB in JSON: 1 MiB carries any batch of 64 with room.
+    /// A signed transaction is under 1 KiB in JSON: 1 MiB carries any batch of 64 with room. A
+    /// notification is under 1 KiB too (a 512-chunk block's hashes aside): a full queue of
+    /// 1,024 is under a megabyte per connection.
     fn default() -> Self {
-        ApiLimits { max_request_bytes: 1 << 20, max_batch_calls: 100, max_batch_txs: 64, max_connections: 256 }
+        ApiLimits {
+            max_request_bytes: 1 << 20,
+            max_batch_calls: 100,
+            max_batch_txs: 64,
+            max_connections: 256,
+            subscription_buffer: 1024,
+            max_subscriptions: 64,
+        }
     }
 }
 

@@ -12,6 +12,9 @@
 //! ```
 //!
 //! - [`rpc`]: the API server; parses, and verifies signatures off the async runtime's threads.
+//!   Over WebSocket, `subscriptions` follow a transaction, an account, the blocks and the
+//!   priority requests: the stages announce what changed ([`events`]), the subscriptions read
+//!   it back through the API's own `get` methods.
 //! - `endpoints`: beside it on the same port, `GET /metrics` ([`metrics`]: what the node
 //!   counts and times) and `GET /health/live`, `/health/ready`.
 //! - [`sequencer`]: the one thread that owns the state keeper and writes the store; answers a
@@ -33,6 +36,7 @@ pub mod anvil;
 pub mod config;
 pub mod dev;
 mod endpoints;
+pub mod events;
 pub mod kill_points;
 pub mod l1;
 pub mod metrics;
@@ -41,6 +45,7 @@ pub mod prover;
 pub mod rpc;
 pub mod sequencer;
 pub mod store;
+mod subscriptions;
 pub mod witness;
 
 use std::net::SocketAddr;
@@ -64,6 +69,7 @@ pub struct Node {
     pipeline: Option<Pipeline>,
     errors: Arc<std::sync::Mutex<Errors>>,
     metrics: Arc<metrics::Metrics>,
+    events: events::Events,
 }
 
 /// Why a node could not start.
@@ -94,11 +100,13 @@ impl Node {
         let at = |source| NodeError::Store { path: path.display().to_string(), source };
         let store = Arc::new(Store::open(&path, &identity).map_err(at)?);
         let domain = zkrollup_spec::tx::auth::L1Domain { chain_id: config.chain_id, contract: config.rollup };
+        let events = events::Events::default();
+        let fees = config.fee_per_chunk.clone();
         let (sequencer, thread) =
-            sequencer::start(store.clone(), config.keeper(), domain, config.fee_per_chunk.clone()).map_err(at)?;
-        let errors = Arc::default();
-        let metrics = Arc::default();
-        Ok(Node { sequencer, store, config: Arc::new(config), thread: Some(thread), pipeline: None, errors, metrics })
+            sequencer::start(store.clone(), config.keeper(), domain, fees, events.clone()).map_err(at)?;
+        let (errors, metrics) = (Arc::default(), Arc::default());
+        let config = Arc::new(config);
+        Ok(Node { sequencer, store, config, thread: Some(thread), pipeline: None, errors, metrics, events })
     }
 
     /// Starts the stages after sealing: witness and proof, and the L1 sender and watcher (the
@@ -109,7 +117,7 @@ impl Node {
             p.stop();
         }
         let (store, sequencer, errors) = (self.store.clone(), self.sequencer.clone(), self.errors.clone());
-        let p = Pipeline::start(store, sequencer, l1, prover, errors, self.metrics.clone())?;
+        let p = Pipeline::start(store, sequencer, l1, prover, errors, self.metrics.clone(), self.events.clone())?;
         self.pipeline = Some(p);
         Ok(())
     }
@@ -123,6 +131,7 @@ impl Node {
             config: self.config.clone(),
             errors: self.errors.clone(),
             metrics: self.metrics.clone(),
+            events: self.events.clone(),
         };
         rpc::serve(api, addr).await.map_err(|source| NodeError::Listen { addr, source })
     }

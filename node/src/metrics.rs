@@ -54,6 +54,8 @@ pub struct Metrics {
     l1_in_flight_attempts: Gauge,
     store_bytes: Gauge,
     stage_failing: Family<Label, Gauge>,
+    subscriptions: Family<Label, Gauge>,
+    subscriptions_dropped: Family<Label, Counter>,
     /// Scrapes set the gauges, then encode: one at a time, so that a scrape reads one status.
     scrape: Mutex<()>,
 }
@@ -115,6 +117,25 @@ impl Metrics {
             "1 while a stage fails (retrying or halted: zkr_status says why)",
             stage_failing.clone(),
         );
+        let subscriptions = Family::<Label, Gauge>::default();
+        registry.register(
+            "subscriptions",
+            "Open WebSocket subscriptions by kind: tx, account, block, priority_op",
+            subscriptions.clone(),
+        );
+        let subscriptions_dropped = Family::<Label, Counter>::default();
+        registry.register(
+            "subscriptions_dropped",
+            "Subscriptions the node ended, by reason: slow (the subscriber did not read), lagged",
+            subscriptions_dropped.clone(),
+        );
+        // Every series from the start: a dashboard sees 0, not a missing series.
+        for kind in ["tx", "account", "block", "priority_op"] {
+            let _ = subscriptions.get_or_create(&[("kind", kind)]);
+        }
+        for reason in ["slow", "lagged"] {
+            let _ = subscriptions_dropped.get_or_create(&[("reason", reason)]);
+        }
         Metrics {
             registry,
             receipts,
@@ -127,6 +148,8 @@ impl Metrics {
             l1_in_flight_attempts,
             store_bytes,
             stage_failing,
+            subscriptions,
+            subscriptions_dropped,
             scrape: Mutex::new(()),
         }
     }
@@ -144,6 +167,16 @@ impl Metrics {
     /// An L1 call of `kind` that took `took` (failed or not).
     pub fn l1_call(&self, kind: L1Call, took: Duration) {
         self.l1_call_seconds.get_or_create(&[("call", kind.label())]).observe(took.as_secs_f64());
+    }
+
+    /// A subscription of `kind` opened (`1`) or closed (`-1`).
+    pub fn subscriptions(&self, kind: &'static str, by: i64) {
+        self.subscriptions.get_or_create(&[("kind", kind)]).inc_by(by);
+    }
+
+    /// A subscription the node ended for `reason`.
+    pub fn subscription_dropped(&self, reason: &'static str) {
+        self.subscriptions_dropped.get_or_create(&[("reason", reason)]).inc();
     }
 
     /// The OpenMetrics text of every metric, the node's holdings read from `status`, each

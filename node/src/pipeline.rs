@@ -27,6 +27,7 @@ use zkrollup_conformance::wire::{convert, StoredBlockJson};
 use zkrollup_spec::l1::{commit_info, pending_ops, Event, StoredBlock};
 use zkrollup_spec::transition::PriorityOp;
 
+use crate::events::{ChainEvent, Events};
 use crate::l1::{L1Error, L1};
 use crate::metrics::{L1Call, Metrics};
 use crate::prover::Prover;
@@ -131,6 +132,7 @@ impl Pipeline {
         prover: Box<dyn Prover>,
         errors: Arc<Mutex<Errors>>,
         metrics: Arc<Metrics>,
+        events: Events,
     ) -> Result<Pipeline, L1Error> {
         let stop = Arc::new(AtomicBool::new(false));
         let mut prover_stage =
@@ -139,7 +141,7 @@ impl Pipeline {
         let poll = watcher.l1.poll_interval();
         let mut l1 = l1;
         l1.record_in(store.clone());
-        let mut sender = Sender { store, l1, metrics };
+        let mut sender = Sender { store, l1, metrics, events };
         let report = |errors: &Arc<Mutex<Errors>>, field: fn(&mut Errors) -> &mut Option<String>| {
             let errors = errors.clone();
             move |m| *field(&mut errors.lock().unwrap()) = m
@@ -286,6 +288,7 @@ struct Sender {
     store: Arc<Store>,
     l1: Box<dyn L1>,
     metrics: Arc<Metrics>,
+    events: Events,
 }
 
 /// Runs the L1 call `f` of `kind`, timing it.
@@ -302,6 +305,7 @@ impl Sender {
     fn settled(&self, n: u32, stage: BlockStage, stored: Option<&StoredBlockJson>) -> Result<(), Failure> {
         crate::kill_points::reached("l1.settled");
         self.store.set_stage(n, stage, stored).map_err(retry)?;
+        self.events.chain(ChainEvent::Block { number: n, stage });
         let stage = match stage {
             BlockStage::Sealed => "sealed",
             BlockStage::Committed => "committed on L1",

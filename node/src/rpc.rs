@@ -1,13 +1,16 @@
-//! The API server: `zkrollup_api::RollupApiServer` over the sequencer and the store. Parsing and
+//! The API server: `zkrollup_api::RollupApiServer` over the sequencer and the store, over HTTP
+//! and WebSocket on one port (the subscriptions are in [`crate::subscriptions`]). Parsing and
 //! signature verification happen here, on blocking threads and in parallel (not on the async
 //! runtime's threads), so the sequencer's one thread only checks and queues.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use jsonrpsee::core::SubscriptionResult;
 use jsonrpsee::core::{async_trait, RpcResult};
-use jsonrpsee::server::{BatchRequestConfig, RpcModule, Server, ServerConfig, ServerHandle};
+use jsonrpsee::server::{BatchRequestConfig, PingConfig, RpcModule, Server, ServerConfig, ServerHandle};
 use jsonrpsee::types::{ErrorObjectOwned, Params};
+use jsonrpsee::PendingSubscriptionSink;
 use serde_json::Value;
 use zkrollup_api::error::{
     error, ErrorData, FEE_TOO_LOW, INVALID_PARAMS, MEMPOOL_BOUND, NODE_UNAVAILABLE, RULE_BROKEN,
@@ -30,6 +33,7 @@ pub struct Api {
     pub(crate) config: Arc<NodeConfig>,
     pub(crate) errors: Arc<std::sync::Mutex<crate::pipeline::Errors>>,
     pub(crate) metrics: Arc<crate::metrics::Metrics>,
+    pub(crate) events: crate::events::Events,
 }
 
 /// The node's status at one moment, with what the health and metrics endpoints need beside it.
@@ -48,7 +52,10 @@ pub async fn serve(api: Api, addr: SocketAddr) -> std::io::Result<(SocketAddr, S
         .max_request_body_size(limits.max_request_bytes)
         .max_connections(limits.max_connections)
         .set_batch_request_config(BatchRequestConfig::Limit(limits.max_batch_calls))
-        .http_only()
+        .set_message_buffer_capacity(limits.subscription_buffer)
+        .max_subscriptions_per_connection(limits.max_subscriptions)
+        // A WebSocket peer that stops answering pings is disconnected, its subscriptions ended.
+        .enable_ws_ping(PingConfig::new())
         .build();
     let endpoints = tower::ServiceBuilder::new().layer(crate::endpoints::EndpointsLayer { api: api.clone() });
     let server = Server::builder().set_config(config).set_http_middleware(endpoints).build(addr).await?;
@@ -110,7 +117,7 @@ fn tx_param(value: Value, field: &str) -> Result<TxJson, ErrorObjectOwned> {
     })
 }
 
-fn invalid(field: &str, message: impl std::fmt::Display) -> ErrorObjectOwned {
+pub(crate) fn invalid(field: &str, message: impl std::fmt::Display) -> ErrorObjectOwned {
     error(INVALID_PARAMS, format!("{field}: {message}"), ErrorData { field: Some(field.into()), ..Default::default() })
 }
 
@@ -118,7 +125,7 @@ fn unavailable(message: impl std::fmt::Display) -> ErrorObjectOwned {
     error(NODE_UNAVAILABLE, message.to_string(), ErrorData::default())
 }
 
-fn store_err(e: StoreError) -> ErrorObjectOwned {
+pub(crate) fn store_err(e: StoreError) -> ErrorObjectOwned {
     unavailable(e)
 }
 
@@ -167,7 +174,7 @@ async fn parse(txs: Vec<TxJson>, field: &'static str) -> Result<Vec<(Tx, TxJson,
     tokio::task::spawn_blocking(work).await.map_err(|e| unavailable(format!("verifying signatures: {e}")))?
 }
 
-fn stage_status(stage: BlockStage, block: u32) -> TxStatus {
+pub(crate) fn stage_status(stage: BlockStage, block: u32) -> TxStatus {
     match stage {
         BlockStage::Sealed => TxStatus::InBlock { block },
         BlockStage::Committed => TxStatus::Committed { block },
@@ -329,5 +336,21 @@ impl RollupApiServer for Api {
 
     async fn version(&self) -> RpcResult<VersionInfo> {
         Ok(VersionInfo { node: env!("CARGO_PKG_VERSION").into(), api: API_VERSION })
+    }
+
+    async fn subscribe_tx(&self, pending: PendingSubscriptionSink, hash: String) -> SubscriptionResult {
+        crate::subscriptions::tx(self.clone(), pending, hash).await
+    }
+
+    async fn subscribe_account(&self, pending: PendingSubscriptionSink, account: AccountRef) -> SubscriptionResult {
+        crate::subscriptions::account(self.clone(), pending, account).await
+    }
+
+    async fn subscribe_blocks(&self, pending: PendingSubscriptionSink) -> SubscriptionResult {
+        crate::subscriptions::blocks(self.clone(), pending).await
+    }
+
+    async fn subscribe_priority_ops(&self, pending: PendingSubscriptionSink) -> SubscriptionResult {
+        crate::subscriptions::priority_ops(self.clone(), pending).await
     }
 }

@@ -27,6 +27,7 @@ use zkrollup_spec::tx::ChangePubKeyAuth;
 use zkrollup_spec::tx::Tx;
 
 use crate::config::required_fee;
+use crate::events::{ChainEvent, Events};
 use crate::store::{hash_hex, state_of, BlockRecord, PriorityRecord, SealWrite, Store, StoreError, TxRecord};
 
 /// The most requests one group takes: a bound on the latency a group adds to its first.
@@ -153,12 +154,15 @@ pub fn start(
     config: KeeperConfig,
     domain: L1Domain,
     fees: BTreeMap<u16, u128>,
+    events: Events,
 ) -> Result<(SequencerHandle, std::thread::JoinHandle<()>), StoreError> {
     let core = restore(&store, config)?;
     let (tx, rx) = mpsc::channel();
     let thread = std::thread::Builder::new()
         .name("sequencer".into())
-        .spawn(move || Sequencer { core, store, domain, fees, poisoned: None, withdrawal_waiting: false }.run(rx))
+        .spawn(move || {
+            Sequencer { core, store, domain, fees, events, poisoned: None, withdrawal_waiting: false }.run(rx)
+        })
         .expect("spawning a thread");
     Ok((SequencerHandle { tx }, thread))
 }
@@ -251,6 +255,8 @@ struct Sequencer {
     domain: L1Domain,
     /// The price table (`NodeConfig::fee_per_chunk`).
     fees: BTreeMap<u16, u128>,
+    /// Where what changed is announced, once durable.
+    events: Events,
     /// Set when a store write failed: every later request is answered with it.
     poisoned: Option<String>,
     /// A withdrawal was accepted: seal at once (its owner waits for L1).
@@ -305,8 +311,9 @@ impl Sequencer {
             }
         }
         if !accepted.is_empty() {
-            if let Err(e) = self.store.accept(&accepted, self.core.next_seq) {
-                self.poisoned = Some(store_failed(e));
+            match self.store.accept(&accepted, self.core.next_seq) {
+                Ok(()) => self.events.moved(),
+                Err(e) => self.poisoned = Some(store_failed(e)),
             }
             crate::kill_points::reached("accept.durable");
         }
@@ -431,6 +438,7 @@ impl Sequencer {
         self.core.keeper.push_priority(op, now);
         self.core.pending_serials.push_back(rec.serial_id);
         self.core.next_serial += 1;
+        self.events.chain(ChainEvent::PriorityRead { serial_id: rec.serial_id });
         Ok(true)
     }
 
@@ -448,6 +456,7 @@ impl Sequencer {
         if block.ops.is_empty() {
             // Everything that could have gone in was dropped: no block, only the drops.
             self.store.drop_queued(&dropped).map_err(store_failed)?;
+            self.events.moved();
             return Ok(None);
         }
         let number = block.context.block_number;
@@ -476,6 +485,10 @@ impl Sequencer {
         };
         self.store.seal(&SealWrite { block: &record, accounts: &accounts, dropped: &dropped }).map_err(store_failed)?;
         crate::kill_points::reached("seal.durable");
+        self.events.chain(ChainEvent::Block { number, stage: BlockStage::Sealed });
+        if !dropped.is_empty() {
+            self.events.moved();
+        }
         let info = &record.info;
         tracing::info!(
             block = number,

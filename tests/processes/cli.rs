@@ -389,6 +389,8 @@ fn node_help_states_every_default() {
         ("max-batch-calls", "100"),
         ("max-batch-txs", "64"),
         ("max-connections", "256"),
+        ("subscription-buffer", "1024"),
+        ("max-subscriptions", "64"),
         ("run-for", "0"),
         ("l1-confirmations", "0 on a development chain"),
         ("rollup", "deploy one"),
