@@ -33,8 +33,23 @@ pub use zkrollup_conformance::wire::{PriorityOpJson, TxJson};
 /// The API's version, reported by `zkr_version`; bumped on an incompatible change.
 pub const API_VERSION: u32 = 1;
 
-/// The node's methods. Every refusal is a JSON-RPC error with an [`error::ErrorData`] naming the
-/// spec's rule (or the mempool bound, or the bad field).
+/// The API's description in OpenRPC 1.3 (JSON), which the node serves as `rpc.discover`:
+/// every method's parameters and result with their JSON schemas, and an example of each taken
+/// from a live node. Generated from [`RollupApi`]'s source and its types
+/// (node-tests/tests/api_doc.rs checks it, and rewrites it with `ZKROLLUP_UPDATE_API_DOC=1`);
+/// docs/API.md is its reading.
+pub const OPENRPC: &str = include_str!("../openrpc.json");
+
+/// The node's methods, over HTTP and WebSocket on one port: JSON-RPC 2.0, parameters by
+/// position or by name. Every refusal is a JSON-RPC error whose `data` ([`error::ErrorData`])
+/// names the spec's rule (`rule`), or the mempool bound (`bound`), or the bad parameter
+/// (`field`), and in a batch the transaction refused (`index`).
+///
+/// The subscriptions work over WebSocket only. Each notification is what the matching `get`
+/// method answers at that moment. A subscriber that does not read its notifications as fast as
+/// they come is dropped: the node queues a bounded number per connection, then ends the
+/// subscription with an error notification saying so (the notifications queued before it
+/// still arrive first). Subscribe again, and read the current state with the `get` methods.
 #[rpc(server, client, namespace = "zkr")]
 pub trait RollupApi {
     /// Checks a signed transaction against the committed state and queues it; answers once it
@@ -86,12 +101,6 @@ pub trait RollupApi {
     /// The node's and the API's versions.
     #[method(name = "version")]
     async fn version(&self) -> RpcResult<VersionInfo>;
-
-    // Subscriptions (WebSocket only). Each notification is what the matching `get` method
-    // answers at that moment. A subscriber that does not read its notifications as fast as they
-    // come is dropped: the node queues a bounded number per connection, then ends the
-    // subscription with an error notification saying so (the notifications queued before it
-    // still arrive first). Subscribe again, and read the current state with the `get` methods.
 
     /// A transaction's status ([`TxInfo`], as `zkr_getTx` answers): the current one at once,
     /// then each change (queued → in a block → committed → proven → executed, or dropped).

@@ -9,7 +9,10 @@
 //!
 //! This library is what the tests share: the spec's replay of the node's blocks, the independent
 //! expectation every test compares the node's views with; raw HTTP for what the typed client
-//! cannot send, and a Prometheus scrape's samples.
+//! cannot send, and a Prometheus scrape's samples; the API's description generated from its
+//! trait ([`api_doc`], checked by `tests/api_doc.rs`).
+
+pub mod api_doc;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -73,8 +76,13 @@ pub fn user_l1_key(i: u32) -> String {
 /// A ChangePubKey of account `id` to `u`'s L2 key at nonce 0, authorised by `u`'s L1 key with an
 /// EIP-191 signature for the deployment of `domain`.
 pub fn change_pubkey(domain: &L1Domain, u: &User, id: AccountId) -> Tx {
+    change_pubkey_paying(domain, u, id, 0)
+}
+
+/// [`change_pubkey`] paying `fee` in ETH.
+pub fn change_pubkey_paying(domain: &L1Domain, u: &User, id: AccountId, fee: u128) -> Tx {
     let sig = u.l1.personal_sign(&eip191_change_pubkey_message(domain, &u.pubkey_hash, 0, id));
-    testkit::change_pubkey(u, id, 0, 0, 0, ChangePubKeyAuth::Eip191(sig))
+    testkit::change_pubkey(u, id, 0, fee, 0, ChangePubKeyAuth::Eip191(sig))
 }
 
 /// A raw HTTP/1.1 request to the node's server (the typed client cannot send malformed

@@ -125,15 +125,23 @@ impl Node {
     /// Serves the API on `addr` (port 0: any free port); the address bound and the server's
     /// handle (stop it with `handle.stop()`).
     pub async fn serve(&self, addr: SocketAddr) -> Result<(SocketAddr, ServerHandle), NodeError> {
-        let api = rpc::Api {
+        rpc::serve(self.api(), addr).await.map_err(|source| NodeError::Listen { addr, source })
+    }
+
+    /// The names of the methods the API serves (subscribing and unsubscribing ones included).
+    pub fn api_methods(&self) -> Vec<&'static str> {
+        rpc::module(self.api()).method_names().collect()
+    }
+
+    fn api(&self) -> rpc::Api {
+        rpc::Api {
             sequencer: self.sequencer.clone(),
             store: self.store.clone(),
             config: self.config.clone(),
             errors: self.errors.clone(),
             metrics: self.metrics.clone(),
             events: self.events.clone(),
-        };
-        rpc::serve(api, addr).await.map_err(|source| NodeError::Listen { addr, source })
+        }
     }
 
     /// Hands the keeper a priority operation read from L1, once per serial id (the L1 watcher's

@@ -63,11 +63,12 @@ pub async fn serve(api: Api, addr: SocketAddr) -> std::io::Result<(SocketAddr, S
     Ok((bound, server.start(module(api))))
 }
 
-/// The generated module, with the two methods that take transactions parsing them here: the
+/// The generated module and `rpc.discover`, with the two methods that take transactions parsing
+/// them here: the
 /// generated parser reports a wrong type without naming the field (serde does not see inside
 /// the wire format's tagged enums), these name it (`txs[1].signature.s`). The trait's own
 /// implementations then run unchanged.
-fn module(api: Api) -> RpcModule<Api> {
+pub(crate) fn module(api: Api) -> RpcModule<Api> {
     let mut module = api.into_rpc();
     for name in [SUBMIT_TX, SUBMIT_BATCH] {
         module.remove_method(name).unwrap_or_else(|| panic!("the API trait serves {name}"));
@@ -92,8 +93,14 @@ fn module(api: Api) -> RpcModule<Api> {
             RollupApiServer::submit_batch(&*api, txs).await
         })
         .expect(freed);
+    // The API's description (OpenRPC), generated from the trait and checked against this
+    // module's methods by node-tests/tests/api_doc.rs.
+    let description: Value = serde_json::from_str(zkrollup_api::OPENRPC).expect("the committed description is JSON");
+    module.register_method(DISCOVER, move |_, _, _| description.clone()).expect("rpc.discover is not a zkr_ name");
     module
 }
+
+const DISCOVER: &str = "rpc.discover";
 
 const SUBMIT_TX: &str = "zkr_submitTx";
 const SUBMIT_BATCH: &str = "zkr_submitBatch";
