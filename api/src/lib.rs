@@ -46,7 +46,9 @@ pub const OPENRPC: &str = include_str!("../openrpc.json");
 /// (`field`), and in a batch the transaction refused (`index`).
 ///
 /// The subscriptions work over WebSocket only. Each notification is what the matching `get`
-/// method answers at that moment. A subscriber that does not read its notifications as fast as
+/// method answers at that moment, but for the stage of a block (and of its transactions and
+/// priority operations), which is the stage the block reached then: a subscriber sees every
+/// stage, in order, however late it reads. A subscriber that does not read its notifications as fast as
 /// they come is dropped: the node queues a bounded number per connection, then ends the
 /// subscription with an error notification saying so (the notifications queued before it
 /// still arrive first). Subscribe again, and read the current state with the `get` methods.
@@ -103,7 +105,8 @@ pub trait RollupApi {
     async fn version(&self) -> RpcResult<VersionInfo>;
 
     /// A transaction's status ([`TxInfo`], as `zkr_getTx` answers): the current one at once,
-    /// then each change (queued → in a block → committed → proven → executed, or dropped).
+    /// then each change (queued → in a block → committed → proven → executed, or dropped); it
+    /// ends after executed or dropped (a dropped transaction sent again is followed anew).
     /// Refused for a hash the node never accepted.
     #[subscription(name = "subscribeTx" => "tx", unsubscribe = "unsubscribeTx", item = TxInfo)]
     async fn subscribe_tx(&self, hash: String) -> SubscriptionResult;

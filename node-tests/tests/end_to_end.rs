@@ -314,7 +314,8 @@ async fn end_to_end(on_chain: OnChain) {
         TxStatus::Proven { block },
         TxStatus::Executed { block },
     ];
-    assert!(followed.len() >= 4 && all.ends_with(&followed), "{followed:?}");
+    // From whatever it was when subscribed (the withdrawal seals its block at once), each stage.
+    assert!(all.ends_with(&followed), "{followed:?}");
 
     // What the node counts and says of its health, as Prometheus and a load balancer read them
     // beside the API, against what this test sent and saw: each receipt, each block proven once

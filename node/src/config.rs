@@ -54,8 +54,9 @@ pub struct ApiLimits {
 
 impl Default for ApiLimits {
     /// A signed transaction is under 1 KiB in JSON: 1 MiB carries any batch of 64 with room. A
-    /// notification is under 1 KiB too (a 512-chunk block's hashes aside): a full queue of
-    /// 1,024 is under a megabyte per connection.
+    /// notification is under 1 KiB too, but a block's, which lists its transactions' hashes (70
+    /// bytes each): a full queue of 1,024 is about a megabyte per connection, up to 18 MiB of
+    /// 512-chunk blocks (a subscriber that lets it fill is dropped).
     fn default() -> Self {
         ApiLimits {
             max_request_bytes: 1 << 20,

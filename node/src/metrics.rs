@@ -126,14 +126,14 @@ impl Metrics {
         let subscriptions_dropped = Family::<Label, Counter>::default();
         registry.register(
             "subscriptions_dropped",
-            "Subscriptions the node ended, by reason: slow (the subscriber did not read), lagged",
+            "Subscriptions the node ended, by reason: slow (the subscriber did not read), lagged, store (unreadable)",
             subscriptions_dropped.clone(),
         );
         // Every series from the start: a dashboard sees 0, not a missing series.
         for kind in ["tx", "account", "block", "priority_op"] {
             let _ = subscriptions.get_or_create(&[("kind", kind)]);
         }
-        for reason in ["slow", "lagged"] {
+        for reason in ["slow", "lagged", "store"] {
             let _ = subscriptions_dropped.get_or_create(&[("reason", reason)]);
         }
         Metrics {

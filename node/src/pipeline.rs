@@ -304,8 +304,9 @@ impl Sender {
     /// its commit).
     fn settled(&self, n: u32, stage: BlockStage, stored: Option<&StoredBlockJson>) -> Result<(), Failure> {
         crate::kill_points::reached("l1.settled");
-        self.store.set_stage(n, stage, stored).map_err(retry)?;
-        self.events.chain(ChainEvent::Block { number: n, stage });
+        self.events
+            .announce(ChainEvent::Block { number: n, stage }, || self.store.set_stage(n, stage, stored))
+            .map_err(retry)?;
         let stage = match stage {
             BlockStage::Sealed => "sealed",
             BlockStage::Committed => "committed on L1",

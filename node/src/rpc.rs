@@ -54,7 +54,9 @@ pub async fn serve(api: Api, addr: SocketAddr) -> std::io::Result<(SocketAddr, S
         .set_batch_request_config(BatchRequestConfig::Limit(limits.max_batch_calls))
         .set_message_buffer_capacity(limits.subscription_buffer)
         .max_subscriptions_per_connection(limits.max_subscriptions)
-        // A WebSocket peer that stops answering pings is disconnected, its subscriptions ended.
+        // Pings find a WebSocket peer that vanished without closing. One that stays connected
+        // and does not read keeps its connection (max_connections bounds them) while its
+        // subscriptions are ended as their queue fills.
         .enable_ws_ping(PingConfig::new())
         .build();
     let endpoints = tower::ServiceBuilder::new().layer(crate::endpoints::EndpointsLayer { api: api.clone() });

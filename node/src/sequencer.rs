@@ -161,7 +161,8 @@ pub fn start(
     let thread = std::thread::Builder::new()
         .name("sequencer".into())
         .spawn(move || {
-            Sequencer { core, store, domain, fees, events, poisoned: None, withdrawal_waiting: false }.run(rx)
+            let senders = Vec::new();
+            Sequencer { core, store, domain, fees, events, senders, poisoned: None, withdrawal_waiting: false }.run(rx)
         })
         .expect("spawning a thread");
     Ok((SequencerHandle { tx }, thread))
@@ -257,6 +258,8 @@ struct Sequencer {
     fees: BTreeMap<u16, u128>,
     /// Where what changed is announced, once durable.
     events: Events,
+    /// The accounts of the transactions accepted in the group being served.
+    senders: Vec<u32>,
     /// Set when a store write failed: every later request is answered with it.
     poisoned: Option<String>,
     /// A withdrawal was accepted: seal at once (its owner waits for L1).
@@ -311,8 +314,9 @@ impl Sequencer {
             }
         }
         if !accepted.is_empty() {
+            let senders = std::mem::take(&mut self.senders);
             match self.store.accept(&accepted, self.core.next_seq) {
-                Ok(()) => self.events.moved(),
+                Ok(()) => self.events.accepted(senders),
                 Err(e) => self.poisoned = Some(store_failed(e)),
             }
             crate::kill_points::reached("accept.durable");
@@ -365,6 +369,7 @@ impl Sequencer {
         self.withdrawal_waiting |= withdraws;
         let batch = (batch && receipts.len() > 1).then_some(self.core.next_seq);
         for (r, tx) in receipts.iter().zip(jsons) {
+            self.senders.push(r.account_id);
             accepted.push((r.tx_hash, TxRecord { seq: self.core.next_seq, tx, status: TxStatus::Queued, batch }));
             self.core.next_seq += 1;
         }
@@ -455,8 +460,7 @@ impl Sequencer {
             dropped.iter().map(|d| (d.tx_hash, dropped_status(&Refusal::Rule(d.rejection.clone())))).collect();
         if block.ops.is_empty() {
             // Everything that could have gone in was dropped: no block, only the drops.
-            self.store.drop_queued(&dropped).map_err(store_failed)?;
-            self.events.moved();
+            self.events.announce(ChainEvent::Dropped, || self.store.drop_queued(&dropped)).map_err(store_failed)?;
             return Ok(None);
         }
         let number = block.context.block_number;
@@ -483,12 +487,10 @@ impl Sequencer {
             next_account_id: state.next_account_id(),
             ops: block.ops.iter().map(convert::op).collect(),
         };
-        self.store.seal(&SealWrite { block: &record, accounts: &accounts, dropped: &dropped }).map_err(store_failed)?;
+        let write = SealWrite { block: &record, accounts: &accounts, dropped: &dropped };
+        let sealed = ChainEvent::Block { number, stage: BlockStage::Sealed };
+        self.events.announce(sealed, || self.store.seal(&write)).map_err(store_failed)?;
         crate::kill_points::reached("seal.durable");
-        self.events.chain(ChainEvent::Block { number, stage: BlockStage::Sealed });
-        if !dropped.is_empty() {
-            self.events.moved();
-        }
         let info = &record.info;
         tracing::info!(
             block = number,
