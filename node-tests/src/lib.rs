@@ -125,3 +125,19 @@ pub async fn notification<T: jsonrpsee::core::DeserializeOwned>(sub: &mut zkroll
         Err(_) => panic!("no notification within 30 s"),
     }
 }
+
+/// Opens the node in `dir`, as a restart in this process does: the API's tasks (a connection's,
+/// a subscription's) hold the store a moment after the server stopped, so the store may still
+/// be locked for that moment (a restarted process never sees this: an exit releases it).
+pub async fn open_node(dir: &std::path::Path, config: zkrollup_node::NodeConfig) -> zkrollup_node::Node {
+    use zkrollup_node::{store::StoreError, Node, NodeError};
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        match Node::open(dir, config.clone()) {
+            Err(NodeError::Store { source: StoreError::Locked, .. }) if std::time::Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(20)).await
+            }
+            opened => return opened.expect("the node opens"),
+        }
+    }
+}

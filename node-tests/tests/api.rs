@@ -43,7 +43,7 @@ async fn start_with(
     dir: &std::path::Path,
     config: NodeConfig,
 ) -> (Node, HttpClient, SocketAddr, jsonrpsee::server::ServerHandle) {
-    let node = Node::open(dir, config).expect("node opens");
+    let node = zkrollup_node_tests::open_node(dir, config).await;
     let (addr, handle) = node.serve("127.0.0.1:0".parse().unwrap()).await.expect("serves");
     let client =
         HttpClientBuilder::default().request_timeout(Duration::from_secs(30)).build(format!("http://{addr}")).unwrap();

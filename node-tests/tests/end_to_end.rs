@@ -371,7 +371,7 @@ async fn end_to_end(on_chain: OnChain) {
     handle.stop().unwrap();
     handle.stopped().await; // the server lets go of the store
     node.shutdown();
-    let node = Node::open(dir.path(), config).unwrap();
+    let node = zkrollup_node_tests::open_node(dir.path(), config).await;
     let (addr, _handle) = node.serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
     let client = HttpClientBuilder::default().build(format!("http://{addr}")).unwrap();
     assert_eq!(client.status().await.unwrap(), status);
