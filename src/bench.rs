@@ -46,7 +46,8 @@ pub(crate) struct BenchArgs {
     /// What to measure.
     #[arg(value_enum, default_value = "throughput")]
     pub target: Target,
-    /// Block sizes to set up and prove (`bench circuits`, `bench flood`).
+    /// Block sizes to set up and prove (`bench circuits`, `bench flood`; `bench node`: a
+    /// withdrawal's time to executed at each).
     #[arg(long, value_delimiter = ',', default_values_t = vec![8usize, 16])]
     pub sizes: Vec<usize>,
     /// Accounts in the state.
@@ -97,7 +98,9 @@ pub(crate) fn run(args: &BenchArgs) -> Result<(), String> {
         Target::Circuits => return crate::bench_circuits::run(&args.sizes),
         Target::L1 => return crate::bench_l1::run(),
         Target::Flood => return crate::bench_flood::run(&args.sizes),
-        Target::Node => return crate::bench_node::run(args.accounts, args.transfers, args.chunks, args.concurrency),
+        Target::Node => {
+            return crate::bench_node::run(args.accounts, args.transfers, args.chunks, args.concurrency, &args.sizes)
+        }
         Target::Chains => return crate::bench_chains::run(args.deposits),
         Target::Restart => return crate::bench_restart::run(&args.blocks),
         Target::Throughput => {}

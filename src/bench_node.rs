@@ -2,9 +2,14 @@
 //!
 //! - accepted transfers/s with durable receipts (each answered only once it is in the store),
 //!   beside the state keeper accepting the same transfers in memory in this process, and the
-//!   receipt latency (p50, p99) the load process saw;
-//! - a withdrawal's time from submission to its block executed on the embedded L1, at the
-//!   node's default block size, proven in process.
+//!   receipt latency (p50, p99) the load process saw, in three rounds on one node: over HTTP,
+//!   over WebSocket, and over HTTP while a subscriber that never reads holds subscriptions to
+//!   the blocks and to 60 sending accounts, and reads them after the round: how many it left
+//!   unread (held by the kernel's socket buffers and the node's queue for it, 1,024 messages)
+//!   and how many of its subscriptions the node dropped when that queue filled;
+//! - the node's memory (resident set, this process) after each round, and its peak;
+//! - a withdrawal's time from submission to its block executed on the embedded L1, per block
+//!   size of `--sizes`, proven in process.
 //!
 //! The load process (`zkrollup bench-node-load`, hidden) signs every transfer before it starts
 //! the clock, then sends them over `--concurrency` connections, each account's in nonce order.
@@ -14,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde_json::json;
-use zkrollup_api::{AccountRef, HttpClient, HttpClientBuilder, RollupApiClient, TxStatus};
+use zkrollup_api::{AccountRef, HttpClient, HttpClientBuilder, RollupApiClient, TxStatus, WsClientBuilder};
 use zkrollup_conformance::operator::SpecRollup;
 use zkrollup_conformance::wire::convert;
 use zkrollup_node::sequencer::unix_now;
@@ -51,7 +56,47 @@ pub(crate) fn client(url: &str) -> Result<HttpClient, String> {
     HttpClientBuilder::default().request_timeout(Duration::from_secs(60)).build(url).map_err(|e| e.to_string())
 }
 
-pub(crate) fn run(accounts: u32, transfers: u32, chunks: usize, concurrency: u32) -> Result<(), String> {
+/// How the load process reaches the node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Transport {
+    Http,
+    Ws,
+}
+
+/// One round of load: what the load process measured, and the node's memory after it.
+struct Round {
+    label: &'static str,
+    rate: f64,
+    p50: f64,
+    p99: f64,
+    rss_mib: Option<f64>,
+}
+
+/// The rounds, in order: a label, the transport, whether a subscriber that never reads is
+/// attached.
+const ROUNDS: [(&str, Transport, bool); 3] = [
+    ("HTTP", Transport::Http, false),
+    ("WebSocket", Transport::Ws, false),
+    ("HTTP, silent subscriber", Transport::Http, true),
+];
+
+/// This process's resident memory and its peak, MiB (Linux; `None` elsewhere).
+fn memory_mib() -> Option<(f64, f64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kib = |key: &str| -> Option<f64> {
+        let line = status.lines().find(|l| l.starts_with(key))?;
+        line.split_whitespace().nth(1)?.parse::<f64>().ok()
+    };
+    Some((kib("VmRSS:")? / 1024.0, kib("VmHWM:")? / 1024.0))
+}
+
+pub(crate) fn run(
+    accounts: u32,
+    transfers: u32,
+    chunks: usize,
+    concurrency: u32,
+    sizes: &[usize],
+) -> Result<(), String> {
     if accounts < 2 || transfers < accounts {
         return Err("need at least 2 accounts and a transfer per account".into());
     }
@@ -61,6 +106,7 @@ pub(crate) fn run(accounts: u32, transfers: u32, chunks: usize, concurrency: u32
         "zkrollup bench node: {accounts} accounts, {total} transfers, {chunks}-chunk blocks, {concurrency} connections"
     );
     let dir = std::env::temp_dir().join(format!("zkrollup-bench-node-{}", std::process::id()));
+    // Each round starts once the one before is sealed: the bounds hold one round.
     let limits =
         MempoolLimits { max_nonce_gap: per_account + 1, per_account: per_account as usize + 1, total: total + 1 };
     let config = NodeConfig {
@@ -72,7 +118,7 @@ pub(crate) fn run(accounts: u32, transfers: u32, chunks: usize, concurrency: u32
     let rt = runtime()?;
     let result = rt.block_on(accept(&dir, config, accounts, per_account, concurrency));
     let _ = std::fs::remove_dir_all(&dir);
-    let (node_rate, p50, p99) = result?;
+    let (rounds, (unread, dropped), peak_mib) = result?;
 
     // The baseline: the keeper accepting the same transfers in memory, in one call.
     let genesis = zkrollup_spec::state::State::from_accounts(
@@ -89,19 +135,45 @@ pub(crate) fn run(accounts: u32, transfers: u32, chunks: usize, concurrency: u32
     if ok != total {
         return Err(format!("the keeper accepted {ok} of {total}"));
     }
-    println!("\n{:<52} {:>12} {:>12} {:>8}", "figure", "keeper", "node", "ratio");
+    println!("\n{:<62} {:>10} {:>10} {:>8}", "figure (node: durable receipts)", "keeper", "node", "ratio");
+    for r in &rounds {
+        let figure = format!("accepted transfers/s ({})", r.label);
+        println!("{figure:<62} {keeper_rate:>10.0} {:>10.0} {:>7.2}x", r.rate, r.rate / keeper_rate);
+    }
+    for r in &rounds {
+        println!(
+            "{:<62} {:>10} {:>10}",
+            format!("receipt latency p50 / p99, ms ({})", r.label),
+            "",
+            format!("{:.1} / {:.1}", r.p50, r.p99)
+        );
+    }
+    for r in &rounds {
+        let rss = r.rss_mib.map_or("n/a".into(), |m| format!("{m:.0}"));
+        println!("{:<62} {:>10} {rss:>10}", format!("node memory after the round, MiB ({})", r.label), "");
+    }
     println!(
-        "{:<52} {:>12.0} {:>12.0} {:>7.2}x",
-        "accepted transfers/s (node: HTTP, durable receipts)",
-        keeper_rate,
-        node_rate,
-        node_rate / keeper_rate
+        "{:<62} {:>10} {:>10}",
+        "node memory, peak, MiB",
+        "",
+        peak_mib.map_or("n/a".into(), |m| format!("{m:.0}"))
     );
-    println!("{:<52} {:>12} {:>12.2}", "receipt latency p50 (ms)", "", p50);
-    println!("{:<52} {:>12} {:>12.2}", "receipt latency p99 (ms)", "", p99);
+    let subscriptions = accounts.min(60) + 1;
+    println!("{:<62} {:>10} {unread:>10}", "silent subscriber: notifications left unread", "");
+    println!(
+        "{:<62} {:>10} {dropped:>10}",
+        format!("silent subscriber: subscriptions dropped (of {subscriptions})"),
+        ""
+    );
 
-    let secs = rt.block_on(withdrawal_latency())?;
-    println!("{:<52} {:>12} {:>12.1}", "withdrawal: submitted → executed on L1 (s, 16 chunks)", "", secs);
+    for &size in sizes {
+        let secs = rt.block_on(withdrawal_latency(size))?;
+        println!(
+            "{:<62} {:>10} {secs:>10.1}",
+            format!("withdrawal: submitted → executed on L1, s ({size} chunks)"),
+            ""
+        );
+    }
     Ok(())
 }
 
@@ -115,15 +187,16 @@ fn transpose(per_account: Vec<Vec<Tx>>) -> Vec<Tx> {
     out
 }
 
-/// Funds and keys the accounts, then runs the load process against the node; the rate and the
-/// latencies (p50, p99, in ms) it measured.
+/// Funds and keys the accounts, then runs the rounds of load against the node: each round's
+/// figures, the silent subscriber's (notifications it left unread, subscriptions the node
+/// dropped), and the node's peak memory.
 async fn accept(
     dir: &std::path::Path,
     config: NodeConfig,
     accounts: u32,
     per_account: u32,
     concurrency: u32,
-) -> Result<(f64, f64, f64), String> {
+) -> Result<(Vec<Round>, (usize, usize), Option<f64>), String> {
     let node = Node::open(dir, config).map_err(|e| e.to_string())?;
     let (addr, handle) = node.serve("127.0.0.1:0".parse().expect("an address")).await.map_err(|e| e.to_string())?;
     let url = format!("http://{addr}");
@@ -143,11 +216,72 @@ async fn accept(
     }
     while node.seal().await?.is_some() {}
     println!("done");
+    let mut rounds = Vec::new();
+    let mut silent_figures = (0, 0);
+    for (i, &(label, transport, silent)) in ROUNDS.iter().enumerate() {
+        let first_nonce = 1 + i as u32 * per_account;
+        let silent = match silent {
+            true => Some(silent_subscriber(addr, accounts.min(60)).await?),
+            false => None,
+        };
+        let load = LoadArgs { url: url.clone(), transport, accounts, per_account, first_nonce, concurrency };
+        let v = load_round(&load).await?;
+        // Sealed before the next round (the mempool's bounds hold one round).
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while c.status().await.map_err(|e| e.to_string())?.mempool > 0 {
+            if Instant::now() > deadline {
+                return Err("the node did not seal the round's transfers within 120 s".into());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let status = c.status().await.map_err(|e| e.to_string())?;
+        println!(
+            "{label}: {} receipts in {:.2}s; the node has sealed {} blocks",
+            v["accepted"],
+            v["secs"].as_f64().unwrap_or(0.0),
+            status.last_sealed
+        );
+        if let Some(conn) = silent {
+            silent_figures = unread(conn).await;
+        }
+        let f = |k: &str| v[k].as_f64().ok_or(format!("the load's report lacks {k}"));
+        let rss_mib = memory_mib().map(|(rss, _)| rss);
+        rounds.push(Round { label, rate: f("rate")?, p50: f("p50_ms")?, p99: f("p99_ms")?, rss_mib });
+    }
+    handle.stop().map_err(|e| e.to_string())?;
+    node.shutdown();
+    Ok((rounds, silent_figures, memory_mib().map(|(_, peak)| peak)))
+}
+
+/// What the load process sends, and how (`zkrollup bench-node-load`'s options).
+#[derive(clap::Args, Clone, Debug)]
+pub(crate) struct LoadArgs {
+    /// The node's API.
+    #[arg(long)]
+    url: String,
+    #[arg(long, value_enum, default_value = "http")]
+    transport: Transport,
+    /// Accounts `0..accounts` send, each to the next.
+    #[arg(long)]
+    accounts: u32,
+    #[arg(long)]
+    per_account: u32,
+    /// Each account's first nonce.
+    #[arg(long, default_value_t = 1)]
+    first_nonce: u32,
+    /// Connections.
+    #[arg(long)]
+    concurrency: u32,
+}
+
+/// One round: the load process sends its transfers; its report.
+async fn load_round(a: &LoadArgs) -> Result<serde_json::Value, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let transport = format!("{:?}", a.transport).to_lowercase();
     let mut child = Command::new(exe)
-        .args(["bench-node-load", "--url", &url])
-        .args(["--accounts", &accounts.to_string(), "--per-account", &per_account.to_string()])
-        .args(["--concurrency", &concurrency.to_string()])
+        .args(["bench-node-load", "--url", &a.url, "--transport", &transport])
+        .args(["--accounts", &a.accounts.to_string(), "--per-account", &a.per_account.to_string()])
+        .args(["--first-nonce", &a.first_nonce.to_string(), "--concurrency", &a.concurrency.to_string()])
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -174,22 +308,62 @@ async fn accept(
     if refused != 0 {
         return Err(format!("the node refused {refused} transfers, first: {}", v["first_refusal"]));
     }
-    let status = c.status().await.map_err(|e| e.to_string())?;
-    println!(
-        "load: {} receipts in {:.2}s; the node sealed {} blocks",
-        v["accepted"],
-        v["secs"].as_f64().unwrap_or(0.0),
-        status.last_sealed
-    );
-    handle.stop().map_err(|e| e.to_string())?;
-    node.shutdown();
-    let f = |k: &str| v[k].as_f64().ok_or(format!("the load's report lacks {k}"));
-    Ok((f("rate")?, f("p50_ms")?, f("p99_ms")?))
+    Ok(v)
+}
+
+type Silent = soketto::connection::Receiver<tokio_util::compat::Compat<tokio::net::TcpStream>>;
+
+/// A WebSocket peer that subscribes to the blocks and to accounts `0..accounts` and never
+/// reads (a 4 KiB receive buffer: the node's queue for it fills after a few notifications).
+async fn silent_subscriber(addr: std::net::SocketAddr, accounts: u32) -> Result<Silent, String> {
+    use tokio_util::compat::TokioAsyncReadCompatExt;
+    let socket = tokio::net::TcpSocket::new_v4().map_err(|e| e.to_string())?;
+    socket.set_recv_buffer_size(4096).map_err(|e| e.to_string())?;
+    let stream = socket.connect(addr).await.map_err(|e| e.to_string())?;
+    let host = addr.to_string();
+    let mut ws = soketto::handshake::Client::new(stream.compat(), &host, "/");
+    match ws.handshake().await.map_err(|e| e.to_string())? {
+        soketto::handshake::ServerResponse::Accepted { .. } => {}
+        other => return Err(format!("the WebSocket handshake: {other:?}")),
+    }
+    let (mut sender, receiver) = ws.into_builder().finish();
+    let call = |id: u32, method: &str, params: serde_json::Value| {
+        json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }).to_string()
+    };
+    sender.send_text(call(0, "zkr_subscribeBlocks", json!([]))).await.map_err(|e| e.to_string())?;
+    for a in 0..accounts {
+        sender.send_text(call(a + 1, "zkr_subscribeAccount", json!([a]))).await.map_err(|e| e.to_string())?;
+    }
+    sender.flush().await.map_err(|e| e.to_string())?;
+    // Dropped, not closed: the connection stays open, unread.
+    std::mem::forget(sender);
+    Ok(receiver)
+}
+
+/// Reads what the silent peer was sent, at last, until nothing more comes for a second: the
+/// notifications it had left unread, and the subscriptions the node ended (their error
+/// notifications).
+async fn unread(mut conn: Silent) -> (usize, usize) {
+    let (mut unread, mut ended) = (0, 0);
+    let mut frame = Vec::new();
+    loop {
+        frame.clear();
+        match tokio::time::timeout(Duration::from_secs(1), conn.receive_data(&mut frame)).await {
+            Ok(Ok(_)) => {
+                let msg: serde_json::Value = serde_json::from_slice(&frame).unwrap_or_default();
+                unread += usize::from(msg["params"]["result"].is_object());
+                ended += usize::from(msg["params"]["error"].is_string());
+            }
+            _ => return (unread, ended),
+        }
+    }
 }
 
 /// The load process: signs every transfer, then sends them and reports one JSON line.
-pub(crate) fn load_process(url: &str, accounts: u32, per_account: u32, concurrency: u32) -> Result<(), String> {
-    let txs = load(accounts, per_account, 1);
+pub(crate) fn load_process(args: &LoadArgs) -> Result<(), String> {
+    let LoadArgs { url, transport, accounts, per_account, first_nonce, concurrency } = args.clone();
+    let url = url.as_str();
+    let txs = load(accounts, per_account, first_nonce);
     let concurrency = concurrency.clamp(1, accounts) as usize;
     // Worker w sends the accounts a ≡ w (mod concurrency), round by round: nonces in order.
     let mut work: Vec<Vec<zkrollup_api::TxJson>> = vec![Vec::new(); concurrency];
@@ -200,16 +374,32 @@ pub(crate) fn load_process(url: &str, accounts: u32, per_account: u32, concurren
     }
     let rt = runtime()?;
     let report = rt.block_on(async {
+        // Connections first, then the clock.
+        let mut clients = Vec::new();
+        for _ in 0..work.len() {
+            clients.push(match transport {
+                Transport::Http => Connection::Http(client(url)?),
+                Transport::Ws => Connection::Ws(
+                    WsClientBuilder::default()
+                        .request_timeout(Duration::from_secs(60))
+                        .build(url.replacen("http://", "ws://", 1))
+                        .await
+                        .map_err(|e| e.to_string())?,
+                ),
+            });
+        }
         let started = Instant::now();
         let mut tasks = Vec::new();
-        for batch in work {
-            let c = client(url)?;
+        for (batch, c) in work.into_iter().zip(clients) {
             tasks.push(tokio::spawn(async move {
                 let mut latencies = Vec::with_capacity(batch.len());
                 let mut refusals = Vec::new();
                 for tx in batch {
                     let t = Instant::now();
-                    let r = c.submit_tx(tx).await;
+                    let r = match &c {
+                        Connection::Http(c) => c.submit_tx(tx).await,
+                        Connection::Ws(c) => c.submit_tx(tx).await,
+                    };
                     latencies.push(t.elapsed());
                     if let Err(e) = r {
                         refusals.push(e.to_string());
@@ -243,17 +433,25 @@ pub(crate) fn load_process(url: &str, accounts: u32, per_account: u32, concurren
     Ok(())
 }
 
-/// A node with its pipeline on the embedded chain at the default block size: the time from a
-/// withdrawal's submission to its block executed on L1.
-async fn withdrawal_latency() -> Result<f64, String> {
-    let chunks = NodeConfig::dev(0, Default::default()).block_chunks;
+/// A load connection.
+enum Connection {
+    Http(HttpClient),
+    Ws(zkrollup_api::WsClient),
+}
+
+/// A node with its pipeline on the embedded chain, sealing `chunks`-chunk blocks: the time from
+/// a withdrawal's submission to its block executed on L1.
+async fn withdrawal_latency(chunks: usize) -> Result<f64, String> {
     print!("withdrawal: keys and deployment for {chunks}-chunk blocks... ");
     let keys = zkrollup_circuits::keys::default_dir();
     let (u0, u1) = (user(0), user(1));
     let dev = zkrollup_node::dev::deploy(&keys, chunks, &SpecRollup::config(u0.address), unix_now())?;
     let dir = std::env::temp_dir().join(format!("zkrollup-bench-withdrawal-{}", std::process::id()));
-    let config =
-        NodeConfig { tokens: dev.config.tokens.clone(), ..NodeConfig::dev(TEST_DOMAIN.chain_id, TEST_DOMAIN.contract) };
+    let config = NodeConfig {
+        tokens: dev.config.tokens.clone(),
+        block_chunks: chunks,
+        ..NodeConfig::dev(TEST_DOMAIN.chain_id, TEST_DOMAIN.contract)
+    };
     let mut node = Node::open(&dir, config).map_err(|e| e.to_string())?;
     for u in [&u0, &u1] {
         let a = u.address;

@@ -104,16 +104,7 @@ enum Command {
     Bench(bench::BenchArgs),
     /// The load process of `bench node` (started by it).
     #[command(hide = true)]
-    BenchNodeLoad {
-        #[arg(long)]
-        url: String,
-        #[arg(long)]
-        accounts: u32,
-        #[arg(long)]
-        per_account: u32,
-        #[arg(long)]
-        concurrency: u32,
-    },
+    BenchNodeLoad(bench_node::LoadArgs),
     /// Print every protocol rule id, who enforces it, and what it demands.
     Rules {
         /// Print a Markdown table instead of aligned text.
@@ -146,9 +137,7 @@ fn main() -> ExitCode {
         Command::Node(args) => node::run(&args),
         Command::L1(args) => l1::run(&args),
         Command::Bench(args) => bench::run(&args),
-        Command::BenchNodeLoad { url, accounts, per_account, concurrency } => {
-            bench_node::load_process(&url, accounts, per_account, concurrency)
-        }
+        Command::BenchNodeLoad(args) => bench_node::load_process(&args),
         Command::Vectors { action, dir } => vectors_command(action, &dir),
         Command::Conformance(args) => conformance(&args),
         Command::Rules { markdown } => {
