@@ -16,8 +16,13 @@ use zkrollup_spec::testkit::{context, funded_state, transfer, user};
 
 /// Peak resident memory of this process so far (Linux), in MiB.
 pub(crate) fn peak_rss_mib() -> Option<f64> {
+    status_mib("VmHWM:")
+}
+
+/// A memory figure of this process's `/proc/self/status` (`VmRSS:`, `VmHWM:`; Linux), in MiB.
+pub(crate) fn status_mib(key: &str) -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
 }

@@ -24,6 +24,8 @@ use zkrollup_conformance::operator::SpecRollup;
 use zkrollup_conformance::wire::convert;
 use zkrollup_node::sequencer::unix_now;
 use zkrollup_node::{Node, NodeConfig};
+
+use crate::bench_circuits::{peak_rss_mib, status_mib};
 use zkrollup_reference::keeper::{KeeperConfig, MempoolLimits, StateKeeper};
 use zkrollup_reference::state::RefState;
 use zkrollup_spec::testkit::{self, keyed_account, user, User, TEST_DOMAIN};
@@ -79,16 +81,6 @@ const ROUNDS: [(&str, Transport, bool); 3] = [
     ("WebSocket", Transport::Ws, false),
     ("HTTP, silent subscriber", Transport::Http, true),
 ];
-
-/// This process's resident memory and its peak, MiB (Linux; `None` elsewhere).
-fn memory_mib() -> Option<(f64, f64)> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kib = |key: &str| -> Option<f64> {
-        let line = status.lines().find(|l| l.starts_with(key))?;
-        line.split_whitespace().nth(1)?.parse::<f64>().ok()
-    };
-    Some((kib("VmRSS:")? / 1024.0, kib("VmHWM:")? / 1024.0))
-}
 
 pub(crate) fn run(
     accounts: u32,
@@ -245,12 +237,12 @@ async fn accept(
             silent_figures = unread(conn).await;
         }
         let f = |k: &str| v[k].as_f64().ok_or(format!("the load's report lacks {k}"));
-        let rss_mib = memory_mib().map(|(rss, _)| rss);
+        let rss_mib = status_mib("VmRSS:");
         rounds.push(Round { label, rate: f("rate")?, p50: f("p50_ms")?, p99: f("p99_ms")?, rss_mib });
     }
     handle.stop().map_err(|e| e.to_string())?;
     node.shutdown();
-    Ok((rounds, silent_figures, memory_mib().map(|(_, peak)| peak)))
+    Ok((rounds, silent_figures, peak_rss_mib()))
 }
 
 /// What the load process sends, and how (`zkrollup bench-node-load`'s options).

@@ -66,10 +66,9 @@ pub async fn serve(api: Api, addr: SocketAddr) -> std::io::Result<(SocketAddr, S
 }
 
 /// The generated module and `rpc.discover`, with the two methods that take transactions parsing
-/// them here: the
-/// generated parser reports a wrong type without naming the field (serde does not see inside
-/// the wire format's tagged enums), these name it (`txs[1].signature.s`). The trait's own
-/// implementations then run unchanged.
+/// them here: the generated parser reports a wrong type without naming the field (serde does
+/// not see inside the wire format's tagged enums), these name it (`txs[1].signature.s`). The
+/// trait's own implementations then run unchanged.
 pub(crate) fn module(api: Api) -> RpcModule<Api> {
     let mut module = api.into_rpc();
     for name in [SUBMIT_TX, SUBMIT_BATCH] {

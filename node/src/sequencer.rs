@@ -161,8 +161,7 @@ pub fn start(
     let thread = std::thread::Builder::new()
         .name("sequencer".into())
         .spawn(move || {
-            let senders = Vec::new();
-            Sequencer { core, store, domain, fees, events, senders, poisoned: None, withdrawal_waiting: false }.run(rx)
+            Sequencer { core, store, domain, fees, events, poisoned: None, withdrawal_waiting: false }.run(rx)
         })
         .expect("spawning a thread");
     Ok((SequencerHandle { tx }, thread))
@@ -258,8 +257,6 @@ struct Sequencer {
     fees: BTreeMap<u16, u128>,
     /// Where what changed is announced, once durable.
     events: Events,
-    /// The accounts of the transactions accepted in the group being served.
-    senders: Vec<u32>,
     /// Set when a store write failed: every later request is answered with it.
     poisoned: Option<String>,
     /// A withdrawal was accepted: seal at once (its owner waits for L1).
@@ -314,9 +311,12 @@ impl Sequencer {
             }
         }
         if !accepted.is_empty() {
-            let senders = std::mem::take(&mut self.senders);
             match self.store.accept(&accepted, self.core.next_seq) {
-                Ok(()) => self.events.accepted(senders),
+                Ok(()) => {
+                    // The accounts whose transactions the receipts about to be sent name.
+                    let receipts = answers.iter().filter_map(|(_, r)| r.as_ref().ok()).flatten();
+                    self.events.accepted(receipts.map(|r| r.account_id).collect());
+                }
                 Err(e) => self.poisoned = Some(store_failed(e)),
             }
             crate::kill_points::reached("accept.durable");
@@ -369,7 +369,6 @@ impl Sequencer {
         self.withdrawal_waiting |= withdraws;
         let batch = (batch && receipts.len() > 1).then_some(self.core.next_seq);
         for (r, tx) in receipts.iter().zip(jsons) {
-            self.senders.push(r.account_id);
             accepted.push((r.tx_hash, TxRecord { seq: self.core.next_seq, tx, status: TxStatus::Queued, batch }));
             self.core.next_seq += 1;
         }
