@@ -7,7 +7,8 @@
 //! circuit (8 chunks, real Groth16 proofs) and committed, proven and executed on the Solidity
 //! contract by the node's L1 sender. Each transaction is followed to "executed"; the node's
 //! views are checked against the spec's replay of the same inputs, the contract's counters and
-//! stored root against the spec's, and value against what the contract holds on the chain; then
+//! stored root against the spec's, and value against what the contract holds on the chain; every
+//! transaction the rollup received is replayed from the chain on the spec's L1 (the audit); then
 //! the node restarts from its store and answers the same; its metrics and health endpoints agree
 //! with what the test did, and so do the WebSocket subscriptions a wallet would follow. A second test keeps the embedded L1 (in process, no JSON-RPC): a call
 //! the contract refuses halts the sender, and the node is no longer ready.
@@ -20,10 +21,12 @@ use zkrollup_api::{HttpClient, HttpClientBuilder, WsClientBuilder};
 use zkrollup_circuits::keys::{load_or_make, CircuitKind};
 use zkrollup_conformance::operator::SpecRollup;
 use zkrollup_conformance::wire::convert;
+use zkrollup_contracts::dual_l1::NativeVerifier;
 use zkrollup_devchain::{dev_genesis, DevChain, DevChainConfig, Mining, DEV_CHAIN_ID};
 use zkrollup_node::anvil::{Anvil, DEV_KEYS};
 use zkrollup_node::dev::{BLOCK_SETUP_SEED, EXIT_SETUP_SEED};
-use zkrollup_node::l1::json_rpc::{address_of, chain_id, deploy, JsonRpcConfig};
+use zkrollup_node::l1::audit::audit;
+use zkrollup_node::l1::json_rpc::{address_of, chain_id, deploy, Deployed, JsonRpcConfig};
 use zkrollup_node::l1::wallet;
 use zkrollup_node::l1::{EmbeddedL1, JsonRpcL1};
 use zkrollup_node::prover::InProcessProver;
@@ -72,6 +75,10 @@ struct OnChain {
     domain: L1Domain,
     l1: JsonRpcL1,
     prover: InProcessProver,
+    /// The deployment (its config and L1 block) and the verifier the spec's L1 checks proofs
+    /// with, for the audit of the chain.
+    deployed: Deployed,
+    verifier: NativeVerifier,
 }
 
 fn deploy_rollup(rpc: &JsonRpcConfig) -> OnChain {
@@ -93,7 +100,9 @@ fn deploy_rollup(rpc: &JsonRpcConfig) -> OnChain {
         token,
         domain,
         l1,
-        prover: InProcessProver { pk, vk: block_vk },
+        prover: InProcessProver { pk, vk: block_vk.clone() },
+        verifier: NativeVerifier { block_chunks: CHUNKS as u16, block: block_vk, exit: exit_vk },
+        deployed,
     }
 }
 
@@ -160,7 +169,7 @@ fn deposits_transactions_and_exits_reach_l1_and_survive_a_restart() {
 }
 
 async fn end_to_end(on_chain: OnChain) {
-    let OnChain { rpc, rollup, token, domain, l1, prover } = on_chain;
+    let OnChain { rpc, rollup, token, domain, l1, prover, deployed, verifier } = on_chain;
     let config = node_config(&domain, vec![token]);
     let dir = tempfile::tempdir().unwrap();
     let mut node = Node::open(dir.path(), config.clone()).unwrap();
@@ -347,6 +356,7 @@ async fn end_to_end(on_chain: OnChain) {
     let stored_root = client.get_block(n).await.unwrap().unwrap().new_root;
     assert_eq!(stored_root, convert::fr_dec(&spec.root()));
     let (l2, users) = ([spec.total_balance(0), spec.total_balance(1)], [u1.address, u3.address]);
+    let audit_rpc = rpc.clone();
     let (blocks, held, pending) = on_l1(move || {
         let held = [None, Some(&token)].map(|t| wallet::balance_of(&rpc, &rollup, t).unwrap());
         let pending = users.map(|u| [0, 1].map(|t| wallet::pending_balance(&rpc, &rollup, &u, t).unwrap()));
@@ -361,6 +371,39 @@ async fn end_to_end(on_chain: OnChain) {
     assert_eq!(pending[0][0], 100_000, "the withdrawal is payable");
     assert_eq!(pending[1][0], 50_000, "the forced exit paid the keyless account's balance");
     assert_eq!(pending[0][1], 5_000, "the full exit paid what the batch left");
+
+    // Every transaction the rollup received (the wallets' deposits, fact and full-exit request,
+    // the node's commits, proofs and executions) replayed from the chain alone on the spec's
+    // L1, proofs checked by arkworks: the same verdicts and the same logs, and the spec's L1
+    // ends holding what the contract holds.
+    let (audit, skewed) = on_l1(move || {
+        let config = &deployed.config;
+        let audit = audit(&audit_rpc, &rollup, config, deployed.block, &verifier).unwrap();
+        // The audit can fail: against a spec whose validator is someone else, each of the
+        // node's calls is one the chain accepted and the spec refuses.
+        let skewed = L1Config { validators: vec![user(9).address], ..config.clone() };
+        (audit, self::audit(&audit_rpc, &rollup, &skewed, deployed.block, &verifier).unwrap())
+    })
+    .await;
+    assert_eq!(audit.mismatches, Vec::<String>::new());
+    let refused = |m: &String| m.contains("(commitBlock, L1 block") && m.contains("l1.not_validator");
+    assert!(skewed.mismatches.iter().any(refused), "{:?}", skewed.mismatches);
+    let accepted = |f: &str| audit.calls.get(f).map_or(0, |c| c.0);
+    for (f, times) in [("depositETH", 3), ("depositERC20", 1), ("setAuthPubkeyHash", 1), ("requestFullExit", 1)] {
+        assert_eq!(accepted(f), times, "{f}: {:?}", audit.calls);
+    }
+    for f in ["commitBlock", "proveBlock", "executeBlock"] {
+        assert_eq!(accepted(f), n as usize, "{f}: {:?}", audit.calls);
+    }
+    let spec_l1 = &audit.spec;
+    assert_eq!((spec_l1.blocks_committed, spec_l1.blocks_proven, spec_l1.blocks_executed), (n, n, n));
+    assert_eq!(spec_l1.last_executed().state_root, spec.root(), "the audited L1's root is the node's");
+    for (token, held) in held.iter().enumerate() {
+        assert_eq!(alloy_primitives::U256::from(spec_l1.held[&(token as u16)]), *held, "token {token} held");
+    }
+    for (u, p) in users.iter().zip(&pending) {
+        assert_eq!([0, 1].map(|t| spec_l1.pending_balance(u, t)), *p, "{u}: pending balances");
+    }
 
     // A restart from the store answers the same.
     let views = |spec: &State| spec.accounts().map(|(id, _)| id).collect::<Vec<_>>();

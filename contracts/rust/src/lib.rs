@@ -14,9 +14,11 @@
 //! the spec's types, and [`dual_l1::DualL1`] runs every call on the spec's L1 and on the contract
 //! side by side, recording any disagreement (an L1 backend for the conformance crate's
 //! operator). Data flows: spec types → calldata → revm → receipts, logs and reverts → spec
-//! verdicts and events ([`events`]).
+//! verdicts and events ([`events`]); and back: a mined transaction's calldata → the spec's call
+//! ([`calldata`], for auditing a real chain).
 
 pub mod artifacts;
+pub mod calldata;
 pub mod dual_l1;
 pub mod events;
 pub mod evm;

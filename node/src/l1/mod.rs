@@ -6,10 +6,12 @@
 //! - [`json_rpc`]: any Ethereum node over JSON-RPC, through alloy ([`JsonRpcL1`]): the
 //!   development chain (`zkrollup l1`, crate `zkrollup-devchain`), anvil, or a real network.
 //!
+//! [`audit`] replays what the rollup received on a JSON-RPC chain on the spec's L1.
 //! [`in_flight`] is the sender's record of its transaction in flight, kept in the store before
 //! the transaction is sent. [`wallet`] holds what a wallet, rather than the node, does on the L1 (deposits, full-exit
 //! requests), for the tests and tools.
 
+pub mod audit;
 pub mod embedded;
 pub mod in_flight;
 pub mod json_rpc;

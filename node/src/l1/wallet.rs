@@ -155,30 +155,8 @@ pub fn rollup_calls(
     rollup: &Address,
     from: u64,
 ) -> Result<Vec<(&'static str, bool, u64)>, L1Error> {
-    use alloy_provider::{Provider, ProviderBuilder};
-    let provider = ProviderBuilder::new().connect_http(endpoint(&rpc.url)?);
-    runtime()?.block_on(async {
-        let head = within(rpc, "eth_blockNumber", provider.get_block_number()).await?;
-        let mut calls = vec![];
-        for n in from..=head {
-            let block = within(rpc, "eth_getBlockByNumber", provider.get_block_by_number(n.into())).await?;
-            for hash in block.map(|b| b.transactions.hashes().collect::<Vec<_>>()).unwrap_or_default() {
-                let tx = within(rpc, "eth_getTransactionByHash", provider.get_transaction_by_hash(hash)).await?;
-                let Some(tx) = tx.filter(|t| alloy_consensus::Transaction::to(t) == Some(evm(rollup))) else {
-                    continue;
-                };
-                let input = alloy_consensus::Transaction::input(&tx);
-                let name = input
-                    .get(..4)
-                    .and_then(|s| Rollup::RollupCalls::name_by_selector(s.try_into().expect("4 bytes")))
-                    .unwrap_or("(unknown)");
-                let receipt = within(rpc, "eth_getTransactionReceipt", provider.get_transaction_receipt(hash)).await?;
-                let receipt = receipt.ok_or_else(|| other(format!("no receipt for mined transaction {hash}")))?;
-                calls.push((name, receipt.status(), receipt.gas_used));
-            }
-        }
-        Ok(calls)
-    })
+    let history = super::audit::read_history(rpc, rollup, from)?;
+    Ok(history.txs.iter().map(|t| (t.function(), t.success, t.gas_used)).collect())
 }
 
 /// Every block the rollup at `rollup` recorded as committed from L1 block `from` on, as it
