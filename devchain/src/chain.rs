@@ -115,6 +115,8 @@ pub struct Chain {
     /// Where each mined transaction is: (block, index).
     index: HashMap<B256, (u64, usize)>,
     open: Option<Open>,
+    /// Seconds added to the clock (`evm_increaseTime`): how a test or the demo lets days pass.
+    time_offset: u64,
 }
 
 fn invalid(e: EVMError<std::convert::Infallible>) -> ChainError {
@@ -151,6 +153,7 @@ impl Chain {
             blocks: vec![Block { header, hash, txs: vec![] }],
             index: HashMap::new(),
             open: None,
+            time_offset: 0,
         }
     }
 
@@ -196,9 +199,18 @@ impl Chain {
         )
     }
 
-    /// The open block, opened at `now` (unix seconds) if there is none: each block's time is
-    /// after its parent's, so blocks sealed within one second run ahead of the clock a little.
+    /// Moves the chain's clock `seconds` ahead of the wall clock, on top of earlier moves (the
+    /// open block keeps its time; the next one takes the new time): the total offset.
+    pub fn increase_time(&mut self, seconds: u64) -> u64 {
+        self.time_offset = self.time_offset.saturating_add(seconds);
+        self.time_offset
+    }
+
+    /// The open block, opened at `now` (unix seconds, plus the clock's offset) if there is none:
+    /// each block's time is after its parent's, so blocks sealed within one second run ahead of
+    /// the clock a little.
     fn open(&mut self, now: u64) -> &mut Open {
+        let now = now.saturating_add(self.time_offset);
         if self.open.is_none() {
             let head = &self.head().header;
             let (number, timestamp) = (head.number + 1, now.max(head.timestamp + 1));

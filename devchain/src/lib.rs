@@ -1,7 +1,8 @@
 //! zkrollup's development L1: an Ethereum chain on revm, served over the standard JSON-RPC
 //! methods a client library needs, and no more. `zkrollup l1` runs it as its own process, so
 //! that the node, wallets and tools in other processes reach it as they reach anvil or any
-//! Ethereum node: through alloy, with signed transactions.
+//! Ethereum node: through alloy, with signed transactions. Two development methods anvil also
+//! has let time pass and mine at will (`evm_increaseTime`, `evm_mine`).
 //!
 //! Data flows one way: a signed transaction arrives over JSON-RPC ([`server`]), is decoded and
 //! its signer recovered with alloy's types and run by revm into the open block ([`chain`]);

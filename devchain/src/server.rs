@@ -179,7 +179,9 @@ impl DevChain {
         let server =
             Server::builder().set_config(config).build(addr).await.map_err(|e| format!("listening on {addr}: {e}"))?;
         let bound = server.local_addr().map_err(|e| e.to_string())?;
-        Ok((bound, server.start(EthRpc { chain: self.clone() }.into_rpc())))
+        let mut methods = EthServer::into_rpc(EthRpc { chain: self.clone() });
+        methods.merge(EvmServer::into_rpc(EthRpc { chain: self.clone() })).map_err(|e| e.to_string())?;
+        Ok((bound, server.start(methods)))
     }
 }
 
@@ -257,6 +259,37 @@ pub trait Eth {
 
 struct EthRpc {
     chain: DevChain,
+}
+
+/// The development methods anvil and hardhat also have, in the `evm_` namespace: how a test
+/// or the demo lets time pass (a priority request's deadline is days away) and mines a block
+/// at will.
+#[rpc(server, namespace = "evm")]
+pub trait Evm {
+    /// Moves the clock `seconds` ahead (from the next block on): the total offset, in seconds.
+    #[method(name = "increaseTime")]
+    async fn increase_time(&self, seconds: U64) -> RpcResult<i64>;
+    /// Seals the open block, or an empty one (anvil's options are not taken): `"0x0"`.
+    #[method(name = "mine")]
+    async fn mine(&self, options: Option<serde_json::Value>) -> RpcResult<String>;
+}
+
+#[async_trait]
+impl EvmServer for EthRpc {
+    async fn increase_time(&self, seconds: U64) -> RpcResult<i64> {
+        let seconds = u64::try_from(seconds).ok().filter(|s| *s <= i64::MAX as u64);
+        let seconds =
+            seconds.ok_or_else(|| ErrorObjectOwned::owned(INVALID_INPUT, "seconds out of range", None::<()>))?;
+        self.with(move |c| Ok(c.increase_time(seconds).min(i64::MAX as u64) as i64)).await
+    }
+
+    async fn mine(&self, options: Option<serde_json::Value>) -> RpcResult<String> {
+        if options.as_ref().is_some_and(|o| !o.is_null()) {
+            return Err(ErrorObjectOwned::owned(INVALID_INPUT, "evm_mine takes no options here", None::<()>));
+        }
+        self.chain.worker(|w| w.seal()).await.map_err(stopped)?.map_err(rpc_error)?;
+        Ok("0x0".into())
+    }
 }
 
 // JSON-RPC error codes as Ethereum nodes give them (geth's, which anvil and alloy follow).

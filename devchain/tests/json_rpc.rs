@@ -219,6 +219,34 @@ async fn blocks_come_on_the_interval_and_receipts_with_them() {
     assert_eq!(provider.get_transaction_receipt(hash).await.unwrap().unwrap().block_number, receipt.block_number);
 }
 
+/// Time passes as anvil lets it (`evm_increaseTime`, through alloy's anvil API): the next
+/// block is three days later, and `evm_mine` seals one at will; a negative or absurd move and
+/// options this chain does not take are refused.
+#[tokio::test]
+async fn the_clock_moves_ahead_on_request_and_blocks_are_mined_at_will() {
+    use alloy_provider::ext::AnvilApi;
+    let chain = start(Mining::PerTransaction, None).await;
+    let provider = wallet(&chain.url, DEV_KEYS[0]);
+    let head = |p: DynProvider| async move {
+        let b = p.get_block_by_number(BlockNumberOrTag::Latest).await.unwrap().unwrap();
+        (b.header.number, b.header.timestamp)
+    };
+    let (n0, t0) = head(provider.clone()).await;
+    let days = 3 * 24 * 3600;
+    assert_eq!(provider.anvil_increase_time(days).await.unwrap(), days as i64);
+    assert_eq!(provider.anvil_increase_time(10).await.unwrap(), days as i64 + 10, "the offset adds up");
+    assert_eq!(provider.evm_mine(None).await.unwrap(), "0x0");
+    let (n1, t1) = head(provider.clone()).await;
+    assert_eq!(n1, n0 + 1, "one block mined");
+    assert!(t1 >= t0 + days + 10, "{t1} is three days after {t0}");
+    let client = provider.client();
+    let refused: Result<i64, _> = client.request("evm_increaseTime", (-5i64,)).await;
+    assert!(refused.is_err(), "a negative move");
+    let refused: Result<String, _> = client.request("evm_mine", (serde_json::json!({ "blocks": 2 }),)).await;
+    assert!(refused.unwrap_err().to_string().contains("takes no options"));
+    assert_eq!(head(provider).await.0, n1, "nothing mined by a refused request");
+}
+
 /// The chain's file: synced blocks resume with their hashes; a last line without its newline
 /// (the block being written when the process died, never served) is dropped; a file in use by
 /// another chain, or of another chain, is refused.

@@ -404,6 +404,8 @@ async fn end_to_end(on_chain: OnChain) {
     for (u, p) in users.iter().zip(&pending) {
         assert_eq!([0, 1].map(|t| spec_l1.pending_balance(u, t)), *p, "{u}: pending balances");
     }
+    // And the L2 state, restored from the blocks' calldata alone, is the one the node built.
+    assert_eq!(audit.executed_state().unwrap(), spec, "the state restored from L1");
 
     // A restart from the store answers the same.
     let views = |spec: &State| spec.accounts().map(|(id, _)| id).collect::<Vec<_>>();

@@ -17,6 +17,7 @@
 //! 7. [`block`]: blocks, fee collection, the commitment and the public input.
 //! 8. [`l1`]: the L1 contract's rules as a pure state machine.
 //! 9. [`exit`]: what an exodus exit proof states.
+//! 10. [`restore`]: the state rebuilt from what blocks commit on L1, for exits without the operator.
 //!
 //! Data flows as the system does: a user signs a [`tx::Tx`]; [`transition::apply_tx`] checks it
 //! against the [`state::State`] and yields an [`op::Op`]; [`block::Block`] gathers ops, collects
@@ -38,6 +39,7 @@ pub mod exit;
 pub mod l1;
 pub mod op;
 pub mod primitives;
+pub mod restore;
 pub mod state;
 pub mod testkit;
 pub mod transition;

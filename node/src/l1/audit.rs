@@ -6,6 +6,10 @@
 //! come from the chain, the calls are decoded from calldata ([`zkrollup_contracts::calldata`]),
 //! and proofs are checked by the spec's verifier (arkworks), not the contract's.
 //!
+//! The blocks' calldata also carries the whole L2 state (data availability): the audit keeps the
+//! committed blocks, from which [`Audit::executed_state`] restores the state an exodus exit is
+//! proven against, without the node.
+//!
 //! What standard JSON-RPC cannot show is reported rather than guessed: a refused transaction's
 //! rule id (a receipt carries no revert data, so a refusal is compared as a refusal), and a
 //! call to the rollup made from another contract (no traces: its logs are found, and reported
@@ -21,8 +25,10 @@ use alloy_rpc_types_eth::{Filter, Log};
 use alloy_sol_types::{SolEvent, SolInterface};
 use zkrollup_contracts::artifacts::{Rollup, TestToken};
 use zkrollup_contracts::calldata::decode;
-use zkrollup_spec::l1::{Call, L1Config, ProofVerifier, L1};
+use zkrollup_spec::l1::{Call, CommitBlock, L1Config, ProofVerifier, L1};
 use zkrollup_spec::primitives::Address;
+use zkrollup_spec::restore::restore;
+use zkrollup_spec::state::State;
 
 use super::json_rpc::{endpoint, other, runtime, within, JsonRpcConfig, MAX_LOG_RANGE};
 use super::L1Error;
@@ -126,6 +132,27 @@ pub struct Audit {
     pub calls: BTreeMap<&'static str, (usize, usize)>,
     /// Every disagreement, in order, each naming its transaction.
     pub mismatches: Vec<String>,
+    /// The blocks committed and not reverted, as their `commitBlock` calldata states them:
+    /// what the L2 state restores from ([`Audit::executed_state`]).
+    pub committed: Vec<CommitBlock>,
+}
+
+impl Audit {
+    /// The L2 state of the last executed block, restored from the committed blocks' calldata
+    /// alone (`zkrollup_spec::restore`) and checked against the root the L1 stored for it:
+    /// what an owner proves an exodus exit against when the operator is gone.
+    pub fn executed_state(&self) -> Result<State, String> {
+        let executed = self.spec.blocks_executed as usize;
+        let state = restore(self.committed.iter().take(executed))?;
+        let stored = &self.spec.last_executed().state_root;
+        if state.root() != *stored {
+            return Err(format!(
+                "the state restored to block {executed} has root {}, the L1 stored {stored}",
+                state.root()
+            ));
+        }
+        Ok(state)
+    }
 }
 
 /// What an ERC-20 deposit delivered to the rollup: the sum of the listed token's `Transfer`
@@ -157,6 +184,7 @@ pub fn audit(
     let history = read_history(rpc, rollup, from)?;
     let mut spec = L1::new(config.clone(), history.txs.first().map_or(0, |t| t.timestamp));
     let mut calls = BTreeMap::new();
+    let mut committed = Vec::new();
     let mut mismatches: Vec<String> = history
         .called_from_contracts
         .iter()
@@ -205,7 +233,14 @@ pub fn audit(
         let verdict = spec.call(&call, verifier);
         let spec_events = &spec.log[logged..];
         match (&verdict, tx.success) {
-            (Ok(_), true) if spec_events == chain_events.as_slice() => count(&mut calls, name, true),
+            (Ok(_), true) if spec_events == chain_events.as_slice() => {
+                count(&mut calls, name, true);
+                match call {
+                    Call::CommitBlock { block, .. } => committed.push(block),
+                    Call::RevertBlocks { .. } => committed.truncate(spec.blocks_committed as usize),
+                    _ => {}
+                }
+            }
             (Ok(_), true) => {
                 mismatches.push(says(format!("the rollup logged {chain_events:?}, the spec {spec_events:?}")))
             }
@@ -214,7 +249,7 @@ pub fn audit(
             (Ok(_), false) => mismatches.push(says("the chain refused it, the spec accepts it".into())),
         }
     }
-    Ok(Audit { spec, calls, mismatches })
+    Ok(Audit { spec, calls, mismatches, committed })
 }
 
 fn count(calls: &mut BTreeMap<&'static str, (usize, usize)>, name: &'static str, accepted: bool) {
