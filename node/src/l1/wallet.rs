@@ -1,15 +1,18 @@
 //! What a wallet does on the L1, over JSON-RPC with a signed transaction of its own key:
-//! deposits of ETH and ERC-20s, full-exit requests, on-chain ChangePubKey facts, and a test token
-//! to deposit; and what a tool reads there (balances, pending balances, the block counters, the
-//! blocks committed, the gas of the rollup's calls). For tests, tools and benches; the SDK
-//! (issue 32) takes them over.
+//! deposits of ETH and ERC-20s, full-exit requests, on-chain ChangePubKey facts, a test token
+//! to deposit, withdrawals of what the contract owes, and in exodus mode its activation, exits
+//! and cancellations (and a development chain's clock moved on); and what a tool reads there
+//! (balances, pending balances, the block counters, the blocks committed, the gas of the
+//! rollup's calls). For the demo, tests, tools and benches; the SDK (issue 32) takes them over.
 
 use alloy_network::TransactionBuilder;
 use alloy_primitives::{Address as EvmAddress, U256};
 use alloy_rpc_types_eth::{TransactionReceipt, TransactionRequest};
 use alloy_sol_types::SolCall;
 use zkrollup_contracts::artifacts::{bytecode, Rollup, TestToken, TEST_TOKEN};
+use zkrollup_spec::exit::ExitClaim;
 use zkrollup_spec::l1::StoredBlock;
+use zkrollup_spec::primitives::field::fr_to_be_bytes;
 use zkrollup_spec::primitives::{Address, PubKeyHash};
 
 use super::json_rpc::{
@@ -94,6 +97,71 @@ pub fn set_auth_pubkey_hash(
 ) -> Result<Mined, L1Error> {
     let call = Rollup::setAuthPubkeyHashCall { pubkeyHash: pubkey_hash.0.into(), nonce };
     self::call(rpc, key, rollup, call.abi_encode(), 0)
+}
+
+/// `withdrawPendingBalance`: pays `amount` of `token` waiting for `owner` to `owner` (anyone
+/// may send it; `key` pays the gas).
+pub fn withdraw_pending_balance(
+    rpc: &JsonRpcConfig,
+    key: &str,
+    rollup: &Address,
+    owner: &Address,
+    token: u16,
+    amount: u128,
+) -> Result<Mined, L1Error> {
+    let call = Rollup::withdrawPendingBalanceCall { owner: evm(owner), token, amount };
+    self::call(rpc, key, rollup, call.abi_encode(), 0)
+}
+
+/// `activateExodusMode`: anyone's, once a priority request has expired unserved.
+pub fn activate_exodus_mode(rpc: &JsonRpcConfig, key: &str, rollup: &Address) -> Result<Mined, L1Error> {
+    call(rpc, key, rollup, Rollup::activateExodusModeCall {}.abi_encode(), 0)
+}
+
+/// `performExodus`: the exit proven by `proof` (Groth16, 256 bytes) of `claim` against the
+/// last executed block `last`, credited to the claim's owner as a pending balance (anyone may
+/// send it; `key` pays the gas).
+pub fn perform_exodus(
+    rpc: &JsonRpcConfig,
+    key: &str,
+    rollup: &Address,
+    last: &StoredBlock,
+    claim: &ExitClaim,
+    proof: &[u8],
+) -> Result<Mined, L1Error> {
+    use zkrollup_contracts::rollup::{proof_words, sol_stored};
+    let c = Rollup::ExitClaim {
+        root: U256::from_be_bytes(fr_to_be_bytes(&claim.root)),
+        accountId: claim.account_id,
+        owner: evm(&claim.owner),
+        token: claim.token,
+        amount: claim.amount,
+    };
+    let call = Rollup::performExodusCall { lastExecuted: sol_stored(last), c, proof: proof_words(proof) };
+    self::call(rpc, key, rollup, call.abi_encode(), 0)
+}
+
+/// `cancelOutstandingDepositsForExodusMode`: in exodus mode, up to `n` open requests closed,
+/// their deposits refundable to their depositors.
+pub fn cancel_outstanding_deposits(rpc: &JsonRpcConfig, key: &str, rollup: &Address, n: u64) -> Result<Mined, L1Error> {
+    call(rpc, key, rollup, Rollup::cancelOutstandingDepositsForExodusModeCall { n }.abi_encode(), 0)
+}
+
+/// Moves a development chain's clock (`zkrollup l1`'s or anvil's) `seconds` ahead and mines a
+/// block at the new time, as `evm_increaseTime` and `evm_mine` do: how a demo or a test lets a
+/// priority request's deadline pass. The new head's timestamp: the offset moves the wall
+/// clock, which a chain mining a block per transaction may have run ahead of, so a caller
+/// waiting for a time checks it.
+pub fn increase_time(rpc: &JsonRpcConfig, seconds: u64) -> Result<u64, L1Error> {
+    use alloy_provider::ext::AnvilApi;
+    use alloy_provider::{Provider, ProviderBuilder};
+    let provider = ProviderBuilder::new().connect_http(endpoint(&rpc.url)?);
+    runtime()?.block_on(async {
+        within(rpc, "evm_increaseTime", provider.anvil_increase_time(seconds)).await?;
+        within(rpc, "evm_mine", provider.evm_mine(None)).await?;
+        let head = within(rpc, "eth_getBlockByNumber", provider.get_block_by_number(Default::default())).await?;
+        Ok(head.ok_or_else(|| other("no latest block"))?.header.timestamp)
+    })
 }
 
 /// Deploys a test ERC-20 (anyone may mint) with `key`: its address.
