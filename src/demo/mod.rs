@@ -22,7 +22,7 @@ mod users;
 
 use std::time::{Duration, Instant};
 
-use zkrollup_circuits::groth16::INSECURE_SETUP_WARNING;
+use zkrollup_circuits::groth16::{Pk, Vk, INSECURE_SETUP_WARNING};
 use zkrollup_circuits::keys::{self, CircuitKind};
 use zkrollup_devchain::{DEV_CHAIN_ID, DEV_KEYS};
 use zkrollup_node::dev::{BLOCK_SETUP_SEED, EXIT_SETUP_SEED};
@@ -73,16 +73,30 @@ pub(crate) fn run(args: &DemoArgs) -> Result<(), String> {
     let dir = args.keys.clone().unwrap_or_else(keys::default_dir);
     let (_, block_vk) = progress::keys(&dir, CircuitKind::Block(args.block_chunks), BLOCK_SETUP_SEED)?;
     let (exit_pk, exit_vk) = progress::keys(&dir, CircuitKind::Exit, EXIT_SETUP_SEED)?;
-    // The servers' logs and the node's store: kept if the demo fails (its error names them).
+    // The servers' logs and the node's store: kept if the demo fails, and named in its error.
     let work = std::env::temp_dir().join(format!("zkrollup-demo-{}", std::process::id()));
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
+    run_in(args, &work, (block_vk, exit_vk, exit_pk))
+        .map_err(|e| format!("{e}\n(the servers' logs and the node's store: {})", work.display()))?;
+    std::fs::remove_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
+    println!(
+        "\nreconciled: every transaction the rollup received agrees with the spec, and every deposited unit left \
+         ({:.1}s).",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// The demo with its keys, its servers' files in `work`.
+fn run_in(args: &DemoArgs, work: &std::path::Path, (block_vk, exit_vk, exit_pk): (Vk, Vk, Pk)) -> Result<(), String> {
+    let dir = args.keys.clone().unwrap_or_else(keys::default_dir);
     let (keys_arg, chunks) = (dir.display().to_string(), args.block_chunks.to_string());
 
     let mut l1 = Process::start(
         "l1",
         &["l1", "--listen", "127.0.0.1:0", "--block-chunks", &chunks, "--keys", &keys_arg],
         &[],
-        &work.as_path().join("l1.log"),
+        &work.join("l1.log"),
     )?;
     let url = l1.after("listening on ", STARTUP)?;
     let token = l1.after("token 1: ", STARTUP)?;
@@ -97,7 +111,7 @@ pub(crate) fn run(args: &DemoArgs) -> Result<(), String> {
     };
     println!("  L1 at {url}: rollup {rollup} (L1 block {block}), token 1 {token}");
 
-    let data = work.as_path().join("node").display().to_string();
+    let data = work.join("node").display().to_string();
     let mut node = Process::start(
         "node",
         &[
@@ -122,7 +136,7 @@ pub(crate) fn run(args: &DemoArgs) -> Result<(), String> {
             "warn",
         ],
         &[("ZKROLLUP_L1_KEY", DEV_KEYS[0])],
-        &work.as_path().join("node.log"),
+        &work.join("node.log"),
     )?;
     let api = node.after("listening on ", STARTUP)?;
     println!("  node at {api}\n");
@@ -135,14 +149,7 @@ pub(crate) fn run(args: &DemoArgs) -> Result<(), String> {
     println!("\n  the node has stopped for good: the operator is gone");
     exodus::run(&on_l1, &wallets, &auditor, &exit_pk)?;
     report::finish(&auditor, &on_l1, &figures, args.block_chunks)?;
-    l1.stop(Duration::from_secs(30))?;
-    std::fs::remove_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
-    println!(
-        "\nreconciled: every transaction the rollup received agrees with the spec, and every deposited unit left \
-         ({:.1}s).",
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
+    l1.stop(Duration::from_secs(30))
 }
 
 /// A long number shortened for a line: its first and last six characters.
