@@ -24,7 +24,7 @@ pub mod types;
 use jsonrpsee::core::{RpcResult, SubscriptionResult};
 use jsonrpsee::proc_macros::rpc;
 
-pub use jsonrpsee::core::client::Subscription;
+pub use jsonrpsee::core::client::{Error as ClientError, Subscription};
 pub use jsonrpsee_http_client::{HttpClient, HttpClientBuilder};
 pub use jsonrpsee_ws_client::{WsClient, WsClientBuilder};
 pub use types::*;

@@ -32,8 +32,10 @@ pub type PackedFee = PackedFloat<FEE_MANTISSA_BITS, FEE_EXPONENT_BITS>;
 impl<const MANT: u32, const EXP: u32> PackedFloat<MANT, EXP> {
     /// Bytes of the packed form.
     pub const BYTES: usize = ((MANT + EXP) / 8) as usize;
-    const MAX_MANTISSA: u64 = (1u64 << MANT) - 1;
-    const MAX_EXPONENT: u8 = ((1u32 << EXP) - 1) as u8;
+    /// The largest mantissa, `2^MANT − 1`.
+    pub const MAX_MANTISSA: u64 = (1u64 << MANT) - 1;
+    /// The largest exponent, `2^EXP − 1`.
+    pub const MAX_EXPONENT: u8 = ((1u32 << EXP) - 1) as u8;
 
     /// `None` unless the mantissa and exponent fit their bits and the value fits in 128 bits.
     pub fn new(mantissa: u64, exponent: u8) -> Option<Self> {

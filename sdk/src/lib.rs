@@ -1,0 +1,51 @@
+//! # zkrollup-sdk: the wallet library
+//!
+//! What a wallet needs to use the rollup from Rust: a [`Wallet`] holding an L1 key and the L2
+//! key derived from it as the spec defines, signing transactions whose amounts and fees are
+//! packed strictly ([`amount`]: an amount that does not pack is an error naming its packable
+//! neighbours, never rounded); a [`Provider`] for the node's API, whose refusals come back
+//! typed with the spec's rule id ([`SdkError`]); and a [`TxHandle`] per submitted transaction
+//! that waits for the [`Stage`] the caller needs.
+//!
+//! Data flows one way: amounts in people's units → base units → a signed [`Tx`] → the node →
+//! statuses.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use zkrollup_sdk::{amount, Provider, Stage, Wallet};
+//! use zkrollup_sdk::api::TxKind;
+//! use zkrollup_sdk::spec::tx::auth::L1Domain;
+//!
+//! # async fn example() -> Result<(), zkrollup_sdk::SdkError> {
+//! let node = Provider::http("http://127.0.0.1:3030")?;
+//! // The deployment the L2 key is for: the chain id and the rollup's address (`zkr_contracts`).
+//! let domain = L1Domain { chain_id: 31337, contract: "0xcf7ed3acca5a467e9e704c703e8d87f634fb0fc9".parse().unwrap() };
+//! let wallet = Wallet::from_l1_key_hex(&std::env::var("MY_L1_KEY").unwrap(), domain)?;
+//! let me = node.account(&wallet.address()).await?.expect("deposit first");
+//!
+//! let to = "0xb2a3bd40617621036972bdb48e1b68d196d11481".parse().unwrap();
+//! let value = amount::parse_units("0.001", 18)?; // ETH has 18 decimals
+//! let fee = node.fee(TxKind::Transfer, 0).await?;
+//! let tx = wallet.transfer(me.id, to, (0, value, fee), me.next_nonce)?;
+//! let handle = node.submit(&tx).await?;
+//! let status = handle.wait(Stage::InBlock, Duration::from_secs(60)).await?;
+//! println!("{} is {status:?}", handle.hash);
+//! # Ok(())
+//! # }
+//! ```
+
+pub mod amount;
+mod error;
+mod provider;
+mod wallet;
+
+pub use error::SdkError;
+pub use provider::{Provider, Stage, TxHandle};
+pub use wallet::{Authorisation, Wallet};
+
+/// The node's API types (statuses, account views, fee kinds).
+pub use zkrollup_api as api;
+/// The protocol's types (addresses, transactions, domains).
+pub use zkrollup_spec as spec;
+/// A signed transaction.
+pub use zkrollup_spec::tx::Tx;

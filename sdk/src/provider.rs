@@ -1,0 +1,114 @@
+//! The node, as a wallet reaches it: its API over HTTP (the `#[rpc]` client of
+//! `zkrollup-api`), errors typed ([`SdkError`]), and a handle per submitted transaction that
+//! waits for the stage the caller needs.
+
+use std::time::{Duration, Instant};
+
+use zkrollup_api::{AccountInfo, AccountRef, HttpClient, HttpClientBuilder, RollupApiClient, TxKind, TxStatus};
+use zkrollup_conformance::wire::convert;
+use zkrollup_spec::primitives::Address;
+use zkrollup_spec::tx::Tx;
+
+use crate::SdkError;
+
+/// How far a transaction has come, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    /// In a block the node sealed (its effects in the committed view).
+    InBlock,
+    /// Its block committed on L1.
+    Committed,
+    /// Its block's proof verified on L1.
+    Proven,
+    /// Its block executed on L1: final.
+    Executed,
+}
+
+fn stage_of(status: &TxStatus) -> Option<Stage> {
+    match status {
+        TxStatus::InBlock { .. } => Some(Stage::InBlock),
+        TxStatus::Committed { .. } => Some(Stage::Committed),
+        TxStatus::Proven { .. } => Some(Stage::Proven),
+        TxStatus::Executed { .. } => Some(Stage::Executed),
+        _ => None,
+    }
+}
+
+/// How often a handle asks the node while it waits.
+const POLL: Duration = Duration::from_millis(100);
+
+/// A node's API.
+#[derive(Clone)]
+pub struct Provider {
+    client: HttpClient,
+}
+
+impl Provider {
+    /// The node at `url` (`http://…`), each request answered within 30 s.
+    pub fn http(url: &str) -> Result<Self, SdkError> {
+        let client = HttpClientBuilder::default()
+            .request_timeout(Duration::from_secs(30))
+            .build(url)
+            .map_err(|e| SdkError::Node(format!("{url}: {e}")))?;
+        Ok(Provider { client })
+    }
+
+    /// The account of `address` in the node's views, if it has one.
+    pub async fn account(&self, address: &Address) -> Result<Option<AccountInfo>, SdkError> {
+        self.client.get_account(AccountRef::Address(address.to_string())).await.map_err(SdkError::from_client)
+    }
+
+    /// The fee the node asks for a transaction of `kind` paid in `token`.
+    pub async fn fee(&self, kind: TxKind, token: u16) -> Result<u128, SdkError> {
+        let quote = self.client.estimate_fee(kind, token).await.map_err(SdkError::from_client)?;
+        quote.fee.parse().map_err(|e| SdkError::Node(format!("a fee of {:?}: {e}", quote.fee)))
+    }
+
+    /// Submits `tx`: once this returns, the node has it durably.
+    pub async fn submit(&self, tx: &Tx) -> Result<TxHandle, SdkError> {
+        self.client.submit_tx(convert::tx(tx)).await.map_err(SdkError::from_client)?;
+        Ok(self.handle(tx))
+    }
+
+    /// Submits `txs` as an atomic batch: all of them in one block, or none.
+    pub async fn submit_batch(&self, txs: &[Tx]) -> Result<Vec<TxHandle>, SdkError> {
+        let json = txs.iter().map(convert::tx).collect();
+        self.client.submit_batch(json).await.map_err(SdkError::from_client)?;
+        Ok(txs.iter().map(|tx| self.handle(tx)).collect())
+    }
+
+    fn handle(&self, tx: &Tx) -> TxHandle {
+        TxHandle { hash: convert::hex_of(&tx.hash()), client: self.client.clone() }
+    }
+}
+
+/// A submitted transaction.
+pub struct TxHandle {
+    /// Its hash, `0x`-hex.
+    pub hash: String,
+    client: HttpClient,
+}
+
+impl TxHandle {
+    /// Waits until the transaction reaches `stage` (or a later one): its status then. A drop
+    /// is [`SdkError::Dropped`] with the rule that dropped it; more than `timeout` is
+    /// [`SdkError::Timeout`].
+    pub async fn wait(&self, stage: Stage, timeout: Duration) -> Result<TxStatus, SdkError> {
+        let started = Instant::now();
+        loop {
+            let info = self.client.get_tx(self.hash.clone()).await.map_err(SdkError::from_client)?;
+            let status = info.ok_or_else(|| SdkError::Node(format!("the node does not know {}", self.hash)))?.status;
+            if let TxStatus::Dropped { rule, message } = status {
+                return Err(SdkError::Dropped { rule, message });
+            }
+            if stage_of(&status).is_some_and(|s| s >= stage) {
+                return Ok(status);
+            }
+            if started.elapsed() >= timeout {
+                let what = format!("{} to reach {stage:?} (it is {status:?})", self.hash);
+                return Err(SdkError::Timeout { what, seconds: timeout.as_secs() });
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+}
