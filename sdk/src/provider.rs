@@ -4,7 +4,8 @@
 
 use std::time::{Duration, Instant};
 
-use zkrollup_api::{AccountInfo, AccountRef, HttpClient, HttpClientBuilder, RollupApiClient, TxKind, TxStatus};
+use zkrollup_api::{AccountInfo, AccountRef, BlockInfo, HttpClient, HttpClientBuilder, NetworkStatus};
+use zkrollup_api::{PriorityOpInfo, RollupApiClient, TxKind, TxStatus};
 use zkrollup_conformance::wire::convert;
 use zkrollup_spec::primitives::Address;
 use zkrollup_spec::tx::Tx;
@@ -62,6 +63,21 @@ impl Provider {
     pub async fn fee(&self, kind: TxKind, token: u16) -> Result<u128, SdkError> {
         let quote = self.client.estimate_fee(kind, token).await.map_err(SdkError::from_client)?;
         quote.fee.parse().map_err(|e| SdkError::Node(format!("a fee of {:?}: {e}", quote.fee)))
+    }
+
+    /// The node's progress: its last block at each stage, what waits.
+    pub async fn status(&self) -> Result<NetworkStatus, SdkError> {
+        self.client.status().await.map_err(SdkError::from_client)
+    }
+
+    /// Block `number`, once sealed.
+    pub async fn block(&self, number: u32) -> Result<Option<BlockInfo>, SdkError> {
+        self.client.get_block(number).await.map_err(SdkError::from_client)
+    }
+
+    /// The L1 request `serial_id` (deposit or full exit), once the node has read it: where it is.
+    pub async fn priority_op(&self, serial_id: u64) -> Result<Option<PriorityOpInfo>, SdkError> {
+        self.client.get_priority_op(serial_id).await.map_err(SdkError::from_client)
     }
 
     /// Submits `tx`: once this returns, the node has it durably.

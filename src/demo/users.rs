@@ -1,19 +1,20 @@
 //! The demo's users, acting as wallets do: on L1 with signed transactions of their own keys
 //! (deposits, an on-chain ChangePubKey fact, a full-exit request, withdrawals of what L1 owes
-//! them), on L2 through the node's API (transactions signed with their L2 keys, fees as the
-//! node quotes them, statuses followed to "executed").
+//! them), on L2 through the SDK (`zkrollup-sdk`: each user's L2 key derived from its L1 key for
+//! this deployment, transactions signed and packed by it, fees as the node quotes them, each
+//! transaction's handle followed to "executed").
 
 use std::time::{Duration, Instant};
 
-use zkrollup_api::{AccountRef, HttpClient, HttpClientBuilder, RollupApiClient, TxKind, TxStatus};
-use zkrollup_conformance::wire::convert;
+use zkrollup_api::{BlockStage, TxKind};
 use zkrollup_devchain::DEV_KEYS;
 use zkrollup_node::l1::json_rpc::address_of;
 use zkrollup_node::l1::wallet;
+use zkrollup_sdk::{Authorisation, Provider, SdkError, Stage, TxHandle, Wallet};
 use zkrollup_spec::primitives::Address;
-use zkrollup_spec::testkit::{self, user, user_l1_secret, User};
-use zkrollup_spec::tx::auth::{eip191_change_pubkey_message, eip712_change_pubkey_digest, L1Domain};
-use zkrollup_spec::tx::{ChangePubKeyAuth, Tx};
+use zkrollup_spec::testkit::{user, user_l1_secret};
+use zkrollup_spec::tx::auth::L1Domain;
+use zkrollup_spec::tx::Tx;
 
 use super::OnL1;
 
@@ -49,13 +50,12 @@ pub(crate) fn wait_for<T>(what: &str, mut f: impl FnMut() -> Result<Option<T>, S
 pub(crate) struct Wallets<'a> {
     l1: &'a OnL1,
     runtime: tokio::runtime::Runtime,
-    client: HttpClient,
-    domain: L1Domain,
-    users: Vec<User>,
+    node: Provider,
+    users: Vec<Wallet>,
     ids: Vec<u32>,
     nonces: Vec<u32>,
-    /// Every transaction sent, in order.
-    sent: Vec<Tx>,
+    /// Every transaction sent, in order, and its handle.
+    sent: Vec<(&'static str, TxHandle)>,
     /// Priority requests made on L1 so far (the next one's serial id).
     requests: u64,
     /// The last block whose line was printed.
@@ -65,14 +65,16 @@ pub(crate) struct Wallets<'a> {
 impl<'a> Wallets<'a> {
     pub(crate) fn new(l1: &'a OnL1, api: &str, chain_id: u64) -> Result<Self, String> {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
-        let client = HttpClientBuilder::default().build(api).map_err(|e| format!("the node's API {api}: {e}"))?;
+        let node = Provider::http(api).map_err(|e| e.to_string())?;
         let domain = L1Domain { chain_id, contract: l1.rollup };
-        let users = (0..USERS).map(user).collect();
+        let users = (0..USERS)
+            .map(|i| Wallet::from_l1_key(&user_l1_secret(i), domain))
+            .collect::<Result<_, _>>()
+            .map_err(|e| e.to_string())?;
         Ok(Wallets {
             l1,
             runtime,
-            client,
-            domain,
+            node,
             users,
             ids: vec![],
             nonces: vec![0; KEYED],
@@ -91,8 +93,8 @@ impl<'a> Wallets<'a> {
         self.collect()
     }
 
-    fn api<T, E: std::fmt::Display>(&self, f: impl std::future::Future<Output = Result<T, E>>) -> Result<T, String> {
-        self.runtime.block_on(f).map_err(|e| format!("the node's API: {e}"))
+    fn api<T>(&self, f: impl std::future::Future<Output = Result<T, SdkError>>) -> Result<T, String> {
+        self.runtime.block_on(f).map_err(|e| e.to_string())
     }
 
     fn on_l1<T>(&self, what: &str, r: Result<T, zkrollup_node::l1::L1Error>) -> Result<T, String> {
@@ -100,20 +102,19 @@ impl<'a> Wallets<'a> {
     }
 
     fn fee(&self, kind: TxKind, token: u16) -> Result<u128, String> {
-        let quote = self.api(self.client.estimate_fee(kind, token))?;
-        quote.fee.parse().map_err(|e| format!("the node quoted fee {:?}: {e}", quote.fee))
+        self.api(self.node.fee(kind, token))
     }
 
     /// The account of `address` in the node's view of sealed blocks.
     fn id_of(&self, address: &Address) -> Result<Option<u32>, String> {
-        Ok(self.api(self.client.get_account(AccountRef::Address(address.to_string())))?.map(|a| a.id))
+        Ok(self.api(self.node.account(address))?.map(|a| a.id))
     }
 
     /// Prints a line for each block executed since the last call.
     fn print_blocks(&mut self) -> Result<(), String> {
-        let last = self.api(self.client.status())?.last_executed;
+        let last = self.api(self.node.status())?.last_executed;
         for n in self.printed + 1..=last {
-            let b = self.api(self.client.get_block(n))?.ok_or(format!("block {n} is missing"))?;
+            let b = self.api(self.node.block(n))?.ok_or(format!("block {n} is missing"))?;
             println!(
                 "    block {n:>2}: {:>2} transactions, {:>2} L1 requests, proven and executed on L1, root {}",
                 b.txs.len(),
@@ -134,19 +135,19 @@ impl<'a> Wallets<'a> {
         let operator = self.on_l1("the operator's address", address_of(DEV_KEYS[0]))?;
         self.on_l1("the fee account's deposit", wallet::deposit_eth(rpc, FAUCET, rollup, &operator, 1))?;
         self.requests += 1;
-        for (i, u) in self.users.iter().enumerate() {
-            let key = l1_key(i as u32);
-            self.on_l1("funding a user's gas", wallet::send_eth(rpc, FAUCET, &u.address, 10u128.pow(18)))?;
-            self.on_l1("a deposit of ETH", wallet::deposit_eth(rpc, &key, rollup, &u.address, 1_000_000_000))?;
+        for i in 0..self.users.len() {
+            let (key, address) = (l1_key(i as u32), self.users[i].address());
+            self.on_l1("funding a user's gas", wallet::send_eth(rpc, FAUCET, &address, 10u128.pow(18)))?;
+            self.on_l1("a deposit of ETH", wallet::deposit_eth(rpc, &key, rollup, &address, 1_000_000_000))?;
             self.requests += 1;
             if i < KEYED {
-                self.on_l1("minting token 1", wallet::mint_test_token(rpc, &key, token, &u.address, 5_000_000))?;
-                let deposit = wallet::deposit_erc20(rpc, &key, rollup, (1, token), &u.address, 5_000_000);
+                self.on_l1("minting token 1", wallet::mint_test_token(rpc, &key, token, &address, 5_000_000))?;
+                let deposit = wallet::deposit_erc20(rpc, &key, rollup, (1, token), &address, 5_000_000);
                 self.on_l1("a deposit of token 1", deposit)?;
                 self.requests += 1;
             }
         }
-        let addresses: Vec<Address> = std::iter::once(operator).chain(self.users.iter().map(|u| u.address)).collect();
+        let addresses: Vec<Address> = std::iter::once(operator).chain(self.users.iter().map(|u| u.address())).collect();
         let ids = wait_for("the deposits' accounts", || {
             let mut ids = Vec::new();
             for a in &addresses {
@@ -164,10 +165,10 @@ impl<'a> Wallets<'a> {
         self.settled()
     }
 
-    fn submit(&mut self, tx: Tx) -> Result<(), String> {
-        let what = tx.name();
-        self.api(self.client.submit_tx(convert::tx(&tx))).map_err(|e| format!("{what}: {e}"))?;
-        self.sent.push(tx);
+    fn submit(&mut self, tx: Result<Tx, SdkError>) -> Result<(), String> {
+        let tx = tx.map_err(|e| e.to_string())?;
+        let handle = self.api(self.node.submit(&tx)).map_err(|e| format!("{}: {e}", tx.name()))?;
+        self.sent.push((tx.name(), handle));
         Ok(())
     }
 
@@ -175,20 +176,17 @@ impl<'a> Wallets<'a> {
     /// EIP-191 signature (user 1), an EIP-712 one paying its fee in token 1 (user 2).
     fn register_keys(&mut self) -> Result<(), String> {
         println!("  2. L2 keys: user 0 by an on-chain fact, user 1 by EIP-191, user 2 by EIP-712");
-        let (u, ids, domain) = (&self.users, &self.ids, &self.domain);
-        let pkh = u[0].pubkey_hash;
-        let fact = wallet::set_auth_pubkey_hash(&self.l1.rpc, &l1_key(0), &self.l1.rollup, &pkh, 0);
+        let (u, ids) = (&self.users, &self.ids);
+        let fact = wallet::set_auth_pubkey_hash(&self.l1.rpc, &l1_key(0), &self.l1.rollup, &u[0].pubkey_hash(), 0);
         self.on_l1("the on-chain fact", fact)?;
         let (eth_fee, token_fee) = (self.fee(TxKind::ChangePubKey, 0)?, self.fee(TxKind::ChangePubKey, 1)?);
-        let sig191 = u[1].l1.personal_sign(&eip191_change_pubkey_message(domain, &u[1].pubkey_hash, 0, ids[1]));
-        let sig712 = u[2].l1.sign_digest(&eip712_change_pubkey_digest(domain, &u[2].pubkey_hash, 0, ids[2]));
-        let onchain = testkit::change_pubkey(&u[0], ids[0], 0, eth_fee, 0, ChangePubKeyAuth::Onchain);
+        let onchain = u[0].change_pubkey(ids[0], (0, eth_fee), 0, Authorisation::Onchain).map_err(|e| e.to_string())?;
         let others = [
-            testkit::change_pubkey(&u[1], ids[1], 0, eth_fee, 0, ChangePubKeyAuth::Eip191(sig191)),
-            testkit::change_pubkey(&u[2], ids[2], 1, token_fee, 0, ChangePubKeyAuth::Eip712(sig712)),
+            u[1].change_pubkey(ids[1], (0, eth_fee), 0, Authorisation::Eip191),
+            u[2].change_pubkey(ids[2], (1, token_fee), 0, Authorisation::Eip712),
         ];
         // The fact counts once the node has read it from L1.
-        wait_for("the node to see the on-chain fact", || match self.submit(onchain.clone()) {
+        wait_for("the node to see the on-chain fact", || match self.submit(Ok(onchain.clone())) {
             Ok(()) => Ok(Some(())),
             Err(e) if e.contains("l1.change_pubkey_unauthorised") => Ok(None),
             Err(e) => Err(e),
@@ -209,22 +207,24 @@ impl<'a> Wallets<'a> {
             let from = n as usize % KEYED;
             let (to, fee) = match n % 4 {
                 3 => (user(100 + n).address, fees[1]),
-                _ => (self.users[(from + 1) % KEYED].address, fees[0]),
+                _ => (self.users[(from + 1) % KEYED].address(), fees[0]),
             };
-            let tx =
-                testkit::transfer(&self.users[from], self.ids[from], to, 0, 1_000 + n as u128, fee, self.nonces[from]);
+            let (id, nonce) = (self.ids[from], self.nonces[from]);
+            let tx = self.users[from].transfer(id, to, (0, 1_000 + n as u128, fee), nonce);
             self.nonces[from] += 1;
             self.submit(tx)?;
         }
         let (u1, id1, nonce) = (&self.users[1], self.ids[1], self.nonces[1]);
-        let batch = vec![
-            testkit::transfer(u1, id1, self.users[0].address, 1, 4_000, self.fee(TxKind::Transfer, 1)?, nonce),
-            testkit::withdraw(u1, id1, u1.address, 0, 100_000, self.fee(TxKind::Withdraw, 0)?, nonce + 1),
+        let to_user_0 = (1, 4_000, self.fee(TxKind::Transfer, 1)?);
+        let out = (0, 100_000, self.fee(TxKind::Withdraw, 0)?);
+        let batch = [
+            u1.transfer(id1, self.users[0].address(), to_user_0, nonce),
+            u1.withdraw(id1, u1.address(), out, nonce + 1),
         ];
+        let batch = batch.into_iter().collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())?;
         self.nonces[1] += 2;
-        self.api(self.client.submit_batch(batch.iter().map(convert::tx).collect()))
-            .map_err(|e| format!("the batch: {e}"))?;
-        self.sent.extend(batch);
+        let handles = self.api(self.node.submit_batch(&batch)).map_err(|e| format!("the batch: {e}"))?;
+        self.sent.extend(batch.iter().map(Tx::name).zip(handles));
         self.settled()
     }
 
@@ -234,9 +234,8 @@ impl<'a> Wallets<'a> {
         println!("  4. a withdrawal, a forced exit of the keyless user, a full exit requested on L1");
         let (u, ids) = (&self.users, &self.ids);
         let withdraw =
-            testkit::withdraw(&u[0], ids[0], u[0].address, 0, 50_000, self.fee(TxKind::Withdraw, 0)?, self.nonces[0]);
-        let forced =
-            testkit::forced_exit(&u[2], ids[2], u[3].address, 0, self.fee(TxKind::ForcedExit, 0)?, self.nonces[2]);
+            u[0].withdraw(ids[0], u[0].address(), (0, 50_000, self.fee(TxKind::Withdraw, 0)?), self.nonces[0]);
+        let forced = u[2].forced_exit(ids[2], u[3].address(), (0, self.fee(TxKind::ForcedExit, 0)?), self.nonces[2]);
         self.nonces[0] += 1;
         self.nonces[2] += 1;
         self.submit(withdraw)?;
@@ -250,24 +249,16 @@ impl<'a> Wallets<'a> {
     /// Waits until every transaction sent and every request made is executed on L1, then
     /// prints the blocks that did it.
     fn settled(&mut self) -> Result<(), String> {
-        for tx in &self.sent {
-            let hash = convert::hex_of(&tx.hash());
-            wait_for(&format!("{} {hash} to be executed", tx.name()), || {
-                let info = self.api(self.client.get_tx(hash.clone()))?.ok_or(format!("{hash} is unknown"))?;
-                match info.status {
-                    TxStatus::Dropped { rule, message } => Err(format!("{} dropped: {rule}: {message}", tx.name())),
-                    TxStatus::Executed { .. } => Ok(Some(())),
-                    _ => Ok(None),
-                }
-            })?;
+        for (what, handle) in &self.sent {
+            self.api(handle.wait(Stage::Executed, PATIENCE)).map_err(|e| format!("{what} {}: {e}", handle.hash))?;
         }
         for serial in 0..self.requests {
             wait_for(&format!("L1 request {serial} to be executed"), || {
-                let op = self.api(self.client.get_priority_op(serial))?;
-                Ok(op.filter(|o| o.stage == Some(zkrollup_api::BlockStage::Executed)).map(drop))
+                let op = self.api(self.node.priority_op(serial))?;
+                Ok(op.filter(|o| o.stage == Some(BlockStage::Executed)).map(drop))
             })?;
         }
-        let status = self.api(self.client.status())?;
+        let status = self.api(self.node.status())?;
         if !status.stage_errors.is_empty() {
             return Err(format!("the node reports failing stages: {:?}", status.stage_errors));
         }
@@ -279,14 +270,14 @@ impl<'a> Wallets<'a> {
         println!("  5. what L1 owes each user, withdrawn by its owner");
         for (i, u) in self.users.iter().enumerate() {
             for token in [0u16, 1] {
-                let owed = wallet::pending_balance(&self.l1.rpc, &self.l1.rollup, &u.address, token);
+                let owed = wallet::pending_balance(&self.l1.rpc, &self.l1.rollup, &u.address(), token);
                 let owed = self.on_l1("a pending balance", owed)?;
                 if owed > 0 {
                     let paid = wallet::withdraw_pending_balance(
                         &self.l1.rpc,
                         &l1_key(i as u32),
                         &self.l1.rollup,
-                        &u.address,
+                        &u.address(),
                         token,
                         owed,
                     );
