@@ -83,6 +83,16 @@ pub fn spec_stored(b: &Rollup::StoredBlock) -> StoredBlock {
     }
 }
 
+pub fn sol_claim(claim: &ExitClaim) -> Rollup::ExitClaim {
+    Rollup::ExitClaim {
+        root: word(&claim.root),
+        accountId: claim.account_id,
+        owner: evm_address(&claim.owner),
+        token: claim.token,
+        amount: claim.amount,
+    }
+}
+
 pub fn sol_commit(c: &CommitBlock) -> Rollup::CommitBlockInfo {
     Rollup::CommitBlockInfo {
         blockNumber: c.block_number,
@@ -381,14 +391,11 @@ impl RollupOnL1 {
     }
 
     pub fn perform_exodus(&mut self, last: &StoredBlock, claim: &ExitClaim, proof: &[u8]) -> Result<u64, CallError> {
-        let c = Rollup::ExitClaim {
-            root: word(&claim.root),
-            accountId: claim.account_id,
-            owner: evm_address(&claim.owner),
-            token: claim.token,
-            amount: claim.amount,
+        let call = Rollup::performExodusCall {
+            lastExecuted: sol_stored(last),
+            c: sol_claim(claim),
+            proof: proof_words(proof),
         };
-        let call = Rollup::performExodusCall { lastExecuted: sol_stored(last), c, proof: proof_words(proof) };
         self.send(&claim.owner, call).map(|o| o.gas_used)
     }
 

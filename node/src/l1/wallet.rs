@@ -12,7 +12,6 @@ use alloy_sol_types::SolCall;
 use zkrollup_contracts::artifacts::{bytecode, Rollup, TestToken, TEST_TOKEN};
 use zkrollup_spec::exit::ExitClaim;
 use zkrollup_spec::l1::StoredBlock;
-use zkrollup_spec::primitives::field::fr_to_be_bytes;
 use zkrollup_spec::primitives::{Address, PubKeyHash};
 
 use super::json_rpc::{
@@ -129,15 +128,9 @@ pub fn perform_exodus(
     claim: &ExitClaim,
     proof: &[u8],
 ) -> Result<Mined, L1Error> {
-    use zkrollup_contracts::rollup::{proof_words, sol_stored};
-    let c = Rollup::ExitClaim {
-        root: U256::from_be_bytes(fr_to_be_bytes(&claim.root)),
-        accountId: claim.account_id,
-        owner: evm(&claim.owner),
-        token: claim.token,
-        amount: claim.amount,
-    };
-    let call = Rollup::performExodusCall { lastExecuted: sol_stored(last), c, proof: proof_words(proof) };
+    use zkrollup_contracts::rollup::{proof_words, sol_claim, sol_stored};
+    let call =
+        Rollup::performExodusCall { lastExecuted: sol_stored(last), c: sol_claim(claim), proof: proof_words(proof) };
     self::call(rpc, key, rollup, call.abi_encode(), 0)
 }
 
