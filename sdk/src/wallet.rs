@@ -45,11 +45,7 @@ impl Wallet {
     /// variables hold it.
     pub fn from_l1_key_hex(hex: &str, domain: L1Domain) -> Result<Self, SdkError> {
         let digits = hex.trim().trim_start_matches("0x");
-        let bytes: Vec<u8> = (0..digits.len())
-            .step_by(2)
-            .map(|i| digits.get(i..i + 2).and_then(|d| u8::from_str_radix(d, 16).ok()))
-            .collect::<Option<_>>()
-            .ok_or_else(|| SdkError::BadKey("not hex".into()))?;
+        let bytes = ::hex::decode(digits).map_err(|e| SdkError::BadKey(format!("not hex: {e}")))?;
         let secret: [u8; 32] =
             bytes.try_into().map_err(|b: Vec<u8>| SdkError::BadKey(format!("{} bytes, 32 expected", b.len())))?;
         Self::from_l1_key(&secret, domain)

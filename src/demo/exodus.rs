@@ -18,11 +18,7 @@ use zkrollup_spec::primitives::Address;
 
 use super::report::Auditor;
 use super::users::{l1_key, Wallets, FAUCET};
-use super::{short, OnL1};
-
-fn on_l1<T>(what: &str, r: Result<T, zkrollup_node::l1::L1Error>) -> Result<T, String> {
-    r.map_err(|e| format!("{what}: {e}"))
-}
+use super::{on_l1, short, OnL1};
 
 pub(crate) fn run(l1: &OnL1, wallets: &Wallets, auditor: &Auditor, exit_pk: &Pk) -> Result<(), String> {
     let (rpc, rollup) = (&l1.rpc, &l1.rollup);

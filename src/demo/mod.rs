@@ -152,6 +152,11 @@ fn run_in(args: &DemoArgs, work: &std::path::Path, (block_vk, exit_vk, exit_pk):
     l1.stop(Duration::from_secs(30))
 }
 
+/// An L1 call's result, its error saying what the call was for.
+pub(crate) fn on_l1<T>(what: &str, r: Result<T, zkrollup_node::l1::L1Error>) -> Result<T, String> {
+    r.map_err(|e| format!("{what}: {e}"))
+}
+
 /// A long number shortened for a line: its first and last six characters.
 pub(crate) fn short(s: &str) -> String {
     if s.len() > 14 {

@@ -72,13 +72,13 @@ impl NodeFigures {
 /// paid out other than what was deposited.
 pub(crate) fn finish(auditor: &Auditor, l1: &OnL1, node: &NodeFigures, chunks: usize) -> Result<(), String> {
     let audit = auditor.audit(l1)?;
-    let history = audit::read_history(&l1.rpc, &l1.rollup, l1.block).map_err(|e| e.to_string())?;
+    let history = &audit.history;
     let mut gas: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
     let mut block_gas: BTreeMap<u32, u64> = BTreeMap::new();
     let mut paid: BTreeMap<u16, u128> = BTreeMap::new();
     for tx in history.txs.iter().filter(|t| t.success) {
         gas.entry(tx.function()).or_default().push(tx.gas_used);
-        match calldata::decode(&tx.from, tx.value, &tx.input, None) {
+        match calldata::decode(&tx.from, tx.value, &tx.input) {
             Ok(Some(Call::CommitBlock { block, .. })) => {
                 *block_gas.entry(block.block_number).or_default() += tx.gas_used
             }

@@ -16,7 +16,7 @@ use zkrollup_spec::testkit::{user, user_l1_secret};
 use zkrollup_spec::tx::auth::L1Domain;
 use zkrollup_spec::tx::Tx;
 
-use super::OnL1;
+use super::{on_l1, OnL1};
 
 /// Users 0..USERS deposit; 0, 1 and 2 register an L2 key (three ways); user 3 stays keyless (a
 /// forced-exit target).
@@ -97,10 +97,6 @@ impl<'a> Wallets<'a> {
         self.runtime.block_on(f).map_err(|e| e.to_string())
     }
 
-    fn on_l1<T>(&self, what: &str, r: Result<T, zkrollup_node::l1::L1Error>) -> Result<T, String> {
-        r.map_err(|e| format!("{what}: {e}"))
-    }
-
     fn fee(&self, kind: TxKind, token: u16) -> Result<u128, String> {
         self.api(self.node.fee(kind, token))
     }
@@ -132,18 +128,18 @@ impl<'a> Wallets<'a> {
         println!("  1. deposits on L1: ETH from every user, token 1 from users 0-2; the fee account opens first");
         let l1 = self.l1;
         let (rpc, rollup, token) = (&l1.rpc, &l1.rollup, &l1.token);
-        let operator = self.on_l1("the operator's address", address_of(DEV_KEYS[0]))?;
-        self.on_l1("the fee account's deposit", wallet::deposit_eth(rpc, FAUCET, rollup, &operator, 1))?;
+        let operator = on_l1("the operator's address", address_of(DEV_KEYS[0]))?;
+        on_l1("the fee account's deposit", wallet::deposit_eth(rpc, FAUCET, rollup, &operator, 1))?;
         self.requests += 1;
         for i in 0..self.users.len() {
             let (key, address) = (l1_key(i as u32), self.users[i].address());
-            self.on_l1("funding a user's gas", wallet::send_eth(rpc, FAUCET, &address, 10u128.pow(18)))?;
-            self.on_l1("a deposit of ETH", wallet::deposit_eth(rpc, &key, rollup, &address, 1_000_000_000))?;
+            on_l1("funding a user's gas", wallet::send_eth(rpc, FAUCET, &address, 10u128.pow(18)))?;
+            on_l1("a deposit of ETH", wallet::deposit_eth(rpc, &key, rollup, &address, 1_000_000_000))?;
             self.requests += 1;
             if i < KEYED {
-                self.on_l1("minting token 1", wallet::mint_test_token(rpc, &key, token, &address, 5_000_000))?;
+                on_l1("minting token 1", wallet::mint_test_token(rpc, &key, token, &address, 5_000_000))?;
                 let deposit = wallet::deposit_erc20(rpc, &key, rollup, (1, token), &address, 5_000_000);
-                self.on_l1("a deposit of token 1", deposit)?;
+                on_l1("a deposit of token 1", deposit)?;
                 self.requests += 1;
             }
         }
@@ -178,7 +174,7 @@ impl<'a> Wallets<'a> {
         println!("  2. L2 keys: user 0 by an on-chain fact, user 1 by EIP-191, user 2 by EIP-712");
         let (u, ids) = (&self.users, &self.ids);
         let fact = wallet::set_auth_pubkey_hash(&self.l1.rpc, &l1_key(0), &self.l1.rollup, &u[0].pubkey_hash(), 0);
-        self.on_l1("the on-chain fact", fact)?;
+        on_l1("the on-chain fact", fact)?;
         let (eth_fee, token_fee) = (self.fee(TxKind::ChangePubKey, 0)?, self.fee(TxKind::ChangePubKey, 1)?);
         let onchain = u[0].change_pubkey(ids[0], (0, eth_fee), 0, Authorisation::Onchain).map_err(|e| e.to_string())?;
         let others = [
@@ -241,7 +237,7 @@ impl<'a> Wallets<'a> {
         self.submit(withdraw)?;
         self.submit(forced)?;
         let request = wallet::request_full_exit(&self.l1.rpc, &l1_key(1), &self.l1.rollup, self.ids[1], 1);
-        self.on_l1("the full-exit request", request)?;
+        on_l1("the full-exit request", request)?;
         self.requests += 1;
         self.settled()
     }
@@ -271,7 +267,7 @@ impl<'a> Wallets<'a> {
         for (i, u) in self.users.iter().enumerate() {
             for token in [0u16, 1] {
                 let owed = wallet::pending_balance(&self.l1.rpc, &self.l1.rollup, &u.address(), token);
-                let owed = self.on_l1("a pending balance", owed)?;
+                let owed = on_l1("a pending balance", owed)?;
                 if owed > 0 {
                     let paid = wallet::withdraw_pending_balance(
                         &self.l1.rpc,
@@ -281,7 +277,7 @@ impl<'a> Wallets<'a> {
                         token,
                         owed,
                     );
-                    self.on_l1("a withdrawal of a pending balance", paid)?;
+                    on_l1("a withdrawal of a pending balance", paid)?;
                     println!("    user {i}: {owed} of token {token} paid out on L1");
                 }
             }

@@ -73,11 +73,11 @@ fn proof(words: &[U256; 8]) -> Vec<u8> {
     words.iter().flat_map(|w| w.to_be_bytes::<32>()).collect()
 }
 
-/// The call `sender` makes by sending `input` with `value` wei to the rollup. `received` is
-/// what an ERC-20 deposit delivered to the contract (the spec credits what arrived, not what
-/// was asked: a fee-on-transfer token delivers less); `None` takes the amount asked. A view
-/// function (`blocksCommitted`, …) sent as a transaction changes nothing: `Ok(None)`.
-pub fn decode(sender: &Address, value: U256, input: &[u8], received: Option<u128>) -> Result<Option<Call>, String> {
+/// The call `sender` makes by sending `input` with `value` wei to the rollup. An ERC-20
+/// deposit's amount is the one asked (the spec credits what arrived, which only the receipt
+/// shows: a fee-on-transfer token delivers less; the auditor puts it in). A view function
+/// (`blocksCommitted`, …) sent as a transaction changes nothing: `Ok(None)`.
+pub fn decode(sender: &Address, value: U256, input: &[u8]) -> Result<Option<Call>, String> {
     // Decoded as leniently as Solidity's decoder (offsets anywhere, trailing bytes ignored);
     // a word with dirty high bits in a narrow type is one place where it is stricter (it
     // reverts), which the auditor would report as a disagreement, never let pass.
@@ -94,9 +94,7 @@ pub fn decode(sender: &Address, value: U256, input: &[u8], received: Option<u128
             token: 0,
             amount: value.try_into().map_err(|_| format!("{value} wei does not fit in 128 bits"))?,
         },
-        C::depositERC20(c) => {
-            Call::Deposit { from: sender, to: address(c.to), token: c.token, amount: received.unwrap_or(c.amount) }
-        }
+        C::depositERC20(c) => Call::Deposit { from: sender, to: address(c.to), token: c.token, amount: c.amount },
         C::requestFullExit(c) => Call::RequestFullExit { owner: sender, account_id: c.accountId, token: c.token },
         C::setAuthPubkeyHash(c) => {
             Call::SetAuthPubkeyHash { sender, pubkey_hash: PubKeyHash(c.pubkeyHash.0), nonce: c.nonce }
@@ -232,10 +230,10 @@ mod tests {
             ),
         ];
         for (input, value, want) in cases {
-            assert_eq!(decode(&a, U256::from(value), &input, None), Ok(Some(want.clone())), "{}", want.name());
+            assert_eq!(decode(&a, U256::from(value), &input), Ok(Some(want.clone())), "{}", want.name());
         }
         let view = Rollup::blocksCommittedCall {}.abi_encode();
-        assert_eq!(decode(&a, U256::ZERO, &view, None), Ok(None));
+        assert_eq!(decode(&a, U256::ZERO, &view), Ok(None));
     }
 
     /// What the spec's types cannot hold does not decode: a root above the field, a signature
@@ -247,7 +245,7 @@ mod tests {
         let mut over = sol_stored(&block(1, 1));
         over.stateRoot = U256::MAX;
         let proof_call = Rollup::proveBlockCall { b: over, proof: [U256::ZERO; 8] }.abi_encode();
-        let err = decode(&a, U256::ZERO, &proof_call, None).unwrap_err();
+        let err = decode(&a, U256::ZERO, &proof_call).unwrap_err();
         assert!(err.contains("not a BN254 field element"), "{err}");
         let mut info = sol_commit(&CommitBlock {
             block_number: 1,
@@ -259,14 +257,14 @@ mod tests {
         });
         info.onchainOps[0].authSig = vec![1u8; 64].into();
         let call = Rollup::commitBlockCall { parent: sol_stored(&block(0, 1)), b: info.clone() }.abi_encode();
-        assert!(decode(&a, U256::ZERO, &call, None).unwrap_err().contains("64-byte signature"));
+        assert!(decode(&a, U256::ZERO, &call).unwrap_err().contains("64-byte signature"));
         info.onchainOps[0].authKind = 3;
         let call = Rollup::commitBlockCall { parent: sol_stored(&block(0, 1)), b: info }.abi_encode();
-        assert!(decode(&a, U256::ZERO, &call, None).unwrap_err().contains("kind 3"));
+        assert!(decode(&a, U256::ZERO, &call).unwrap_err().contains("kind 3"));
         let exit = Rollup::requestFullExitCall { accountId: 3, token: 1 }.abi_encode();
-        assert!(decode(&a, U256::from(1), &exit, None).unwrap_err().contains("not payable"));
-        assert!(decode(&a, U256::ZERO, &[1, 2, 3, 4], None).unwrap_err().contains("not a call of the rollup"));
+        assert!(decode(&a, U256::from(1), &exit).unwrap_err().contains("not payable"));
+        assert!(decode(&a, U256::ZERO, &[1, 2, 3, 4]).unwrap_err().contains("not a call of the rollup"));
         let eth = Rollup::depositETHCall { to: EvmAddress::ZERO }.abi_encode();
-        assert!(decode(&a, U256::MAX, &eth, None).unwrap_err().contains("128 bits"));
+        assert!(decode(&a, U256::MAX, &eth).unwrap_err().contains("128 bits"));
     }
 }

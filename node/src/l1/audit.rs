@@ -22,7 +22,7 @@ use alloy_consensus::Transaction as _;
 use alloy_primitives::{Address as EvmAddress, B256, U256};
 use alloy_provider::{DynProvider, Provider, ProviderBuilder};
 use alloy_rpc_types_eth::{Filter, Log};
-use alloy_sol_types::{SolEvent, SolInterface};
+use alloy_sol_types::SolEvent;
 use zkrollup_contracts::artifacts::{Rollup, TestToken};
 use zkrollup_contracts::calldata::decode;
 use zkrollup_spec::l1::{Call, CommitBlock, L1Config, ProofVerifier, L1};
@@ -135,6 +135,8 @@ pub struct Audit {
     /// The blocks committed and not reverted, as their `commitBlock` calldata states them:
     /// what the L2 state restores from ([`Audit::executed_state`]).
     pub committed: Vec<CommitBlock>,
+    /// What was read from the chain (for figures: each transaction's gas, its call).
+    pub history: History,
 }
 
 impl Audit {
@@ -155,13 +157,12 @@ impl Audit {
     }
 }
 
-/// What an ERC-20 deposit delivered to the rollup: the sum of the listed token's `Transfer`
-/// logs to it in the receipt (the token's own account of what moved, which the spec credits;
-/// a hostile token could log what it did not move: the audit is of the rollup, not of its
-/// tokens).
-fn received(tx: &RollupTx, rollup: EvmAddress, spec: &L1) -> Option<u128> {
-    let Ok(Rollup::RollupCalls::depositERC20(c)) = Rollup::RollupCalls::abi_decode(&tx.input) else { return None };
-    let token = spec.tokens.get((c.token as usize).checked_sub(1)?)?;
+/// What an ERC-20 deposit of `token` delivered to the rollup: the sum of the listed token's
+/// `Transfer` logs to it in the receipt (the token's own account of what moved, which the spec
+/// credits; a hostile token could log what it did not move: the audit is of the rollup, not of
+/// its tokens).
+fn received(tx: &RollupTx, rollup: EvmAddress, spec: &L1, token: u16) -> Option<u128> {
+    let token = spec.tokens.get((token as usize).checked_sub(1)?)?;
     let moved = tx
         .logs
         .iter()
@@ -207,8 +208,7 @@ pub fn audit(
                 continue;
             }
         };
-        let received = tx.success.then(|| received(tx, at, &spec)).flatten();
-        let call = match decode(&tx.from, tx.value, &tx.input, received) {
+        let mut call = match decode(&tx.from, tx.value, &tx.input) {
             Ok(Some(call)) => call,
             Ok(None) if chain_events.is_empty() => {
                 count(&mut calls, name, tx.success);
@@ -228,6 +228,11 @@ pub fn audit(
                 continue;
             }
         };
+        if let Call::Deposit { token: token @ 1.., amount, .. } = &mut call {
+            if let Some(arrived) = tx.success.then(|| received(tx, at, &spec, *token)).flatten() {
+                *amount = arrived;
+            }
+        }
         spec.call(&Call::SetTime { now: tx.timestamp }, verifier).expect("setting the time is never refused");
         let logged = spec.log.len();
         let verdict = spec.call(&call, verifier);
@@ -249,7 +254,7 @@ pub fn audit(
             (Ok(_), false) => mismatches.push(says("the chain refused it, the spec accepts it".into())),
         }
     }
-    Ok(Audit { spec, calls, mismatches, committed })
+    Ok(Audit { spec, calls, mismatches, committed, history })
 }
 
 fn count(calls: &mut BTreeMap<&'static str, (usize, usize)>, name: &'static str, accepted: bool) {
