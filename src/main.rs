@@ -13,6 +13,7 @@ mod demo;
 mod l1;
 mod node;
 mod progress;
+mod wallet;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -81,6 +82,9 @@ fn impl_help() -> String {
 enum Command {
     /// Run the end-to-end demo on embedded defaults.
     Demo(demo::DemoArgs),
+    /// A wallet: deposit, transfer, withdraw, exit and look up accounts through a node and its
+    /// L1 (the key from --key-file or ZKROLLUP_WALLET_KEY).
+    Wallet(Box<wallet::WalletArgs>),
     /// Run the operator node: the JSON-RPC API, the store, proving, and a development L1.
     Node(Box<node::NodeArgs>),
     /// Run the development L1 as its own process: an Ethereum JSON-RPC chain on revm, the
@@ -135,6 +139,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Demo(args) => demo::run(&args),
         Command::Node(args) => node::run(&args),
+        Command::Wallet(args) => wallet::run(&args),
         Command::L1(args) => l1::run(&args),
         Command::Bench(args) => bench::run(&args),
         Command::BenchNodeLoad(args) => bench_node::load_process(&args),

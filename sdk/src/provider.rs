@@ -4,10 +4,11 @@
 
 use std::time::{Duration, Instant};
 
-use zkrollup_api::{AccountInfo, AccountRef, BlockInfo, HttpClient, HttpClientBuilder, NetworkStatus};
-use zkrollup_api::{PriorityOpInfo, RollupApiClient, TxKind, TxStatus};
+use zkrollup_api::{AccountInfo, AccountRef, BlockInfo, BlockStage, HttpClient, HttpClientBuilder, NetworkStatus};
+use zkrollup_api::{PriorityOpInfo, RollupApiClient, TokenInfo, TxInfo, TxKind, TxStatus};
 use zkrollup_conformance::wire::convert;
 use zkrollup_spec::primitives::Address;
+use zkrollup_spec::tx::auth::L1Domain;
 use zkrollup_spec::tx::Tx;
 
 use crate::SdkError;
@@ -23,6 +24,15 @@ pub enum Stage {
     Proven,
     /// Its block executed on L1: final.
     Executed,
+}
+
+fn stage_of_block(stage: BlockStage) -> Stage {
+    match stage {
+        BlockStage::Sealed => Stage::InBlock,
+        BlockStage::Committed => Stage::Committed,
+        BlockStage::Proven => Stage::Proven,
+        BlockStage::Executed => Stage::Executed,
+    }
 }
 
 fn stage_of(status: &TxStatus) -> Option<Stage> {
@@ -57,6 +67,30 @@ impl Provider {
     /// The account of `address` in the node's views, if it has one.
     pub async fn account(&self, address: &Address) -> Result<Option<AccountInfo>, SdkError> {
         self.client.get_account(AccountRef::Address(address.to_string())).await.map_err(SdkError::from_client)
+    }
+
+    /// The account `id` in the node's views, if it exists.
+    pub async fn account_by_id(&self, id: u32) -> Result<Option<AccountInfo>, SdkError> {
+        self.client.get_account(AccountRef::Id(id)).await.map_err(SdkError::from_client)
+    }
+
+    /// The deployment the node serves (chain id and rollup contract): what a [`crate::Wallet`]'s
+    /// L2 key is derived for.
+    pub async fn domain(&self) -> Result<L1Domain, SdkError> {
+        let info = self.client.contracts().await.map_err(SdkError::from_client)?;
+        let contract =
+            info.rollup.parse().map_err(|e| SdkError::Node(format!("a rollup address {:?}: {e}", info.rollup)))?;
+        Ok(L1Domain { chain_id: info.chain_id, contract })
+    }
+
+    /// The tokens the rollup lists, by id (0 is ETH).
+    pub async fn tokens(&self) -> Result<Vec<TokenInfo>, SdkError> {
+        self.client.tokens().await.map_err(SdkError::from_client)
+    }
+
+    /// What the node knows of the transaction `hash` (`0x`-hex).
+    pub async fn tx(&self, hash: &str) -> Result<Option<TxInfo>, SdkError> {
+        self.client.get_tx(hash.to_string()).await.map_err(SdkError::from_client)
     }
 
     /// The fee the node asks for a transaction of `kind` paid in `token`.
@@ -94,7 +128,32 @@ impl Provider {
     }
 
     fn handle(&self, tx: &Tx) -> TxHandle {
-        TxHandle { hash: convert::hex_of(&tx.hash()), client: self.client.clone() }
+        self.handle_of(&convert::hex_of(&tx.hash()))
+    }
+
+    /// A handle on the transaction `hash` submitted earlier (by this process or another).
+    pub fn handle_of(&self, hash: &str) -> TxHandle {
+        TxHandle { hash: hash.to_string(), client: self.client.clone() }
+    }
+
+    /// Waits until the L1 request `serial_id` (a deposit or a full exit) is in a block at
+    /// `stage` or later: the block's number. A request the node has not read yet (it waits for
+    /// the L1's confirmations) counts as waiting; more than `timeout` is [`SdkError::Timeout`].
+    pub async fn wait_priority_op(&self, serial_id: u64, stage: Stage, timeout: Duration) -> Result<u32, SdkError> {
+        let started = Instant::now();
+        loop {
+            let info = self.priority_op(serial_id).await?;
+            if let Some(PriorityOpInfo { block: Some(block), stage: Some(at), .. }) = &info {
+                if stage_of_block(*at) >= stage {
+                    return Ok(*block);
+                }
+            }
+            if started.elapsed() >= timeout {
+                let what = format!("L1 request {serial_id} to reach {stage:?} (it is {info:?})");
+                return Err(SdkError::Timeout { what, seconds: timeout.as_secs() });
+            }
+            tokio::time::sleep(POLL).await;
+        }
     }
 }
 

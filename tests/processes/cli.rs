@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::support::*;
 
@@ -583,66 +583,6 @@ fn node_runs_on_an_ethereum_node_deploying_then_attaching() {
     let o = node(&["--rollup", &rollup, "--l1-from-block", block], Some(DEV_KEYS[0]));
     assert!(o.status.success(), "attaching resumes the store: {}{}", stdout(&o), stderr(&o));
     assert!(!stdout(&o).contains("deployed the rollup"), "{}", stdout(&o));
-}
-
-/// Three processes, as users run them: `zkrollup l1` (the development chain, the rollup
-/// deployed), `zkrollup node` attached to it over JSON-RPC, and this test as the wallets, which
-/// reach the chain only with signed transactions over its JSON-RPC and the node only through its
-/// API. They deposit ETH (opening the fee account) and the chain's test ERC-20, see the deposit
-/// credited, request a full exit on L1, see it executed, and find its amount waiting on L1.
-#[test]
-fn wallets_in_their_own_process_deposit_and_full_exit_on_the_l1_and_node_processes() {
-    use zkrollup_api::{AccountRef, AccountState, HttpClientBuilder, RollupApiClient};
-    use zkrollup_node::anvil::DEV_KEYS;
-    use zkrollup_node::l1::json_rpc::{address_of, JsonRpcConfig};
-    use zkrollup_node::l1::wallet::{deposit_erc20, deposit_eth, mint_test_token, pending_balance, request_full_exit};
-    use zkrollup_spec::primitives::Address;
-
-    let (_dir, keys, data) = process_setup();
-    let (_l1, url, rollup, from_block, token) = l1_process(&keys);
-    let token: Address = token.parse().expect("the test ERC-20's address");
-    let mut node =
-        node_process(&["--l1-url", &url, "--rollup", &rollup, "--l1-from-block", &from_block], [&keys, &data], None);
-    let api = node.after("listening on ");
-
-    let rpc = JsonRpcConfig::dev(&url);
-    let rollup: Address = rollup.parse().unwrap();
-    let (operator, wallet3) = (address_of(DEV_KEYS[0]).unwrap(), address_of(DEV_KEYS[3]).unwrap());
-    deposit_eth(&rpc, DEV_KEYS[1], &rollup, &operator, 1_000).unwrap();
-    mint_test_token(&rpc, DEV_KEYS[3], &token, &wallet3, 700).unwrap();
-    deposit_erc20(&rpc, DEV_KEYS[3], &rollup, (1, &token), &wallet3, 700).unwrap();
-
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let client = HttpClientBuilder::default().build(&api).unwrap();
-    let token_1 = |a: &AccountState| a.balances.iter().find(|b| b.token == 1).map(|b| b.amount.clone());
-    let wait_for = |what: &str, f: &dyn Fn(&zkrollup_api::NetworkStatus, Option<zkrollup_api::AccountInfo>) -> bool| {
-        let started = Instant::now();
-        loop {
-            let (s, info) = runtime.block_on(async {
-                let info = client.get_account(AccountRef::Address(wallet3.to_string())).await.unwrap();
-                (client.status().await.unwrap(), info)
-            });
-            assert!(s.stage_errors.is_empty(), "a stage of the node fails: {:?}", s.stage_errors);
-            if f(&s, info.clone()) {
-                return info;
-            }
-            assert!(started.elapsed() < HANG_GUARD, "waited {HANG_GUARD:?} for {what}: {s:?} {info:?}");
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    };
-    let credited = |_: &_, i: Option<zkrollup_api::AccountInfo>| {
-        i.is_some_and(|i| token_1(&i.committed).as_deref() == Some("700"))
-    };
-    let account = wait_for("the ERC-20 deposit to be credited", &credited).expect("credited");
-    assert_eq!(account.id, 1, "the second account: the ETH deposit opened the fee account first");
-
-    request_full_exit(&rpc, DEV_KEYS[3], &rollup, account.id, 1).unwrap();
-    let exited = |s: &zkrollup_api::NetworkStatus, i: Option<zkrollup_api::AccountInfo>| {
-        let settled = s.last_executed == s.last_sealed && s.pending_priority_ops == 0 && s.last_executed >= 2;
-        settled && i.and_then(|i| i.verified).is_some_and(|v| token_1(&v).is_none_or(|a| a == "0"))
-    };
-    wait_for("the full exit to be executed on L1", &exited);
-    assert_eq!(pending_balance(&rpc, &rollup, &wallet3, 1).unwrap(), 700, "the full exit's amount waits on L1");
 }
 
 /// `bench restart` on short chains: a row per chain, ten accounts in turn then one per block,

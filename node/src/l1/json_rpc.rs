@@ -197,7 +197,7 @@ pub(super) async fn within<T, E: std::fmt::Display>(
 
 /// A transport's error as it may be shown: the HTTP client names the URL it failed to reach,
 /// and a provider's URL often carries an API key (in its path or query) or credentials.
-fn scrubbed(config: &JsonRpcConfig, e: impl std::fmt::Display) -> L1Error {
+pub(super) fn scrubbed(config: &JsonRpcConfig, e: impl std::fmt::Display) -> L1Error {
     let shown = shown(&config.url);
     let mut message = e.to_string().replace(&config.url, &shown);
     // The client may print the URL normalised, or without its credentials: each secret part

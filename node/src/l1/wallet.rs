@@ -15,7 +15,7 @@ use zkrollup_spec::l1::StoredBlock;
 use zkrollup_spec::primitives::{Address, PubKeyHash};
 
 use super::json_rpc::{
-    block_committed_logs, endpoint, other, provider, runtime, send, stored_of, within, JsonRpcConfig,
+    block_committed_logs, endpoint, other, provider, runtime, scrubbed, send, stored_of, within, JsonRpcConfig,
 };
 use super::L1Error;
 
@@ -30,17 +30,28 @@ fn transact(rpc: &JsonRpcConfig, key: &str, tx: TransactionRequest) -> Result<Tr
     runtime()?.block_on(send(&provider, tx, rpc))
 }
 
-/// A mined transaction: its L1 block and the gas it used.
+/// A mined transaction: its L1 block, the gas it used, and the serial id of the priority
+/// request it made (a deposit or a full exit), which the node's API follows.
 #[derive(Clone, Copy, Debug)]
 pub struct Mined {
     pub block: u64,
     pub gas_used: u64,
+    pub request: Option<u64>,
 }
 
 fn call(rpc: &JsonRpcConfig, key: &str, to: &Address, data: Vec<u8>, value: u128) -> Result<Mined, L1Error> {
+    use alloy_sol_types::SolEvent;
     let tx = TransactionRequest::default().with_to(evm(to)).with_input(data).with_value(U256::from(value));
     let receipt = transact(rpc, key, tx)?;
-    Ok(Mined { block: receipt.block_number.unwrap_or_default(), gas_used: receipt.gas_used })
+    // A request's serial id is the first topic after the signature of both request events.
+    let requests = [Rollup::DepositRequested::SIGNATURE_HASH, Rollup::FullExitRequested::SIGNATURE_HASH];
+    let request = receipt.inner.logs().iter().find_map(|log| match log.topics() {
+        [signature, id, ..] if log.address() == evm(to) && requests.contains(signature) => {
+            Some(U256::from_be_bytes(id.0).saturating_to::<u64>())
+        }
+        _ => None,
+    });
+    Ok(Mined { block: receipt.block_number.unwrap_or_default(), gas_used: receipt.gas_used, request })
 }
 
 /// Sends `amount` wei to `to`.
@@ -180,6 +191,30 @@ pub fn mint_test_token(
 pub fn pending_balance(rpc: &JsonRpcConfig, rollup: &Address, owner: &Address, token: u16) -> Result<u128, L1Error> {
     let out = view(rpc, rollup, Rollup::pendingBalanceCall::new((evm(owner), token)).abi_encode())?;
     Rollup::pendingBalanceCall::abi_decode_returns(&out).map_err(other)
+}
+
+alloy_sol_types::sol! {
+    /// The optional metadata of an ERC-20 (EIP-20) that says how to show its amounts.
+    interface Erc20Metadata {
+        function decimals() external view returns (uint8);
+    }
+}
+
+/// The decimals of the ERC-20 at `token`, if it says them (`decimals()` is optional in
+/// EIP-20): `None` if the chain answers the call with an error (a revert) or with something
+/// else than a `uint8`; an error only if the chain cannot be asked.
+pub fn erc20_decimals(rpc: &JsonRpcConfig, token: &Address) -> Result<Option<u8>, L1Error> {
+    use alloy_provider::{Provider, ProviderBuilder};
+    use std::future::IntoFuture;
+    let provider = ProviderBuilder::new().connect_http(endpoint(&rpc.url)?);
+    let tx = TransactionRequest::default().with_to(evm(token)).with_input(Erc20Metadata::decimalsCall {}.abi_encode());
+    let answer =
+        runtime()?.block_on(async { tokio::time::timeout(rpc.timeout, provider.call(tx).into_future()).await });
+    match answer.map_err(|_| other(format!("eth_call: no answer within {} s", rpc.timeout.as_secs())))? {
+        Ok(out) => Ok(Erc20Metadata::decimalsCall::abi_decode_returns(&out).ok()),
+        Err(e) if e.as_error_resp().is_some() => Ok(None),
+        Err(e) => Err(scrubbed(rpc, e)),
+    }
 }
 
 /// The rollup's block counters: committed, proven, executed.

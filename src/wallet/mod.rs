@@ -1,0 +1,649 @@
+//! `zkrollup wallet`: every operation of a user from the shell, on the SDK (`zkrollup-sdk`) for
+//! the node's API and on the L1's JSON-RPC for what only the L1 takes (deposits, full exits,
+//! on-chain key facts, pending balances).
+//!
+//! Data flows one way: the key (a file or the environment, never a flag) and the node's
+//! deployment → a wallet → a signed transaction or an L1 call → a wait for the stage asked →
+//! one result, for people (text) or scripts (`--json`: one JSON object on stdout, an error
+//! included).
+
+mod keys;
+mod tokens;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use zkrollup_node::l1::json_rpc::{chain_id, default_poll, default_resend_after, JsonRpcConfig};
+use zkrollup_node::l1::wallet as l1;
+use zkrollup_sdk::api::{AccountInfo, TxKind, TxStatus};
+use zkrollup_sdk::spec::primitives::Address;
+use zkrollup_sdk::spec::tx::auth::L1Domain;
+use zkrollup_sdk::{Authorisation, Provider, SdkError, Stage, Tx, Wallet};
+
+use crate::progress::spinner;
+use tokens::Token;
+
+#[derive(clap::Args)]
+pub(crate) struct WalletArgs {
+    /// The node's API.
+    #[arg(long, env = "ZKROLLUP_NODE", default_value = "http://127.0.0.1:3030", global = true)]
+    node: String,
+    /// The L1's JSON-RPC (deposits, full exits, on-chain key facts, pending balances, an
+    /// ERC-20's decimals); `zkrollup node` on embedded defaults serves one here.
+    #[arg(long, env = "ZKROLLUP_L1_URL", default_value = "http://127.0.0.1:8545", global = true)]
+    l1_url: String,
+    /// A file holding the L1 private key (hex) [default: the environment variable
+    /// ZKROLLUP_WALLET_KEY]. Never on the command line.
+    #[arg(long, value_name = "PATH", global = true)]
+    key_file: Option<PathBuf>,
+    /// Refused: a key on the command line is readable by every user of the machine.
+    #[arg(long, hide = true, global = true)]
+    key: Option<String>,
+    /// Refused, as --key.
+    #[arg(long, hide = true, global = true)]
+    private_key: Option<String>,
+    /// Print one JSON object on stdout (an error too, as {"error": …, "rule": …}).
+    #[arg(long, global = true)]
+    json: bool,
+    /// Amounts and fees in base units (wei for ETH) rather than in the token's units.
+    #[arg(long, global = true)]
+    base_units: bool,
+    #[command(subcommand)]
+    action: Action,
+}
+
+/// How long to wait, and for what.
+#[derive(clap::Args, Clone, Copy)]
+struct Waiting {
+    /// Wait until the operation reaches this stage.
+    #[arg(long, value_enum, default_value_t = WaitFor::InBlock)]
+    wait: WaitFor,
+    /// Give up waiting after this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    timeout: u64,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum WaitFor {
+    /// The node's receipt (or the L1's, for an L1 request): durable, not yet in a block.
+    None,
+    /// In a block the node sealed: its effects in the committed view.
+    InBlock,
+    /// Its block committed on L1.
+    Committed,
+    /// Its block's proof verified on L1.
+    Proven,
+    /// Its block executed on L1: final.
+    Executed,
+}
+
+impl WaitFor {
+    fn stage(self) -> Option<Stage> {
+        match self {
+            WaitFor::None => None,
+            WaitFor::InBlock => Some(Stage::InBlock),
+            WaitFor::Committed => Some(Stage::Committed),
+            WaitFor::Proven => Some(Stage::Proven),
+            WaitFor::Executed => Some(Stage::Executed),
+        }
+    }
+}
+
+/// How a transaction is paid and numbered.
+#[derive(clap::Args, Clone)]
+struct Paying {
+    /// The token: ETH, its id, or its L1 address.
+    #[arg(long, default_value = "ETH")]
+    token: String,
+    /// The fee, in the token [default: the node's quote].
+    #[arg(long)]
+    fee: Option<String>,
+    /// The nonce [default: the node's next nonce for the account, counting its mempool].
+    #[arg(long)]
+    nonce: Option<u32>,
+}
+
+#[derive(clap::Subcommand)]
+enum Action {
+    /// The wallet's L1 address and the hash of its L2 key on the node's deployment.
+    Address,
+    /// An account's balances and nonce, in the committed and the verified views.
+    Account {
+        /// Its L1 address or its id [default: the wallet's].
+        who: Option<String>,
+    },
+    /// The fee the node asks for a transaction of KIND.
+    Fee {
+        /// The transaction's kind.
+        #[arg(value_enum)]
+        kind: FeeKind,
+        /// The token the fee is paid in.
+        #[arg(long, default_value = "ETH")]
+        token: String,
+    },
+    /// Transfer AMOUNT to the address TO (its account, or a new one).
+    Transfer {
+        /// The recipient's L1 address.
+        to: Address,
+        /// In the token's units (0.5 is half an ETH), or in base units with --base-units.
+        amount: String,
+        #[command(flatten)]
+        paying: Paying,
+        #[command(flatten)]
+        waiting: Waiting,
+    },
+    /// Withdraw AMOUNT to an L1 address (paid out when its block is executed).
+    Withdraw {
+        /// In the token's units, or in base units with --base-units.
+        amount: String,
+        /// The L1 address paid [default: the wallet's].
+        #[arg(long)]
+        to: Option<Address>,
+        #[command(flatten)]
+        paying: Paying,
+        #[command(flatten)]
+        waiting: Waiting,
+    },
+    /// Register the wallet's L2 key on its account, authorised by its L1 key.
+    ChangePubkey {
+        /// How the L1 key authorises it: a signed message (EIP-191, EIP-712) or a fact set on
+        /// L1 first (onchain, for wallets that cannot sign messages; costs L1 gas).
+        #[arg(long, value_enum, default_value_t = Auth::Eip191)]
+        auth: Auth,
+        #[command(flatten)]
+        paying: Paying,
+        #[command(flatten)]
+        waiting: Waiting,
+    },
+    /// Send the whole balance of a keyless account (TARGET) to its owner on L1.
+    ForcedExit {
+        /// The keyless account's L1 address.
+        target: Address,
+        #[command(flatten)]
+        paying: Paying,
+        #[command(flatten)]
+        waiting: Waiting,
+    },
+    /// Deposit AMOUNT from L1 (an ERC-20 is approved first).
+    Deposit {
+        /// In the token's units, or in base units with --base-units.
+        amount: String,
+        /// The L2 address credited [default: the wallet's].
+        #[arg(long)]
+        to: Option<Address>,
+        /// The token: ETH, its id, or its L1 address.
+        #[arg(long, default_value = "ETH")]
+        token: String,
+        #[command(flatten)]
+        waiting: Waiting,
+    },
+    /// Request on L1 the exit of the account's whole balance of a token (served even if the
+    /// operator censors the wallet's transactions).
+    FullExit {
+        /// The token: ETH, its id, or its L1 address.
+        #[arg(long, default_value = "ETH")]
+        token: String,
+        #[command(flatten)]
+        waiting: Waiting,
+    },
+    /// Pay out on L1 what the contract owes the wallet (withdrawals and exits executed).
+    WithdrawPending {
+        /// The token: ETH, its id, or its L1 address.
+        #[arg(long, default_value = "ETH")]
+        token: String,
+        /// How much [default: all of it].
+        #[arg(long)]
+        amount: Option<String>,
+    },
+    /// Where a transaction is.
+    Tx {
+        /// Its hash, 0x-hex.
+        hash: String,
+        #[command(flatten)]
+        waiting: Waiting,
+    },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy)]
+enum FeeKind {
+    Transfer,
+    TransferToNew,
+    Withdraw,
+    ForcedExit,
+    ChangePubkey,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy)]
+enum Auth {
+    Eip191,
+    Eip712,
+    Onchain,
+}
+
+/// A failed command: its message, and the spec's rule when the protocol refused it.
+struct Failure {
+    message: String,
+    rule: Option<String>,
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure { message, rule: None }
+    }
+}
+
+impl From<SdkError> for Failure {
+    fn from(e: SdkError) -> Self {
+        Failure { rule: e.rule().map(str::to_string), message: e.to_string() }
+    }
+}
+
+impl From<zkrollup_node::l1::L1Error> for Failure {
+    fn from(e: zkrollup_node::l1::L1Error) -> Self {
+        let rule = match &e {
+            zkrollup_node::l1::L1Error::Rejected { rule } => Some(rule.clone()),
+            _ => None,
+        };
+        Failure { message: e.to_string(), rule }
+    }
+}
+
+/// What a command did: a text for people and an object for scripts.
+struct Done {
+    text: String,
+    json: Value,
+}
+
+pub(crate) fn run(args: &WalletArgs) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+    match Session::open(args, &runtime).and_then(|s| s.act(&args.action)) {
+        Ok(done) => {
+            if args.json {
+                println!("{}", done.json);
+            } else {
+                println!("{}", done.text);
+            }
+            Ok(())
+        }
+        Err(f) => {
+            if args.json {
+                println!("{}", json!({ "error": f.message, "rule": f.rule }));
+            }
+            Err(f.message)
+        }
+    }
+}
+
+/// What every command may need: the node, the L1, the key (if given).
+struct Session<'a> {
+    args: &'a WalletArgs,
+    runtime: &'a tokio::runtime::Runtime,
+    node: Provider,
+    l1: JsonRpcConfig,
+    key: Option<keys::Key>,
+}
+
+impl<'a> Session<'a> {
+    fn open(args: &'a WalletArgs, runtime: &'a tokio::runtime::Runtime) -> Result<Self, Failure> {
+        for (flag, given) in [("--key", &args.key), ("--private-key", &args.private_key)] {
+            if given.is_some() {
+                return Err(keys::refused_on_command_line(flag).into());
+            }
+        }
+        let key = keys::load(args.key_file.as_deref())?;
+        let node = Provider::http(&args.node)?;
+        Ok(Session { args, runtime, node, l1: JsonRpcConfig::dev(&args.l1_url), key })
+    }
+
+    /// `f`'s result; an unreachable node named by its URL.
+    fn block_on<T>(&self, f: impl std::future::Future<Output = Result<T, SdkError>>) -> Result<T, Failure> {
+        self.runtime.block_on(f).map_err(|e| match e {
+            SdkError::Node(why) => format!("the node at --node {}: {why}", self.args.node).into(),
+            e => e.into(),
+        })
+    }
+
+    fn key(&self) -> Result<&str, Failure> {
+        self.key.as_ref().map(|k| k.hex.as_str()).ok_or_else(|| {
+            format!("this needs the wallet's L1 key: --key-file PATH, or the environment variable {}", keys::KEY_ENV)
+                .into()
+        })
+    }
+
+    /// The wallet on the node's deployment.
+    fn wallet(&self) -> Result<(Wallet, L1Domain), Failure> {
+        let domain = self.block_on(self.node.domain())?;
+        let wallet = Wallet::from_l1_key_hex(self.key()?, domain).map_err(|e| {
+            let source = self.key.as_ref().map_or("", |k| k.source.as_str());
+            format!("{source}: {e}")
+        })?;
+        Ok((wallet, domain))
+    }
+
+    /// The wallet's account, which must exist.
+    fn account(&self, wallet: &Wallet) -> Result<AccountInfo, Failure> {
+        let address = wallet.address();
+        self.block_on(self.node.account(&address))?
+            .ok_or_else(|| format!("{address} has no account on the rollup yet: deposit to it first").into())
+    }
+
+    fn token(&self, asked: &str) -> Result<Token, Failure> {
+        let listed = self.block_on(self.node.tokens())?;
+        Ok(tokens::resolve(asked, &listed, &self.l1, self.args.base_units)?)
+    }
+
+    /// The token `asked` names, for an operation without an amount (its decimals not read).
+    fn token_named(&self, asked: &str) -> Result<Token, Failure> {
+        let listed = self.block_on(self.node.tokens())?;
+        Ok(tokens::resolve(asked, &listed, &self.l1, true)?)
+    }
+
+    /// The L1, checked to be the chain the node serves (a deposit sent to another chain's
+    /// contract would not reach this rollup), with the send timings of its chain id.
+    fn l1_for(&self, domain: &L1Domain) -> Result<JsonRpcConfig, Failure> {
+        let id = chain_id(&self.l1)?;
+        if id != domain.chain_id {
+            return Err(format!(
+                "the L1 at --l1-url {} is chain {id}, but the node serves chain {}: point --l1-url at the node's L1",
+                self.args.l1_url, domain.chain_id
+            )
+            .into());
+        }
+        let mut l1 = self.l1.clone();
+        (l1.poll, l1.resend_after) = (default_poll(id), default_resend_after(id));
+        Ok(l1)
+    }
+
+    /// The fee to pay: the one asked (`--fee`), or the node's quote for `kind`.
+    fn fee(&self, paying: &Paying, token: &Token, kind: TxKind) -> Result<u128, Failure> {
+        match &paying.fee {
+            Some(text) => Ok(token.parse("--fee", text)?),
+            None => self.block_on(self.node.fee(kind, token.id)),
+        }
+    }
+
+    fn act(&self, action: &Action) -> Result<Done, Failure> {
+        match action {
+            Action::Address => self.address(),
+            Action::Account { who } => self.show_account(who.as_deref()),
+            Action::Fee { kind, token } => {
+                let token = self.token(token)?;
+                let fee = self.block_on(self.node.fee(fee_kind(*kind), token.id))?;
+                Ok(Done { text: token.show(fee), json: json!({ "token": token.id, "fee": fee.to_string() }) })
+            }
+            Action::Transfer { to, amount, paying, waiting } => {
+                let (wallet, _) = self.wallet()?;
+                let me = self.account(&wallet)?;
+                let token = self.token(&paying.token)?;
+                let value = token.parse("the amount", amount)?;
+                let new = self.block_on(self.node.account(to))?.is_none();
+                let fee = self.fee(paying, &token, if new { TxKind::TransferToNew } else { TxKind::Transfer })?;
+                let nonce = paying.nonce.unwrap_or(me.next_nonce);
+                let tx = wallet.transfer(me.id, *to, (token.id, value, fee), nonce)?;
+                let what =
+                    format!("transfer of {} to {to} (fee {}, nonce {nonce})", token.show(value), token.show(fee));
+                self.submit(&tx, &what, waiting)
+            }
+            Action::Withdraw { amount, to, paying, waiting } => {
+                let (wallet, _) = self.wallet()?;
+                let me = self.account(&wallet)?;
+                let token = self.token(&paying.token)?;
+                let value = token.parse("the amount", amount)?;
+                let fee = self.fee(paying, &token, TxKind::Withdraw)?;
+                let to = to.unwrap_or(wallet.address());
+                let nonce = paying.nonce.unwrap_or(me.next_nonce);
+                let tx = wallet.withdraw(me.id, to, (token.id, value, fee), nonce)?;
+                let what = format!(
+                    "withdrawal of {} to {to} on L1 (fee {}, nonce {nonce})",
+                    token.show(value),
+                    token.show(fee)
+                );
+                self.submit(&tx, &what, waiting)
+            }
+            Action::ChangePubkey { auth, paying, waiting } => {
+                let (wallet, domain) = self.wallet()?;
+                let me = self.account(&wallet)?;
+                let token = self.token(&paying.token)?;
+                let fee = self.fee(paying, &token, TxKind::ChangePubKey)?;
+                let nonce = paying.nonce.unwrap_or(me.next_nonce);
+                let auth = match auth {
+                    Auth::Eip191 => Authorisation::Eip191,
+                    Auth::Eip712 => Authorisation::Eip712,
+                    Auth::Onchain => {
+                        let l1 = self.l1_for(&domain)?;
+                        let s = spinner("setting the key's fact on L1");
+                        let set =
+                            l1::set_auth_pubkey_hash(&l1, self.key()?, &domain.contract, &wallet.pubkey_hash(), nonce);
+                        s.finish_and_clear();
+                        set?;
+                        Authorisation::Onchain
+                    }
+                };
+                let tx = wallet.change_pubkey(me.id, (token.id, fee), nonce, auth)?;
+                let what = format!(
+                    "ChangePubKey of account {} to the key {} (fee {}, nonce {nonce})",
+                    me.id,
+                    wallet.pubkey_hash(),
+                    token.show(fee)
+                );
+                self.submit(&tx, &what, waiting)
+            }
+            Action::ForcedExit { target, paying, waiting } => {
+                let (wallet, _) = self.wallet()?;
+                let me = self.account(&wallet)?;
+                let token = self.token(&paying.token)?;
+                let fee = self.fee(paying, &token, TxKind::ForcedExit)?;
+                let nonce = paying.nonce.unwrap_or(me.next_nonce);
+                let tx = wallet.forced_exit(me.id, *target, (token.id, fee), nonce)?;
+                let what = format!("forced exit of {target}'s {} (fee {}, nonce {nonce})", token.name, token.show(fee));
+                self.submit(&tx, &what, waiting)
+            }
+            Action::Deposit { amount, to, token, waiting } => self.deposit(amount, *to, token, waiting),
+            Action::FullExit { token, waiting } => self.full_exit(token, waiting),
+            Action::WithdrawPending { token, amount } => self.withdraw_pending(token, amount.as_deref()),
+            Action::Tx { hash, waiting } => {
+                let known = self.block_on(self.node.tx(hash))?;
+                if known.is_none() {
+                    return Err(format!("the node does not know the transaction {hash}").into());
+                }
+                self.wait_for_tx(hash, &format!("transaction {hash}"), waiting)
+            }
+        }
+    }
+
+    fn address(&self) -> Result<Done, Failure> {
+        let (wallet, domain) = self.wallet()?;
+        let (address, pkh) = (wallet.address(), wallet.pubkey_hash());
+        Ok(Done {
+            text: format!(
+                "L1 address {address}\nL2 key hash {pkh} (for chain {}, rollup {})",
+                domain.chain_id, domain.contract
+            ),
+            json: json!({
+                "address": address.to_string(),
+                "pubkey_hash": pkh.to_string(),
+                "chain_id": domain.chain_id,
+                "rollup": domain.contract.to_string(),
+            }),
+        })
+    }
+
+    fn show_account(&self, who: Option<&str>) -> Result<Done, Failure> {
+        let info = match who {
+            None => {
+                let (wallet, _) = self.wallet()?;
+                self.block_on(self.node.account(&wallet.address()))?.ok_or(wallet.address().to_string())
+            }
+            Some(who) => match who.parse::<u32>() {
+                Ok(id) => self.block_on(self.node.account_by_id(id))?.ok_or(format!("account {id}")),
+                Err(_) => {
+                    let address: Address =
+                        who.parse().map_err(|e| format!("{who:?}: neither an account id nor an address: {e}"))?;
+                    self.block_on(self.node.account(&address))?.ok_or(address.to_string())
+                }
+            },
+        };
+        let info = info.map_err(|who| format!("{who} has no account on the rollup"))?;
+        let listed = self.block_on(self.node.tokens())?;
+        let view = |state: &zkrollup_sdk::api::AccountState| -> Result<String, Failure> {
+            let mut shown = vec![];
+            for b in &state.balances {
+                let amount: u128 = b.amount.parse().map_err(|e| format!("a balance of {:?}: {e}", b.amount))?;
+                // Shown in base units when the token's decimals cannot be read.
+                let token = tokens::resolve(&b.token.to_string(), &listed, &self.l1, self.args.base_units)
+                    .or_else(|_| tokens::resolve(&b.token.to_string(), &listed, &self.l1, true))?;
+                shown.push(token.show(amount));
+            }
+            let balances = if shown.is_empty() { "nothing".to_string() } else { shown.join(", ") };
+            Ok(format!("{balances}; nonce {}, key hash {}", state.nonce, state.pubkey_hash))
+        };
+        let verified = match &info.verified {
+            Some(v) => view(v)?,
+            None => "not in an executed block yet".into(),
+        };
+        let text = format!(
+            "account {} of {}\n  committed: {}\n  verified:  {verified}\n  next nonce: {}",
+            info.id,
+            info.address,
+            view(&info.committed)?,
+            info.next_nonce
+        );
+        Ok(Done { text, json: serde_json::to_value(&info).map_err(|e| e.to_string())? })
+    }
+
+    /// Submits `tx` and waits as asked.
+    fn submit(&self, tx: &Tx, what: &str, waiting: &Waiting) -> Result<Done, Failure> {
+        let handle = self.block_on(self.node.submit(tx))?;
+        self.wait_for_tx(&handle.hash, what, waiting)
+    }
+
+    fn wait_for_tx(&self, hash: &str, what: &str, waiting: &Waiting) -> Result<Done, Failure> {
+        let status = match waiting.wait.stage() {
+            None => self.block_on(self.node.tx(hash))?.map(|i| i.status),
+            Some(stage) => {
+                let s = spinner(&format!("{what}: {hash}, waiting until {}", stage_words(stage)));
+                let handle = self.node.handle_of(hash);
+                let status = self.block_on(handle.wait(stage, Duration::from_secs(waiting.timeout)));
+                s.finish_and_clear();
+                Some(status?)
+            }
+        };
+        let shown = status.as_ref().map_or("unknown".to_string(), show_status);
+        Ok(Done { text: format!("{what}: {hash}\n{shown}"), json: json!({ "hash": hash, "status": status }) })
+    }
+
+    fn deposit(&self, amount: &str, to: Option<Address>, token: &str, waiting: &Waiting) -> Result<Done, Failure> {
+        let (wallet, domain) = self.wallet()?;
+        let l1 = self.l1_for(&domain)?;
+        let token = self.token(token)?;
+        let value = token.parse("the amount", amount)?;
+        let to = to.unwrap_or(wallet.address());
+        let what = format!("deposit of {} to {to}", token.show(value));
+        let s = spinner(&format!("{what}: sending on L1"));
+        let mined = match token.id {
+            0 => l1::deposit_eth(&l1, self.key()?, &domain.contract, &to, value),
+            id => {
+                let listed = l1::listed_tokens(&l1, &domain.contract)?;
+                let address =
+                    listed.get(usize::from(id) - 1).ok_or(format!("the contract does not list token {id}"))?;
+                l1::deposit_erc20(&l1, self.key()?, &domain.contract, (id, address), &to, value)
+            }
+        };
+        s.finish_and_clear();
+        self.wait_for_request(mined?, &what, waiting)
+    }
+
+    fn full_exit(&self, token: &str, waiting: &Waiting) -> Result<Done, Failure> {
+        let (wallet, domain) = self.wallet()?;
+        let l1 = self.l1_for(&domain)?;
+        let me = self.account(&wallet)?;
+        let token = self.token_named(token)?;
+        let what = format!("full exit of account {}'s {}", me.id, token.name);
+        let s = spinner(&format!("{what}: requesting on L1"));
+        let mined = l1::request_full_exit(&l1, self.key()?, &domain.contract, me.id, token.id);
+        s.finish_and_clear();
+        self.wait_for_request(mined?, &what, waiting)
+    }
+
+    /// Waits as asked for the request an L1 transaction made.
+    fn wait_for_request(&self, mined: l1::Mined, what: &str, waiting: &Waiting) -> Result<Done, Failure> {
+        let serial = mined.request.ok_or(format!("{what}: the L1 transaction made no request (no event)"))?;
+        let mut json = json!({ "l1_block": mined.block, "gas_used": mined.gas_used, "serial_id": serial });
+        let mut text =
+            format!("{what}: L1 request {serial}, mined in L1 block {} ({} gas)", mined.block, mined.gas_used);
+        if let Some(stage) = waiting.wait.stage() {
+            let s = spinner(&format!("{what}: L1 request {serial}, waiting until {}", stage_words(stage)));
+            let block = self.block_on(self.node.wait_priority_op(serial, stage, Duration::from_secs(waiting.timeout)));
+            s.finish_and_clear();
+            let block = block?;
+            text += &format!("\nin block {block}, {}", stage_words(stage));
+            json["block"] = block.into();
+        }
+        Ok(Done { text, json })
+    }
+
+    fn withdraw_pending(&self, token: &str, amount: Option<&str>) -> Result<Done, Failure> {
+        let (wallet, domain) = self.wallet()?;
+        let l1 = self.l1_for(&domain)?;
+        // Without an amount to read, a token without decimals is shown in base units.
+        let token = match amount {
+            Some(_) => self.token(token)?,
+            None => self.token(token).or_else(|_| self.token_named(token))?,
+        };
+        let owed = l1::pending_balance(&l1, &domain.contract, &wallet.address(), token.id)?;
+        let value = match amount {
+            Some(text) => token.parse("--amount", text)?,
+            None if owed == 0 => {
+                return Err(format!("the contract owes {} nothing of {}", wallet.address(), token.name).into())
+            }
+            None => owed,
+        };
+        let s = spinner(&format!("paying out {} on L1", token.show(value)));
+        let mined =
+            l1::withdraw_pending_balance(&l1, self.key()?, &domain.contract, &wallet.address(), token.id, value);
+        s.finish_and_clear();
+        let mined = mined?;
+        Ok(Done {
+            text: format!(
+                "paid out {} to {} in L1 block {} ({} gas); {} still owed",
+                token.show(value),
+                wallet.address(),
+                mined.block,
+                mined.gas_used,
+                token.show(owed.saturating_sub(value))
+            ),
+            json: json!({ "amount": value.to_string(), "l1_block": mined.block, "gas_used": mined.gas_used }),
+        })
+    }
+}
+
+fn fee_kind(kind: FeeKind) -> TxKind {
+    match kind {
+        FeeKind::Transfer => TxKind::Transfer,
+        FeeKind::TransferToNew => TxKind::TransferToNew,
+        FeeKind::Withdraw => TxKind::Withdraw,
+        FeeKind::ForcedExit => TxKind::ForcedExit,
+        FeeKind::ChangePubkey => TxKind::ChangePubKey,
+    }
+}
+
+fn stage_words(stage: Stage) -> &'static str {
+    match stage {
+        Stage::InBlock => "sealed",
+        Stage::Committed => "committed on L1",
+        Stage::Proven => "proven on L1",
+        Stage::Executed => "executed on L1: final",
+    }
+}
+
+fn show_status(status: &TxStatus) -> String {
+    match status {
+        TxStatus::Queued => "queued: accepted, waiting for a block".into(),
+        TxStatus::InBlock { block } => format!("in block {block}"),
+        TxStatus::Committed { block } => format!("in block {block}, committed on L1"),
+        TxStatus::Proven { block } => format!("in block {block}, proven on L1"),
+        TxStatus::Executed { block } => format!("in block {block}, executed on L1: final"),
+        TxStatus::Dropped { rule, message } => format!("dropped by rule {rule}: {message}"),
+    }
+}

@@ -1,0 +1,86 @@
+//! Tokens as a user names them (`ETH`, an id, or the ERC-20's L1 address) and amounts as a
+//! user writes them (in the token's units, by its decimals; or in base units).
+
+use zkrollup_node::l1::json_rpc::JsonRpcConfig;
+use zkrollup_node::l1::wallet::erc20_decimals;
+use zkrollup_sdk::amount::{format_units, parse_units};
+use zkrollup_sdk::api::TokenInfo;
+
+/// ETH's decimals.
+const ETH_DECIMALS: u8 = 18;
+
+/// A listed token and how its amounts are written.
+#[derive(Clone, Debug)]
+pub(crate) struct Token {
+    pub(crate) id: u16,
+    /// `ETH`, or `token N (0x…)`.
+    pub(crate) name: String,
+    /// Its decimals; `None` for amounts in base units (`--base-units`).
+    pub(crate) decimals: Option<u8>,
+}
+
+impl Token {
+    /// `text` (in the token's units, or in base units) as base units.
+    pub(crate) fn parse(&self, what: &str, text: &str) -> Result<u128, String> {
+        match self.decimals {
+            Some(d) => parse_units(text, d).map_err(|e| format!("{what} {text:?}: {e}")),
+            None => text.parse().map_err(|_| format!("{what} {text:?}: not a whole number of base units")),
+        }
+    }
+
+    /// `amount` base units as the user writes them, with the token's name.
+    pub(crate) fn show(&self, amount: u128) -> String {
+        let units = match self.decimals {
+            Some(d) => format_units(amount, d),
+            None => amount.to_string(),
+        };
+        match (self.id, self.decimals) {
+            (0, Some(_)) => format!("{units} ETH"),
+            (_, Some(_)) => format!("{units} of {}", self.name),
+            _ => format!("{units} base units of {}", self.name),
+        }
+    }
+}
+
+/// The token `asked` names among `listed`: `ETH` (any case), an id, or an L1 address; its
+/// decimals read from the L1 (`l1`) unless `base_units`. An ERC-20 that does not say its
+/// decimals is an error that asks for `--base-units`.
+pub(crate) fn resolve(
+    asked: &str,
+    listed: &[TokenInfo],
+    l1: &JsonRpcConfig,
+    base_units: bool,
+) -> Result<Token, String> {
+    let found = if asked.eq_ignore_ascii_case("eth") {
+        listed.iter().find(|t| t.id == 0)
+    } else if let Ok(id) = asked.parse::<u16>() {
+        listed.iter().find(|t| t.id == id)
+    } else {
+        listed.iter().find(|t| t.address.eq_ignore_ascii_case(asked.trim()))
+    };
+    let Some(info) = found else {
+        let names: Vec<String> = listed.iter().map(name_of).collect();
+        return Err(format!("unknown token {asked:?}: the rollup lists {}", names.join(", ")));
+    };
+    let name = name_of(info);
+    let decimals = match (base_units, info.id) {
+        (true, _) => None,
+        (false, 0) => Some(ETH_DECIMALS),
+        (false, _) => {
+            let address = info.address.parse().map_err(|e| format!("{name}: an address that does not parse: {e}"))?;
+            let said = erc20_decimals(l1, &address).map_err(|e| format!("{name}'s decimals: {e}"))?;
+            Some(said.ok_or_else(|| {
+                format!("{name} does not say its decimals (decimals() is optional in ERC-20): give amounts in base units with --base-units")
+            })?)
+        }
+    };
+    Ok(Token { id: info.id, name, decimals })
+}
+
+fn name_of(t: &TokenInfo) -> String {
+    if t.id == 0 {
+        "ETH".into()
+    } else {
+        format!("token {} ({})", t.id, t.address)
+    }
+}

@@ -1,0 +1,162 @@
+//! `zkrollup wallet` as users run it: a process per command, against `zkrollup l1` and
+//! `zkrollup node` in processes of their own, its results read back through the node's API and
+//! the L1's JSON-RPC (not through the wallet), and every bad input refused with a message
+//! saying what is wrong.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+use crate::support::*;
+
+/// The wallet's command line against `node` (its API) and `l1` (its JSON-RPC), the key from
+/// `key_file` if given, nothing taken from this process's environment.
+fn wallet(node: &str, l1: &str, key_file: Option<&Path>, args: &[&str]) -> Output {
+    let mut c = Command::new(BIN);
+    c.args(["wallet", "--node", node, "--l1-url", l1]).args(args);
+    for var in ["ZKROLLUP_WALLET_KEY", "ZKROLLUP_NODE", "ZKROLLUP_L1_URL"] {
+        c.env_remove(var);
+    }
+    if let Some(f) = key_file {
+        c.arg("--key-file").arg(f);
+    }
+    output_of(c)
+}
+
+/// The JSON a `--json` run printed; fails the test unless it succeeded.
+fn ok_json(o: &Output) -> Value {
+    let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success(), "the wallet failed: {err}\n{out}");
+    serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("not one JSON object ({e}): {out}"))
+}
+
+/// The message of a failed run (stderr), and its `--json` object if it printed one.
+fn failed(o: &Output) -> (String, Option<Value>) {
+    let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr).into_owned());
+    assert!(!o.status.success(), "the wallet succeeded where it must fail: {out}");
+    (err, serde_json::from_str(out.trim()).ok())
+}
+
+/// A file holding `key` (hex), readable only by its owner.
+fn key_file(dir: &Path, name: &str, key: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, format!("{key}\n")).unwrap();
+    #[cfg(unix)]
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    path
+}
+
+/// Every operation of the wallet's command line, by a wallet whose key is in a file (dev key
+/// 3): ETH and ERC-20 deposits (the ERC-20 approved first), an EIP-712 ChangePubKey, a transfer
+/// that opens the recipient's account, a withdrawal and a full exit executed on L1, their
+/// amounts paid out on L1 — each checked through the node's API or the L1, with amounts
+/// computed here from the fees the node quotes. And the bad inputs: a key on the command line,
+/// no key, an unreadable or malformed key file, an unknown token, an amount that does not
+/// pack (its packable neighbours named), more than the balance and a used nonce (each with the
+/// spec's rule id, in the `--json` error too), an unreachable node and an L1 of another chain.
+#[test]
+fn the_wallet_cli_does_every_operation_through_the_node_and_l1_processes() {
+    use zkrollup_api::{AccountRef, HttpClientBuilder, RollupApiClient, TxKind};
+    use zkrollup_node::anvil::DEV_KEYS;
+    use zkrollup_node::l1::json_rpc::{address_of, JsonRpcConfig};
+    use zkrollup_node::l1::wallet::{balance_of, deposit_eth, mint_test_token, pending_balance};
+    use zkrollup_spec::primitives::keys::{pubkey_hash, L1Key};
+    use zkrollup_spec::primitives::Address;
+    use zkrollup_spec::tx::auth::L1Domain;
+
+    let (dir, keys, data) = process_setup();
+    let (_l1, url, rollup, from_block, token) = l1_process(&keys);
+    let token: Address = token.parse().expect("the test ERC-20's address");
+    let mut node =
+        node_process(&["--l1-url", &url, "--rollup", &rollup, "--l1-from-block", &from_block], [&keys, &data], None);
+    let api = node.after("listening on ");
+    let rpc = JsonRpcConfig::dev(&url);
+    let rollup: Address = rollup.parse().unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let client = HttpClientBuilder::default().build(&api).unwrap();
+    let balance = |who: &Address, token: u16| -> u128 {
+        let info = runtime.block_on(client.get_account(AccountRef::Address(who.to_string()))).unwrap();
+        let b = info.and_then(|i| i.committed.balances.into_iter().find(|b| b.token == token));
+        b.map_or(0, |b| b.amount.parse().unwrap())
+    };
+    let quote = |kind| -> u128 { runtime.block_on(client.estimate_fee(kind, 0)).unwrap().fee.parse().unwrap() };
+
+    // The fee account first (account 0), then the wallet: dev key 3, in a file.
+    deposit_eth(&rpc, DEV_KEYS[1], &rollup, &address_of(DEV_KEYS[0]).unwrap(), 1_000).unwrap();
+    let me = address_of(DEV_KEYS[3]).unwrap();
+    let key = key_file(dir.path(), "wallet.key", DEV_KEYS[3]);
+    let run = |args: &[&str]| wallet(&api, &url, Some(&key), args);
+
+    let address = ok_json(&run(&["--json", "address"]));
+    let domain = L1Domain { chain_id: 31337, contract: rollup };
+    let digits = DEV_KEYS[3].trim_start_matches("0x");
+    let secret: [u8; 32] = std::array::from_fn(|i| u8::from_str_radix(&digits[2 * i..2 * i + 2], 16).unwrap());
+    let l1_key = L1Key::from_bytes(&secret);
+    let pkh = pubkey_hash(&l1_key.unwrap().derive_l2_key(&domain).public_key());
+    assert_eq!(address["address"], me.to_string());
+    assert_eq!(address["pubkey_hash"], pkh.to_string(), "the L2 key derived for the node's deployment");
+
+    // Deposits: 0.5 ETH, and 700 base units of the test ERC-20 (which has no decimals()).
+    let deposit = ok_json(&run(&["--json", "deposit", "0.5"]));
+    assert!(deposit["serial_id"].is_u64() && deposit["block"].is_u64(), "{deposit}");
+    assert_eq!(balance(&me, 0), 5 * 10u128.pow(17));
+    mint_test_token(&rpc, DEV_KEYS[3], &token, &me, 700).unwrap();
+    let (why, _) = failed(&run(&["deposit", "700", "--token", "1"]));
+    assert!(why.contains("does not say its decimals") && why.contains("--base-units"), "{why}");
+    ok_json(&run(&["--json", "--base-units", "deposit", "700", "--token", &token.to_string()]));
+    assert_eq!(balance(&me, 1), 700);
+
+    // The L2 key registered (EIP-712), then a transfer that opens the recipient's account.
+    let cpk = ok_json(&run(&["--json", "change-pubkey", "--auth", "eip712"]));
+    assert_eq!(cpk["status"]["status"], "in_block", "the default wait: {cpk}");
+    let info = runtime.block_on(client.get_account(AccountRef::Address(me.to_string()))).unwrap().unwrap();
+    assert_eq!(info.committed.pubkey_hash, pkh.to_string(), "the key the wallet registered");
+    let to = address_of(DEV_KEYS[2]).unwrap();
+    let before = balance(&me, 0);
+    ok_json(&run(&["--json", "transfer", &to.to_string(), "0.1"]));
+    assert_eq!(balance(&to, 0), 10u128.pow(17));
+    assert_eq!(balance(&me, 0), before - 10u128.pow(17) - quote(TxKind::TransferToNew));
+
+    // A withdrawal and a full exit, executed on L1, then paid out there.
+    let before = balance(&me, 0);
+    let w = ok_json(&run(&["--json", "--base-units", "withdraw", "5000", "--wait", "executed"]));
+    assert_eq!(w["status"]["status"], "executed", "{w}");
+    assert_eq!(balance(&me, 0), before - 5000 - quote(TxKind::Withdraw));
+    assert_eq!(pending_balance(&rpc, &rollup, &me, 0).unwrap(), 5000, "the withdrawal waits on L1");
+    ok_json(&run(&["--json", "full-exit", "--token", "1", "--wait", "executed"]));
+    assert_eq!(balance(&me, 1), 0);
+    let paid = ok_json(&run(&["--json", "withdraw-pending", "--token", "1"]));
+    assert_eq!(paid["amount"], "700", "{paid}");
+    assert_eq!(balance_of(&rpc, &me, Some(&token)).unwrap().to::<u128>(), 700, "the ERC-20 back on L1");
+    assert_eq!(pending_balance(&rpc, &rollup, &me, 1).unwrap(), 0);
+
+    // Bad inputs.
+    let o = wallet(&api, &url, None, &["address", "--key", DEV_KEYS[3]]);
+    let (why, _) = failed(&o);
+    assert!(why.contains("--key") && why.contains("--key-file") && !why.contains(DEV_KEYS[3]), "{why}");
+    let (why, _) = failed(&wallet(&api, &url, None, &["address"]));
+    assert!(why.contains("--key-file") && why.contains("ZKROLLUP_WALLET_KEY"), "{why}");
+    let missing = dir.path().join("no-such.key");
+    let (why, _) = failed(&wallet(&api, &url, Some(&missing), &["address"]));
+    assert!(why.contains("no-such.key"), "{why}");
+    let bad = key_file(dir.path(), "bad.key", "0xnot-a-key");
+    let (why, _) = failed(&wallet(&api, &url, Some(&bad), &["address"]));
+    assert!(why.contains("bad.key") && why.contains("not a key"), "{why}");
+    let (why, _) = failed(&run(&["transfer", &to.to_string(), "0.01", "--token", "DAI"]));
+    assert!(why.contains("unknown token \"DAI\"") && why.contains("ETH"), "{why}");
+    let (why, _) = failed(&run(&["transfer", &to.to_string(), "0.1234567891234567"]));
+    assert!(why.contains("123456789120000000 and 123456789130000000"), "the packable neighbours: {why}");
+    let (_, json) = failed(&run(&["--json", "transfer", &to.to_string(), "100"]));
+    assert_eq!(json.expect("a JSON error")["rule"], "transfer.insufficient_balance");
+    let (_, json) = failed(&run(&["--json", "transfer", &to.to_string(), "0.01", "--nonce", "0"]));
+    assert_eq!(json.expect("a JSON error")["rule"], "tx.nonce_mismatch");
+    let (why, _) = failed(&wallet("http://127.0.0.1:1", &url, Some(&key), &["account", "0"]));
+    assert!(why.contains("the node at --node http://127.0.0.1:1"), "{why}");
+    let mut other = Command::new(BIN);
+    other.args(["l1", "--listen", "127.0.0.1:0", "--no-deploy", "--chain-id", "31338"]);
+    let mut other = Serving::start(other);
+    let other_url = other.after("listening on ");
+    let (why, _) = failed(&wallet(&api, &other_url, Some(&key), &["deposit", "0.1"]));
+    assert!(why.contains("chain 31338") && why.contains("chain 31337"), "{why}");
+}
