@@ -5,7 +5,8 @@
 //! packed strictly ([`amount`]: an amount that does not pack is an error naming its packable
 //! neighbours, never rounded); a [`Provider`] for the node's API, whose refusals come back
 //! typed with the spec's rule id ([`SdkError`]); and a [`TxHandle`] per submitted transaction
-//! that waits for the [`Stage`] the caller needs.
+//! that waits for the [`Stage`] the caller needs. Several tasks sending from one account share
+//! a [`NonceManager`], which gives each transaction its own nonce and leaves no gap.
 //!
 //! Data flows one way: amounts in people's units → base units → a signed [`Tx`] → the node →
 //! statuses.
@@ -36,10 +37,12 @@
 
 pub mod amount;
 mod error;
+mod nonces;
 mod provider;
 mod wallet;
 
 pub use error::SdkError;
+pub use nonces::NonceManager;
 pub use provider::{Provider, Stage, TxHandle};
 pub use wallet::{Authorisation, Wallet};
 

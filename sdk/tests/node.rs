@@ -5,11 +5,12 @@
 //! too low (dropped when its block is built) and a used nonce (refused at once), each with the
 //! spec's rule id, and a wait that times out.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use zkrollup_node::{Node, NodeConfig};
 use zkrollup_sdk::api::{TxKind, TxStatus};
-use zkrollup_sdk::{amount, Authorisation, Provider, SdkError, Stage, Wallet};
+use zkrollup_sdk::{amount, Authorisation, NonceManager, Provider, SdkError, Stage, Wallet};
 use zkrollup_spec::testkit::{self, user, user_l1_secret, TEST_DOMAIN};
 use zkrollup_spec::transition::{DepositRequest, PriorityOp};
 
@@ -29,9 +30,17 @@ async fn seal_all(node: &Node) {
     panic!("sealing does not converge");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_wallet_registers_its_key_and_transfers_and_bad_input_comes_back_typed() {
-    // Fees as a development node asks them (1,000 wei a chunk); sealing only when the test asks.
+/// A node serving its API over loopback, which seals only when the test asks, user 9's deposit
+/// opening account 0 (the fee account) and user 0's of `amount` opening account 1.
+struct Started {
+    node: Node,
+    sdk: Provider,
+    _server: Box<dyn std::any::Any + Send + Sync>,
+    _dir: tempfile::TempDir,
+}
+
+async fn start(amount: u128) -> Started {
+    // Fees as a development node asks them (1,000 wei a chunk).
     let config = NodeConfig {
         block_chunks: 8,
         seal_timeout: Duration::from_secs(3600),
@@ -39,15 +48,25 @@ async fn a_wallet_registers_its_key_and_transfers_and_bad_input_comes_back_typed
     };
     let dir = tempfile::tempdir().unwrap();
     let node = zkrollup_node_tests::open_node(dir.path(), config).await;
-    let (addr, _server) = node.serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
-    for (serial, op) in [deposit(9, 1), deposit(0, 1_000_000)].into_iter().enumerate() {
+    let (addr, server) = node.serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    for (serial, op) in [deposit(9, 1), deposit(0, amount)].into_iter().enumerate() {
         assert!(node.priority(serial as u64, op).await.unwrap());
     }
     seal_all(&node).await;
-
     let sdk = Provider::http(&format!("http://{addr}")).unwrap();
-    let hex: String = user_l1_secret(0).iter().map(|b| format!("{b:02x}")).collect();
-    let wallet = Wallet::from_l1_key_hex(&format!("0x{hex}"), TEST_DOMAIN).unwrap();
+    Started { node, sdk, _server: Box::new(server), _dir: dir }
+}
+
+/// Testkit user `i`'s wallet on the test deployment, from its L1 key in hex.
+fn wallet_of(i: u32) -> Wallet {
+    let hex: String = user_l1_secret(i).iter().map(|b| format!("{b:02x}")).collect();
+    Wallet::from_l1_key_hex(&format!("0x{hex}"), TEST_DOMAIN).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wallet_registers_its_key_and_transfers_and_bad_input_comes_back_typed() {
+    let Started { node, sdk, .. } = &start(1_000_000).await;
+    let wallet = wallet_of(0);
     assert_eq!(wallet.address(), user(0).address);
     let me = sdk.account(&wallet.address()).await.unwrap().expect("the deposit opened it");
     assert_eq!((me.id, me.next_nonce), (1, 0));
@@ -65,9 +84,9 @@ async fn a_wallet_registers_its_key_and_transfers_and_bad_input_comes_back_typed
     let value = amount::parse_units("0.000000000000001", 18).unwrap();
     let tx = wallet.transfer(me.id, to, (0, value, new_fee), 1).unwrap();
     assert_eq!(tx, testkit::transfer(&user(0), me.id, to, 0, 1_000, new_fee, 1));
-    seal_all(&node).await; // the key first: a transfer is checked against sealed blocks
+    seal_all(node).await; // the key first: a transfer is checked against sealed blocks
     let sent = sdk.submit(&tx).await.unwrap();
-    seal_all(&node).await;
+    seal_all(node).await;
     assert!(matches!(registered.wait(Stage::InBlock, WAIT).await, Ok(TxStatus::InBlock { .. })));
     let status = sent.wait(Stage::InBlock, WAIT).await.unwrap();
     assert!(matches!(status, TxStatus::InBlock { .. }), "{status:?}");
@@ -83,7 +102,7 @@ async fn a_wallet_registers_its_key_and_transfers_and_bad_input_comes_back_typed
     // A balance too low shows when its block is built (the mempool takes it: balances move
     // until then): the handle says which rule dropped it.
     let too_much = sdk.submit(&wallet.transfer(me.id, to, (0, 10_000_000, 2_000), 2).unwrap()).await.unwrap();
-    seal_all(&node).await;
+    seal_all(node).await;
     let dropped = too_much.wait(Stage::InBlock, WAIT).await.unwrap_err();
     assert_eq!(dropped.rule(), Some("transfer.insufficient_balance"), "{dropped}");
     let used_nonce = wallet.transfer(me.id, to, (0, 10, 2_000), 1).unwrap();
@@ -92,4 +111,52 @@ async fn a_wallet_registers_its_key_and_transfers_and_bad_input_comes_back_typed
     let queued = sdk.submit(&wallet.transfer(me.id, to, (0, 10, 2_000), 2).unwrap()).await.unwrap();
     let late = queued.wait(Stage::InBlock, Duration::from_millis(300)).await.unwrap_err();
     assert!(matches!(late, SdkError::Timeout { .. }), "{late}");
+}
+
+/// Eight tasks send four transfers each from one account through one [`NonceManager`], while
+/// one of them also sends a transaction the node refuses at once (signed with another key):
+/// every transfer is taken and lands in a block, and the account's nonce after the blocks, read
+/// back from the node, is one past the 32 transfers — so their nonces were 1 to 32, each once,
+/// and the refusal spent none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tasks_sharing_a_nonce_manager_get_distinct_nonces_and_a_refusal_leaves_no_gap() {
+    let Started { node, sdk, .. } = &start(10_000_000).await;
+    let wallet = Arc::new(wallet_of(0));
+    let me = sdk.account(&wallet.address()).await.unwrap().expect("the deposit opened it");
+    let fee = sdk.fee(TxKind::ChangePubKey, 0).await.unwrap();
+    sdk.submit(&wallet.change_pubkey(me.id, (0, fee), 0, Authorisation::Eip191).unwrap()).await.unwrap();
+    seal_all(node).await; // the key first: a transfer is checked against sealed blocks
+
+    let nonces = Arc::new(NonceManager::new(sdk.clone(), wallet.address()));
+    let fee = sdk.fee(TxKind::TransferToNew, 0).await.unwrap();
+    let to = user(50).address;
+    let tasks: Vec<_> = (0..8)
+        .map(|task| {
+            let (nonces, wallet) = (nonces.clone(), wallet.clone());
+            tokio::spawn(async move {
+                let mut handles = vec![];
+                for k in 0..4 {
+                    if task == 3 && k == 2 {
+                        let forger = wallet_of(1);
+                        let refused = nonces.submit(|n| forger.transfer(me.id, to, (0, 10, fee), n)).await;
+                        let rule = refused.err().expect("refused").rule().map(str::to_string);
+                        assert_eq!(rule.as_deref(), Some("tx.signer_not_account_key"));
+                    }
+                    handles.push(nonces.submit(|n| wallet.transfer(me.id, to, (0, 10, fee), n)).await.unwrap());
+                }
+                handles
+            })
+        })
+        .collect();
+    let mut handles = vec![];
+    for t in tasks {
+        handles.extend(t.await.unwrap());
+    }
+    seal_all(node).await;
+    for h in &handles {
+        assert!(matches!(h.wait(Stage::InBlock, WAIT).await, Ok(TxStatus::InBlock { .. })), "{}", h.hash);
+    }
+    let mine = sdk.account(&wallet.address()).await.unwrap().unwrap();
+    assert_eq!((handles.len(), mine.committed.nonce), (32, 33), "a ChangePubKey, then 32 transfers");
+    assert_eq!(mine.committed.balances[0].amount, (10_000_000 - 7_000 - 32 * (10 + fee)).to_string());
 }
