@@ -45,7 +45,8 @@ impl Wallet {
     /// variables hold it.
     pub fn from_l1_key_hex(hex: &str, domain: L1Domain) -> Result<Self, SdkError> {
         let digits = hex.trim().trim_start_matches("0x");
-        let bytes = ::hex::decode(digits).map_err(|e| SdkError::BadKey(format!("not hex: {e}")))?;
+        // The decoder's error names the offending character: a piece of the key, not shown.
+        let bytes = ::hex::decode(digits).map_err(|_| SdkError::BadKey("not hex".into()))?;
         let secret: [u8; 32] =
             bytes.try_into().map_err(|b: Vec<u8>| SdkError::BadKey(format!("{} bytes, 32 expected", b.len())))?;
         Self::from_l1_key(&secret, domain)

@@ -7,6 +7,9 @@ use std::path::Path;
 /// The environment variable a key may come from.
 pub(crate) const KEY_ENV: &str = "ZKROLLUP_WALLET_KEY";
 
+/// The most a key file may hold: a 0x-hex key, a line end, and room for spaces.
+const MAX_KEY_FILE: u64 = 256;
+
 /// Why a key given as a flag's value is refused.
 pub(crate) fn refused_on_command_line(flag: &str) -> String {
     format!(
@@ -26,7 +29,14 @@ pub(crate) struct Key {
 /// keep keys on a machine of their own).
 pub(crate) fn load(file: Option<&Path>) -> Result<Option<Key>, String> {
     if let Some(path) = file {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("--key-file {}: {e}", path.display()))?;
+        // A key is 66 characters: read no more than a little past that (not /dev/zero whole).
+        let mut text = String::new();
+        let read = std::fs::File::open(path)
+            .and_then(|f| std::io::Read::read_to_string(&mut std::io::Read::take(f, MAX_KEY_FILE), &mut text));
+        read.map_err(|e| format!("--key-file {}: {e}", path.display()))?;
+        if text.len() as u64 == MAX_KEY_FILE {
+            return Err(format!("--key-file {}: longer than a key (it holds the L1 private key, hex)", path.display()));
+        }
         warn_if_shared(path);
         let key = text.trim();
         if key.is_empty() {

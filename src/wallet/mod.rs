@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use zkrollup_node::l1::json_rpc::{chain_id, default_poll, default_resend_after, JsonRpcConfig};
+use zkrollup_node::l1::json_rpc::{chain_id, default_poll, default_resend_after, shown, JsonRpcConfig};
 use zkrollup_node::l1::wallet as l1;
 use zkrollup_sdk::api::{AccountInfo, TxKind, TxStatus};
 use zkrollup_sdk::spec::primitives::Address;
@@ -200,8 +200,12 @@ enum Action {
     Tx {
         /// Its hash, 0x-hex.
         hash: String,
-        #[command(flatten)]
-        waiting: Waiting,
+        /// Wait until it reaches this stage [default: answer at once].
+        #[arg(long, value_enum, default_value_t = WaitFor::None)]
+        wait: WaitFor,
+        /// Give up waiting after this many seconds.
+        #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+        timeout: u64,
     },
 }
 
@@ -225,17 +229,29 @@ enum Auth {
 struct Failure {
     message: String,
     rule: Option<String>,
+    /// What was already sent when it failed (a transaction's hash, an L1 request's serial id):
+    /// a script must look it up rather than send again.
+    sent: Option<Value>,
 }
 
 impl From<String> for Failure {
     fn from(message: String) -> Self {
-        Failure { message, rule: None }
+        Failure { message, rule: None, sent: None }
+    }
+}
+
+impl Failure {
+    /// This failure after `sent` was sent (`what` says it for people).
+    fn after_sending(mut self, what: String, sent: Value) -> Self {
+        self.message = format!("{}; {what} was sent: look it up rather than send it again", self.message);
+        self.sent = Some(sent);
+        self
     }
 }
 
 impl From<SdkError> for Failure {
     fn from(e: SdkError) -> Self {
-        Failure { rule: e.rule().map(str::to_string), message: e.to_string() }
+        Failure { rule: e.rule().map(str::to_string), message: e.to_string(), sent: None }
     }
 }
 
@@ -245,7 +261,7 @@ impl From<zkrollup_node::l1::L1Error> for Failure {
             zkrollup_node::l1::L1Error::Rejected { rule } => Some(rule.clone()),
             _ => None,
         };
-        Failure { message: e.to_string(), rule }
+        Failure { message: e.to_string(), rule, sent: None }
     }
 }
 
@@ -268,7 +284,7 @@ pub(crate) fn run(args: &WalletArgs) -> Result<(), String> {
         }
         Err(f) => {
             if args.json {
-                println!("{}", json!({ "error": f.message, "rule": f.rule }));
+                println!("{}", json!({ "error": f.message, "rule": f.rule, "sent": f.sent }));
             }
             Err(f.message)
         }
@@ -299,7 +315,7 @@ impl<'a> Session<'a> {
     /// `f`'s result; an unreachable node named by its URL.
     fn block_on<T>(&self, f: impl std::future::Future<Output = Result<T, SdkError>>) -> Result<T, Failure> {
         self.runtime.block_on(f).map_err(|e| match e {
-            SdkError::Node(why) => format!("the node at --node {}: {why}", self.args.node).into(),
+            SdkError::Node(why) => format!("the node at --node {}: {why}", shown(&self.args.node)).into(),
             e => e.into(),
         })
     }
@@ -328,9 +344,16 @@ impl<'a> Session<'a> {
             .ok_or_else(|| format!("{address} has no account on the rollup yet: deposit to it first").into())
     }
 
+    /// The token `asked` names, its decimals read on the L1 (checked to be the node's first)
+    /// unless amounts are in base units.
     fn token(&self, asked: &str) -> Result<Token, Failure> {
         let listed = self.block_on(self.node.tokens())?;
-        Ok(tokens::resolve(asked, &listed, &self.l1, self.args.base_units)?)
+        let named = tokens::resolve(asked, &listed, &self.l1, true)?;
+        if self.args.base_units || named.id == 0 {
+            return Ok(tokens::resolve(asked, &listed, &self.l1, self.args.base_units)?);
+        }
+        let l1 = self.l1_for(&self.block_on(self.node.domain())?)?;
+        Ok(tokens::resolve(asked, &listed, &l1, false)?)
     }
 
     /// The token `asked` names, for an operation without an amount (its decimals not read).
@@ -346,10 +369,16 @@ impl<'a> Session<'a> {
         if id != domain.chain_id {
             return Err(format!(
                 "the L1 at --l1-url {} is chain {id}, but the node serves chain {}: point --l1-url at the node's L1",
-                self.args.l1_url, domain.chain_id
+                shown(&self.args.l1_url),
+                domain.chain_id
             )
             .into());
         }
+        // A rollup answers its block counters; an address without its code would take a
+        // deposit's ETH and make no request.
+        l1::blocks(&self.l1, &domain.contract).map_err(|e| {
+            format!("the node's rollup {} does not answer as the rollup on the L1 at --l1-url ({e})", domain.contract)
+        })?;
         let mut l1 = self.l1.clone();
         (l1.poll, l1.resend_after) = (default_poll(id), default_resend_after(id));
         Ok(l1)
@@ -442,7 +471,8 @@ impl<'a> Session<'a> {
             Action::Deposit { amount, to, token, waiting } => self.deposit(amount, *to, token, waiting),
             Action::FullExit { token, waiting } => self.full_exit(token, waiting),
             Action::WithdrawPending { token, amount } => self.withdraw_pending(token, amount.as_deref()),
-            Action::Tx { hash, waiting } => {
+            Action::Tx { hash, wait, timeout } => {
+                let waiting = &Waiting { wait: *wait, timeout: *timeout };
                 let known = self.block_on(self.node.tx(hash))?;
                 if known.is_none() {
                     return Err(format!("the node does not know the transaction {hash}").into());
@@ -519,16 +549,24 @@ impl<'a> Session<'a> {
     }
 
     fn wait_for_tx(&self, hash: &str, what: &str, waiting: &Waiting) -> Result<Done, Failure> {
+        let sent = |f: Failure| f.after_sending(format!("the transaction {hash}"), json!({ "hash": hash }));
         let status = match waiting.wait.stage() {
-            None => self.block_on(self.node.tx(hash))?.map(|i| i.status),
+            None => self.block_on(self.node.tx(hash)).map_err(sent)?.map(|i| i.status),
             Some(stage) => {
                 let s = spinner(&format!("{what}: {hash}, waiting until {}", stage_words(stage)));
                 let handle = self.node.handle_of(hash);
                 let status = self.block_on(handle.wait(stage, Duration::from_secs(waiting.timeout)));
                 s.finish_and_clear();
-                Some(status?)
+                Some(status.map_err(sent)?)
             }
         };
+        if let Some(TxStatus::Dropped { rule, message }) = &status {
+            return Err(Failure {
+                message: format!("dropped by rule {rule}: {message}"),
+                rule: Some(rule.clone()),
+                sent: None,
+            });
+        }
         let shown = status.as_ref().map_or("unknown".to_string(), show_status);
         Ok(Done { text: format!("{what}: {hash}\n{shown}"), json: json!({ "hash": hash, "status": status }) })
     }
@@ -576,7 +614,7 @@ impl<'a> Session<'a> {
             let s = spinner(&format!("{what}: L1 request {serial}, waiting until {}", stage_words(stage)));
             let block = self.block_on(self.node.wait_priority_op(serial, stage, Duration::from_secs(waiting.timeout)));
             s.finish_and_clear();
-            let block = block?;
+            let block = block.map_err(|f| f.after_sending(format!("L1 request {serial}"), json.clone()))?;
             text += &format!("\nin block {block}, {}", stage_words(stage));
             json["block"] = block.into();
         }

@@ -34,7 +34,7 @@ fn ok_json(o: &Output) -> Value {
 /// The message of a failed run (stderr), and its `--json` object if it printed one.
 fn failed(o: &Output) -> (String, Option<Value>) {
     let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr).into_owned());
-    assert!(!o.status.success(), "the wallet succeeded where it must fail: {out}");
+    assert_eq!(o.status.code(), Some(1), "the wallet must fail with its error, not succeed or panic: {out}\n{err}");
     (err, serde_json::from_str(out.trim()).ok())
 }
 
@@ -57,7 +57,7 @@ fn key_file(dir: &Path, name: &str, key: &str) -> std::path::PathBuf {
 /// spec's rule id, in the `--json` error too), an unreachable node and an L1 of another chain.
 #[test]
 fn the_wallet_cli_does_every_operation_through_the_node_and_l1_processes() {
-    use zkrollup_api::{AccountRef, HttpClientBuilder, RollupApiClient, TxKind};
+    use zkrollup_api::{AccountRef, HttpClientBuilder, RollupApiClient};
     use zkrollup_node::anvil::DEV_KEYS;
     use zkrollup_node::l1::json_rpc::{address_of, JsonRpcConfig};
     use zkrollup_node::l1::wallet::{balance_of, deposit_eth, mint_test_token, pending_balance};
@@ -80,7 +80,9 @@ fn the_wallet_cli_does_every_operation_through_the_node_and_l1_processes() {
         let b = info.and_then(|i| i.committed.balances.into_iter().find(|b| b.token == token));
         b.map_or(0, |b| b.amount.parse().unwrap())
     };
-    let quote = |kind| -> u128 { runtime.block_on(client.estimate_fee(kind, 0)).unwrap().fee.parse().unwrap() };
+    // The fees of a development node: 1,000 wei a chunk (a transfer to a new account is 5
+    // chunks, a withdrawal 6).
+    let (to_new_fee, withdraw_fee) = (5_000, 6_000);
 
     // The fee account first (account 0), then the wallet: dev key 3, in a file.
     deposit_eth(&rpc, DEV_KEYS[1], &rollup, &address_of(DEV_KEYS[0]).unwrap(), 1_000).unwrap();
@@ -99,7 +101,16 @@ fn the_wallet_cli_does_every_operation_through_the_node_and_l1_processes() {
 
     // Deposits: 0.5 ETH, and 700 base units of the test ERC-20 (which has no decimals()).
     let deposit = ok_json(&run(&["--json", "deposit", "0.5"]));
-    assert!(deposit["serial_id"].is_u64() && deposit["block"].is_u64(), "{deposit}");
+    let request = runtime.block_on(client.get_priority_op(deposit["serial_id"].as_u64().unwrap())).unwrap();
+    let request = request.expect("the node read the request the wallet reports");
+    assert_eq!(request.block.map(u64::from), deposit["block"].as_u64(), "{deposit}");
+    let want = zkrollup_api::PriorityOpJson::Deposit {
+        from: me.to_string(),
+        to: me.to_string(),
+        token: 0,
+        amount: (5 * 10u128.pow(17)).to_string(),
+    };
+    assert_eq!(request.op, want, "the request the wallet made");
     assert_eq!(balance(&me, 0), 5 * 10u128.pow(17));
     mint_test_token(&rpc, DEV_KEYS[3], &token, &me, 700).unwrap();
     let (why, _) = failed(&run(&["deposit", "700", "--token", "1"]));
@@ -108,21 +119,27 @@ fn the_wallet_cli_does_every_operation_through_the_node_and_l1_processes() {
     assert_eq!(balance(&me, 1), 700);
 
     // The L2 key registered (EIP-712), then a transfer that opens the recipient's account.
+    let fee = ok_json(&run(&["--json", "--base-units", "fee", "transfer-to-new"]));
+    assert_eq!(fee["fee"], to_new_fee.to_string());
     let cpk = ok_json(&run(&["--json", "change-pubkey", "--auth", "eip712"]));
     assert_eq!(cpk["status"]["status"], "in_block", "the default wait: {cpk}");
+    let looked_up = ok_json(&run(&["--json", "tx", cpk["hash"].as_str().unwrap()]));
+    assert_eq!(looked_up["hash"], cpk["hash"]);
+    let account = ok_json(&run(&["--json", "account"]));
+    assert_eq!(account["committed"]["pubkey_hash"], pkh.to_string());
     let info = runtime.block_on(client.get_account(AccountRef::Address(me.to_string()))).unwrap().unwrap();
     assert_eq!(info.committed.pubkey_hash, pkh.to_string(), "the key the wallet registered");
     let to = address_of(DEV_KEYS[2]).unwrap();
     let before = balance(&me, 0);
     ok_json(&run(&["--json", "transfer", &to.to_string(), "0.1"]));
     assert_eq!(balance(&to, 0), 10u128.pow(17));
-    assert_eq!(balance(&me, 0), before - 10u128.pow(17) - quote(TxKind::TransferToNew));
+    assert_eq!(balance(&me, 0), before - 10u128.pow(17) - to_new_fee);
 
     // A withdrawal and a full exit, executed on L1, then paid out there.
     let before = balance(&me, 0);
     let w = ok_json(&run(&["--json", "--base-units", "withdraw", "5000", "--wait", "executed"]));
     assert_eq!(w["status"]["status"], "executed", "{w}");
-    assert_eq!(balance(&me, 0), before - 5000 - quote(TxKind::Withdraw));
+    assert_eq!(balance(&me, 0), before - 5000 - withdraw_fee);
     assert_eq!(pending_balance(&rpc, &rollup, &me, 0).unwrap(), 5000, "the withdrawal waits on L1");
     ok_json(&run(&["--json", "full-exit", "--token", "1", "--wait", "executed"]));
     assert_eq!(balance(&me, 1), 0);
@@ -140,9 +157,15 @@ fn the_wallet_cli_does_every_operation_through_the_node_and_l1_processes() {
     let missing = dir.path().join("no-such.key");
     let (why, _) = failed(&wallet(&api, &url, Some(&missing), &["address"]));
     assert!(why.contains("no-such.key"), "{why}");
-    let bad = key_file(dir.path(), "bad.key", "0xnot-a-key");
-    let (why, _) = failed(&wallet(&api, &url, Some(&bad), &["address"]));
+    // A key with one bad digit: no piece of it is shown, in text or JSON.
+    let almost = format!("{}g", &DEV_KEYS[3][..DEV_KEYS[3].len() - 1]);
+    let bad = key_file(dir.path(), "bad.key", &almost);
+    let o = wallet(&api, &url, Some(&bad), &["--json", "address"]);
+    let (why, json) = failed(&o);
     assert!(why.contains("bad.key") && why.contains("not a key"), "{why}");
+    let shown = format!("{why}{}", json.expect("a JSON error"));
+    let digits = almost.trim_start_matches("0x");
+    assert!((0..digits.len() - 8).all(|i| !shown.contains(&digits[i..i + 8])), "a piece of the key is shown: {shown}");
     let (why, _) = failed(&run(&["transfer", &to.to_string(), "0.01", "--token", "DAI"]));
     assert!(why.contains("unknown token \"DAI\"") && why.contains("ETH"), "{why}");
     let (why, _) = failed(&run(&["transfer", &to.to_string(), "0.1234567891234567"]));
@@ -159,4 +182,6 @@ fn the_wallet_cli_does_every_operation_through_the_node_and_l1_processes() {
     let other_url = other.after("listening on ");
     let (why, _) = failed(&wallet(&api, &other_url, Some(&key), &["deposit", "0.1"]));
     assert!(why.contains("chain 31338") && why.contains("chain 31337"), "{why}");
+    let s = runtime.block_on(client.status()).unwrap();
+    assert!(s.stage_errors.is_empty(), "a stage of the node fails: {:?}", s.stage_errors);
 }

@@ -202,7 +202,7 @@ alloy_sol_types::sol! {
 
 /// The decimals of the ERC-20 at `token`, if it says them (`decimals()` is optional in
 /// EIP-20): `None` if the chain answers the call with an error (a revert) or with something
-/// else than a `uint8`; an error only if the chain cannot be asked.
+/// else than a `uint8`; an error if the chain cannot be asked or no code answers there.
 pub fn erc20_decimals(rpc: &JsonRpcConfig, token: &Address) -> Result<Option<u8>, L1Error> {
     use alloy_provider::{Provider, ProviderBuilder};
     use std::future::IntoFuture;
@@ -211,6 +211,7 @@ pub fn erc20_decimals(rpc: &JsonRpcConfig, token: &Address) -> Result<Option<u8>
     let answer =
         runtime()?.block_on(async { tokio::time::timeout(rpc.timeout, provider.call(tx).into_future()).await });
     match answer.map_err(|_| other(format!("eth_call: no answer within {} s", rpc.timeout.as_secs())))? {
+        Ok(out) if out.is_empty() => Err(other(format!("no contract answers at the token's address {token}"))),
         Ok(out) => Ok(Erc20Metadata::decimalsCall::abi_decode_returns(&out).ok()),
         Err(e) if e.as_error_resp().is_some() => Ok(None),
         Err(e) => Err(scrubbed(rpc, e)),
