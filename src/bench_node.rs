@@ -6,7 +6,10 @@
 //!   over WebSocket, and over HTTP while a subscriber that never reads holds subscriptions to
 //!   the blocks and to 60 sending accounts, and reads them after the round: how many it left
 //!   unread (held by the kernel's socket buffers and the node's queue for it, 1,024 messages)
-//!   and how many of its subscriptions the node dropped when that queue filled;
+//!   and how many of its subscriptions the node dropped when that queue filled; and a fourth
+//!   round through the SDK (`zkrollup-sdk`), as a wallet sends: each transfer signed when it is
+//!   sent, each account's nonces from a `NonceManager`;
+//! - each SDK call's time against the node (p50, p99);
 //! - the node's memory (resident set, this process) after each round, and its peak;
 //! - a withdrawal's time from submission to its block executed on the embedded L1, per block
 //!   size of `--sizes`, proven in process.
@@ -61,8 +64,12 @@ pub(crate) fn client(url: &str) -> Result<HttpClient, String> {
 /// How the load process reaches the node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum Transport {
+    /// Signed before the clock starts, sent over HTTP.
     Http,
+    /// Signed before the clock starts, sent over WebSocket.
     Ws,
+    /// Through the SDK over HTTP: signed as sent, nonces from a `NonceManager` per account.
+    Sdk,
 }
 
 /// One round of load: what the load process measured, and the node's memory after it.
@@ -76,10 +83,11 @@ struct Round {
 
 /// The rounds, in order: a label, the transport, whether a subscriber that never reads is
 /// attached.
-const ROUNDS: [(&str, Transport, bool); 3] = [
+const ROUNDS: [(&str, Transport, bool); 4] = [
     ("HTTP", Transport::Http, false),
     ("WebSocket", Transport::Ws, false),
     ("HTTP, silent subscriber", Transport::Http, true),
+    ("SDK, signing as it sends", Transport::Sdk, false),
 ];
 
 pub(crate) fn run(
@@ -110,7 +118,7 @@ pub(crate) fn run(
     let rt = runtime()?;
     let result = rt.block_on(accept(&dir, config, accounts, per_account, concurrency));
     let _ = std::fs::remove_dir_all(&dir);
-    let (rounds, (unread, dropped), peak_mib) = result?;
+    let (rounds, (unread, dropped), peak_mib, calls) = result?;
 
     // The baseline: the keeper accepting the same transfers in memory, in one call.
     let genesis = zkrollup_spec::state::State::from_accounts(
@@ -158,6 +166,10 @@ pub(crate) fn run(
         ""
     );
 
+    for (call, p50, p99) in &calls {
+        println!("{:<62} {:>10} {:>10}", format!("SDK {call}, p50 / p99, ms"), "", format!("{p50:.2} / {p99:.2}"));
+    }
+
     for &size in sizes {
         let secs = rt.block_on(withdrawal_latency(size))?;
         println!(
@@ -188,7 +200,7 @@ async fn accept(
     accounts: u32,
     per_account: u32,
     concurrency: u32,
-) -> Result<(Vec<Round>, (usize, usize), Option<f64>), String> {
+) -> Result<(Vec<Round>, (usize, usize), Option<f64>, Vec<(&'static str, f64, f64)>), String> {
     let node = Node::open(dir, config).map_err(|e| e.to_string())?;
     let (addr, handle) = node.serve("127.0.0.1:0".parse().expect("an address")).await.map_err(|e| e.to_string())?;
     let url = format!("http://{addr}");
@@ -240,9 +252,77 @@ async fn accept(
         let rss_mib = status_mib("VmRSS:");
         rounds.push(Round { label, rate: f("rate")?, p50: f("p50_ms")?, p99: f("p99_ms")?, rss_mib });
     }
+    let calls = sdk_calls(&url, accounts, &node).await.map_err(|e| format!("timing the SDK's calls: {e}"))?;
     handle.stop().map_err(|e| e.to_string())?;
     node.shutdown();
-    Ok((rounds, silent_figures, peak_rss_mib()))
+    Ok((rounds, silent_figures, peak_rss_mib(), calls))
+}
+
+/// Each SDK call kind's time against the node at `url`, one call after another on one
+/// connection (`CALLS` of each): p50 and p99 in ms. The transfers are sent by accounts
+/// `0..accounts` in turn (each account's nonces from its `NonceManager`), and sealed after.
+async fn sdk_calls(
+    url: &str,
+    accounts: u32,
+    node: &Node,
+) -> Result<Vec<(&'static str, f64, f64)>, zkrollup_sdk::SdkError> {
+    use zkrollup_sdk::api::TxKind;
+    use zkrollup_sdk::{NonceManager, Provider, Stage, Wallet};
+    const CALLS: u32 = 200;
+    let sdk = Provider::http(url)?;
+    let wallets: Vec<Wallet> = (0..accounts)
+        .map(|a| Wallet::from_l1_key(&testkit::user_l1_secret(a), TEST_DOMAIN))
+        .collect::<Result<_, _>>()?;
+    let nonces: Vec<NonceManager> = wallets.iter().map(|w| NonceManager::new(sdk.clone(), w.address())).collect();
+    let mut times: Vec<(&'static str, Vec<Duration>)> = Vec::new();
+    let mut timed = |name: &'static str, d: Duration| match times.iter_mut().find(|(n, _)| *n == name) {
+        Some((_, ds)) => ds.push(d),
+        None => times.push((name, vec![d])),
+    };
+    let mut hashes = Vec::new();
+    for k in 0..CALLS {
+        let a = k % accounts;
+        let (wallet, to) = (&wallets[a as usize], user((a + 1) % accounts).address);
+        let t = Instant::now();
+        wallet.transfer(a, to, (0, 1, 2_000), 0)?;
+        timed("Wallet::transfer (signing alone)", t.elapsed());
+        let t = Instant::now();
+        let handle = nonces[a as usize].submit(|n| wallet.transfer(a, to, (0, 1, 2_000), n)).await?;
+        timed("NonceManager::submit (sign and send a transfer)", t.elapsed());
+        hashes.push(handle.hash.clone());
+        let t = Instant::now();
+        sdk.account(&wallet.address()).await?;
+        timed("Provider::account", t.elapsed());
+        let t = Instant::now();
+        sdk.fee(TxKind::Transfer, 0).await?;
+        timed("Provider::fee", t.elapsed());
+        let t = Instant::now();
+        sdk.tx(&handle.hash).await?;
+        timed("Provider::tx", t.elapsed());
+        let t = Instant::now();
+        sdk.status().await?;
+        timed("Provider::status", t.elapsed());
+        let t = Instant::now();
+        sdk.block(1).await?;
+        timed("Provider::block", t.elapsed());
+        let t = Instant::now();
+        sdk.domain().await?;
+        timed("Provider::domain", t.elapsed());
+    }
+    while node.seal().await.map_err(zkrollup_sdk::SdkError::Node)?.is_some() {}
+    for hash in &hashes {
+        let t = Instant::now();
+        sdk.handle_of(hash).wait(Stage::InBlock, Duration::from_secs(60)).await?;
+        timed("TxHandle::wait (in a block already)", t.elapsed());
+    }
+    Ok(times
+        .into_iter()
+        .map(|(name, mut ds)| {
+            ds.sort();
+            let at = |p: f64| ds[((ds.len() - 1) as f64 * p) as usize].as_secs_f64() * 1000.0;
+            (name, at(0.5), at(0.99))
+        })
+        .collect())
 }
 
 /// What the load process sends, and how (`zkrollup bench-node-load`'s options).
@@ -351,8 +431,14 @@ async fn unread(mut conn: Silent) -> (usize, usize) {
     }
 }
 
-/// The load process: signs every transfer, then sends them and reports one JSON line.
+/// The load process: signs every transfer, then sends them and reports one JSON line (through
+/// the SDK: signs each as it sends it).
 pub(crate) fn load_process(args: &LoadArgs) -> Result<(), String> {
+    if args.transport == Transport::Sdk {
+        let report = runtime()?.block_on(sdk_load(args))?;
+        println!("{report}");
+        return Ok(());
+    }
     let LoadArgs { url, transport, accounts, per_account, first_nonce, concurrency } = args.clone();
     let url = url.as_str();
     let txs = load(accounts, per_account, first_nonce);
@@ -371,6 +457,7 @@ pub(crate) fn load_process(args: &LoadArgs) -> Result<(), String> {
         for _ in 0..work.len() {
             clients.push(match transport {
                 Transport::Http => Connection::Http(client(url)?),
+                Transport::Sdk => unreachable!("the SDK's load is sdk_load"),
                 Transport::Ws => Connection::Ws(
                     WsClientBuilder::default()
                         .request_timeout(Duration::from_secs(60))
@@ -400,29 +487,81 @@ pub(crate) fn load_process(args: &LoadArgs) -> Result<(), String> {
                 (latencies, refusals)
             }));
         }
-        let mut latencies = Vec::new();
-        let mut refusals = Vec::new();
-        for t in tasks {
-            let (l, r) = t.await.map_err(|e| e.to_string())?;
-            latencies.extend(l);
-            refusals.extend(r);
-        }
-        let secs = started.elapsed().as_secs_f64();
-        latencies.sort();
-        let pct = |p: f64| latencies[((latencies.len() - 1) as f64 * p) as usize].as_secs_f64() * 1000.0;
-        let accepted = latencies.len() - refusals.len();
-        Ok::<_, String>(json!({
-            "accepted": accepted,
-            "refused": refusals.len(),
-            "first_refusal": refusals.first(),
-            "secs": secs,
-            "rate": accepted as f64 / secs,
-            "p50_ms": pct(0.5),
-            "p99_ms": pct(0.99),
-        }))
+        report(started, tasks).await
     })?;
     println!("{report}");
     Ok(())
+}
+
+/// The load through the SDK, as wallets send: a provider (its own HTTP connection) per
+/// worker, each of its accounts a `Wallet` whose transfers are signed as they are sent with the
+/// nonce its `NonceManager` gives (read from the node first, so `first_nonce` is not used).
+async fn sdk_load(a: &LoadArgs) -> Result<serde_json::Value, String> {
+    use zkrollup_sdk::{NonceManager, Provider, Wallet};
+    let concurrency = a.concurrency.clamp(1, a.accounts);
+    // Connections and wallets first (keys derived, nonces read), then the clock.
+    let mut workers = Vec::new();
+    for w in 0..concurrency {
+        let sdk = Provider::http(&a.url).map_err(|e| e.to_string())?;
+        let mut mine = Vec::new();
+        for account in (w..a.accounts).step_by(concurrency as usize) {
+            let wallet =
+                Wallet::from_l1_key(&testkit::user_l1_secret(account), TEST_DOMAIN).map_err(|e| e.to_string())?;
+            let nonces = NonceManager::new(sdk.clone(), wallet.address());
+            mine.push((account, wallet, nonces));
+        }
+        workers.push(mine);
+    }
+    let (accounts, per_account) = (a.accounts, a.per_account);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for mine in workers {
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut refusals = Vec::new();
+            for _ in 0..per_account {
+                for (account, wallet, nonces) in &mine {
+                    let to = user((account + 1) % accounts).address;
+                    let t = Instant::now();
+                    let r = nonces.submit(|n| wallet.transfer(*account, to, (0, 1, 2_000), n)).await;
+                    latencies.push(t.elapsed());
+                    if let Err(e) = r {
+                        refusals.push(e.to_string());
+                    }
+                }
+            }
+            (latencies, refusals)
+        }));
+    }
+    report(started, tasks).await
+}
+
+/// What one sending task saw: each submission's latency, and the refusals' messages.
+type Sent = tokio::task::JoinHandle<(Vec<Duration>, Vec<String>)>;
+
+/// The load's report once its `tasks` (started at `started`) are done: receipts, refusals,
+/// rate, latency percentiles.
+async fn report(started: Instant, tasks: Vec<Sent>) -> Result<serde_json::Value, String> {
+    let mut latencies = Vec::new();
+    let mut refusals = Vec::new();
+    for t in tasks {
+        let (l, r) = t.await.map_err(|e| e.to_string())?;
+        latencies.extend(l);
+        refusals.extend(r);
+    }
+    let secs = started.elapsed().as_secs_f64();
+    latencies.sort();
+    let pct = |p: f64| latencies[((latencies.len() - 1) as f64 * p) as usize].as_secs_f64() * 1000.0;
+    let accepted = latencies.len() - refusals.len();
+    Ok(json!({
+        "accepted": accepted,
+        "refused": refusals.len(),
+        "first_refusal": refusals.first(),
+        "secs": secs,
+        "rate": accepted as f64 / secs,
+        "p50_ms": pct(0.5),
+        "p99_ms": pct(0.99),
+    }))
 }
 
 /// A load connection.

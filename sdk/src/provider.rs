@@ -1,11 +1,13 @@
 //! The node, as a wallet reaches it: its API over HTTP (the `#[rpc]` client of
 //! `zkrollup-api`), errors typed ([`SdkError`]), and a handle per submitted transaction that
-//! waits for the stage the caller needs.
+//! waits for the stage the caller needs — told by the node over a WebSocket subscription when
+//! the provider has one ([`Provider::ws`]), else by asking it every 100 ms.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use zkrollup_api::{AccountInfo, AccountRef, BlockInfo, BlockStage, HttpClient, HttpClientBuilder, NetworkStatus};
-use zkrollup_api::{PriorityOpInfo, RollupApiClient, TokenInfo, TxInfo, TxKind, TxStatus};
+use zkrollup_api::{PriorityOpInfo, RollupApiClient, TokenInfo, TxInfo, TxKind, TxStatus, WsClient, WsClientBuilder};
 use zkrollup_conformance::wire::convert;
 use zkrollup_spec::primitives::Address;
 use zkrollup_spec::tx::auth::L1Domain;
@@ -48,20 +50,42 @@ fn stage_of(status: &TxStatus) -> Option<Stage> {
 /// How often a handle asks the node while it waits.
 const POLL: Duration = Duration::from_millis(100);
 
+/// How long a request may wait for its answer.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// A node's API.
 #[derive(Clone)]
 pub struct Provider {
     client: HttpClient,
+    /// The node's WebSocket, for the handles' waits; `None`: they poll over HTTP.
+    ws: Option<Arc<WsClient>>,
 }
 
 impl Provider {
-    /// The node at `url` (`http://…`), each request answered within 30 s.
+    /// The node at `url` (`http://…`), each request answered within 30 s; waits poll.
     pub fn http(url: &str) -> Result<Self, SdkError> {
         let client = HttpClientBuilder::default()
-            .request_timeout(Duration::from_secs(30))
+            .request_timeout(REQUEST_TIMEOUT)
             .build(url)
             .map_err(|e| SdkError::Node(format!("{url}: {e}")))?;
-        Ok(Provider { client })
+        Ok(Provider { client, ws: None })
+    }
+
+    /// The node at `url` (`http://…`), its WebSocket on the same port (`ws://…`, connected
+    /// now) telling the handles each change of their transaction's status as it happens.
+    pub async fn ws(url: &str) -> Result<Self, SdkError> {
+        let ws_url = match url.strip_prefix("http://") {
+            Some(rest) => format!("ws://{rest}"),
+            None => {
+                return Err(SdkError::Node(format!("{url}: an http:// URL (its WebSocket is ws:// on the same port)")))
+            }
+        };
+        let ws = WsClientBuilder::default()
+            .request_timeout(REQUEST_TIMEOUT)
+            .build(&ws_url)
+            .await
+            .map_err(|e| SdkError::Node(format!("{ws_url}: {e}")))?;
+        Ok(Provider { ws: Some(Arc::new(ws)), ..Self::http(url)? })
     }
 
     /// The account of `address` in the node's views, if it has one.
@@ -133,7 +157,7 @@ impl Provider {
 
     /// A handle on the transaction `hash` submitted earlier (by this process or another).
     pub fn handle_of(&self, hash: &str) -> TxHandle {
-        TxHandle { hash: hash.to_string(), client: self.client.clone() }
+        TxHandle { hash: hash.to_string(), client: self.client.clone(), ws: self.ws.clone() }
     }
 
     /// Waits until the L1 request `serial_id` (a deposit or a full exit) is in a block at
@@ -162,28 +186,60 @@ pub struct TxHandle {
     /// Its hash, `0x`-hex.
     pub hash: String,
     client: HttpClient,
+    ws: Option<Arc<WsClient>>,
+}
+
+/// What a status means for a wait for `stage`: done (`Some(Ok)`), failed (`Some(Err)`: a
+/// drop), or not yet.
+fn reached(status: TxStatus, stage: Stage) -> Option<Result<TxStatus, SdkError>> {
+    match status {
+        TxStatus::Dropped { rule, message } => Some(Err(SdkError::Dropped { rule, message })),
+        s if stage_of(&s).is_some_and(|at| at >= stage) => Some(Ok(s)),
+        _ => None,
+    }
 }
 
 impl TxHandle {
     /// Waits until the transaction reaches `stage` (or a later one): its status then. A drop
     /// is [`SdkError::Dropped`] with the rule that dropped it; more than `timeout` is
-    /// [`SdkError::Timeout`].
+    /// [`SdkError::Timeout`] saying the last status seen.
     pub async fn wait(&self, stage: Stage, timeout: Duration) -> Result<TxStatus, SdkError> {
-        let started = Instant::now();
+        let mut last = None;
+        let waited = match &self.ws {
+            Some(ws) => tokio::time::timeout(timeout, self.told(ws, stage, &mut last)).await,
+            None => tokio::time::timeout(timeout, self.poll(stage, &mut last)).await,
+        };
+        waited.unwrap_or_else(|_| {
+            let what = format!("{} to reach {stage:?} (it is {last:?})", self.hash);
+            Err(SdkError::Timeout { what, seconds: timeout.as_secs() })
+        })
+    }
+
+    /// The wait, asking the node every [`POLL`].
+    async fn poll(&self, stage: Stage, last: &mut Option<TxStatus>) -> Result<TxStatus, SdkError> {
         loop {
             let info = self.client.get_tx(self.hash.clone()).await.map_err(SdkError::from_client)?;
             let status = info.ok_or_else(|| SdkError::Node(format!("the node does not know {}", self.hash)))?.status;
-            if let TxStatus::Dropped { rule, message } = status {
-                return Err(SdkError::Dropped { rule, message });
-            }
-            if stage_of(&status).is_some_and(|s| s >= stage) {
-                return Ok(status);
-            }
-            if started.elapsed() >= timeout {
-                let what = format!("{} to reach {stage:?} (it is {status:?})", self.hash);
-                return Err(SdkError::Timeout { what, seconds: timeout.as_secs() });
+            *last = Some(status.clone());
+            if let Some(done) = reached(status, stage) {
+                return done;
             }
             tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// The wait, told each status by the node's `zkr_subscribeTx` (the current one first).
+    async fn told(&self, ws: &WsClient, stage: Stage, last: &mut Option<TxStatus>) -> Result<TxStatus, SdkError> {
+        let mut statuses = ws.subscribe_tx(self.hash.clone()).await.map_err(SdkError::from_client)?;
+        loop {
+            let info = match statuses.next().await {
+                Some(item) => item.map_err(|e| SdkError::Node(format!("the subscription to {}: {e}", self.hash)))?,
+                None => return Err(SdkError::Node(format!("the node ended the subscription to {}", self.hash))),
+            };
+            *last = Some(info.status.clone());
+            if let Some(done) = reached(info.status, stage) {
+                return done;
+            }
         }
     }
 }

@@ -35,6 +35,8 @@ async fn seal_all(node: &Node) {
 struct Started {
     node: Node,
     sdk: Provider,
+    /// The API's URL (`http://…`; its WebSocket is `ws://` on the same port).
+    url: String,
     _server: Box<dyn std::any::Any + Send + Sync>,
     _dir: tempfile::TempDir,
 }
@@ -53,8 +55,9 @@ async fn start(amount: u128) -> Started {
         assert!(node.priority(serial as u64, op).await.unwrap());
     }
     seal_all(&node).await;
-    let sdk = Provider::http(&format!("http://{addr}")).unwrap();
-    Started { node, sdk, _server: Box::new(server), _dir: dir }
+    let url = format!("http://{addr}");
+    let sdk = Provider::http(&url).unwrap();
+    Started { node, sdk, url, _server: Box::new(server), _dir: dir }
 }
 
 /// Testkit user `i`'s wallet on the test deployment, from its L1 key in hex.
@@ -159,4 +162,36 @@ async fn tasks_sharing_a_nonce_manager_get_distinct_nonces_and_a_refusal_leaves_
     let mine = sdk.account(&wallet.address()).await.unwrap().unwrap();
     assert_eq!((handles.len(), mine.committed.nonce), (32, 33), "a ChangePubKey, then 32 transfers");
     assert_eq!(mine.committed.balances[0].amount, (10_000_000 - 7_000 - 32 * (10 + fee)).to_string());
+}
+
+/// Handles of a provider with a WebSocket are told their transaction's status by the node's
+/// subscription: a wait started before the block is sealed returns once it is; a transaction
+/// dropped when its block is built comes back with the rule; a wait that times out says the
+/// last status the node told.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_a_websocket_handles_are_told_their_status() {
+    let Started { node, url, .. } = &start(1_000_000).await;
+    let sdk = Provider::ws(url).await.unwrap();
+    assert!(matches!(Provider::ws("ws://127.0.0.1:1").await, Err(SdkError::Node(_))), "an http:// URL is asked for");
+    let wallet = wallet_of(0);
+    let me = sdk.account(&wallet.address()).await.unwrap().unwrap();
+    let fee = sdk.fee(TxKind::ChangePubKey, 0).await.unwrap();
+    let registered =
+        sdk.submit(&wallet.change_pubkey(me.id, (0, fee), 0, Authorisation::Eip191).unwrap()).await.unwrap();
+    let waiting = tokio::spawn(async move { registered.wait(Stage::InBlock, WAIT).await });
+    tokio::time::sleep(Duration::from_millis(200)).await; // the subscription is open, the block not sealed
+    seal_all(node).await;
+    assert!(matches!(waiting.await.unwrap(), Ok(TxStatus::InBlock { .. })));
+
+    let to = user(50).address;
+    let too_much = sdk.submit(&wallet.transfer(me.id, to, (0, 10_000_000, 5_000), 1).unwrap()).await.unwrap();
+    let dropped = tokio::spawn(async move { too_much.wait(Stage::InBlock, WAIT).await });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    seal_all(node).await;
+    assert_eq!(dropped.await.unwrap().unwrap_err().rule(), Some("transfer.insufficient_balance"));
+
+    let sent = sdk.submit(&wallet.transfer(me.id, to, (0, 10, 5_000), 1).unwrap()).await.unwrap();
+    seal_all(node).await;
+    let late = sent.wait(Stage::Executed, Duration::from_millis(300)).await.unwrap_err();
+    assert!(matches!(&late, SdkError::Timeout { what, .. } if what.contains("InBlock")), "{late}");
 }

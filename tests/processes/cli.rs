@@ -585,6 +585,27 @@ fn node_runs_on_an_ethereum_node_deploying_then_attaching() {
     assert!(!stdout(&o).contains("deployed the rollup"), "{}", stdout(&o));
 }
 
+/// `bench node` on a small load: a row per round (the SDK's included), each SDK call's time,
+/// and a withdrawal's time to executed on L1 with the 8-chunk keys the process tests share.
+#[test]
+fn bench_node_reports_each_round_the_sdk_calls_and_a_withdrawal() {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["bench", "node", "--accounts", "8", "--transfers", "32", "--concurrency", "4", "--chunks", "8"])
+        .args(["--sizes", "8"])
+        .env("ZKROLLUP_KEYS", node_keys());
+    let o = output_of(cmd);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{}\n{out}", stderr(&o));
+    for round in ["HTTP", "WebSocket", "HTTP, silent subscriber", "SDK, signing as it sends"] {
+        let row = format!("accepted transfers/s ({round})");
+        assert!(out.lines().any(|l| l.starts_with(&row) && l.trim_end().ends_with('x')), "no {row:?} row:\n{out}");
+    }
+    for call in ["NonceManager::submit", "Provider::account", "TxHandle::wait"] {
+        assert!(out.lines().any(|l| l.starts_with(&format!("SDK {call}")) && l.contains(" / ")), "no {call}:\n{out}");
+    }
+    assert!(out.contains("withdrawal: submitted → executed on L1, s (8 chunks)"), "{out}");
+}
+
 /// `bench restart` on short chains: a row per chain, ten accounts in turn then one per block,
 /// and a length of zero refused.
 #[test]
