@@ -47,16 +47,42 @@ fn key_file(dir: &Path, name: &str, key: &str) -> std::path::PathBuf {
     path
 }
 
-/// Every operation of the wallet's command line, by a wallet whose key is in a file (dev key
-/// 3): ETH and ERC-20 deposits (the ERC-20 approved first), an EIP-712 ChangePubKey, a transfer
-/// that opens the recipient's account, a withdrawal and a full exit executed on L1, their
-/// amounts paid out on L1 — each checked through the node's API or the L1, with amounts
-/// computed here from the fees the node quotes. And the bad inputs: a key on the command line,
-/// no key, an unreadable or malformed key file, an unknown token, an amount that does not
-/// pack (its packable neighbours named), more than the balance and a used nonce (each with the
-/// spec's rule id, in the `--json` error too), an unreachable node and an L1 of another chain.
+/// The wallet's command line on `zkrollup l1`, the development chain in a process of its own
+/// (its test ERC-20 listed as token 1), the node attached to it.
 #[test]
-fn the_wallet_cli_does_every_operation_through_the_node_and_l1_processes() {
+fn the_wallet_cli_does_every_operation_on_the_development_chain() {
+    let (dir, keys, data) = process_setup();
+    let (_l1, url, rollup, from_block, token) = l1_process(&keys);
+    let mut node =
+        node_process(&["--l1-url", &url, "--rollup", &rollup, "--l1-from-block", &from_block], [&keys, &data], None);
+    let api = node.after("listening on ");
+    every_operation(dir.path(), &api, &url, &rollup, Some(&token));
+}
+
+/// The wallet's command line on anvil, the rollup deployed there by the node (ETH only: a
+/// deployment by the node lists no ERC-20).
+#[test]
+fn the_wallet_cli_does_every_operation_on_anvil() {
+    use zkrollup_node::anvil::Anvil;
+    let Some(anvil) = Anvil::start_for_test(&[]) else { return };
+    let (dir, keys, data) = process_setup();
+    let mut node = node_process(&["--l1-url", &anvil.url], [&keys, &data], None);
+    let rollup = node.after("--rollup ");
+    let api = node.after("listening on ");
+    every_operation(dir.path(), &api, &anvil.url, &rollup, None);
+}
+
+/// Every operation of the wallet's command line against the node's API at `api` and the L1 at
+/// `url` holding the rollup at `rollup`, by a wallet whose key is in a file in `dir` (dev key
+/// 3): an ETH deposit, an EIP-712 ChangePubKey, a transfer that opens the recipient's account,
+/// a withdrawal executed on L1; with the test ERC-20 `token`, its deposit (approved first), its
+/// full exit and its payout on L1, else the full exit of ETH and its payout — each checked
+/// through the node's API or the L1, with amounts computed here from the development node's
+/// prices. And the bad inputs: a key on the command line, no key, an unreadable or malformed
+/// key file, an unknown token, an amount that does not pack (its packable neighbours named),
+/// more than the balance and a used nonce (each with the spec's rule id, in the `--json` error
+/// too), an unreachable node and an L1 of another chain.
+fn every_operation(dir: &Path, api: &str, url: &str, rollup: &str, token: Option<&str>) {
     use zkrollup_api::{AccountRef, HttpClientBuilder, RollupApiClient};
     use zkrollup_node::anvil::DEV_KEYS;
     use zkrollup_node::l1::json_rpc::{address_of, JsonRpcConfig};
@@ -65,16 +91,10 @@ fn the_wallet_cli_does_every_operation_through_the_node_and_l1_processes() {
     use zkrollup_spec::primitives::Address;
     use zkrollup_spec::tx::auth::L1Domain;
 
-    let (dir, keys, data) = process_setup();
-    let (_l1, url, rollup, from_block, token) = l1_process(&keys);
-    let token: Address = token.parse().expect("the test ERC-20's address");
-    let mut node =
-        node_process(&["--l1-url", &url, "--rollup", &rollup, "--l1-from-block", &from_block], [&keys, &data], None);
-    let api = node.after("listening on ");
-    let rpc = JsonRpcConfig::dev(&url);
+    let rpc = JsonRpcConfig::dev(url);
     let rollup: Address = rollup.parse().unwrap();
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let client = HttpClientBuilder::default().build(&api).unwrap();
+    let client = HttpClientBuilder::default().build(api).unwrap();
     let balance = |who: &Address, token: u16| -> u128 {
         let info = runtime.block_on(client.get_account(AccountRef::Address(who.to_string()))).unwrap();
         let b = info.and_then(|i| i.committed.balances.into_iter().find(|b| b.token == token));
@@ -87,8 +107,8 @@ fn the_wallet_cli_does_every_operation_through_the_node_and_l1_processes() {
     // The fee account first (account 0), then the wallet: dev key 3, in a file.
     deposit_eth(&rpc, DEV_KEYS[1], &rollup, &address_of(DEV_KEYS[0]).unwrap(), 1_000).unwrap();
     let me = address_of(DEV_KEYS[3]).unwrap();
-    let key = key_file(dir.path(), "wallet.key", DEV_KEYS[3]);
-    let run = |args: &[&str]| wallet(&api, &url, Some(&key), args);
+    let key = key_file(dir, "wallet.key", DEV_KEYS[3]);
+    let run = |args: &[&str]| wallet(api, url, Some(&key), args);
 
     let address = ok_json(&run(&["--json", "address"]));
     let domain = L1Domain { chain_id: 31337, contract: rollup };
@@ -99,7 +119,8 @@ fn the_wallet_cli_does_every_operation_through_the_node_and_l1_processes() {
     assert_eq!(address["address"], me.to_string());
     assert_eq!(address["pubkey_hash"], pkh.to_string(), "the L2 key derived for the node's deployment");
 
-    // Deposits: 0.5 ETH, and 700 base units of the test ERC-20 (which has no decimals()).
+    // A deposit of 0.5 ETH (and below, 700 base units of the test ERC-20, which has no
+    // decimals()).
     let deposit = ok_json(&run(&["--json", "deposit", "0.5"]));
     let request = runtime.block_on(client.get_priority_op(deposit["serial_id"].as_u64().unwrap())).unwrap();
     let request = request.expect("the node read the request the wallet reports");
@@ -112,11 +133,14 @@ fn the_wallet_cli_does_every_operation_through_the_node_and_l1_processes() {
     };
     assert_eq!(request.op, want, "the request the wallet made");
     assert_eq!(balance(&me, 0), 5 * 10u128.pow(17));
-    mint_test_token(&rpc, DEV_KEYS[3], &token, &me, 700).unwrap();
-    let (why, _) = failed(&run(&["deposit", "700", "--token", "1"]));
-    assert!(why.contains("does not say its decimals") && why.contains("--base-units"), "{why}");
-    ok_json(&run(&["--json", "--base-units", "deposit", "700", "--token", &token.to_string()]));
-    assert_eq!(balance(&me, 1), 700);
+    let token: Option<Address> = token.map(|t| t.parse().expect("the test ERC-20's address"));
+    if let Some(token) = &token {
+        mint_test_token(&rpc, DEV_KEYS[3], token, &me, 700).unwrap();
+        let (why, _) = failed(&run(&["deposit", "700", "--token", "1"]));
+        assert!(why.contains("does not say its decimals") && why.contains("--base-units"), "{why}");
+        ok_json(&run(&["--json", "--base-units", "deposit", "700", "--token", &token.to_string()]));
+        assert_eq!(balance(&me, 1), 700);
+    }
 
     // The L2 key registered (EIP-712), then a transfer that opens the recipient's account.
     let fee = ok_json(&run(&["--json", "--base-units", "fee", "transfer-to-new"]));
@@ -141,26 +165,42 @@ fn the_wallet_cli_does_every_operation_through_the_node_and_l1_processes() {
     assert_eq!(w["status"]["status"], "executed", "{w}");
     assert_eq!(balance(&me, 0), before - 5000 - withdraw_fee);
     assert_eq!(pending_balance(&rpc, &rollup, &me, 0).unwrap(), 5000, "the withdrawal waits on L1");
-    ok_json(&run(&["--json", "full-exit", "--token", "1", "--wait", "executed"]));
-    assert_eq!(balance(&me, 1), 0);
-    let paid = ok_json(&run(&["--json", "withdraw-pending", "--token", "1"]));
-    assert_eq!(paid["amount"], "700", "{paid}");
-    assert_eq!(balance_of(&rpc, &me, Some(&token)).unwrap().to::<u128>(), 700, "the ERC-20 back on L1");
-    assert_eq!(pending_balance(&rpc, &rollup, &me, 1).unwrap(), 0);
+    match &token {
+        Some(token) => {
+            ok_json(&run(&["--json", "full-exit", "--token", "1", "--wait", "executed"]));
+            assert_eq!(balance(&me, 1), 0);
+            let paid = ok_json(&run(&["--json", "withdraw-pending", "--token", "1"]));
+            assert_eq!(paid["amount"], "700", "{paid}");
+            assert_eq!(balance_of(&rpc, &me, Some(token)).unwrap().to::<u128>(), 700, "the ERC-20 back on L1");
+            assert_eq!(pending_balance(&rpc, &rollup, &me, 1).unwrap(), 0);
+        }
+        None => {
+            // ETH's full exit: the whole L2 balance joins the withdrawal waiting on L1.
+            let left = balance(&me, 0);
+            ok_json(&run(&["--json", "full-exit", "--wait", "executed"]));
+            assert_eq!(balance(&me, 0), 0);
+            let on_l1 = balance_of(&rpc, &me, None).unwrap().to::<u128>();
+            let paid = ok_json(&run(&["--json", "withdraw-pending"]));
+            assert_eq!(paid["amount"], (left + 5000).to_string(), "{paid}");
+            let gained = balance_of(&rpc, &me, None).unwrap().to::<u128>() - on_l1;
+            assert!(gained > left + 5000 - 10u128.pow(15), "the payout less its gas reached L1: {gained}");
+            assert_eq!(pending_balance(&rpc, &rollup, &me, 0).unwrap(), 0);
+        }
+    }
 
     // Bad inputs.
-    let o = wallet(&api, &url, None, &["address", "--key", DEV_KEYS[3]]);
+    let o = wallet(api, url, None, &["address", "--key", DEV_KEYS[3]]);
     let (why, _) = failed(&o);
     assert!(why.contains("--key") && why.contains("--key-file") && !why.contains(DEV_KEYS[3]), "{why}");
-    let (why, _) = failed(&wallet(&api, &url, None, &["address"]));
+    let (why, _) = failed(&wallet(api, url, None, &["address"]));
     assert!(why.contains("--key-file") && why.contains("ZKROLLUP_WALLET_KEY"), "{why}");
-    let missing = dir.path().join("no-such.key");
-    let (why, _) = failed(&wallet(&api, &url, Some(&missing), &["address"]));
+    let missing = dir.join("no-such.key");
+    let (why, _) = failed(&wallet(api, url, Some(&missing), &["address"]));
     assert!(why.contains("no-such.key"), "{why}");
     // A key with one bad digit: no piece of it is shown, in text or JSON.
     let almost = format!("{}g", &DEV_KEYS[3][..DEV_KEYS[3].len() - 1]);
-    let bad = key_file(dir.path(), "bad.key", &almost);
-    let o = wallet(&api, &url, Some(&bad), &["--json", "address"]);
+    let bad = key_file(dir, "bad.key", &almost);
+    let o = wallet(api, url, Some(&bad), &["--json", "address"]);
     let (why, json) = failed(&o);
     assert!(why.contains("bad.key") && why.contains("not a key"), "{why}");
     let shown = format!("{why}{}", json.expect("a JSON error"));
@@ -174,13 +214,13 @@ fn the_wallet_cli_does_every_operation_through_the_node_and_l1_processes() {
     assert_eq!(json.expect("a JSON error")["rule"], "transfer.insufficient_balance");
     let (_, json) = failed(&run(&["--json", "transfer", &to.to_string(), "0.01", "--nonce", "0"]));
     assert_eq!(json.expect("a JSON error")["rule"], "tx.nonce_mismatch");
-    let (why, _) = failed(&wallet("http://127.0.0.1:1", &url, Some(&key), &["account", "0"]));
+    let (why, _) = failed(&wallet("http://127.0.0.1:1", url, Some(&key), &["account", "0"]));
     assert!(why.contains("the node at --node http://127.0.0.1:1"), "{why}");
     let mut other = Command::new(BIN);
     other.args(["l1", "--listen", "127.0.0.1:0", "--no-deploy", "--chain-id", "31338"]);
     let mut other = Serving::start(other);
     let other_url = other.after("listening on ");
-    let (why, _) = failed(&wallet(&api, &other_url, Some(&key), &["deposit", "0.1"]));
+    let (why, _) = failed(&wallet(api, &other_url, Some(&key), &["deposit", "0.1"]));
     assert!(why.contains("chain 31338") && why.contains("chain 31337"), "{why}");
     let s = runtime.block_on(client.status()).unwrap();
     assert!(s.stage_errors.is_empty(), "a stage of the node fails: {:?}", s.stage_errors);
