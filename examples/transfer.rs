@@ -8,7 +8,7 @@
 //! printf 0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6 > dev3.key
 //! chmod 600 dev3.key
 //! cargo run --release -- wallet --key-file dev3.key deposit 0.5
-//! cargo run --release --example transfer -- dev3.key 0x70997970c51812dc3a010c7975177c3a24fddd21 0.01
+//! cargo run --release --example transfer -- dev3.key 0x70997970c51812dc3a010c7d01b50e0d17dc79c8 0.01
 //! ```
 //!
 //! It registers the wallet's L2 key if the account has none yet, transfers the amount (in ETH)

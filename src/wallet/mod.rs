@@ -43,7 +43,14 @@ pub(crate) struct WalletArgs {
     /// Refused, as --key.
     #[arg(long, hide = true, global = true)]
     private_key: Option<String>,
-    /// Print one JSON object on stdout (an error too, as {"error": …, "rule": …}).
+    /// The rollup contract on the L1: what the wallet's L2 key is derived for, and where its L1
+    /// operations go, without asking the node (a full exit and a payout work while the node is
+    /// down or censoring); a node that serves another rollup is then refused [default: the
+    /// node's].
+    #[arg(long, value_name = "ADDRESS", value_parser = tokens::address_arg, global = true)]
+    rollup: Option<Address>,
+    /// Print one JSON object on stdout (an error too, as {"error": …, "rule": …}; a malformed
+    /// command line is clap's usage error, exit code 2).
     #[arg(long, global = true)]
     json: bool,
     /// Amounts and fees in base units (wei for ETH) rather than in the token's units.
@@ -125,6 +132,7 @@ enum Action {
     /// Transfer AMOUNT to the address TO (its account, or a new one).
     Transfer {
         /// The recipient's L1 address.
+        #[arg(value_parser = tokens::address_arg)]
         to: Address,
         /// In the token's units (0.5 is half an ETH), or in base units with --base-units.
         amount: String,
@@ -138,7 +146,7 @@ enum Action {
         /// In the token's units, or in base units with --base-units.
         amount: String,
         /// The L1 address paid [default: the wallet's].
-        #[arg(long)]
+        #[arg(long, value_parser = tokens::address_arg)]
         to: Option<Address>,
         #[command(flatten)]
         paying: Paying,
@@ -159,6 +167,7 @@ enum Action {
     /// Send the whole balance of a keyless account (TARGET) to its owner on L1.
     ForcedExit {
         /// The keyless account's L1 address.
+        #[arg(value_parser = tokens::address_arg)]
         target: Address,
         #[command(flatten)]
         paying: Paying,
@@ -170,7 +179,7 @@ enum Action {
         /// In the token's units, or in base units with --base-units.
         amount: String,
         /// The L2 address credited [default: the wallet's].
-        #[arg(long)]
+        #[arg(long, value_parser = tokens::address_arg)]
         to: Option<Address>,
         /// The token: ETH, its id, or its L1 address.
         #[arg(long, default_value = "ETH")]
@@ -184,6 +193,10 @@ enum Action {
         /// The token: ETH, its id, or its L1 address.
         #[arg(long, default_value = "ETH")]
         token: String,
+        /// The account's id [default: the node's account for the wallet's address]: with
+        /// --rollup and --wait none, a full exit needs no node.
+        #[arg(long)]
+        account: Option<u32>,
         #[command(flatten)]
         waiting: Waiting,
     },
@@ -329,12 +342,30 @@ impl<'a> Session<'a> {
 
     /// The wallet on the node's deployment.
     fn wallet(&self) -> Result<(Wallet, L1Domain), Failure> {
-        let domain = self.block_on(self.node.domain())?;
+        let domain = self.domain()?;
         let wallet = Wallet::from_l1_key_hex(self.key()?, domain).map_err(|e| {
             let source = self.key.as_ref().map_or("", |k| k.source.as_str());
             format!("{source}: {e}")
         })?;
         Ok((wallet, domain))
+    }
+
+    /// The deployment: `--rollup` on the L1's chain, or the node's.
+    fn domain(&self) -> Result<L1Domain, Failure> {
+        match self.args.rollup {
+            Some(contract) => Ok(L1Domain { chain_id: chain_id(&self.l1)?, contract }),
+            None => self.block_on(self.node.domain()),
+        }
+    }
+
+    /// The tokens the rollup lists: the node's, or with `--rollup` the contract's.
+    fn listed(&self) -> Result<Vec<zkrollup_sdk::api::TokenInfo>, Failure> {
+        use zkrollup_sdk::api::TokenInfo;
+        let Some(rollup) = &self.args.rollup else { return self.block_on(self.node.tokens()) };
+        let erc20s = l1::listed_tokens(&self.l1, rollup)?;
+        let eth = TokenInfo { id: 0, address: Address::default().to_string() };
+        let listed = erc20s.iter().zip(1..).map(|(a, id)| TokenInfo { id, address: a.to_string() });
+        Ok(std::iter::once(eth).chain(listed).collect())
     }
 
     /// The wallet's account, which must exist.
@@ -347,18 +378,18 @@ impl<'a> Session<'a> {
     /// The token `asked` names, its decimals read on the L1 (checked to be the node's first)
     /// unless amounts are in base units.
     fn token(&self, asked: &str) -> Result<Token, Failure> {
-        let listed = self.block_on(self.node.tokens())?;
+        let listed = self.listed()?;
         let named = tokens::resolve(asked, &listed, &self.l1, true)?;
         if self.args.base_units || named.id == 0 {
             return Ok(tokens::resolve(asked, &listed, &self.l1, self.args.base_units)?);
         }
-        let l1 = self.l1_for(&self.block_on(self.node.domain())?)?;
+        let l1 = self.l1_for(&self.domain()?)?;
         Ok(tokens::resolve(asked, &listed, &l1, false)?)
     }
 
     /// The token `asked` names, for an operation without an amount (its decimals not read).
     fn token_named(&self, asked: &str) -> Result<Token, Failure> {
-        let listed = self.block_on(self.node.tokens())?;
+        let listed = self.listed()?;
         Ok(tokens::resolve(asked, &listed, &self.l1, true)?)
     }
 
@@ -440,12 +471,7 @@ impl<'a> Session<'a> {
                     Auth::Eip191 => Authorisation::Eip191,
                     Auth::Eip712 => Authorisation::Eip712,
                     Auth::Onchain => {
-                        let l1 = self.l1_for(&domain)?;
-                        let s = spinner("setting the key's fact on L1");
-                        let set =
-                            l1::set_auth_pubkey_hash(&l1, self.key()?, &domain.contract, &wallet.pubkey_hash(), nonce);
-                        s.finish_and_clear();
-                        set?;
+                        self.set_fact(&wallet, &domain, nonce)?;
                         Authorisation::Onchain
                     }
                 };
@@ -456,7 +482,10 @@ impl<'a> Session<'a> {
                     wallet.pubkey_hash(),
                     token.show(fee)
                 );
-                self.submit(&tx, &what, waiting)
+                match auth {
+                    Authorisation::Onchain => self.wait_for_tx(&self.once_fact_read(&tx, waiting)?, &what, waiting),
+                    _ => self.submit(&tx, &what, waiting),
+                }
             }
             Action::ForcedExit { target, paying, waiting } => {
                 let (wallet, _) = self.wallet()?;
@@ -469,7 +498,7 @@ impl<'a> Session<'a> {
                 self.submit(&tx, &what, waiting)
             }
             Action::Deposit { amount, to, token, waiting } => self.deposit(amount, *to, token, waiting),
-            Action::FullExit { token, waiting } => self.full_exit(token, waiting),
+            Action::FullExit { token, account, waiting } => self.full_exit(token, *account, waiting),
             Action::WithdrawPending { token, amount } => self.withdraw_pending(token, amount.as_deref()),
             Action::Tx { hash, wait, timeout } => {
                 let waiting = &Waiting { wait: *wait, timeout: *timeout };
@@ -480,6 +509,49 @@ impl<'a> Session<'a> {
                 self.wait_for_tx(hash, &format!("transaction {hash}"), waiting)
             }
         }
+    }
+
+    /// Sets on L1 the fact that authorises the wallet's L2 key for its ChangePubKey at `nonce`,
+    /// unless an earlier run set it (a fact cannot be set twice: a retry after the L2 step
+    /// failed finds it there); a fact for another key at that nonce is an error.
+    fn set_fact(&self, wallet: &Wallet, domain: &L1Domain, nonce: u32) -> Result<(), Failure> {
+        let l1 = self.l1_for(domain)?;
+        let pkh = wallet.pubkey_hash();
+        let want = zkrollup_sdk::spec::primitives::keys::keccak256(&pkh.0);
+        match l1::auth_fact(&l1, &domain.contract, &wallet.address(), nonce)? {
+            set if set == want => Ok(()),
+            set if set != [0; 32] => Err(format!(
+                "{} already set an on-chain fact for another key at nonce {nonce}: authorise with --auth eip191 or \
+                 eip712, or at a later nonce",
+                wallet.address()
+            )
+            .into()),
+            _ => {
+                let s = spinner("setting the key's fact on L1");
+                let set = l1::set_auth_pubkey_hash(&l1, self.key()?, &domain.contract, &pkh, nonce);
+                s.finish_and_clear();
+                set.map(drop).map_err(Failure::from)
+            }
+        }
+    }
+
+    /// Submits `tx` once the node has read the on-chain fact it relies on (the node follows the
+    /// L1 at its poll interval, after its confirmations): again while the node refuses it for
+    /// want of the fact, at most `--timeout`. Its hash.
+    fn once_fact_read(&self, tx: &Tx, waiting: &Waiting) -> Result<String, Failure> {
+        const UNREAD: &str = "l1.change_pubkey_unauthorised";
+        let s = spinner("waiting for the node to read the key's fact from L1");
+        let started = std::time::Instant::now();
+        let result = loop {
+            match self.runtime.block_on(self.node.submit(tx)) {
+                Err(e) if e.rule() == Some(UNREAD) && started.elapsed().as_secs() < waiting.timeout => {
+                    std::thread::sleep(Duration::from_millis(250));
+                }
+                other => break other.map(|handle| handle.hash),
+            }
+        };
+        s.finish_and_clear();
+        result.map_err(Failure::from)
     }
 
     fn address(&self) -> Result<Done, Failure> {
@@ -509,7 +581,7 @@ impl<'a> Session<'a> {
                 Ok(id) => self.block_on(self.node.account_by_id(id))?.ok_or(format!("account {id}")),
                 Err(_) => {
                     let address: Address =
-                        who.parse().map_err(|e| format!("{who:?}: neither an account id nor an address: {e}"))?;
+                        tokens::address_arg(who).map_err(|e| format!("neither an account id nor an address: {e}"))?;
                     self.block_on(self.node.account(&address))?.ok_or(address.to_string())
                 }
             },
@@ -544,6 +616,12 @@ impl<'a> Session<'a> {
 
     /// Submits `tx` and waits as asked.
     fn submit(&self, tx: &Tx, what: &str, waiting: &Waiting) -> Result<Done, Failure> {
+        if let Some(rollup) = self.args.rollup {
+            let served = self.block_on(self.node.domain())?.contract;
+            if served != rollup {
+                return Err(format!("the node serves the rollup {served}, not --rollup {rollup}").into());
+            }
+        }
         let handle = self.block_on(self.node.submit(tx))?;
         self.wait_for_tx(&handle.hash, what, waiting)
     }
@@ -592,14 +670,17 @@ impl<'a> Session<'a> {
         self.wait_for_request(mined?, &what, waiting)
     }
 
-    fn full_exit(&self, token: &str, waiting: &Waiting) -> Result<Done, Failure> {
+    fn full_exit(&self, token: &str, account: Option<u32>, waiting: &Waiting) -> Result<Done, Failure> {
         let (wallet, domain) = self.wallet()?;
         let l1 = self.l1_for(&domain)?;
-        let me = self.account(&wallet)?;
+        let id = match account {
+            Some(id) => id,
+            None => self.account(&wallet)?.id,
+        };
         let token = self.token_named(token)?;
-        let what = format!("full exit of account {}'s {}", me.id, token.name);
+        let what = format!("full exit of account {id}'s {}", token.name);
         let s = spinner(&format!("{what}: requesting on L1"));
-        let mined = l1::request_full_exit(&l1, self.key()?, &domain.contract, me.id, token.id);
+        let mined = l1::request_full_exit(&l1, self.key()?, &domain.contract, id, token.id);
         s.finish_and_clear();
         self.wait_for_request(mined?, &what, waiting)
     }

@@ -1,10 +1,12 @@
-//! Tokens as a user names them (`ETH`, an id, or the ERC-20's L1 address) and amounts as a
-//! user writes them (in the token's units, by its decimals; or in base units).
+//! Tokens as a user names them (`ETH`, an id, or the ERC-20's L1 address), amounts as a user
+//! writes them (in the token's units, by its decimals; or in base units), and addresses as a
+//! user pastes them (checksummed or not).
 
 use zkrollup_node::l1::json_rpc::JsonRpcConfig;
 use zkrollup_node::l1::wallet::erc20_decimals;
 use zkrollup_sdk::amount::{format_units, parse_units};
 use zkrollup_sdk::api::TokenInfo;
+use zkrollup_sdk::spec::primitives::Address;
 
 /// ETH's decimals.
 const ETH_DECIMALS: u8 = 18;
@@ -83,4 +85,20 @@ fn name_of(t: &TokenInfo) -> String {
     } else {
         format!("token {} ({})", t.id, t.address)
     }
+}
+
+/// An address argument: `0x` and 40 hex digits. In mixed case its EIP-55 checksum must hold, so
+/// that a typo in a checksummed address is caught rather than opening an account no one owns.
+/// Input longer than an address is not echoed: it may be a key pasted in the wrong place.
+pub(crate) fn address_arg(text: &str) -> Result<Address, String> {
+    let t = text.trim();
+    let shown = if t.len() <= 42 { format!("{t:?}: ") } else { format!("{} characters: ", t.len()) };
+    let digits = t.strip_prefix("0x").filter(|d| d.len() == 40 && d.bytes().all(|b| b.is_ascii_hexdigit()));
+    let digits = digits.ok_or(format!("{shown}not an address (0x and 40 hex digits)"))?;
+    let mixed = digits.bytes().any(|b| b.is_ascii_uppercase()) && digits.bytes().any(|b| b.is_ascii_lowercase());
+    if mixed {
+        alloy_primitives::Address::parse_checksummed(t, None)
+            .map_err(|_| format!("{shown}its EIP-55 checksum (the letters' case) does not hold: a typo?"))?;
+    }
+    t.to_ascii_lowercase().parse()
 }

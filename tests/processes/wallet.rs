@@ -38,6 +38,13 @@ fn failed(o: &Output) -> (String, Option<Value>) {
     (err, serde_json::from_str(out.trim()).ok())
 }
 
+/// The L1 key of `hex` (`0x` and 64 digits).
+fn l1_key_of(hex: &str) -> zkrollup_spec::primitives::keys::L1Key {
+    let digits = hex.trim_start_matches("0x");
+    let secret: [u8; 32] = std::array::from_fn(|i| u8::from_str_radix(&digits[2 * i..2 * i + 2], 16).unwrap());
+    zkrollup_spec::primitives::keys::L1Key::from_bytes(&secret).expect("a key")
+}
+
 /// A file holding `key` (hex), readable only by its owner.
 fn key_file(dir: &Path, name: &str, key: &str) -> std::path::PathBuf {
     let path = dir.join(name);
@@ -86,8 +93,8 @@ fn every_operation(dir: &Path, api: &str, url: &str, rollup: &str, token: Option
     use zkrollup_api::{AccountRef, HttpClientBuilder, RollupApiClient};
     use zkrollup_node::anvil::DEV_KEYS;
     use zkrollup_node::l1::json_rpc::{address_of, JsonRpcConfig};
-    use zkrollup_node::l1::wallet::{balance_of, deposit_eth, mint_test_token, pending_balance};
-    use zkrollup_spec::primitives::keys::{pubkey_hash, L1Key};
+    use zkrollup_node::l1::wallet::{balance_of, deposit_eth, mint_test_token, pending_balance, set_auth_pubkey_hash};
+    use zkrollup_spec::primitives::keys::pubkey_hash;
     use zkrollup_spec::primitives::Address;
     use zkrollup_spec::tx::auth::L1Domain;
 
@@ -112,10 +119,7 @@ fn every_operation(dir: &Path, api: &str, url: &str, rollup: &str, token: Option
 
     let address = ok_json(&run(&["--json", "address"]));
     let domain = L1Domain { chain_id: 31337, contract: rollup };
-    let digits = DEV_KEYS[3].trim_start_matches("0x");
-    let secret: [u8; 32] = std::array::from_fn(|i| u8::from_str_radix(&digits[2 * i..2 * i + 2], 16).unwrap());
-    let l1_key = L1Key::from_bytes(&secret);
-    let pkh = pubkey_hash(&l1_key.unwrap().derive_l2_key(&domain).public_key());
+    let pkh = pubkey_hash(&l1_key_of(DEV_KEYS[3]).derive_l2_key(&domain).public_key());
     assert_eq!(address["address"], me.to_string());
     assert_eq!(address["pubkey_hash"], pkh.to_string(), "the L2 key derived for the node's deployment");
 
@@ -155,9 +159,37 @@ fn every_operation(dir: &Path, api: &str, url: &str, rollup: &str, token: Option
     assert_eq!(info.committed.pubkey_hash, pkh.to_string(), "the key the wallet registered");
     let to = address_of(DEV_KEYS[2]).unwrap();
     let before = balance(&me, 0);
-    ok_json(&run(&["--json", "transfer", &to.to_string(), "0.1"]));
+    // The recipient as wallets show it, EIP-55 checksummed.
+    let checksummed = zkrollup_devchain::DEV_ADDRESSES[2].to_checksum(None);
+    assert_eq!(checksummed.to_lowercase(), to.to_string());
+    ok_json(&run(&["--json", "transfer", &checksummed, "0.1"]));
     assert_eq!(balance(&to, 0), 10u128.pow(17));
     assert_eq!(balance(&me, 0), before - 10u128.pow(17) - to_new_fee);
+
+    // The recipient (dev key 2) registers its key by an on-chain fact, which an earlier run
+    // set before it died (the wallet finds it rather than failing to set it twice); then, with
+    // the node unreachable, requests its full exit on L1 alone (--rollup, --account).
+    let theirs = key_file(dir, "recipient.key", DEV_KEYS[2]);
+    let their_id = runtime.block_on(client.get_account(AccountRef::Address(to.to_string()))).unwrap().unwrap().id;
+    let their_pkh = pubkey_hash(&l1_key_of(DEV_KEYS[2]).derive_l2_key(&domain).public_key());
+    set_auth_pubkey_hash(&rpc, DEV_KEYS[2], &rollup, &their_pkh, 0).unwrap();
+    let cpk = ok_json(&wallet(api, url, Some(&theirs), &["--json", "change-pubkey", "--auth", "onchain"]));
+    assert_eq!(cpk["status"]["status"], "in_block", "{cpk}");
+    let info = runtime.block_on(client.get_account(AccountRef::Id(their_id))).unwrap().unwrap();
+    assert_eq!(info.committed.pubkey_hash, their_pkh.to_string());
+    let alone = ["--json", "--rollup", &rollup.to_string(), "full-exit", "--account", &their_id.to_string()];
+    let exit = ok_json(&wallet("http://127.0.0.1:1", url, Some(&theirs), &[&alone[..], &["--wait", "none"]].concat()));
+    let serial = exit["serial_id"].as_u64().expect("the request's serial id");
+    let started = std::time::Instant::now();
+    let read = loop {
+        match runtime.block_on(client.get_priority_op(serial)).unwrap() {
+            Some(op) => break op,
+            None if started.elapsed() < HANG_GUARD => std::thread::sleep(std::time::Duration::from_millis(100)),
+            None => panic!("the node never read L1 request {serial}"),
+        }
+    };
+    let want = zkrollup_api::PriorityOpJson::FullExit { account_id: their_id, owner: to.to_string(), token: 0 };
+    assert_eq!(read.op, want, "the full exit requested without the node");
 
     // A withdrawal and a full exit, executed on L1, then paid out there.
     let before = balance(&me, 0);
@@ -206,6 +238,12 @@ fn every_operation(dir: &Path, api: &str, url: &str, rollup: &str, token: Option
     let shown = format!("{why}{}", json.expect("a JSON error"));
     let digits = almost.trim_start_matches("0x");
     assert!((0..digits.len() - 8).all(|i| !shown.contains(&digits[i..i + 8])), "a piece of the key is shown: {shown}");
+    // One letter's case changed: the checksum catches the typo (clap's refusal: exit code 2).
+    let i = checksummed[2..].find(|c: char| c.is_ascii_uppercase()).expect("a checksummed address has capitals") + 2;
+    let typo = format!("{}{}{}", &checksummed[..i], checksummed[i..=i].to_lowercase(), &checksummed[i + 1..]);
+    let o = run(&["transfer", &typo, "0.01"]);
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stdout));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("EIP-55"), "{}", String::from_utf8_lossy(&o.stderr));
     let (why, _) = failed(&run(&["transfer", &to.to_string(), "0.01", "--token", "DAI"]));
     assert!(why.contains("unknown token \"DAI\"") && why.contains("ETH"), "{why}");
     let (why, _) = failed(&run(&["transfer", &to.to_string(), "0.1234567891234567"]));

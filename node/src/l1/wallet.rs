@@ -218,6 +218,13 @@ pub fn erc20_decimals(rpc: &JsonRpcConfig, token: &Address) -> Result<Option<u8>
     }
 }
 
+/// The on-chain ChangePubKey fact `owner` set for its nonce `nonce` (`setAuthPubkeyHash`):
+/// the keccak-256 of the key's hash, zero if none.
+pub fn auth_fact(rpc: &JsonRpcConfig, rollup: &Address, owner: &Address, nonce: u32) -> Result<[u8; 32], L1Error> {
+    let out = view(rpc, rollup, Rollup::authFactsCall::new((evm(owner), nonce)).abi_encode())?;
+    Ok(Rollup::authFactsCall::abi_decode_returns(&out).map_err(other)?.0)
+}
+
 /// The rollup's block counters: committed, proven, executed.
 pub fn blocks(rpc: &JsonRpcConfig, rollup: &Address) -> Result<(u32, u32, u32), L1Error> {
     let committed = view(rpc, rollup, Rollup::blocksCommittedCall {}.abi_encode())?;
