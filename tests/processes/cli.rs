@@ -153,28 +153,47 @@ fn answering(dir: &Path, answers: &[serde_json::Value]) -> String {
     format!("exec:{}", zkrollup_conformance::suite::answering_child(dir, answers))
 }
 
+/// A hostile child that declines some vectors: each `unsupported` answer skips that vector
+/// only (the next vector of its kind is still asked: a child that declines one codec vector
+/// and answers the next right is checked on it), and a run that skipped anything fails unless
+/// `--allow-skip` names the kind.
 #[test]
-fn unsupported_kinds_are_skipped_and_the_run_passes() {
+fn an_unsupported_answer_skips_its_vector_only_and_fails_the_run_unless_allowed() {
     use zkrollup_conformance::harness::runner;
     let filters = ["codec/tx".to_string(), "primitives/poseidon".to_string()];
     let files = zkrollup_conformance::vectors::read(&suite_dir()).unwrap();
     let all: Vec<_> = files.into_iter().flat_map(|f| f.vectors).collect();
     let chosen = runner::select(&all, &filters).unwrap();
-    // The first codec vector is declined; the harness must not ask for another one, so the
-    // next answers are the poseidon vectors' (codec comes first in the suite).
     assert!(chosen[0].name.starts_with("codec/") && chosen.last().unwrap().name.starts_with("primitives/"));
+    // The first codec vector declined, every other vector answered right.
     let mut answers = vec![serde_json::json!({"unsupported": true})];
-    answers.extend(
-        chosen.iter().filter(|v| v.name.starts_with("primitives/")).map(|v| serde_json::json!({"outcome": v.expected})),
-    );
+    answers.extend(chosen[1..].iter().map(|v| serde_json::json!({"outcome": v.expected})));
     let dir = temp_dir();
     let imp = answering(dir.path(), &answers);
-    let o = conformance(&["--impl", &imp, "--filter", &filters[0], "--filter", &filters[1]]);
+    let args = ["--impl", &imp, "--filter", &filters[0], "--filter", &filters[1]];
+    let o = conformance(&args);
+    assert!(!o.status.success(), "a skip without --allow-skip: {}", stdout(&o));
+    assert!(stderr(&o).contains("--allow-skip codec"), "{}", stderr(&o));
+    assert_eq!(summary(&o), (chosen.len() - 1, 0, 1), "one vector skipped, the next codec vector asked");
+    let o = conformance(&[&args[..], &["--allow-skip", "codec"]].concat());
     assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
-    let text = stdout(&o);
-    let (codec, poseidon) = (selected(&["codec/tx"]), selected(&["primitives/poseidon"]));
-    assert!(text.contains(&format!("skipped as unsupported: codec ({codec} vectors)")), "{text}");
-    assert_eq!(summary(&o), (poseidon, 0, codec));
+    assert!(stdout(&o).contains("skipped as unsupported: codec (1 vector"), "{}", stdout(&o));
+}
+
+/// A hostile child that declines every vector passes nothing: even with every kind allowed
+/// to skip, the run fails, saying nothing passed.
+#[test]
+fn a_run_in_which_nothing_passed_is_never_green() {
+    let filter = "primitives/poseidon";
+    let n = selected(&[filter]);
+    let dir = temp_dir();
+    let imp = answering(dir.path(), &vec![serde_json::json!({"unsupported": true}); n]);
+    let o = conformance(&["--impl", &imp, "--filter", filter, "--allow-skip", "primitives,codec,transition,block,l1"]);
+    assert!(!o.status.success(), "{}", stdout(&o));
+    assert_eq!(summary(&o), (0, 0, n));
+    assert!(stderr(&o).contains("nothing passed"), "{}", stderr(&o));
+    let o = conformance(&["--impl", &imp, "--filter", filter, "--allow-skip", "everything"]);
+    assert!(!o.status.success() && stderr(&o).contains("not a kind"), "{}", stderr(&o));
 }
 
 // ---------------------------------------------------------------------------------------------

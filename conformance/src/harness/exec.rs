@@ -121,7 +121,6 @@ pub struct ExecImplementation {
     requests: Option<Sender<String>>,
     events: Receiver<Event>,
     stderr: SharedTail,
-    unsupported: Vec<Kind>,
     /// Set once the conversation has failed: why.
     broken: Option<String>,
     /// Set once the child has been reaped.
@@ -167,7 +166,6 @@ impl ExecImplementation {
             requests: Some(requests),
             events,
             stderr: tail,
-            unsupported: Vec::new(),
             broken: None,
             ending: None,
         })
@@ -296,8 +294,10 @@ impl Implementation for ExecImplementation {
         format!("exec:{}", self.command)
     }
 
-    fn supports(&self, kind: Kind) -> bool {
-        !self.unsupported.contains(&kind)
+    /// Every kind is asked for: an `unsupported` answer skips that vector only (an
+    /// implementation that declined one vector of a kind is still asked the next).
+    fn supports(&self, _: Kind) -> bool {
+        true
     }
 
     fn run(&mut self, input: &VectorInput) -> Result<Outcome, String> {
@@ -317,10 +317,7 @@ impl Implementation for ExecImplementation {
         }
         match self.ask(input) {
             Ok(Ok(Response::Outcome { outcome })) => Answer::Outcome(outcome),
-            Ok(Ok(Response::Unsupported { .. })) => {
-                self.unsupported.push(input.kind());
-                Answer::Unsupported
-            }
+            Ok(Ok(Response::Unsupported { .. })) => Answer::Unsupported,
             Ok(Ok(Response::Error { error })) => Answer::Error(format!("the implementation's error: {error}")),
             Ok(Err(malformed)) => Answer::Error(malformed),
             Err(Failure { reason, grace }) => {

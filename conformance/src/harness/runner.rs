@@ -101,6 +101,32 @@ impl Report {
         self.failed() == 0 && self.errors() == 0 && self.stopped.is_none()
     }
 
+    /// Whether the run is green, and if not why: it is [`Report::ok`], something passed, and
+    /// it skipped only vectors of the kinds in `allowed` (a run that skips is not green unless
+    /// the user asked for it: an implementation that declines everything must not pass).
+    pub fn verdict(&self, allowed: &[Kind]) -> Result<(), String> {
+        let name = &self.implementation;
+        if let Some(stop) = &self.stopped {
+            return Err(format!("{name} stopped answering at {}; {} vectors not run", stop.at, stop.not_run));
+        }
+        if !self.ok() {
+            return Err(format!("{} vectors did not pass on {name}", self.failed() + self.errors()));
+        }
+        let refused: Vec<&str> =
+            self.unsupported_kinds().into_iter().filter(|k| !allowed.contains(k)).map(Kind::as_str).collect();
+        if !refused.is_empty() {
+            return Err(format!(
+                "{name} skipped vectors of {}: a run that skips is green only if asked (--allow-skip {})",
+                refused.join(", "),
+                refused.join(",")
+            ));
+        }
+        if self.passed() == 0 {
+            return Err(format!("no vector passed on {name}: a run in which nothing passed is never green"));
+        }
+        Ok(())
+    }
+
     /// The kinds whose vectors were skipped because the implementation does not support them.
     pub fn unsupported_kinds(&self) -> Vec<Kind> {
         let kinds: BTreeSet<Kind> = self.vectors.iter().filter(|v| v.status == Status::Skip).map(|v| v.kind).collect();
