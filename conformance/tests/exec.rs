@@ -148,7 +148,7 @@ fn a_forked_child_that_never_reads_is_killed_with_its_process_group() {
 }
 
 #[test]
-fn dropping_the_harness_kills_a_child_that_ignores_the_end_of_its_input() {
+fn a_child_that_ignores_the_end_of_its_input_fails_the_run_and_is_killed() {
     let dir = temp_dir();
     // Answers one request correctly, then ignores stdin's end and never exits by itself.
     let cmd = script(dir.path(), &format!("head -n 1 | {SPEC_EXEC}; trap '' TERM; sleep 1000"));
@@ -156,7 +156,10 @@ fn dropping_the_harness_kills_a_child_that_ignores_the_end_of_its_input() {
     let pgid = exec.id();
     let vectors = named(&THREE[..1]);
     let report = runner::run_observed(&mut exec, &[&vectors[0]], |_| {});
-    assert!(report.ok(), "{}", report.render(false));
+    // Its answer passes, and its refusal to exit fails the run.
+    assert_eq!((report.passed(), report.failed(), report.errors()), (1, 0, 0), "{}", report.render(false));
+    let ended = report.ended.as_deref().expect("the refusal to exit reported");
+    assert!(ended.contains("did not exit within 1s of its stdin closing"), "{ended}");
     let started = Instant::now();
     drop(exec);
     assert!(started.elapsed() < GUARD, "dropping took {:?}", started.elapsed());
@@ -269,6 +272,41 @@ done"#,
     let text = report.render(false);
     assert!(text.contains("skipped as unsupported: codec (2 vectors)\n"), "{text}");
     assert!(text.ends_with(": 2 passed, 0 failed, 2 skipped\n"), "{text}");
+}
+
+/// A child that answers every vector right, then ends as `end` makes it (a shell line after
+/// its loop).
+fn answering_then(dir: &Path, end: &str) -> String {
+    script(
+        dir,
+        &format!("while read -r line; do printf '%s\\n' \"$line\" | {SPEC_EXEC}; done\necho 'last words' >&2\n{end}"),
+    )
+}
+
+/// Every vector answered right, then a non-zero exit: the run is not green, and the report says
+/// how the child ended, with its stderr.
+#[test]
+fn a_child_that_exits_non_zero_after_its_last_answer_fails_the_run() {
+    let dir = temp_dir();
+    let report = run_exec(&answering_then(dir.path(), "exit 3"), options(120_000), &named(&THREE), GUARD);
+    assert_eq!((report.passed(), report.failed(), report.errors()), (3, 0, 0), "{}", report.render(false));
+    assert!(!report.ok());
+    let ended = report.ended.as_deref().expect("the bad end reported");
+    assert!(ended.contains("exited with status 3") && ended.contains("last words"), "{ended}");
+    assert!(report.verdict(&[]).unwrap_err().contains("exited with status 3"));
+    assert!(report.render_summary().contains("after its last answer, the implementation exited with status 3\n"));
+    // And one that exits with success passes.
+    let report = run_exec(&answering_then(dir.path(), "exit 0"), options(120_000), &named(&THREE), GUARD);
+    assert_eq!(report.verdict(&[]), Ok(()), "{}", report.render(false));
+}
+
+/// Every vector answered right, then death by a signal: named as a signal, not as a status.
+#[test]
+fn a_child_killed_by_a_signal_after_its_last_answer_is_named_so() {
+    let dir = temp_dir();
+    let report = run_exec(&answering_then(dir.path(), "kill -SEGV $$"), options(120_000), &named(&THREE), GUARD);
+    let ended = report.ended.as_deref().expect("the bad end reported");
+    assert!(ended.contains("killed by signal 11 (SIGSEGV)"), "{ended}");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,7 +5,8 @@
 //!    to its stdin: `{"input": <VectorInput>}`.
 //! 2. For each request the process writes exactly one line to stdout: `{"outcome": <Outcome>}`,
 //!    or `{"unsupported": true}` for a kind it does not implement, or `{"error": "<message>"}`.
-//! 3. The harness closes stdin when done; the process exits.
+//! 3. The harness closes stdin when done; the process exits with status 0 within
+//!    a second (anything else fails the run: [`Implementation::finish`]).
 //!
 //! The harness never waits without a bound: requests are written by one thread and answer
 //! lines read by another, and each answer is awaited for at most [`Options::timeout`]. An
@@ -265,6 +266,12 @@ impl ExecImplementation {
             Ending::Killed => out.push_str("\nthe process was still running: the harness killed it"),
             Ending::Unknown => out.push_str("\nthe process's exit status is unknown"),
         }
+        out + &self.stderr_tail()
+    }
+
+    /// The child's last stderr lines, each on a line of its own after a line saying how many.
+    fn stderr_tail(&self) -> String {
+        let mut out = String::new();
         // Let the stderr thread take in what the process wrote last (not forever: a grandchild
         // outside the group may still hold the pipe).
         let (lock, ended) = &*self.stderr;
@@ -306,6 +313,21 @@ impl Implementation for ExecImplementation {
             Answer::Unsupported => Err(format!("kind {} unsupported", input.kind().as_str())),
             Answer::Error(e) | Answer::Broken(e) => Err(e),
         }
+    }
+
+    /// Closes the child's stdin: it must exit with success within [`EXIT_GRACE`]. A non-zero
+    /// status, a signal (named) or no exit is a failure, with its last stderr lines.
+    fn finish(&mut self) -> Result<(), String> {
+        if self.broken.is_some() {
+            return Ok(()); // already reported, where the run stopped
+        }
+        let how = match self.stop(EXIT_GRACE) {
+            Ending::Exited(s) if s.success() => return Ok(()),
+            Ending::Exited(s) => describe(s),
+            Ending::Killed => format!("did not exit within {EXIT_GRACE:?} of its stdin closing: the harness killed it"),
+            Ending::Unknown => "ended with an unknown exit status".to_string(),
+        };
+        Err(how + &self.stderr_tail())
     }
 
     fn answer(&mut self, input: &VectorInput) -> Answer {
@@ -412,24 +434,35 @@ fn killed_by_sigkill(status: ExitStatus) -> bool {
 /// `exited with status 3`, `was killed by signal 11 (SIGSEGV)`.
 fn describe(status: ExitStatus) -> String {
     if let Some(code) = status.code() {
-        return format!("exited with status {code}");
+        // `sh -c` reports its command's death by signal N as status 128 + N.
+        return match code - 128 {
+            sig @ 1..=64 => format!(
+                "exited with status {code}: the shell's way of saying its command was killed by signal {sig}{}",
+                signal_name(sig)
+            ),
+            _ => format!("exited with status {code}"),
+        };
     }
     #[cfg(unix)]
     {
         use std::os::unix::process::ExitStatusExt;
         if let Some(sig) = status.signal() {
-            let name = match sig {
-                9 => " (SIGKILL)",
-                13 => " (SIGPIPE)",
-                15 => " (SIGTERM)",
-                6 => " (SIGABRT)",
-                11 => " (SIGSEGV)",
-                _ => "",
-            };
-            return format!("was killed by signal {sig}{name}");
+            return format!("was killed by signal {sig}{}", signal_name(sig));
         }
     }
     format!("ended: {status}")
+}
+
+/// ` (SIGSEGV)` for the signals a crashing or stopped process usually dies by; empty for others.
+fn signal_name(sig: i32) -> &'static str {
+    match sig {
+        6 => " (SIGABRT)",
+        9 => " (SIGKILL)",
+        11 => " (SIGSEGV)",
+        13 => " (SIGPIPE)",
+        15 => " (SIGTERM)",
+        _ => "",
+    }
 }
 
 fn seconds(d: Duration) -> String {

@@ -35,6 +35,13 @@ pub trait Implementation {
             Err(e) => Answer::Error(e),
         }
     }
+
+    /// Ends a run the implementation answered to its end: why its end is a failure, if it is
+    /// (a child process that exits non-zero, dies by a signal or does not exit after its last
+    /// answer). The default: nothing to end.
+    fn finish(&mut self) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// What an implementation answered for one vector.
@@ -43,8 +50,8 @@ pub trait Implementation {
 pub enum Answer {
     /// Its outcome, to compare with the vector's expected one.
     Outcome(Outcome),
-    /// It does not implement this vector's kind: the vector is skipped, and so is every later
-    /// vector of that kind ([`Implementation::supports`] says no from then on).
+    /// It does not implement this vector: the vector is skipped (a run that skips is green only
+    /// for the kinds the user allows: [`runner::Report::verdict`]).
     Unsupported,
     /// It could not answer this vector (reported as an error; the run goes on).
     Error(String),

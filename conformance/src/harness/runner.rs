@@ -69,6 +69,9 @@ pub struct Report {
     pub vectors: Vec<VectorReport>,
     /// Set when the implementation stopped answering before the last vector.
     pub stopped: Option<Stop>,
+    /// Set when the implementation answered every vector but then ended badly
+    /// ([`Implementation::finish`]): how.
+    pub ended: Option<String>,
 }
 
 impl Report {
@@ -96,9 +99,9 @@ impl Report {
     pub fn not_run(&self) -> usize {
         self.count(|s| *s == Status::NotRun)
     }
-    /// No failure, no error, no stop.
+    /// No failure, no error, no stop, no bad end.
     pub fn ok(&self) -> bool {
-        self.failed() == 0 && self.errors() == 0 && self.stopped.is_none()
+        self.failed() == 0 && self.errors() == 0 && self.stopped.is_none() && self.ended.is_none()
     }
 
     /// Whether the run is green, and if not why: it is [`Report::ok`], something passed, and
@@ -108,6 +111,9 @@ impl Report {
         let name = &self.implementation;
         if let Some(stop) = &self.stopped {
             return Err(format!("{name} stopped answering at {}; {} vectors not run", stop.at, stop.not_run));
+        }
+        if let Some(how) = &self.ended {
+            return Err(format!("{name} answered every vector, then {how}"));
         }
         if !self.ok() {
             return Err(format!("{} vectors did not pass on {name}", self.failed() + self.errors()));
@@ -155,6 +161,9 @@ impl Report {
         if let Some(stop) = self.stopped.as_ref().filter(|s| s.not_run > 0) {
             writeln!(out, "not run: {} (the implementation stopped answering at {})", vectors(stop.not_run), stop.at)
                 .unwrap();
+        }
+        if let Some(how) = &self.ended {
+            writeln!(out, "after its last answer, the implementation {}", how.lines().next().unwrap_or("")).unwrap();
         }
         match self.errors() {
             0 => {}
@@ -256,7 +265,7 @@ pub fn run_observed(
     vectors: &[&Vector],
     mut observe: impl FnMut(Event<'_>),
 ) -> Report {
-    let mut report = Report { implementation: implementation.name(), vectors: Vec::new(), stopped: None };
+    let mut report = Report { implementation: implementation.name(), vectors: Vec::new(), stopped: None, ended: None };
     for (i, v) in vectors.iter().enumerate() {
         observe(Event::Started(v));
         let kind = v.input.kind();
@@ -291,9 +300,10 @@ pub fn run_observed(
                 status: Status::NotRun,
             }));
             report.stopped = Some(Stop { at: v.name.clone(), not_run: rest.len() });
-            break;
+            return report;
         }
     }
+    report.ended = implementation.finish().err();
     report
 }
 
