@@ -309,6 +309,36 @@ fn a_child_killed_by_a_signal_after_its_last_answer_is_named_so() {
     assert!(ended.contains("killed by signal 11 (SIGSEGV)"), "{ended}");
 }
 
+/// A child that answers every request twice: a protocol error, not shifted answers that pass
+/// or fail by chance; the run is not green.
+#[test]
+fn a_child_answering_twice_is_a_protocol_error() {
+    let dir = temp_dir();
+    let twice = format!(
+        "while read -r line; do out=$(printf '%s\\n' \"$line\" | {SPEC_EXEC}); echo \"$out\"; echo \"$out\"; done"
+    );
+    let report = run_exec(&script(dir.path(), &twice), options(120_000), &named(&THREE), GUARD);
+    assert!(!report.ok() && report.verdict(&[]).is_err());
+    // Caught at a later request, or after the last answer, whichever the extra line reached.
+    let said = format!("{}{}", report.render(false), report.ended.clone().unwrap_or_default());
+    assert!(said.contains("wrote a line nobody asked for"), "{said}");
+}
+
+/// A child that answers every vector right, then writes one line more: caught after the last
+/// answer.
+#[test]
+fn an_extra_line_after_the_last_answer_fails_the_run() {
+    let dir = temp_dir();
+    let report =
+        run_exec(&answering_then(dir.path(), "echo '{\"error\": \"extra\"}'"), options(120_000), &named(&THREE), GUARD);
+    assert_eq!(report.passed(), 3, "{}", report.render(false));
+    let ended = report.ended.as_deref().expect("the extra line reported");
+    assert!(
+        ended.contains("wrote a line nobody asked for, after its last answer") && ended.contains("extra"),
+        "{ended}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // 4. Long non-ASCII answers are shortened on a character boundary.
 // ---------------------------------------------------------------------------------------------

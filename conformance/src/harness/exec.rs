@@ -180,10 +180,23 @@ impl ExecImplementation {
     /// One request, one answer line: the answer (or why the line is not one), or the transport
     /// failure that ended the conversation.
     fn ask(&mut self, input: &VectorInput) -> Result<Result<Response, String>, Failure> {
+        // A line already waiting before the request is sent answers nothing: the child wrote
+        // more lines than it was asked for (a second answer to an earlier vector, caught here
+        // or at the next request, whichever it reaches first). Anything else waiting is what
+        // the answer would have been.
+        let early = self.events.try_recv().ok();
+        if let Some(Event::Line(bytes)) = &early {
+            return Err(Failure::alive(format!(
+                "the implementation {}",
+                unsolicited(bytes, "before this vector's request")
+            )));
+        }
         let line = serde_json::to_string(&Request { input }).expect("inputs serialise");
-        let sent = self.requests.as_ref().is_some_and(|r| r.send(line).is_ok());
+        let sent = early.is_none() && self.requests.as_ref().is_some_and(|r| r.send(line).is_ok());
         let deadline = Instant::now() + self.options.timeout;
-        let event = if sent {
+        let event = if let Some(e) = early {
+            e
+        } else if sent {
             match self.events.recv_timeout(self.options.timeout) {
                 Ok(e) => e,
                 Err(RecvTimeoutError::Timeout) => {
@@ -321,7 +334,16 @@ impl Implementation for ExecImplementation {
         if self.broken.is_some() {
             return Ok(()); // already reported, where the run stopped
         }
-        let how = match self.stop(EXIT_GRACE) {
+        let ending = self.stop(EXIT_GRACE);
+        // What it wrote after its last answer, up to the end of its stdout.
+        while let Ok(event) = self.events.recv_timeout(Duration::from_secs(2)) {
+            match event {
+                Event::Line(bytes) => return Err(unsolicited(&bytes, "after its last answer") + &self.stderr_tail()),
+                Event::Eof | Event::ReadFailed(_) | Event::TooLong => break,
+                Event::WriteFailed(_) => {}
+            }
+        }
+        let how = match ending {
             Ending::Exited(s) if s.success() => return Ok(()),
             Ending::Exited(s) => describe(s),
             Ending::Killed => format!("did not exit within {EXIT_GRACE:?} of its stdin closing: the harness killed it"),
@@ -451,6 +473,16 @@ fn describe(status: ExitStatus) -> String {
         }
     }
     format!("ended: {status}")
+}
+
+/// What a line of stdout that answers no request, found `when`, says of the implementation.
+fn unsolicited(bytes: &[u8], when: &str) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    format!(
+        "wrote a line nobody asked for, {when}: more lines than requests (did it answer a vector twice? the \
+         answers from there on may belong to earlier vectors): {}",
+        super::runner::truncate(&text, 200)
+    )
 }
 
 /// ` (SIGSEGV)` for the signals a crashing or stopped process usually dies by; empty for others.
