@@ -80,7 +80,10 @@ struct ConformanceArgs {
 fn kind_arg(s: &str) -> Result<zkrollup_conformance::wire::Kind, String> {
     use zkrollup_conformance::wire::Kind;
     let names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
-    Kind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| format!("not a kind: one of {}", names.join(", ")))
+    Kind::ALL
+        .into_iter()
+        .find(|k| k.as_str() == s)
+        .ok_or_else(|| format!("not a kind (expected one of {})", names.join(", ")))
 }
 
 fn impl_help() -> String {

@@ -159,7 +159,7 @@ fn a_child_that_ignores_the_end_of_its_input_fails_the_run_and_is_killed() {
     // Its answer passes, and its refusal to exit fails the run.
     assert_eq!((report.passed(), report.failed(), report.errors()), (1, 0, 0), "{}", report.render(false));
     let ended = report.ended.as_deref().expect("the refusal to exit reported");
-    assert!(ended.contains("did not exit within 1s of its stdin closing"), "{ended}");
+    assert!(ended.contains("did not exit within 5s of its stdin closing"), "{ended}");
     let started = Instant::now();
     drop(exec);
     assert!(started.elapsed() < GUARD, "dropping took {:?}", started.elapsed());
@@ -333,10 +333,7 @@ fn an_extra_line_after_the_last_answer_fails_the_run() {
         run_exec(&answering_then(dir.path(), "echo '{\"error\": \"extra\"}'"), options(120_000), &named(&THREE), GUARD);
     assert_eq!(report.passed(), 3, "{}", report.render(false));
     let ended = report.ended.as_deref().expect("the extra line reported");
-    assert!(
-        ended.contains("wrote a line nobody asked for, after its last answer") && ended.contains("extra"),
-        "{ended}"
-    );
+    assert!(ended.contains("wrote a line nobody asked for") && ended.contains("extra"), "{ended}");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::Value;
+use zkrollup_spec::primitives::Address;
+use zkrollup_spec::tx::auth::L1Domain;
 
 use crate::support::*;
 
@@ -24,6 +26,12 @@ fn wallet(node: &str, l1: &str, key_file: Option<&Path>, args: &[&str]) -> Outpu
     output_of(c)
 }
 
+/// Whether a transaction's `--json` result says it is in a block (sealed, or further: the
+/// default wait returns at that stage or a later one).
+fn in_a_block(result: &Value) -> bool {
+    ["in_block", "committed", "proven", "executed"].contains(&result["status"]["status"].as_str().unwrap_or(""))
+}
+
 /// The JSON a `--json` run printed; fails the test unless it succeeded.
 fn ok_json(o: &Output) -> Value {
     let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
@@ -36,6 +44,94 @@ fn failed(o: &Output) -> (String, Option<Value>) {
     let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr).into_owned());
     assert_eq!(o.status.code(), Some(1), "the wallet must fail with its error, not succeed or panic: {out}\n{err}");
     (err, serde_json::from_str(out.trim()).ok())
+}
+
+/// The operations on L2 alone, by the wallet of [`every_operation`] (dev key 3, its key file in
+/// `dir`, its account funded): an EIP-712 ChangePubKey, a transfer that opens the recipient's
+/// account (dev key 2), the recipient's key registered by an on-chain fact an earlier run set
+/// and its full exit requested with the node unreachable, and a withdrawal executed on L1: what
+/// it withdrew.
+fn l2_operations(dir: &Path, api: &str, url: &str, rollup: &Address, domain: &L1Domain) -> u128 {
+    use zkrollup_api::{AccountRef, HttpClientBuilder, RollupApiClient};
+    use zkrollup_node::anvil::DEV_KEYS;
+    use zkrollup_node::l1::json_rpc::{address_of, JsonRpcConfig};
+    use zkrollup_node::l1::wallet::{pending_balance, set_auth_pubkey_hash};
+    use zkrollup_spec::primitives::keys::pubkey_hash;
+
+    let (rpc, rollup, domain) = (JsonRpcConfig::dev(url), *rollup, *domain);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let client = HttpClientBuilder::default().build(api).unwrap();
+    let balance = |who: &Address, token: u16| committed_balance(&runtime, &client, who, token);
+    // The fees of a development node: 1,000 wei a chunk.
+    let (to_new_fee, withdraw_fee) = (5_000, 6_000);
+    let me = address_of(DEV_KEYS[3]).unwrap();
+    let key = dir.join("wallet.key");
+    let run = |args: &[&str]| wallet(api, url, Some(&key), args);
+    let pkh = pubkey_hash(&l1_key_of(DEV_KEYS[3]).derive_l2_key(&domain).public_key());
+    let to = address_of(DEV_KEYS[2]).unwrap();
+    let checksummed = zkrollup_devchain::DEV_ADDRESSES[2].to_checksum(None);
+
+    // The L2 key registered (EIP-712), then a transfer that opens the recipient's account.
+    let fee = ok_json(&run(&["--json", "--base-units", "fee", "transfer-to-new"]));
+    assert_eq!(fee["fee"], to_new_fee.to_string());
+    let cpk = ok_json(&run(&["--json", "change-pubkey", "--auth", "eip712"]));
+    assert!(in_a_block(&cpk), "the default wait: {cpk}");
+    let looked_up = ok_json(&run(&["--json", "tx", cpk["hash"].as_str().unwrap()]));
+    assert_eq!(looked_up["hash"], cpk["hash"]);
+    let account = ok_json(&run(&["--json", "account"]));
+    assert_eq!(account["committed"]["pubkey_hash"], pkh.to_string());
+    let info = runtime.block_on(client.get_account(AccountRef::Address(me.to_string()))).unwrap().unwrap();
+    assert_eq!(info.committed.pubkey_hash, pkh.to_string(), "the key the wallet registered");
+    let before = balance(&me, 0);
+    ok_json(&run(&["--json", "transfer", &checksummed, "0.1"]));
+    assert_eq!(balance(&to, 0), 10u128.pow(17));
+    assert_eq!(balance(&me, 0), before - 10u128.pow(17) - to_new_fee);
+
+    // The recipient (dev key 2) registers its key by an on-chain fact, which an earlier run
+    // set before it died (the wallet finds it rather than failing to set it twice); then, with
+    // the node unreachable, requests its full exit on L1 alone (--rollup, --account).
+    let theirs = key_file(dir, "recipient.key", DEV_KEYS[2]);
+    let their_id = runtime.block_on(client.get_account(AccountRef::Address(to.to_string()))).unwrap().unwrap().id;
+    let their_pkh = pubkey_hash(&l1_key_of(DEV_KEYS[2]).derive_l2_key(&domain).public_key());
+    set_auth_pubkey_hash(&rpc, DEV_KEYS[2], &rollup, &their_pkh, 0).unwrap();
+    let cpk = ok_json(&wallet(api, url, Some(&theirs), &["--json", "change-pubkey", "--auth", "onchain"]));
+    assert!(in_a_block(&cpk), "{cpk}");
+    let info = runtime.block_on(client.get_account(AccountRef::Id(their_id))).unwrap().unwrap();
+    assert_eq!(info.committed.pubkey_hash, their_pkh.to_string());
+    let alone = ["--json", "--rollup", &rollup.to_string(), "full-exit", "--account", &their_id.to_string()];
+    let exit = ok_json(&wallet("http://127.0.0.1:1", url, Some(&theirs), &[&alone[..], &["--wait", "none"]].concat()));
+    let serial = exit["serial_id"].as_u64().expect("the request's serial id");
+    let started = std::time::Instant::now();
+    let read = loop {
+        match runtime.block_on(client.get_priority_op(serial)).unwrap() {
+            Some(op) => break op,
+            None if started.elapsed() < HANG_GUARD => std::thread::sleep(std::time::Duration::from_millis(100)),
+            None => panic!("the node never read L1 request {serial}"),
+        }
+    };
+    let want = zkrollup_api::PriorityOpJson::FullExit { account_id: their_id, owner: to.to_string(), token: 0 };
+    assert_eq!(read.op, want, "the full exit requested without the node");
+
+    // A withdrawal executed on L1.
+    let before = balance(&me, 0);
+    let w = ok_json(&run(&["--json", "--base-units", "withdraw", "5000", "--wait", "executed"]));
+    assert_eq!(w["status"]["status"], "executed", "{w}");
+    assert_eq!(balance(&me, 0), before - 5000 - withdraw_fee);
+    assert_eq!(pending_balance(&rpc, &rollup, &me, 0).unwrap(), 5000, "the withdrawal waits on L1");
+    5000
+}
+
+/// `who`'s balance of `token` in the node's committed view (0 without an account).
+fn committed_balance(
+    runtime: &tokio::runtime::Runtime,
+    client: &zkrollup_api::HttpClient,
+    who: &Address,
+    token: u16,
+) -> u128 {
+    use zkrollup_api::{AccountRef, RollupApiClient};
+    let info = runtime.block_on(client.get_account(AccountRef::Address(who.to_string()))).unwrap();
+    let b = info.and_then(|i| i.committed.balances.into_iter().find(|b| b.token == token));
+    b.map_or(0, |b| b.amount.parse().unwrap())
 }
 
 /// The L1 key of `hex` (`0x` and 64 digits).
@@ -81,36 +177,27 @@ fn the_wallet_cli_does_every_operation_on_anvil() {
 
 /// Every operation of the wallet's command line against the node's API at `api` and the L1 at
 /// `url` holding the rollup at `rollup`, by a wallet whose key is in a file in `dir` (dev key
-/// 3): an ETH deposit, an EIP-712 ChangePubKey, a transfer that opens the recipient's account,
-/// a withdrawal executed on L1; with the test ERC-20 `token`, its deposit (approved first), its
-/// full exit and its payout on L1, else the full exit of ETH and its payout — each checked
+/// 3): an ETH deposit; with the test ERC-20 `token` (the development chain), its deposit
+/// (approved first), the operations on L2 ([`l2_operations`]), the ERC-20's full exit and
+/// payout on L1; without (anvil: the L1 side only), a ChangePubKey by an on-chain fact, the
+/// full exit of ETH and its payout — each checked
 /// through the node's API or the L1, with amounts computed here from the development node's
 /// prices. And the bad inputs: a key on the command line, no key, an unreadable or malformed
 /// key file, an unknown token, an amount that does not pack (its packable neighbours named),
 /// more than the balance and a used nonce (each with the spec's rule id, in the `--json` error
 /// too), an unreachable node and an L1 of another chain.
 fn every_operation(dir: &Path, api: &str, url: &str, rollup: &str, token: Option<&str>) {
-    use zkrollup_api::{AccountRef, HttpClientBuilder, RollupApiClient};
+    use zkrollup_api::{HttpClientBuilder, RollupApiClient};
     use zkrollup_node::anvil::DEV_KEYS;
     use zkrollup_node::l1::json_rpc::{address_of, JsonRpcConfig};
-    use zkrollup_node::l1::wallet::{balance_of, deposit_eth, mint_test_token, pending_balance, set_auth_pubkey_hash};
+    use zkrollup_node::l1::wallet::{balance_of, deposit_eth, mint_test_token, pending_balance};
     use zkrollup_spec::primitives::keys::pubkey_hash;
-    use zkrollup_spec::primitives::Address;
-    use zkrollup_spec::tx::auth::L1Domain;
 
     let rpc = JsonRpcConfig::dev(url);
     let rollup: Address = rollup.parse().unwrap();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let client = HttpClientBuilder::default().build(api).unwrap();
-    let balance = |who: &Address, token: u16| -> u128 {
-        let info = runtime.block_on(client.get_account(AccountRef::Address(who.to_string()))).unwrap();
-        let b = info.and_then(|i| i.committed.balances.into_iter().find(|b| b.token == token));
-        b.map_or(0, |b| b.amount.parse().unwrap())
-    };
-    // The fees of a development node: 1,000 wei a chunk (a transfer to a new account is 5
-    // chunks, a withdrawal 6).
-    let (to_new_fee, withdraw_fee) = (5_000, 6_000);
-
+    let balance = |who: &Address, token: u16| committed_balance(&runtime, &client, who, token);
     // The fee account first (account 0), then the wallet: dev key 3, in a file.
     deposit_eth(&rpc, DEV_KEYS[1], &rollup, &address_of(DEV_KEYS[0]).unwrap(), 1_000).unwrap();
     let me = address_of(DEV_KEYS[3]).unwrap();
@@ -146,57 +233,21 @@ fn every_operation(dir: &Path, api: &str, url: &str, rollup: &str, token: Option
         assert_eq!(balance(&me, 1), 700);
     }
 
-    // The L2 key registered (EIP-712), then a transfer that opens the recipient's account.
-    let fee = ok_json(&run(&["--json", "--base-units", "fee", "transfer-to-new"]));
-    assert_eq!(fee["fee"], to_new_fee.to_string());
-    let cpk = ok_json(&run(&["--json", "change-pubkey", "--auth", "eip712"]));
-    assert_eq!(cpk["status"]["status"], "in_block", "the default wait: {cpk}");
-    let looked_up = ok_json(&run(&["--json", "tx", cpk["hash"].as_str().unwrap()]));
-    assert_eq!(looked_up["hash"], cpk["hash"]);
-    let account = ok_json(&run(&["--json", "account"]));
-    assert_eq!(account["committed"]["pubkey_hash"], pkh.to_string());
-    let info = runtime.block_on(client.get_account(AccountRef::Address(me.to_string()))).unwrap().unwrap();
-    assert_eq!(info.committed.pubkey_hash, pkh.to_string(), "the key the wallet registered");
     let to = address_of(DEV_KEYS[2]).unwrap();
-    let before = balance(&me, 0);
     // The recipient as wallets show it, EIP-55 checksummed.
     let checksummed = zkrollup_devchain::DEV_ADDRESSES[2].to_checksum(None);
     assert_eq!(checksummed.to_lowercase(), to.to_string());
-    ok_json(&run(&["--json", "transfer", &checksummed, "0.1"]));
-    assert_eq!(balance(&to, 0), 10u128.pow(17));
-    assert_eq!(balance(&me, 0), before - 10u128.pow(17) - to_new_fee);
-
-    // The recipient (dev key 2) registers its key by an on-chain fact, which an earlier run
-    // set before it died (the wallet finds it rather than failing to set it twice); then, with
-    // the node unreachable, requests its full exit on L1 alone (--rollup, --account).
-    let theirs = key_file(dir, "recipient.key", DEV_KEYS[2]);
-    let their_id = runtime.block_on(client.get_account(AccountRef::Address(to.to_string()))).unwrap().unwrap().id;
-    let their_pkh = pubkey_hash(&l1_key_of(DEV_KEYS[2]).derive_l2_key(&domain).public_key());
-    set_auth_pubkey_hash(&rpc, DEV_KEYS[2], &rollup, &their_pkh, 0).unwrap();
-    let cpk = ok_json(&wallet(api, url, Some(&theirs), &["--json", "change-pubkey", "--auth", "onchain"]));
-    assert_eq!(cpk["status"]["status"], "in_block", "{cpk}");
-    let info = runtime.block_on(client.get_account(AccountRef::Id(their_id))).unwrap().unwrap();
-    assert_eq!(info.committed.pubkey_hash, their_pkh.to_string());
-    let alone = ["--json", "--rollup", &rollup.to_string(), "full-exit", "--account", &their_id.to_string()];
-    let exit = ok_json(&wallet("http://127.0.0.1:1", url, Some(&theirs), &[&alone[..], &["--wait", "none"]].concat()));
-    let serial = exit["serial_id"].as_u64().expect("the request's serial id");
-    let started = std::time::Instant::now();
-    let read = loop {
-        match runtime.block_on(client.get_priority_op(serial)).unwrap() {
-            Some(op) => break op,
-            None if started.elapsed() < HANG_GUARD => std::thread::sleep(std::time::Duration::from_millis(100)),
-            None => panic!("the node never read L1 request {serial}"),
-        }
+    // On anvil, the L1 side only (each block is a proof the last wait waits for; the L2
+    // operations do not touch the L1): the wallet's key by an on-chain fact, its full exit.
+    let withdrawn = if token.is_none() {
+        let cpk = ok_json(&run(&["--json", "change-pubkey", "--auth", "onchain"]));
+        assert!(in_a_block(&cpk), "{cpk}");
+        let account = ok_json(&run(&["--json", "account"]));
+        assert_eq!(account["committed"]["pubkey_hash"], pkh.to_string());
+        0
+    } else {
+        l2_operations(dir, api, url, &rollup, &domain)
     };
-    let want = zkrollup_api::PriorityOpJson::FullExit { account_id: their_id, owner: to.to_string(), token: 0 };
-    assert_eq!(read.op, want, "the full exit requested without the node");
-
-    // A withdrawal and a full exit, executed on L1, then paid out there.
-    let before = balance(&me, 0);
-    let w = ok_json(&run(&["--json", "--base-units", "withdraw", "5000", "--wait", "executed"]));
-    assert_eq!(w["status"]["status"], "executed", "{w}");
-    assert_eq!(balance(&me, 0), before - 5000 - withdraw_fee);
-    assert_eq!(pending_balance(&rpc, &rollup, &me, 0).unwrap(), 5000, "the withdrawal waits on L1");
     match &token {
         Some(token) => {
             ok_json(&run(&["--json", "full-exit", "--token", "1", "--wait", "executed"]));
@@ -213,9 +264,9 @@ fn every_operation(dir: &Path, api: &str, url: &str, rollup: &str, token: Option
             assert_eq!(balance(&me, 0), 0);
             let on_l1 = balance_of(&rpc, &me, None).unwrap().to::<u128>();
             let paid = ok_json(&run(&["--json", "withdraw-pending"]));
-            assert_eq!(paid["amount"], (left + 5000).to_string(), "{paid}");
+            assert_eq!(paid["amount"], (left + withdrawn).to_string(), "{paid}");
             let gained = balance_of(&rpc, &me, None).unwrap().to::<u128>() - on_l1;
-            assert!(gained > left + 5000 - 10u128.pow(15), "the payout less its gas reached L1: {gained}");
+            assert!(gained > left + withdrawn - 10u128.pow(15), "the payout less its gas reached L1: {gained}");
             assert_eq!(pending_balance(&rpc, &rollup, &me, 0).unwrap(), 0);
         }
     }

@@ -4,9 +4,9 @@
 //! 1. The harness starts `<command>` (through `sh -c`) once and writes one request per line
 //!    to its stdin: `{"input": <VectorInput>}`.
 //! 2. For each request the process writes exactly one line to stdout: `{"outcome": <Outcome>}`,
-//!    or `{"unsupported": true}` for a kind it does not implement, or `{"error": "<message>"}`.
+//!    or `{"unsupported": true}` for a vector it does not implement, or `{"error": "<message>"}`.
 //! 3. The harness closes stdin when done; the process exits with status 0 within
-//!    a second (anything else fails the run: [`Implementation::finish`]).
+//!    five seconds (anything else fails the run: [`Implementation::finish`]).
 //!
 //! The harness never waits without a bound: requests are written by one thread and answer
 //! lines read by another, and each answer is awaited for at most [`Options::timeout`]. An
@@ -40,7 +40,7 @@ pub const STDERR_LINES: usize = 20;
 const STDERR_LINE_BYTES: usize = 4096;
 
 /// How long a child whose stdin was closed may take to exit before it is killed.
-const EXIT_GRACE: Duration = Duration::from_secs(1);
+const EXIT_GRACE: Duration = Duration::from_secs(5);
 
 /// How the harness talks to the child.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -186,10 +186,8 @@ impl ExecImplementation {
         // the answer would have been.
         let early = self.events.try_recv().ok();
         if let Some(Event::Line(bytes)) = &early {
-            return Err(Failure::alive(format!(
-                "the implementation {}",
-                unsolicited(bytes, "before this vector's request")
-            )));
+            let what = unsolicited(bytes, "the answers counted before this vector");
+            return Err(Failure::alive(format!("the implementation, before this vector's request, {what}")));
         }
         let line = serde_json::to_string(&Request { input }).expect("inputs serialise");
         let sent = early.is_none() && self.requests.as_ref().is_some_and(|r| r.send(line).is_ok());
@@ -323,7 +321,7 @@ impl Implementation for ExecImplementation {
     fn run(&mut self, input: &VectorInput) -> Result<Outcome, String> {
         match self.answer(input) {
             Answer::Outcome(outcome) => Ok(outcome),
-            Answer::Unsupported => Err(format!("kind {} unsupported", input.kind().as_str())),
+            Answer::Unsupported => Err(format!("declined (a {} vector)", input.kind().as_str())),
             Answer::Error(e) | Answer::Broken(e) => Err(e),
         }
     }
@@ -338,7 +336,7 @@ impl Implementation for ExecImplementation {
         // What it wrote after its last answer, up to the end of its stdout.
         while let Ok(event) = self.events.recv_timeout(Duration::from_secs(2)) {
             match event {
-                Event::Line(bytes) => return Err(unsolicited(&bytes, "after its last answer") + &self.stderr_tail()),
+                Event::Line(bytes) => return Err(unsolicited(&bytes, "every answer counted") + &self.stderr_tail()),
                 Event::Eof | Event::ReadFailed(_) | Event::TooLong => break,
                 Event::WriteFailed(_) => {}
             }
@@ -459,7 +457,7 @@ fn describe(status: ExitStatus) -> String {
         // `sh -c` reports its command's death by signal N as status 128 + N.
         return match code - 128 {
             sig @ 1..=64 => format!(
-                "exited with status {code}: the shell's way of saying its command was killed by signal {sig}{}",
+                "exited with status {code} (as `sh` reports a command killed by signal {sig}{})",
                 signal_name(sig)
             ),
             _ => format!("exited with status {code}"),
@@ -475,12 +473,14 @@ fn describe(status: ExitStatus) -> String {
     format!("ended: {status}")
 }
 
-/// What a line of stdout that answers no request, found `when`, says of the implementation.
-fn unsolicited(bytes: &[u8], when: &str) -> String {
+/// What a line of stdout that answers no request says of the implementation; `suspect`: the
+/// answers it may have shifted (a duplicate that arrived after the next request was sent was
+/// taken as that request's answer).
+fn unsolicited(bytes: &[u8], suspect: &str) -> String {
     let text = String::from_utf8_lossy(bytes);
     format!(
-        "wrote a line nobody asked for, {when}: more lines than requests (did it answer a vector twice? the \
-         answers from there on may belong to earlier vectors): {}",
+        "wrote a line nobody asked for: more lines than requests (did it answer a vector twice? {suspect} may \
+         belong to other vectors): {}",
         super::runner::truncate(&text, 200)
     )
 }

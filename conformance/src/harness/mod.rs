@@ -4,7 +4,8 @@
 //!
 //! An adapter is given a vector's [`VectorInput`] and answers an [`Outcome`]; the runner
 //! compares the two as JSON and reports the first path where they differ. Adapters declare the
-//! vector kinds they implement; the others are skipped, not failed.
+//! vector kinds they implement; the others are skipped (and fail the run unless the user allows
+//! their kinds: `runner::Report::verdict`).
 
 pub mod exec;
 pub mod reference_impl;
@@ -27,7 +28,7 @@ pub trait Implementation {
     fn run(&mut self, input: &VectorInput) -> Result<Outcome, String>;
 
     /// The answer to `input`, as the runner asks it. The default is [`Implementation::run`]'s
-    /// outcome or error; an adapter that can also decline a kind at run time, or stop
+    /// outcome or error; an adapter that can also decline a vector at run time, or stop
     /// answering altogether (a child process that exited or hung), overrides it.
     fn answer(&mut self, input: &VectorInput) -> Answer {
         match self.run(input) {

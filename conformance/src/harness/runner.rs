@@ -21,7 +21,7 @@ pub enum Status {
     Pass,
     /// The outcome differs; the first difference.
     Fail(Difference),
-    /// The implementation does not support the vector's kind.
+    /// The implementation does not support the vector's kind, or declined the vector.
     Skip,
     /// The implementation could not answer.
     Error(String),
@@ -99,7 +99,8 @@ impl Report {
     pub fn not_run(&self) -> usize {
         self.count(|s| *s == Status::NotRun)
     }
-    /// No failure, no error, no stop, no bad end.
+    /// No failure, no error, no stop, no bad end. Not the run's verdict, which also refuses
+    /// skips the user did not allow and a run in which nothing passed: [`Report::verdict`].
     pub fn ok(&self) -> bool {
         self.failed() == 0 && self.errors() == 0 && self.stopped.is_none() && self.ended.is_none()
     }
@@ -110,10 +111,19 @@ impl Report {
     pub fn verdict(&self, allowed: &[Kind]) -> Result<(), String> {
         let name = &self.implementation;
         if let Some(stop) = &self.stopped {
-            return Err(format!("{name} stopped answering at {}; {} vectors not run", stop.at, stop.not_run));
+            let why = self.vectors.iter().find(|v| v.name == stop.at).and_then(|v| match &v.status {
+                Status::Error(e) => e.lines().next(),
+                _ => None,
+            });
+            return Err(format!(
+                "{name} stopped answering at {} ({}); {} vectors not run",
+                stop.at,
+                why.unwrap_or("no answer"),
+                stop.not_run
+            ));
         }
         if let Some(how) = &self.ended {
-            return Err(format!("{name} answered every vector, then {how}"));
+            return Err(format!("{name} answered every vector, then {}", how.lines().next().unwrap_or("")));
         }
         if !self.ok() {
             return Err(format!("{} vectors did not pass on {name}", self.failed() + self.errors()));
@@ -122,7 +132,7 @@ impl Report {
             self.unsupported_kinds().into_iter().filter(|k| !allowed.contains(k)).map(Kind::as_str).collect();
         if !refused.is_empty() {
             return Err(format!(
-                "{name} skipped vectors of {}: a run that skips is green only if asked (--allow-skip {})",
+                "{name} declined or does not support vectors of {}: add --allow-skip {} to accept that",
                 refused.join(", "),
                 refused.join(",")
             ));
