@@ -278,6 +278,16 @@ impl From<zkrollup_node::l1::L1Error> for Failure {
     }
 }
 
+/// The sender of an L2 transaction: the wallet on its deployment, its account (which must
+/// exist), the token it pays the fee in, and the nonce (`--nonce`, or the node's next one).
+struct Payer {
+    wallet: Wallet,
+    domain: L1Domain,
+    me: AccountInfo,
+    token: Token,
+    nonce: u32,
+}
+
 /// What a command did: a text for people and an object for scripts.
 struct Done {
     text: String,
@@ -415,6 +425,15 @@ impl<'a> Session<'a> {
         Ok(l1)
     }
 
+    /// What every L2 transaction of the wallet starts from, as `paying` says.
+    fn payer(&self, paying: &Paying) -> Result<Payer, Failure> {
+        let (wallet, domain) = self.wallet()?;
+        let me = self.account(&wallet)?;
+        let token = self.token(&paying.token)?;
+        let nonce = paying.nonce.unwrap_or(me.next_nonce);
+        Ok(Payer { wallet, domain, me, token, nonce })
+    }
+
     /// The fee to pay: the one asked (`--fee`), or the node's quote for `kind`.
     fn fee(&self, paying: &Paying, token: &Token, kind: TxKind) -> Result<u128, Failure> {
         match &paying.fee {
@@ -433,26 +452,20 @@ impl<'a> Session<'a> {
                 Ok(Done { text: token.show(fee), json: json!({ "token": token.id, "fee": fee.to_string() }) })
             }
             Action::Transfer { to, amount, paying, waiting } => {
-                let (wallet, _) = self.wallet()?;
-                let me = self.account(&wallet)?;
-                let token = self.token(&paying.token)?;
+                let Payer { wallet, me, token, nonce, .. } = self.payer(paying)?;
                 let value = token.parse("the amount", amount)?;
                 let new = self.block_on(self.node.account(to))?.is_none();
                 let fee = self.fee(paying, &token, if new { TxKind::TransferToNew } else { TxKind::Transfer })?;
-                let nonce = paying.nonce.unwrap_or(me.next_nonce);
                 let tx = wallet.transfer(me.id, *to, (token.id, value, fee), nonce)?;
                 let what =
                     format!("transfer of {} to {to} (fee {}, nonce {nonce})", token.show(value), token.show(fee));
                 self.submit(&tx, &what, waiting)
             }
             Action::Withdraw { amount, to, paying, waiting } => {
-                let (wallet, _) = self.wallet()?;
-                let me = self.account(&wallet)?;
-                let token = self.token(&paying.token)?;
+                let Payer { wallet, me, token, nonce, .. } = self.payer(paying)?;
                 let value = token.parse("the amount", amount)?;
                 let fee = self.fee(paying, &token, TxKind::Withdraw)?;
                 let to = to.unwrap_or(wallet.address());
-                let nonce = paying.nonce.unwrap_or(me.next_nonce);
                 let tx = wallet.withdraw(me.id, to, (token.id, value, fee), nonce)?;
                 let what = format!(
                     "withdrawal of {} to {to} on L1 (fee {}, nonce {nonce})",
@@ -462,11 +475,8 @@ impl<'a> Session<'a> {
                 self.submit(&tx, &what, waiting)
             }
             Action::ChangePubkey { auth, paying, waiting } => {
-                let (wallet, domain) = self.wallet()?;
-                let me = self.account(&wallet)?;
-                let token = self.token(&paying.token)?;
+                let Payer { wallet, domain, me, token, nonce } = self.payer(paying)?;
                 let fee = self.fee(paying, &token, TxKind::ChangePubKey)?;
-                let nonce = paying.nonce.unwrap_or(me.next_nonce);
                 let auth = match auth {
                     Auth::Eip191 => Authorisation::Eip191,
                     Auth::Eip712 => Authorisation::Eip712,
@@ -488,11 +498,8 @@ impl<'a> Session<'a> {
                 }
             }
             Action::ForcedExit { target, paying, waiting } => {
-                let (wallet, _) = self.wallet()?;
-                let me = self.account(&wallet)?;
-                let token = self.token(&paying.token)?;
+                let Payer { wallet, me, token, nonce, .. } = self.payer(paying)?;
                 let fee = self.fee(paying, &token, TxKind::ForcedExit)?;
-                let nonce = paying.nonce.unwrap_or(me.next_nonce);
                 let tx = wallet.forced_exit(me.id, *target, (token.id, fee), nonce)?;
                 let what = format!("forced exit of {target}'s {} (fee {}, nonce {nonce})", token.name, token.show(fee));
                 self.submit(&tx, &what, waiting)
