@@ -1,13 +1,10 @@
 //! The node on anvil, a real Ethereum node, which it reaches over Ethereum JSON-RPC with the
-//! same code as the development chain (`zkrollup-devchain`; the same flow runs there with the
-//! chain, the node and the wallets in three processes: tests/processes/cli.rs). The contracts
-//! and a test ERC-20 are deployed over JSON-RPC; wallets deposit ETH and the ERC-20 and request
-//! a full exit with signed transactions of their own keys, which the watcher reads back from the
-//! chain's logs; the blocks holding them are committed, proven (real Groth16 proofs of 8-chunk
-//! blocks) and executed there, and the full exit's amount waits on L1 for its owner. anvil's own
-//! methods (snapshot, revert, mining switched off) then show what the node does when the chain
-//! reorganises and when its transactions are stuck; a differential test sends the same signed
-//! transactions to both chains.
+//! same code as the development chain (`zkrollup-devchain`). The contracts and a test ERC-20 are
+//! deployed over JSON-RPC; anvil's own methods (snapshot, revert, mining switched off) show what
+//! the node does when the chain reorganises and when its transactions are stuck; a differential
+//! test sends the same signed transactions to both chains. (Wallets depositing ETH and the
+//! ERC-20 on anvil and their full exits, proven and executed there, are `end_to_end.rs`, which
+//! runs on anvil under CI, and the wallet command line's anvil test in tests/processes.)
 //!
 //! anvil is pinned in tools/anvil (`npm ci` there; `.ci/run` does it). Without it the anvil
 //! tests say NOT CHECKED, except under `CI=true`, where they fail.
@@ -17,9 +14,7 @@ use std::time::{Duration, Instant};
 use alloy_provider::ext::AnvilApi;
 use alloy_sol_types::SolCall;
 use jsonrpsee::server::ServerHandle;
-use zkrollup_api::{
-    AccountInfo, AccountRef, AccountState, HttpClient, HttpClientBuilder, NetworkStatus, RollupApiClient,
-};
+use zkrollup_api::{AccountInfo, AccountRef, HttpClient, HttpClientBuilder, NetworkStatus, RollupApiClient};
 use zkrollup_circuits::groth16::{Pk, Vk};
 use zkrollup_circuits::keys::{load_or_make, CircuitKind};
 use zkrollup_conformance::operator::SpecRollup;
@@ -28,9 +23,7 @@ use zkrollup_devchain::{dev_genesis, DevChain, DevChainConfig, Mining, DEV_CHAIN
 use zkrollup_node::anvil::{Anvil, DEV_KEYS};
 use zkrollup_node::dev::{BLOCK_SETUP_SEED, EXIT_SETUP_SEED};
 use zkrollup_node::l1::json_rpc::{address_of, deploy, JsonRpcConfig};
-use zkrollup_node::l1::wallet::{
-    blocks, deploy_test_token, deposit_erc20, deposit_eth, mint_test_token, pending_balance, request_full_exit,
-};
+use zkrollup_node::l1::wallet::{blocks, deposit_eth, pending_balance};
 use zkrollup_node::l1::JsonRpcL1;
 use zkrollup_node::prover::InProcessProver;
 use zkrollup_node::{Node, NodeConfig};
@@ -43,15 +36,12 @@ const CHUNKS: usize = 8;
 const PATIENCE: Duration = Duration::from_secs(300);
 
 /// A node on an L1 over JSON-RPC: the rollup deployed there by the operator (dev key 0,
-/// governor and validator) with one test ERC-20 (token 1, deployed by dev key 3), the node's
-/// pipeline on it.
+/// governor and validator), ETH only, the node's pipeline on it.
 struct Rig {
     anvil: Anvil,
     /// For wallets' transactions: no confirmations asked.
     rpc: JsonRpcConfig,
     rollup: Address,
-    token: Address,
-    operator: Address,
     node: Node,
     runtime: tokio::runtime::Runtime,
     client: HttpClient,
@@ -87,8 +77,7 @@ fn rig(anvil: Anvil, url: String, runtime: tokio::runtime::Runtime, confirmation
     let (pk, block_vk, exit_vk) = keys();
 
     let operator = address_of(DEV_KEYS[0]).unwrap();
-    let token = deploy_test_token(&rpc, DEV_KEYS[3]).expect("a test token deploys");
-    let config = L1Config { block_sizes: vec![CHUNKS as u16], tokens: vec![token], ..SpecRollup::config(operator) };
+    let config = L1Config { block_sizes: vec![CHUNKS as u16], tokens: vec![], ..SpecRollup::config(operator) };
     let deployed = deploy(&rpc, DEV_KEYS[0], &config, &block_vk, &exit_vk).expect("the rollup deploys");
     assert_ne!(deployed.rollup, TEST_DOMAIN.contract, "the chain chose the address");
 
@@ -97,7 +86,7 @@ fn rig(anvil: Anvil, url: String, runtime: tokio::runtime::Runtime, confirmation
     let node_config = NodeConfig {
         block_chunks: CHUNKS,
         seal_timeout,
-        tokens: vec![token],
+        tokens: vec![],
         fee_per_chunk: Default::default(),
         ..NodeConfig::dev(TEST_DOMAIN.chain_id, deployed.rollup)
     };
@@ -108,7 +97,7 @@ fn rig(anvil: Anvil, url: String, runtime: tokio::runtime::Runtime, confirmation
         let (addr, server) = node.serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
         (HttpClientBuilder::default().build(format!("http://{addr}")).unwrap(), server)
     });
-    Rig { anvil, rpc, rollup: deployed.rollup, token, operator, node, runtime, client, _server: server, _store: dir }
+    Rig { anvil, rpc, rollup: deployed.rollup, node, runtime, client, _server: server, _store: dir }
 }
 
 impl Rig {
@@ -139,59 +128,11 @@ impl Rig {
         })
     }
 
-    /// An account by its L1 address, as the node's API gives it.
-    fn account(&self, address: &Address) -> Option<AccountInfo> {
-        self.runtime.block_on(self.client.get_account(AccountRef::Address(address.to_string()))).unwrap()
-    }
-
     /// anvil's own methods (snapshot, revert, mining).
     fn anvil<T>(&self, f: impl AsyncFnOnce(&alloy_provider::DynProvider) -> T) -> T {
         let p = self.anvil.provider();
         self.runtime.block_on(f(&p))
     }
-}
-
-/// Wallets in their own right deposit with signed transactions: dev key 1 to the operator's
-/// address (opening the fee account, 0), dev key 2 to user 1's, and dev key 3 the ERC-20 to its
-/// own address; then key 3 requests a full exit of its ERC-20, which the node executes and the
-/// contract pays into key 3's pending balance on L1.
-fn deposits_and_a_full_exit_by_wallets(rig: Rig) {
-    let u1 = user(1).address;
-    let wallet3 = address_of(DEV_KEYS[3]).unwrap();
-    deposit_eth(&rig.rpc, DEV_KEYS[1], &rig.rollup, &rig.operator, 1_000).unwrap();
-    deposit_eth(&rig.rpc, DEV_KEYS[2], &rig.rollup, &u1, 5_000_000).unwrap();
-    mint_test_token(&rig.rpc, DEV_KEYS[3], &rig.token, &wallet3, 700).unwrap();
-    deposit_erc20(&rig.rpc, DEV_KEYS[3], &rig.rollup, (1, &rig.token), &wallet3, 700).unwrap();
-
-    let (id, balance) = rig.executed_balance_of_user_1();
-    assert_eq!(id, 1, "the fee account came first");
-    assert_eq!(balance, "5000000");
-    let token_1 = |a: &AccountState| a.balances.iter().find(|b| b.token == 1).map(|b| b.amount.clone());
-    let account3 = rig.wait_for("the ERC-20 deposit", |_, _| {
-        rig.account(&wallet3).filter(|a| token_1(&a.committed).as_deref() == Some("700"))
-    });
-    assert_eq!(account3.id, 2, "the third deposit opened the third account");
-
-    request_full_exit(&rig.rpc, DEV_KEYS[3], &rig.rollup, account3.id, 1).unwrap();
-    rig.wait_for("the full exit to be executed", |s, _| {
-        let verified = rig.account(&wallet3)?.verified?;
-        let settled = s.last_executed == s.last_sealed && s.pending_priority_ops == 0;
-        (settled && token_1(&verified).is_none_or(|a| a == "0")).then_some(())
-    });
-    assert_eq!(pending_balance(&rig.rpc, &rig.rollup, &wallet3, 1).unwrap(), 700, "waiting on L1 for its owner");
-
-    // The contract, read over JSON-RPC, executed the blocks the node says it did.
-    let last_executed = rig.wait_for("the status", |s, _| Some(s.last_executed));
-    let (_, _, executed) = blocks(&rig.rpc, &rig.rollup).unwrap();
-    assert!(last_executed >= 4);
-    assert_eq!(executed, last_executed, "blocks executed on L1");
-    rig.node.shutdown();
-}
-
-#[test]
-fn wallets_deposit_and_full_exit_on_anvil() {
-    let Some(rig) = on_anvil(0, Duration::from_secs(1)) else { return };
-    deposits_and_a_full_exit_by_wallets(rig);
 }
 
 /// A deposit in blocks that a reorganisation removes before they have the confirmations the

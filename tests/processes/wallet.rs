@@ -48,9 +48,8 @@ fn failed(o: &Output) -> (String, Option<Value>) {
 
 /// The operations on L2 alone, by the wallet of [`every_operation`] (dev key 3, its key file in
 /// `dir`, its account funded): an EIP-712 ChangePubKey, a transfer that opens the recipient's
-/// account (dev key 2), the recipient's key registered by an on-chain fact an earlier run set
-/// and its full exit requested with the node unreachable, and a withdrawal executed on L1: what
-/// it withdrew.
+/// account (dev key 2), the recipient's key registered by an on-chain fact an earlier run set,
+/// and a withdrawal executed on L1: what it withdrew.
 fn l2_operations(dir: &Path, api: &str, url: &str, rollup: &Address, domain: &L1Domain) -> u128 {
     use zkrollup_api::{AccountRef, HttpClientBuilder, RollupApiClient};
     use zkrollup_node::anvil::DEV_KEYS;
@@ -88,8 +87,7 @@ fn l2_operations(dir: &Path, api: &str, url: &str, rollup: &Address, domain: &L1
     assert_eq!(balance(&me, 0), before - 10u128.pow(17) - to_new_fee);
 
     // The recipient (dev key 2) registers its key by an on-chain fact, which an earlier run
-    // set before it died (the wallet finds it rather than failing to set it twice); then, with
-    // the node unreachable, requests its full exit on L1 alone (--rollup, --account).
+    // set before it died: the wallet finds it rather than failing to set it twice.
     let theirs = key_file(dir, "recipient.key", DEV_KEYS[2]);
     let their_id = runtime.block_on(client.get_account(AccountRef::Address(to.to_string()))).unwrap().unwrap().id;
     let their_pkh = pubkey_hash(&l1_key_of(DEV_KEYS[2]).derive_l2_key(&domain).public_key());
@@ -98,19 +96,6 @@ fn l2_operations(dir: &Path, api: &str, url: &str, rollup: &Address, domain: &L1
     assert!(in_a_block(&cpk), "{cpk}");
     let info = runtime.block_on(client.get_account(AccountRef::Id(their_id))).unwrap().unwrap();
     assert_eq!(info.committed.pubkey_hash, their_pkh.to_string());
-    let alone = ["--json", "--rollup", &rollup.to_string(), "full-exit", "--account", &their_id.to_string()];
-    let exit = ok_json(&wallet("http://127.0.0.1:1", url, Some(&theirs), &[&alone[..], &["--wait", "none"]].concat()));
-    let serial = exit["serial_id"].as_u64().expect("the request's serial id");
-    let started = std::time::Instant::now();
-    let read = loop {
-        match runtime.block_on(client.get_priority_op(serial)).unwrap() {
-            Some(op) => break op,
-            None if started.elapsed() < HANG_GUARD => std::thread::sleep(std::time::Duration::from_millis(100)),
-            None => panic!("the node never read L1 request {serial}"),
-        }
-    };
-    let want = zkrollup_api::PriorityOpJson::FullExit { account_id: their_id, owner: to.to_string(), token: 0 };
-    assert_eq!(read.op, want, "the full exit requested without the node");
 
     // A withdrawal executed on L1.
     let before = balance(&me, 0);
@@ -178,16 +163,16 @@ fn the_wallet_cli_does_every_operation_on_anvil() {
 /// Every operation of the wallet's command line against the node's API at `api` and the L1 at
 /// `url` holding the rollup at `rollup`, by a wallet whose key is in a file in `dir` (dev key
 /// 3): an ETH deposit; with the test ERC-20 `token` (the development chain), its deposit
-/// (approved first), the operations on L2 ([`l2_operations`]), the ERC-20's full exit and
-/// payout on L1; without (anvil: the L1 side only), a ChangePubKey by an on-chain fact, the
-/// full exit of ETH and its payout — each checked
-/// through the node's API or the L1, with amounts computed here from the development node's
+/// (approved first), the operations on L2 ([`l2_operations`]), the ERC-20's full exit requested
+/// with the node unreachable and its payout on L1; without (anvil: the L1 side only), a
+/// ChangePubKey by an on-chain fact the wallet sets, the full exit of ETH waited for until
+/// executed and its payout — each checked through the node's API or the L1, with amounts computed here from the development node's
 /// prices. And the bad inputs: a key on the command line, no key, an unreadable or malformed
 /// key file, an unknown token, an amount that does not pack (its packable neighbours named),
 /// more than the balance and a used nonce (each with the spec's rule id, in the `--json` error
 /// too), an unreachable node and an L1 of another chain.
 fn every_operation(dir: &Path, api: &str, url: &str, rollup: &str, token: Option<&str>) {
-    use zkrollup_api::{HttpClientBuilder, RollupApiClient};
+    use zkrollup_api::{AccountRef, HttpClientBuilder, RollupApiClient};
     use zkrollup_node::anvil::DEV_KEYS;
     use zkrollup_node::l1::json_rpc::{address_of, JsonRpcConfig};
     use zkrollup_node::l1::wallet::{balance_of, deposit_eth, mint_test_token, pending_balance};
@@ -250,7 +235,28 @@ fn every_operation(dir: &Path, api: &str, url: &str, rollup: &str, token: Option
     };
     match &token {
         Some(token) => {
-            ok_json(&run(&["--json", "full-exit", "--token", "1", "--wait", "executed"]));
+            // The ERC-20's full exit, requested on L1 alone with the node unreachable (--rollup,
+            // --account; anvil's run waits for its full exit with --wait executed instead).
+            let mine = runtime.block_on(client.get_account(AccountRef::Address(me.to_string()))).unwrap();
+            let id = mine.expect("the wallet's account").id.to_string();
+            let alone = ["--json", "--rollup", &rollup.to_string(), "full-exit", "--token", "1", "--account", &id];
+            let unreachable =
+                wallet("http://127.0.0.1:1", url, Some(&key), &[&alone[..], &["--wait", "none"]].concat());
+            let serial = ok_json(&unreachable)["serial_id"].as_u64().expect("the request's serial id");
+            let started = std::time::Instant::now();
+            let read = loop {
+                match runtime.block_on(client.get_priority_op(serial)).unwrap() {
+                    Some(op) if op.stage == Some(zkrollup_api::BlockStage::Executed) => break op,
+                    _ if started.elapsed() < HANG_GUARD => std::thread::sleep(std::time::Duration::from_millis(100)),
+                    _ => panic!("L1 request {serial} was not executed"),
+                }
+            };
+            let want = zkrollup_api::PriorityOpJson::FullExit {
+                account_id: id.parse().unwrap(),
+                owner: me.to_string(),
+                token: 1,
+            };
+            assert_eq!(read.op, want, "the full exit requested without the node");
             assert_eq!(balance(&me, 1), 0);
             let paid = ok_json(&run(&["--json", "withdraw-pending", "--token", "1"]));
             assert_eq!(paid["amount"], "700", "{paid}");
