@@ -16,7 +16,9 @@
 //!   the subscriptions.
 //! - [`error`]: the error codes, and the data every refusal carries (the spec's rule id).
 //! - [`locate`]: the field a malformed parameter breaks, named from the wire schema.
+//! - [`endpoint`]: URLs as errors may show them (without API keys or credentials).
 
+pub mod endpoint;
 pub mod error;
 pub mod locate;
 pub mod types;

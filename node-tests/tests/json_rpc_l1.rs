@@ -736,7 +736,7 @@ mod without_a_chain {
         assert_eq!(shown(SECRET_URL), "http://127.0.0.1:1/…");
         assert_eq!(shown("http://127.0.0.1:8545"), "http://127.0.0.1:8545");
         assert_eq!(shown("http://localhost:8545/"), "http://localhost:8545");
-        assert_eq!(shown("not a url"), "(an L1 URL that does not parse)");
+        assert_eq!(shown("not a url"), "(a URL that does not parse)");
     }
 
     #[test]

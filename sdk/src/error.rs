@@ -15,7 +15,8 @@ pub enum SdkError {
     /// A key that does not read or is not valid.
     #[error("not a key: {0}")]
     BadKey(String),
-    /// The node refused the transaction by a rule of the protocol.
+    /// The node, or the rollup contract on L1, refused the transaction by a rule of the
+    /// protocol.
     #[error("refused by rule {rule}: {message}")]
     Rejected { rule: String, message: String },
     /// The node refused it by a bound of its own (mempool, fee), which may pass later.
@@ -30,6 +31,10 @@ pub enum SdkError {
     /// The node could not be reached, or answered something else.
     #[error("the node: {0}")]
     Node(String),
+    /// The L1 could not be reached, answered something else, or mined a transaction that
+    /// reverted (a refusal by the contract's simulation is [`SdkError::Rejected`]).
+    #[error("{0}")]
+    L1(String),
 }
 
 impl SdkError {

@@ -29,6 +29,8 @@ pub enum Authorisation {
 /// An L1 key and its L2 key on one deployment.
 pub struct Wallet {
     l1: L1Key,
+    /// The same L1 key, as alloy signs L1 transactions with it ([`crate::L1`]).
+    l1_signer: alloy_signer_local::PrivateKeySigner,
     l2: PrivateKey,
     domain: L1Domain,
 }
@@ -37,8 +39,10 @@ impl Wallet {
     /// The wallet of the L1 private key `secret` on the deployment `domain`.
     pub fn from_l1_key(secret: &[u8; 32], domain: L1Domain) -> Result<Self, SdkError> {
         let l1 = L1Key::from_bytes(secret).ok_or_else(|| SdkError::BadKey("not a secp256k1 private key".into()))?;
+        let l1_signer = alloy_signer_local::PrivateKeySigner::from_bytes(&(*secret).into())
+            .map_err(|_| SdkError::BadKey("not a secp256k1 private key".into()))?;
         let l2 = l1.derive_l2_key(&domain);
-        Ok(Wallet { l1, l2, domain })
+        Ok(Wallet { l1, l1_signer, l2, domain })
     }
 
     /// [`Wallet::from_l1_key`] from `0x`-hex (or bare hex), as key files and environment
@@ -55,6 +59,15 @@ impl Wallet {
     /// The L1 address: the account's owner.
     pub fn address(&self) -> Address {
         self.l1.address()
+    }
+
+    /// The deployment its L2 key is for.
+    pub fn domain(&self) -> L1Domain {
+        self.domain
+    }
+
+    pub(crate) fn l1_signer(&self) -> alloy_signer_local::PrivateKeySigner {
+        self.l1_signer.clone()
     }
 
     /// The hash of the L2 key, which a ChangePubKey registers.

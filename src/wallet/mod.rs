@@ -1,6 +1,6 @@
-//! `zkrollup wallet`: every operation of a user from the shell, on the SDK (`zkrollup-sdk`) for
-//! the node's API and on the L1's JSON-RPC for what only the L1 takes (deposits, full exits,
-//! on-chain key facts, pending balances).
+//! `zkrollup wallet`: every operation of a user from the shell, on the SDK (`zkrollup-sdk`):
+//! its provider for the node's API, its L1 client for what only the L1 takes (deposits, full
+//! exits, on-chain key facts, pending balances).
 //!
 //! Data flows one way: the key (a file or the environment, never a flag) and the node's
 //! deployment → a wallet → a signed transaction or an L1 call → a wait for the stage asked →
@@ -14,12 +14,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use zkrollup_node::l1::json_rpc::{chain_id, default_poll, default_resend_after, shown, JsonRpcConfig};
-use zkrollup_node::l1::wallet as l1;
+use zkrollup_sdk::api::endpoint::shown;
 use zkrollup_sdk::api::{AccountInfo, TxKind, TxStatus};
 use zkrollup_sdk::spec::primitives::Address;
 use zkrollup_sdk::spec::tx::auth::L1Domain;
-use zkrollup_sdk::{Authorisation, Provider, SdkError, Stage, Tx, Wallet};
+use zkrollup_sdk::{Authorisation, Mined, Provider, SdkError, Stage, Tx, Wallet, L1};
 
 use crate::progress::spinner;
 use tokens::Token;
@@ -268,21 +267,10 @@ impl From<SdkError> for Failure {
     }
 }
 
-impl From<zkrollup_node::l1::L1Error> for Failure {
-    fn from(e: zkrollup_node::l1::L1Error) -> Self {
-        let rule = match &e {
-            zkrollup_node::l1::L1Error::Rejected { rule } => Some(rule.clone()),
-            _ => None,
-        };
-        Failure { message: e.to_string(), rule, sent: None }
-    }
-}
-
 /// The sender of an L2 transaction: the wallet on its deployment, its account (which must
 /// exist), the token it pays the fee in, and the nonce (`--nonce`, or the node's next one).
 struct Payer {
     wallet: Wallet,
-    domain: L1Domain,
     me: AccountInfo,
     token: Token,
     nonce: u32,
@@ -319,7 +307,6 @@ struct Session<'a> {
     args: &'a WalletArgs,
     runtime: &'a tokio::runtime::Runtime,
     node: Provider,
-    l1: JsonRpcConfig,
     key: Option<keys::Key>,
 }
 
@@ -332,7 +319,7 @@ impl<'a> Session<'a> {
         }
         let key = keys::load(args.key_file.as_deref())?;
         let node = Provider::http(&args.node)?;
-        Ok(Session { args, runtime, node, l1: JsonRpcConfig::dev(&args.l1_url), key })
+        Ok(Session { args, runtime, node, key })
     }
 
     /// `f`'s result; an unreachable node named by its URL.
@@ -351,19 +338,18 @@ impl<'a> Session<'a> {
     }
 
     /// The wallet on the node's deployment.
-    fn wallet(&self) -> Result<(Wallet, L1Domain), Failure> {
+    fn wallet(&self) -> Result<Wallet, Failure> {
         let domain = self.domain()?;
-        let wallet = Wallet::from_l1_key_hex(self.key()?, domain).map_err(|e| {
+        Ok(Wallet::from_l1_key_hex(self.key()?, domain).map_err(|e| {
             let source = self.key.as_ref().map_or("", |k| k.source.as_str());
             format!("{source}: {e}")
-        })?;
-        Ok((wallet, domain))
+        })?)
     }
 
     /// The deployment: `--rollup` on the L1's chain, or the node's.
     fn domain(&self) -> Result<L1Domain, Failure> {
         match self.args.rollup {
-            Some(contract) => Ok(L1Domain { chain_id: chain_id(&self.l1)?, contract }),
+            Some(contract) => self.block_on(self.reader(contract)?.domain()),
             None => self.block_on(self.node.domain()),
         }
     }
@@ -372,7 +358,7 @@ impl<'a> Session<'a> {
     fn listed(&self) -> Result<Vec<zkrollup_sdk::api::TokenInfo>, Failure> {
         use zkrollup_sdk::api::TokenInfo;
         let Some(rollup) = &self.args.rollup else { return self.block_on(self.node.tokens()) };
-        let erc20s = l1::listed_tokens(&self.l1, rollup)?;
+        let erc20s = self.block_on(self.reader(*rollup)?.listed_tokens())?;
         let eth = TokenInfo { id: 0, address: Address::default().to_string() };
         let listed = erc20s.iter().zip(1..).map(|(a, id)| TokenInfo { id, address: a.to_string() });
         Ok(std::iter::once(eth).chain(listed).collect())
@@ -389,24 +375,40 @@ impl<'a> Session<'a> {
     /// unless amounts are in base units.
     fn token(&self, asked: &str) -> Result<Token, Failure> {
         let listed = self.listed()?;
-        let named = tokens::resolve(asked, &listed, &self.l1, true)?;
+        let named = tokens::resolve(asked, &listed)?;
         if self.args.base_units || named.id == 0 {
-            return Ok(tokens::resolve(asked, &listed, &self.l1, self.args.base_units)?);
+            return Ok(named.in_units(!self.args.base_units));
         }
-        let l1 = self.l1_for(&self.domain()?)?;
-        Ok(tokens::resolve(asked, &listed, &l1, false)?)
+        let l1 = self.checked_l1(&self.domain()?)?;
+        Ok(named.with_decimals(|erc20| self.read_decimals(&l1, erc20))?)
+    }
+
+    /// The decimals the ERC-20 at `erc20` says, asked on `l1`.
+    fn read_decimals(&self, l1: &L1, erc20: &Address) -> Result<Option<u8>, String> {
+        self.runtime.block_on(l1.erc20_decimals(erc20)).map_err(|e| e.to_string())
     }
 
     /// The token `asked` names, for an operation without an amount (its decimals not read).
     fn token_named(&self, asked: &str) -> Result<Token, Failure> {
-        let listed = self.listed()?;
-        Ok(tokens::resolve(asked, &listed, &self.l1, true)?)
+        Ok(tokens::resolve(asked, &self.listed()?)?)
     }
 
-    /// The L1, checked to be the chain the node serves (a deposit sent to another chain's
-    /// contract would not reach this rollup), with the send timings of its chain id.
-    fn l1_for(&self, domain: &L1Domain) -> Result<JsonRpcConfig, Failure> {
-        let id = chain_id(&self.l1)?;
+    /// The rollup at `rollup` on the L1 of `--l1-url`, for reads.
+    fn reader(&self, rollup: Address) -> Result<L1, Failure> {
+        Ok(L1::http(&self.args.l1_url, rollup)?)
+    }
+
+    /// The wallet's rollup on the L1, sending with its key, checked as [`Session::checked_l1`].
+    fn signing_l1(&self, wallet: &Wallet) -> Result<L1, Failure> {
+        self.checked_l1(&wallet.domain())?;
+        Ok(L1::with_wallet(&self.args.l1_url, wallet)?)
+    }
+
+    /// The rollup of `domain` on the L1, checked to be on the chain the node serves (a deposit
+    /// sent to another chain's contract would not reach this rollup) and to answer as a rollup.
+    fn checked_l1(&self, domain: &L1Domain) -> Result<L1, Failure> {
+        let l1 = self.reader(domain.contract)?;
+        let id = self.block_on(l1.domain())?.chain_id;
         if id != domain.chain_id {
             return Err(format!(
                 "the L1 at --l1-url {} is chain {id}, but the node serves chain {}: point --l1-url at the node's L1",
@@ -415,23 +417,21 @@ impl<'a> Session<'a> {
             )
             .into());
         }
-        // A rollup answers its block counters; an address without its code would take a
+        // A rollup answers the tokens it lists; an address without its code would take a
         // deposit's ETH and make no request.
-        l1::blocks(&self.l1, &domain.contract).map_err(|e| {
+        self.runtime.block_on(l1.listed_tokens()).map_err(|e| {
             format!("the node's rollup {} does not answer as the rollup on the L1 at --l1-url ({e})", domain.contract)
         })?;
-        let mut l1 = self.l1.clone();
-        (l1.poll, l1.resend_after) = (default_poll(id), default_resend_after(id));
         Ok(l1)
     }
 
     /// What every L2 transaction of the wallet starts from, as `paying` says.
     fn payer(&self, paying: &Paying) -> Result<Payer, Failure> {
-        let (wallet, domain) = self.wallet()?;
+        let wallet = self.wallet()?;
         let me = self.account(&wallet)?;
         let token = self.token(&paying.token)?;
         let nonce = paying.nonce.unwrap_or(me.next_nonce);
-        Ok(Payer { wallet, domain, me, token, nonce })
+        Ok(Payer { wallet, me, token, nonce })
     }
 
     /// The fee to pay: the one asked (`--fee`), or the node's quote for `kind`.
@@ -475,13 +475,13 @@ impl<'a> Session<'a> {
                 self.submit(&tx, &what, waiting)
             }
             Action::ChangePubkey { auth, paying, waiting } => {
-                let Payer { wallet, domain, me, token, nonce } = self.payer(paying)?;
+                let Payer { wallet, me, token, nonce, .. } = self.payer(paying)?;
                 let fee = self.fee(paying, &token, TxKind::ChangePubKey)?;
                 let auth = match auth {
                     Auth::Eip191 => Authorisation::Eip191,
                     Auth::Eip712 => Authorisation::Eip712,
                     Auth::Onchain => {
-                        self.set_fact(&wallet, &domain, nonce)?;
+                        self.set_fact(&wallet, nonce)?;
                         Authorisation::Onchain
                     }
                 };
@@ -521,11 +521,11 @@ impl<'a> Session<'a> {
     /// Sets on L1 the fact that authorises the wallet's L2 key for its ChangePubKey at `nonce`,
     /// unless an earlier run set it (a fact cannot be set twice: a retry after the L2 step
     /// failed finds it there); a fact for another key at that nonce is an error.
-    fn set_fact(&self, wallet: &Wallet, domain: &L1Domain, nonce: u32) -> Result<(), Failure> {
-        let l1 = self.l1_for(domain)?;
+    fn set_fact(&self, wallet: &Wallet, nonce: u32) -> Result<(), Failure> {
+        let l1 = self.signing_l1(wallet)?;
         let pkh = wallet.pubkey_hash();
         let want = zkrollup_sdk::spec::primitives::keys::keccak256(&pkh.0);
-        match l1::auth_fact(&l1, &domain.contract, &wallet.address(), nonce)? {
+        match self.block_on(l1.auth_fact(&wallet.address(), nonce))? {
             set if set == want => Ok(()),
             set if set != [0; 32] => Err(format!(
                 "{} already set an on-chain fact for another key at nonce {nonce}: authorise with --auth eip191 or \
@@ -535,9 +535,9 @@ impl<'a> Session<'a> {
             .into()),
             _ => {
                 let s = spinner("setting the key's fact on L1");
-                let set = l1::set_auth_pubkey_hash(&l1, self.key()?, &domain.contract, &pkh, nonce);
+                let set = self.block_on(l1.set_auth_pubkey_hash(&pkh, nonce));
                 s.finish_and_clear();
-                set.map(drop).map_err(Failure::from)
+                set.map(drop)
             }
         }
     }
@@ -562,8 +562,8 @@ impl<'a> Session<'a> {
     }
 
     fn address(&self) -> Result<Done, Failure> {
-        let (wallet, domain) = self.wallet()?;
-        let (address, pkh) = (wallet.address(), wallet.pubkey_hash());
+        let wallet = self.wallet()?;
+        let (address, pkh, domain) = (wallet.address(), wallet.pubkey_hash(), wallet.domain());
         Ok(Done {
             text: format!(
                 "L1 address {address}\nL2 key hash {pkh} (for chain {}, rollup {})",
@@ -581,7 +581,7 @@ impl<'a> Session<'a> {
     fn show_account(&self, who: Option<&str>) -> Result<Done, Failure> {
         let info = match who {
             None => {
-                let (wallet, _) = self.wallet()?;
+                let wallet = self.wallet()?;
                 self.block_on(self.node.account(&wallet.address()))?.ok_or(wallet.address().to_string())
             }
             Some(who) => match who.parse::<u32>() {
@@ -595,13 +595,21 @@ impl<'a> Session<'a> {
         };
         let info = info.map_err(|who| format!("{who} has no account on the rollup"))?;
         let listed = self.block_on(self.node.tokens())?;
+        // An ERC-20's decimals from the node's L1, where it can be reached.
+        let l1 = match self.args.base_units {
+            true => None,
+            false => self.block_on(self.node.domain()).and_then(|d| self.checked_l1(&d)).ok(),
+        };
         let view = |state: &zkrollup_sdk::api::AccountState| -> Result<String, Failure> {
             let mut shown = vec![];
             for b in &state.balances {
                 let amount: u128 = b.amount.parse().map_err(|e| format!("a balance of {:?}: {e}", b.amount))?;
+                let token = tokens::resolve(&b.token.to_string(), &listed)?;
                 // Shown in base units when the token's decimals cannot be read.
-                let token = tokens::resolve(&b.token.to_string(), &listed, &self.l1, self.args.base_units)
-                    .or_else(|_| tokens::resolve(&b.token.to_string(), &listed, &self.l1, true))?;
+                let token = match &l1 {
+                    Some(l1) => token.clone().with_decimals(|a| self.read_decimals(l1, a)).unwrap_or(token),
+                    None => token,
+                };
                 shown.push(token.show(amount));
             }
             let balances = if shown.is_empty() { "nothing".to_string() } else { shown.join(", ") };
@@ -657,29 +665,24 @@ impl<'a> Session<'a> {
     }
 
     fn deposit(&self, amount: &str, to: Option<Address>, token: &str, waiting: &Waiting) -> Result<Done, Failure> {
-        let (wallet, domain) = self.wallet()?;
-        let l1 = self.l1_for(&domain)?;
+        let wallet = self.wallet()?;
+        let l1 = self.signing_l1(&wallet)?;
         let token = self.token(token)?;
         let value = token.parse("the amount", amount)?;
         let to = to.unwrap_or(wallet.address());
         let what = format!("deposit of {} to {to}", token.show(value));
         let s = spinner(&format!("{what}: sending on L1"));
         let mined = match token.id {
-            0 => l1::deposit_eth(&l1, self.key()?, &domain.contract, &to, value),
-            id => {
-                let listed = l1::listed_tokens(&l1, &domain.contract)?;
-                let address =
-                    listed.get(usize::from(id) - 1).ok_or(format!("the contract does not list token {id}"))?;
-                l1::deposit_erc20(&l1, self.key()?, &domain.contract, (id, address), &to, value)
-            }
+            0 => self.block_on(l1.deposit_eth(&to, value)),
+            id => self.block_on(l1.deposit_erc20(id, &to, value)),
         };
         s.finish_and_clear();
         self.wait_for_request(mined?, &what, waiting)
     }
 
     fn full_exit(&self, token: &str, account: Option<u32>, waiting: &Waiting) -> Result<Done, Failure> {
-        let (wallet, domain) = self.wallet()?;
-        let l1 = self.l1_for(&domain)?;
+        let wallet = self.wallet()?;
+        let l1 = self.signing_l1(&wallet)?;
         let id = match account {
             Some(id) => id,
             None => self.account(&wallet)?.id,
@@ -687,13 +690,13 @@ impl<'a> Session<'a> {
         let token = self.token_named(token)?;
         let what = format!("full exit of account {id}'s {}", token.name);
         let s = spinner(&format!("{what}: requesting on L1"));
-        let mined = l1::request_full_exit(&l1, self.key()?, &domain.contract, id, token.id);
+        let mined = self.block_on(l1.request_full_exit(id, token.id));
         s.finish_and_clear();
         self.wait_for_request(mined?, &what, waiting)
     }
 
     /// Waits as asked for the request an L1 transaction made.
-    fn wait_for_request(&self, mined: l1::Mined, what: &str, waiting: &Waiting) -> Result<Done, Failure> {
+    fn wait_for_request(&self, mined: Mined, what: &str, waiting: &Waiting) -> Result<Done, Failure> {
         let serial = mined.request.ok_or(format!("{what}: the L1 transaction made no request (no event)"))?;
         let mut json = json!({ "l1_block": mined.block, "gas_used": mined.gas_used, "serial_id": serial });
         let mut text =
@@ -710,14 +713,14 @@ impl<'a> Session<'a> {
     }
 
     fn withdraw_pending(&self, token: &str, amount: Option<&str>) -> Result<Done, Failure> {
-        let (wallet, domain) = self.wallet()?;
-        let l1 = self.l1_for(&domain)?;
+        let wallet = self.wallet()?;
+        let l1 = self.signing_l1(&wallet)?;
         // Without an amount to read, a token without decimals is shown in base units.
         let token = match amount {
             Some(_) => self.token(token)?,
             None => self.token(token).or_else(|_| self.token_named(token))?,
         };
-        let owed = l1::pending_balance(&l1, &domain.contract, &wallet.address(), token.id)?;
+        let owed = self.block_on(l1.pending_balance(&wallet.address(), token.id))?;
         let value = match amount {
             Some(text) => token.parse("--amount", text)?,
             None if owed == 0 => {
@@ -726,8 +729,7 @@ impl<'a> Session<'a> {
             None => owed,
         };
         let s = spinner(&format!("paying out {} on L1", token.show(value)));
-        let mined =
-            l1::withdraw_pending_balance(&l1, self.key()?, &domain.contract, &wallet.address(), token.id, value);
+        let mined = self.block_on(l1.withdraw_pending_balance(&wallet.address(), token.id, value));
         s.finish_and_clear();
         let mined = mined?;
         Ok(Done {

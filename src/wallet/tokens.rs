@@ -2,8 +2,6 @@
 //! writes them (in the token's units, by its decimals; or in base units), and addresses as a
 //! user pastes them (checksummed or not).
 
-use zkrollup_node::l1::json_rpc::JsonRpcConfig;
-use zkrollup_node::l1::wallet::erc20_decimals;
 use zkrollup_sdk::amount::{format_units, parse_units};
 use zkrollup_sdk::api::TokenInfo;
 use zkrollup_sdk::spec::primitives::Address;
@@ -17,6 +15,8 @@ pub(crate) struct Token {
     pub(crate) id: u16,
     /// `ETH`, or `token N (0x…)`.
     pub(crate) name: String,
+    /// Its ERC-20 on L1 (zero for ETH).
+    address: Address,
     /// Its decimals; `None` for amounts in base units (`--base-units`).
     pub(crate) decimals: Option<u8>,
 }
@@ -44,15 +44,38 @@ impl Token {
     }
 }
 
+impl Token {
+    /// The same token, its amounts in ETH's units if it is ETH and `units` is asked, else in
+    /// base units.
+    pub(crate) fn in_units(self, units: bool) -> Token {
+        let decimals = (units && self.id == 0).then_some(ETH_DECIMALS);
+        Token { decimals, ..self }
+    }
+
+    /// The same token, its amounts in its units: ETH's 18 decimals, or the decimals its ERC-20
+    /// says (`read` asks the L1). An ERC-20 that does not say them is an error that asks for
+    /// `--base-units`.
+    pub(crate) fn with_decimals(
+        self,
+        read: impl FnOnce(&Address) -> Result<Option<u8>, String>,
+    ) -> Result<Token, String> {
+        if self.id == 0 {
+            return Ok(self.in_units(true));
+        }
+        let said = read(&self.address).map_err(|e| format!("{}'s decimals: {e}", self.name))?;
+        let decimals = said.ok_or_else(|| {
+            format!(
+                "{} does not say its decimals (decimals() is optional in ERC-20): give amounts in base units with --base-units",
+                self.name
+            )
+        })?;
+        Ok(Token { decimals: Some(decimals), ..self })
+    }
+}
+
 /// The token `asked` names among `listed`: `ETH` (any case), an id, or an L1 address; its
-/// decimals read from the L1 (`l1`) unless `base_units`. An ERC-20 that does not say its
-/// decimals is an error that asks for `--base-units`.
-pub(crate) fn resolve(
-    asked: &str,
-    listed: &[TokenInfo],
-    l1: &JsonRpcConfig,
-    base_units: bool,
-) -> Result<Token, String> {
+/// amounts in base units until [`Token::in_units`] or [`Token::with_decimals`] says otherwise.
+pub(crate) fn resolve(asked: &str, listed: &[TokenInfo]) -> Result<Token, String> {
     let found = if asked.eq_ignore_ascii_case("eth") {
         listed.iter().find(|t| t.id == 0)
     } else if let Ok(id) = asked.parse::<u16>() {
@@ -65,18 +88,8 @@ pub(crate) fn resolve(
         return Err(format!("unknown token {asked:?}: the rollup lists {}", names.join(", ")));
     };
     let name = name_of(info);
-    let decimals = match (base_units, info.id) {
-        (true, _) => None,
-        (false, 0) => Some(ETH_DECIMALS),
-        (false, _) => {
-            let address = info.address.parse().map_err(|e| format!("{name}: an address that does not parse: {e}"))?;
-            let said = erc20_decimals(l1, &address).map_err(|e| format!("{name}'s decimals: {e}"))?;
-            Some(said.ok_or_else(|| {
-                format!("{name} does not say its decimals (decimals() is optional in ERC-20): give amounts in base units with --base-units")
-            })?)
-        }
-    };
-    Ok(Token { id: info.id, name, decimals })
+    let address = info.address.parse().map_err(|e| format!("{name}: an address that does not parse: {e}"))?;
+    Ok(Token { id: info.id, name, address, decimals: None })
 }
 
 fn name_of(t: &TokenInfo) -> String {

@@ -121,24 +121,10 @@ pub(super) fn runtime() -> Result<tokio::runtime::Runtime, L1Error> {
 
 /// An `http://` endpoint (this build has no TLS: see node/Cargo.toml).
 pub(super) fn endpoint(url: &str) -> Result<url::Url, L1Error> {
-    let parsed: url::Url = url.parse().map_err(|e| other(format!("the L1 URL does not parse: {e}")))?;
-    if parsed.scheme() != "http" {
-        return Err(other(format!(
-            "the L1 URL {}: only http:// endpoints (this build has no TLS; reach a remote node through a local proxy)",
-            shown(url)
-        )));
-    }
-    Ok(parsed)
+    zkrollup_api::endpoint::http(url).map_err(|e| other(format!("the L1: {e}")))
 }
 
-/// `url` as it may be shown: scheme, host and port. A provider's URL often carries an API key
-/// in its path or query, or credentials before the host; those are left out.
-pub fn shown(url: &str) -> String {
-    let Ok(u) = url::Url::parse(url) else { return "(an L1 URL that does not parse)".into() };
-    let port = u.port().map(|p| format!(":{p}")).unwrap_or_default();
-    let rest = if u.path() != "/" || u.query().is_some() || !u.username().is_empty() { "/…" } else { "" };
-    format!("{}://{}{port}{rest}", u.scheme(), u.host_str().unwrap_or_default())
-}
+pub use zkrollup_api::endpoint::shown;
 
 /// Chain ids of local development chains (anvil's and hardhat's, ganache's), which mine only
 /// on demand and reorganise only when told to.
@@ -195,25 +181,10 @@ pub(super) async fn within<T, E: std::fmt::Display>(
     }
 }
 
-/// A transport's error as it may be shown: the HTTP client names the URL it failed to reach,
-/// and a provider's URL often carries an API key (in its path or query) or credentials.
+/// A transport's error as it may be shown: without the secret parts of the endpoint's URL,
+/// which the HTTP client names when it fails to reach it.
 pub(super) fn scrubbed(config: &JsonRpcConfig, e: impl std::fmt::Display) -> L1Error {
-    let shown = shown(&config.url);
-    let mut message = e.to_string().replace(&config.url, &shown);
-    // The client may print the URL normalised, or without its credentials: each secret part
-    // goes wherever it appears.
-    if let Ok(u) = url::Url::parse(&config.url) {
-        let mut bare = u.clone();
-        let _ = (bare.set_username(""), bare.set_password(None));
-        message = message.replace(u.as_str(), &shown).replace(bare.as_str(), &shown);
-        let path = Some(u.path()).filter(|p| *p != "/");
-        for part in [path, u.query(), Some(u.username()), u.password()].into_iter().flatten() {
-            if !part.is_empty() {
-                message = message.replace(part, "…");
-            }
-        }
-    }
-    other(message)
+    other(zkrollup_api::endpoint::scrub(&config.url, &e.to_string()))
 }
 
 /// `request` for a simulation or an estimate of `tx`: a refusal is the contract's rule, when

@@ -3,7 +3,8 @@
 //! to deposit, withdrawals of what the contract owes, and in exodus mode its activation, exits
 //! and cancellations (and a development chain's clock moved on); and what a tool reads there
 //! (balances, pending balances, the block counters, the blocks committed, the gas of the
-//! rollup's calls). For the demo, tests, tools and benches; the SDK (issue 32) takes them over.
+//! rollup's calls). For the demo, tests, tools and benches, blocking; wallets use the SDK's
+//! `zkrollup_sdk::L1` (async), which the wallet command line is built on.
 
 use alloy_network::TransactionBuilder;
 use alloy_primitives::{Address as EvmAddress, U256};
@@ -15,7 +16,7 @@ use zkrollup_spec::l1::StoredBlock;
 use zkrollup_spec::primitives::{Address, PubKeyHash};
 
 use super::json_rpc::{
-    block_committed_logs, endpoint, other, provider, runtime, scrubbed, send, stored_of, within, JsonRpcConfig,
+    block_committed_logs, endpoint, other, provider, runtime, send, stored_of, within, JsonRpcConfig,
 };
 use super::L1Error;
 
@@ -191,38 +192,6 @@ pub fn mint_test_token(
 pub fn pending_balance(rpc: &JsonRpcConfig, rollup: &Address, owner: &Address, token: u16) -> Result<u128, L1Error> {
     let out = view(rpc, rollup, Rollup::pendingBalanceCall::new((evm(owner), token)).abi_encode())?;
     Rollup::pendingBalanceCall::abi_decode_returns(&out).map_err(other)
-}
-
-alloy_sol_types::sol! {
-    /// The optional metadata of an ERC-20 (EIP-20) that says how to show its amounts.
-    interface Erc20Metadata {
-        function decimals() external view returns (uint8);
-    }
-}
-
-/// The decimals of the ERC-20 at `token`, if it says them (`decimals()` is optional in
-/// EIP-20): `None` if the chain answers the call with an error (a revert) or with something
-/// else than a `uint8`; an error if the chain cannot be asked or no code answers there.
-pub fn erc20_decimals(rpc: &JsonRpcConfig, token: &Address) -> Result<Option<u8>, L1Error> {
-    use alloy_provider::{Provider, ProviderBuilder};
-    use std::future::IntoFuture;
-    let provider = ProviderBuilder::new().connect_http(endpoint(&rpc.url)?);
-    let tx = TransactionRequest::default().with_to(evm(token)).with_input(Erc20Metadata::decimalsCall {}.abi_encode());
-    let answer =
-        runtime()?.block_on(async { tokio::time::timeout(rpc.timeout, provider.call(tx).into_future()).await });
-    match answer.map_err(|_| other(format!("eth_call: no answer within {} s", rpc.timeout.as_secs())))? {
-        Ok(out) if out.is_empty() => Err(other(format!("no contract answers at the token's address {token}"))),
-        Ok(out) => Ok(Erc20Metadata::decimalsCall::abi_decode_returns(&out).ok()),
-        Err(e) if e.as_error_resp().is_some() => Ok(None),
-        Err(e) => Err(scrubbed(rpc, e)),
-    }
-}
-
-/// The on-chain ChangePubKey fact `owner` set for its nonce `nonce` (`setAuthPubkeyHash`):
-/// the keccak-256 of the key's hash, zero if none.
-pub fn auth_fact(rpc: &JsonRpcConfig, rollup: &Address, owner: &Address, nonce: u32) -> Result<[u8; 32], L1Error> {
-    let out = view(rpc, rollup, Rollup::authFactsCall::new((evm(owner), nonce)).abi_encode())?;
-    Ok(Rollup::authFactsCall::abi_decode_returns(&out).map_err(other)?.0)
 }
 
 /// The rollup's block counters: committed, proven, executed.
