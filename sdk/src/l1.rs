@@ -147,8 +147,11 @@ impl L1 {
         let from = self.sender()?;
         let allowance = self.view(erc20, Erc20::allowanceCall { owner: from, spender: self.rollup }).await?;
         if allowance < U256::from(amount) {
-            let approve = Erc20::approveCall { spender: self.rollup, amount: U256::from(amount) };
-            self.transact(erc20, approve.abi_encode(), 0).await?;
+            // Tokens like USDT refuse to change one non-zero allowance into another.
+            if allowance > U256::ZERO {
+                self.approve(erc20, U256::ZERO).await?;
+            }
+            self.approve(erc20, U256::from(amount)).await?;
         }
         let deposit = Rollup::depositERC20Call { token, amount, to: evm(to) };
         self.transact(self.rollup, deposit.abi_encode(), 0).await
@@ -219,6 +222,18 @@ impl L1 {
         }
     }
 
+    /// Approves the rollup for `amount` of the ERC-20 at `erc20`. Some tokens answer `false`
+    /// rather than revert (others answer nothing, as USDT): `false` is an error here, before the
+    /// deposit would fail on it.
+    async fn approve(&self, erc20: EvmAddress, amount: U256) -> Result<Mined, SdkError> {
+        let input = Erc20::approveCall { spender: self.rollup, amount }.abi_encode();
+        let answer = self.simulate(erc20, &input, 0).await?;
+        if Erc20::approveCall::abi_decode_returns(&answer).is_ok_and(|ok| !ok) {
+            return Err(SdkError::L1(format!("the token at {erc20} answers false to approving the rollup")));
+        }
+        self.transact(erc20, input, 0).await
+    }
+
     /// The address of the listed token `token` (an error for ETH, 0, or an unlisted id).
     async fn token_address(&self, token: TokenId) -> Result<Address, SdkError> {
         let listed = self.listed_tokens().await?;
@@ -241,22 +256,10 @@ impl L1 {
     /// Simulates `input` to `to` with `value` wei (a refusal is the contract's rule), then sends
     /// it signed with the wallet's key and waits until it is mined.
     async fn transact(&self, to: EvmAddress, input: Vec<u8>, value: u128) -> Result<Mined, SdkError> {
-        let from = self.sender()?;
-        let tx =
-            TransactionRequest::default().with_from(from).with_to(to).with_input(input).with_value(U256::from(value));
         let _one_at_a_time = self.sending.lock().await;
-        match tokio::time::timeout(self.timeout, self.provider.call(tx.clone()).into_future()).await {
-            Err(_) => return Err(self.no_answer("eth_call")),
-            Ok(Err(e)) => {
-                let revert = e.as_error_resp().and_then(|r| r.as_revert_data());
-                return Err(match revert.and_then(|d| Rollup::Rejected::abi_decode(&d).ok()) {
-                    Some(r) => SdkError::Rejected { rule: r.rule, message: "the rollup contract refuses it".into() },
-                    None => self.failed(e),
-                });
-            }
-            Ok(Ok(_)) => {}
-        }
-        let pending = self.within("eth_sendTransaction", self.provider.send_transaction(tx)).await?;
+        self.simulate(to, &input, value).await?;
+        let tx = TransactionRequest::default().with_from(self.sender()?).with_to(to).with_value(U256::from(value));
+        let pending = self.within("eth_sendTransaction", self.provider.send_transaction(tx.with_input(input))).await?;
         let receipt = pending.with_timeout(Some(self.timeout)).get_receipt().await.map_err(|e| self.failed(e))?;
         let hash = receipt.transaction_hash.0;
         if !receipt.status() {
@@ -272,6 +275,24 @@ impl L1 {
             _ => None,
         });
         Ok(Mined { hash, block: receipt.block_number.unwrap_or_default(), gas_used: receipt.gas_used, request })
+    }
+
+    /// What `input` to `to` with `value` wei from the sender would answer now (`eth_call`): a
+    /// revert by one of the rollup's rules is [`SdkError::Rejected`].
+    async fn simulate(&self, to: EvmAddress, input: &[u8], value: u128) -> Result<alloy_primitives::Bytes, SdkError> {
+        let tx = TransactionRequest::default().with_from(self.sender()?).with_to(to).with_value(U256::from(value));
+        match tokio::time::timeout(self.timeout, self.provider.call(tx.with_input(input.to_vec())).into_future()).await
+        {
+            Err(_) => Err(self.no_answer("eth_call")),
+            Ok(Ok(answer)) => Ok(answer),
+            Ok(Err(e)) => {
+                let revert = e.as_error_resp().and_then(|r| r.as_revert_data());
+                Err(match revert.and_then(|d| Rollup::Rejected::abi_decode(&d).ok()) {
+                    Some(r) => SdkError::Rejected { rule: r.rule, message: "the rollup contract refuses it".into() },
+                    None => self.failed(e),
+                })
+            }
+        }
     }
 
     /// `request` (named `what`) within the timeout, its error without the URL's secrets.

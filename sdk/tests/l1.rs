@@ -70,6 +70,13 @@ fn every_l1_operation(url: &str) {
     assert_eq!(erc20.request, Some(2));
     assert_eq!(balance_of(&rpc, &rollup, Some(&token)).unwrap().to::<u128>(), 700, "the rollup holds the ERC-20");
     assert_eq!(rt.block_on(l1.balance(&me.address(), Some(&token))).unwrap().to::<u128>(), 0);
+    // With an allowance left over from elsewhere, too small: set to zero first (tokens like USDT
+    // refuse a non-zero allowance changed into another), then to the amount.
+    approve_elsewhere(&rt, url, &token, &rollup, 100);
+    mint_test_token(&rpc, DEV_KEYS[3], &token, &me.address(), 300).unwrap();
+    assert_eq!(rt.block_on(l1.deposit_erc20(1, &me.address(), 300)).unwrap().request, Some(3));
+    assert_eq!(balance_of(&rpc, &rollup, Some(&token)).unwrap().to::<u128>(), 1_000);
+    assert_eq!(approvals(&rt, url, &token), [700, 100, 0, 300], "the rollup's allowances, in order");
     // An on-chain fact for the wallet's L2 key, read back; set twice, refused by its rule.
     rt.block_on(l1.set_auth_pubkey_hash(&me.pubkey_hash(), 0)).unwrap();
     assert_eq!(rt.block_on(l1.auth_fact(&me.address(), 0)).unwrap(), keccak256(&me.pubkey_hash().0));
@@ -77,7 +84,7 @@ fn every_l1_operation(url: &str) {
     assert_eq!(twice.rule(), Some(Rule::L1AuthFactExists.id()), "{twice}");
     // A full exit of account 5's ERC-20.
     let exit = rt.block_on(l1.request_full_exit(5, 1)).unwrap();
-    assert_eq!(exit.request, Some(3));
+    assert_eq!(exit.request, Some(4));
     // Refusals of the simulation: no transaction is sent.
     let zero = rt.block_on(l1.deposit_eth(&me.address(), 0)).unwrap_err();
     assert_eq!(zero.rule(), Some(Rule::L1DepositZeroAmount.id()), "{zero}");
@@ -103,9 +110,9 @@ fn every_l1_operation(url: &str) {
         .collect();
     assert!(amounts == [1_000, 2_000] || amounts == [2_000, 1_000], "{amounts:?}");
     assert_eq!(ops[..2].iter().filter(|op| ***op == deposit(0, 1_000) || ***op == deposit(0, 2_000)).count(), 2);
-    assert_eq!(ops[2], &deposit(1, 700));
-    assert_eq!(ops[3], &PriorityOp::FullExit(FullExitRequest { account_id: 5, owner: from, token: 1 }));
-    assert_eq!(ops.len(), 4, "the refused calls made no request");
+    assert_eq!(ops[2..4], [&deposit(1, 700), &deposit(1, 300)]);
+    assert_eq!(ops[4], &PriorityOp::FullExit(FullExitRequest { account_id: 5, owner: from, token: 1 }));
+    assert_eq!(ops.len(), 5, "the refused calls made no request");
     assert_eq!(spec.auth_facts.get(&(from, 0)), Some(&keccak256(&me.pubkey_hash().0)));
     assert_eq!(spec.pending_balance(&from, 0), owed);
     // approve and depositERC20 were separate transactions; nothing refused was mined.
@@ -123,6 +130,35 @@ fn every_l1_operation(url: &str) {
     assert!(e.contains("127.0.0.1:1") && !e.contains("hunter2") && !e.contains("KEY1234"), "{e}");
     let e = L1::http("https://example.com", rollup).err().expect("no TLS in this build").to_string();
     assert!(e.contains("http://"), "{e}");
+}
+
+/// Dev key 3 approves `spender` for `amount` of the ERC-20 at `token`, as another wallet of the
+/// same key would.
+fn approve_elsewhere(rt: &Runtime, url: &str, token: &Address, spender: &Address, amount: u64) {
+    use alloy_network::TransactionBuilder;
+    use alloy_provider::{Provider, ProviderBuilder};
+    use alloy_sol_types::SolCall;
+    use zkrollup_contracts::artifacts::TestToken;
+    let signer: alloy_signer_local::PrivateKeySigner = DEV_KEYS[3].parse().unwrap();
+    let provider = ProviderBuilder::new().wallet(signer).connect_http(url.parse().unwrap());
+    let call = TestToken::approveCall { spender: spender.0.into(), amount: alloy_primitives::U256::from(amount) };
+    let tx = alloy_rpc_types_eth::TransactionRequest::default().with_to(token.0.into()).with_input(call.abi_encode());
+    let receipt = rt.block_on(async { provider.send_transaction(tx).await.unwrap().get_receipt().await.unwrap() });
+    assert!(receipt.status(), "the approval");
+}
+
+/// The values of every `Approval` the ERC-20 at `token` logged, in order.
+fn approvals(rt: &Runtime, url: &str, token: &Address) -> Vec<u64> {
+    use alloy_provider::{Provider, ProviderBuilder};
+    use alloy_sol_types::SolEvent;
+    use zkrollup_contracts::artifacts::TestToken;
+    let provider = ProviderBuilder::new().connect_http(url.parse().unwrap());
+    let filter = alloy_rpc_types_eth::Filter::new()
+        .address(alloy_primitives::Address::from(token.0))
+        .event_signature(TestToken::Approval::SIGNATURE_HASH)
+        .from_block(0);
+    let logs = rt.block_on(provider.get_logs(&filter)).unwrap();
+    logs.iter().map(|l| TestToken::Approval::decode_log(&l.inner).unwrap().value.to::<u64>()).collect()
 }
 
 #[test]
