@@ -23,7 +23,7 @@ use super::{on_l1, short, OnL1};
 pub(crate) fn run(l1: &OnL1, wallets: &Wallets, auditor: &Auditor, exit_pk: &Pk) -> Result<(), String> {
     let (rpc, rollup) = (&l1.rpc, &l1.rollup);
     println!("  6. user 2 requests a full exit on L1; no one serves it; its deadline, three days on, passes");
-    on_l1("the full-exit request", wallet::request_full_exit(rpc, &l1_key(2), rollup, wallets.id(2), 0))?;
+    wallets.request_full_exit(2, 0)?;
     // Its deadline, as the contract logged it; the chain's clock moves just past it.
     let before = auditor.audit(l1)?;
     let deadline = before.spec.open_requests().first().ok_or("the request is not open")?.expires_at;
@@ -86,9 +86,7 @@ pub(crate) fn run(l1: &OnL1, wallets: &Wallets, auditor: &Auditor, exit_pk: &Pk)
     let mut paid = 0;
     for owner in &owners {
         for token in 0..=audit.spec.tokens.len() as u16 {
-            let owed = on_l1("a pending balance", wallet::pending_balance(rpc, rollup, owner, token))?;
-            if owed > 0 {
-                on_l1("a payout", wallet::withdraw_pending_balance(rpc, FAUCET, rollup, owner, token, owed))?;
+            if wallets.pay_out(owner, token)? > 0 {
                 paid += 1;
             }
         }

@@ -1,8 +1,9 @@
-//! The demo's users, acting as wallets do: on L1 with signed transactions of their own keys
-//! (deposits, an on-chain ChangePubKey fact, a full-exit request, withdrawals of what L1 owes
-//! them), on L2 through the SDK (`zkrollup-sdk`: each user's L2 key derived from its L1 key for
-//! this deployment, transactions signed and packed by it, fees as the node quotes them, each
-//! transaction's handle followed to "executed").
+//! The demo's users, acting as wallets do, through the SDK (`zkrollup-sdk`): on L1 with signed
+//! transactions of their own keys (`zkrollup_sdk::L1`: deposits, the ERC-20's approval, an
+//! on-chain ChangePubKey fact, a full-exit request, withdrawals of what L1 owes them), on L2
+//! with each user's L2 key derived from its L1 key for this deployment, transactions signed and
+//! packed by it, fees as the node quotes them, each transaction's handle followed to
+//! "executed". A faucet (a development key) gives them gas and the test ERC-20 to deposit.
 
 use std::time::{Duration, Instant};
 
@@ -10,7 +11,7 @@ use zkrollup_api::{BlockStage, TxKind};
 use zkrollup_devchain::DEV_KEYS;
 use zkrollup_node::l1::json_rpc::address_of;
 use zkrollup_node::l1::wallet;
-use zkrollup_sdk::{Authorisation, Provider, SdkError, Stage, TxHandle, Wallet};
+use zkrollup_sdk::{Authorisation, Provider, SdkError, Stage, TxHandle, Wallet, L1};
 use zkrollup_spec::primitives::Address;
 use zkrollup_spec::testkit::{user, user_l1_secret};
 use zkrollup_spec::tx::auth::L1Domain;
@@ -52,6 +53,10 @@ pub(crate) struct Wallets<'a> {
     runtime: tokio::runtime::Runtime,
     node: Provider,
     users: Vec<Wallet>,
+    /// Each user's L1 client, signing with its key.
+    on_l1: Vec<L1>,
+    /// The faucet's, which opens the fee account.
+    faucet: L1,
     ids: Vec<u32>,
     nonces: Vec<u32>,
     /// Every transaction sent, in order, and its handle.
@@ -67,15 +72,20 @@ impl<'a> Wallets<'a> {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
         let node = Provider::http(api).map_err(|e| e.to_string())?;
         let domain = L1Domain { chain_id, contract: l1.rollup };
-        let users = (0..USERS)
+        let users: Vec<Wallet> = (0..USERS)
             .map(|i| Wallet::from_l1_key(&user_l1_secret(i), domain))
             .collect::<Result<_, _>>()
             .map_err(|e| e.to_string())?;
+        let client = |w: &Wallet| L1::with_wallet(&l1.rpc.url, w).map(|c| c.with_timeout(PATIENCE));
+        let on_l1 = users.iter().map(client).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
+        let faucet = client(&Wallet::from_l1_key_hex(FAUCET, domain).map_err(|e| e.to_string())?);
         Ok(Wallets {
             l1,
             runtime,
             node,
             users,
+            on_l1,
+            faucet: faucet.map_err(|e| e.to_string())?,
             ids: vec![],
             nonces: vec![0; KEYED],
             sent: vec![],
@@ -126,20 +136,20 @@ impl<'a> Wallets<'a> {
     /// deposits ETH, the keyed ones the ERC-20 too.
     fn deposit(&mut self) -> Result<(), String> {
         println!("  1. deposits on L1: ETH from every user, token 1 from users 0-2; the fee account opens first");
-        let l1 = self.l1;
-        let (rpc, rollup, token) = (&l1.rpc, &l1.rollup, &l1.token);
+        let (rpc, token) = (&self.l1.rpc, &self.l1.token);
         let operator = on_l1("the operator's address", address_of(DEV_KEYS[0]))?;
-        on_l1("the fee account's deposit", wallet::deposit_eth(rpc, FAUCET, rollup, &operator, 1))?;
+        self.api(self.faucet.deposit_eth(&operator, 1)).map_err(|e| format!("the fee account's deposit: {e}"))?;
         self.requests += 1;
         for i in 0..self.users.len() {
-            let (key, address) = (l1_key(i as u32), self.users[i].address());
+            let address = self.users[i].address();
             on_l1("funding a user's gas", wallet::send_eth(rpc, FAUCET, &address, 10u128.pow(18)))?;
-            on_l1("a deposit of ETH", wallet::deposit_eth(rpc, &key, rollup, &address, 1_000_000_000))?;
+            let eth = self.on_l1[i].deposit_eth(&address, 1_000_000_000);
+            self.api(eth).map_err(|e| format!("a deposit of ETH: {e}"))?;
             self.requests += 1;
             if i < KEYED {
-                on_l1("minting token 1", wallet::mint_test_token(rpc, &key, token, &address, 5_000_000))?;
-                let deposit = wallet::deposit_erc20(rpc, &key, rollup, (1, token), &address, 5_000_000);
-                on_l1("a deposit of token 1", deposit)?;
+                on_l1("minting token 1", wallet::mint_test_token(rpc, FAUCET, token, &address, 5_000_000))?;
+                let erc20 = self.on_l1[i].deposit_erc20(1, &address, 5_000_000);
+                self.api(erc20).map_err(|e| format!("a deposit of token 1: {e}"))?;
                 self.requests += 1;
             }
         }
@@ -173,8 +183,8 @@ impl<'a> Wallets<'a> {
     fn register_keys(&mut self) -> Result<(), String> {
         println!("  2. L2 keys: user 0 by an on-chain fact, user 1 by EIP-191, user 2 by EIP-712");
         let (u, ids) = (&self.users, &self.ids);
-        let fact = wallet::set_auth_pubkey_hash(&self.l1.rpc, &l1_key(0), &self.l1.rollup, &u[0].pubkey_hash(), 0);
-        on_l1("the on-chain fact", fact)?;
+        let pkh = u[0].pubkey_hash();
+        self.api(self.on_l1[0].set_auth_pubkey_hash(&pkh, 0)).map_err(|e| format!("the on-chain fact: {e}"))?;
         let (eth_fee, token_fee) = (self.fee(TxKind::ChangePubKey, 0)?, self.fee(TxKind::ChangePubKey, 1)?);
         let onchain = u[0].change_pubkey(ids[0], (0, eth_fee), 0, Authorisation::Onchain).map_err(|e| e.to_string())?;
         let others = [
@@ -236,8 +246,7 @@ impl<'a> Wallets<'a> {
         self.nonces[2] += 1;
         self.submit(withdraw)?;
         self.submit(forced)?;
-        let request = wallet::request_full_exit(&self.l1.rpc, &l1_key(1), &self.l1.rollup, self.ids[1], 1);
-        on_l1("the full-exit request", request)?;
+        self.request_full_exit(1, 1)?;
         self.requests += 1;
         self.settled()
     }
@@ -264,20 +273,13 @@ impl<'a> Wallets<'a> {
     /// Step 5: what L1 owes each user (withdrawals, the forced and the full exit) paid out to them.
     fn collect(&mut self) -> Result<(), String> {
         println!("  5. what L1 owes each user, withdrawn by its owner");
-        for (i, u) in self.users.iter().enumerate() {
+        for (i, (u, l1)) in self.users.iter().zip(&self.on_l1).enumerate() {
             for token in [0u16, 1] {
-                let owed = wallet::pending_balance(&self.l1.rpc, &self.l1.rollup, &u.address(), token);
-                let owed = on_l1("a pending balance", owed)?;
+                let owner = u.address();
+                let owed = self.api(l1.pending_balance(&owner, token))?;
                 if owed > 0 {
-                    let paid = wallet::withdraw_pending_balance(
-                        &self.l1.rpc,
-                        &l1_key(i as u32),
-                        &self.l1.rollup,
-                        &u.address(),
-                        token,
-                        owed,
-                    );
-                    on_l1("a withdrawal of a pending balance", paid)?;
+                    let paid = l1.withdraw_pending_balance(&owner, token, owed);
+                    self.api(paid).map_err(|e| format!("a withdrawal of a pending balance: {e}"))?;
                     println!("    user {i}: {owed} of token {token} paid out on L1");
                 }
             }
@@ -285,8 +287,20 @@ impl<'a> Wallets<'a> {
         Ok(())
     }
 
-    /// The L2 account id of user `i`.
-    pub(crate) fn id(&self, i: usize) -> u32 {
-        self.ids[i]
+    /// User `i` requests on L1 the full exit of its account's `token`.
+    pub(crate) fn request_full_exit(&self, i: usize, token: u16) -> Result<(), String> {
+        let request = self.on_l1[i].request_full_exit(self.ids[i], token);
+        self.api(request).map(drop).map_err(|e| format!("the full-exit request: {e}"))
+    }
+
+    /// What L1 owes `owner` of `token`, paid out to it by the faucet (owners may have no ETH
+    /// for gas left): the amount.
+    pub(crate) fn pay_out(&self, owner: &Address, token: u16) -> Result<u128, String> {
+        let owed = self.api(self.faucet.pending_balance(owner, token))?;
+        if owed > 0 {
+            let paid = self.faucet.withdraw_pending_balance(owner, token, owed);
+            self.api(paid).map_err(|e| format!("a payout: {e}"))?;
+        }
+        Ok(owed)
     }
 }
