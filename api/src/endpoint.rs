@@ -11,9 +11,12 @@ pub fn shown(url: &str) -> String {
     format!("{}://{}{port}{rest}", u.scheme(), u.host_str().unwrap_or_default())
 }
 
-/// `message` (a transport's error, which names the URL it failed to reach) with every secret
-/// part of `url` taken out: the URL itself as given, normalised, or without its credentials
-/// becomes [`shown`]; its path, query, user name and password, wherever else they appear, `…`.
+/// `message` (a transport's error, which names the URL it failed to reach, and may quote a
+/// response's body) with every secret part of `url` taken out: the URL itself as given,
+/// normalised, or without its credentials becomes [`shown`]; its path, query, user name and
+/// password, and each path segment and query value of at least four characters (an API key
+/// is often one of them alone, as a body may echo it), in their written and their
+/// percent-decoded forms, wherever else they appear, `…`.
 pub fn scrub(url: &str, message: &str) -> String {
     let shown = shown(url);
     let mut message = message.replace(url, &shown);
@@ -22,10 +25,29 @@ pub fn scrub(url: &str, message: &str) -> String {
         let _ = (bare.set_username(""), bare.set_password(None));
         message = message.replace(u.as_str(), &shown).replace(bare.as_str(), &shown);
         let path = Some(u.path()).filter(|p| *p != "/");
-        for part in [path, u.query(), Some(u.username()), u.password()].into_iter().flatten() {
-            if !part.is_empty() {
-                message = message.replace(part, "…");
-            }
+        // A user name of fewer than four characters is left: it would mangle every word.
+        let user = Some(u.username()).filter(|n| n.chars().count() >= 4);
+        let mut secrets: Vec<String> = [path, u.query(), user, u.password()]
+            .into_iter()
+            .flatten()
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect();
+        let segments = u.path_segments().into_iter().flatten().map(str::to_string);
+        let values =
+            u.query().unwrap_or_default().split('&').filter_map(|kv| kv.split_once('=')).map(|(_, v)| v.to_string());
+        secrets.extend(segments.chain(values).filter(|p| p.chars().count() >= 4));
+        let decoded: Vec<String> = secrets
+            .iter()
+            .filter_map(|p| {
+                url::form_urlencoded::parse(format!("x={p}").as_bytes()).next().map(|(_, v)| v.into_owned())
+            })
+            .collect();
+        secrets.extend(decoded);
+        // The longest first: a part that holds another goes whole.
+        secrets.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        for part in secrets.iter().filter(|p| !p.is_empty()) {
+            message = message.replace(part.as_str(), "…");
         }
     }
     message

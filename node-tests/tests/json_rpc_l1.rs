@@ -752,6 +752,19 @@ mod without_a_chain {
     }
 
     #[test]
+    fn a_key_that_a_response_echoes_alone_or_decoded_is_taken_out() {
+        use zkrollup_api::endpoint::scrub;
+        let url = "http://127.0.0.1:1/v3/APIKEY123?token=TOK%2FEN456&n=1";
+        let echoed = "HTTP 401: unknown key APIKEY123, token TOK/EN456 (as sent: TOK%2FEN456)";
+        let m = scrub(url, echoed);
+        assert!(!["APIKEY123", "TOK/EN456", "TOK%2FEN456"].iter().any(|s| m.contains(s)), "{m}");
+        assert!(m.starts_with("HTTP 401: unknown key …"), "{m}");
+        // Short parts (a user name, a page number) would take letters out of every word: left.
+        let m = scrub("http://a@127.0.0.1:1/?n=1", "a connection to 127.0.0.1 was refused");
+        assert_eq!(m, "a connection to 127.0.0.1 was refused");
+    }
+
+    #[test]
     fn development_chains_wait_for_no_confirmations_others_for_twelve() {
         assert_eq!(default_confirmations(31337), 0);
         assert_eq!(default_confirmations(1337), 0);

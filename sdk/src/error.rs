@@ -35,6 +35,10 @@ pub enum SdkError {
     /// reverted (a refusal by the contract's simulation is [`SdkError::Rejected`]).
     #[error("{0}")]
     L1(String),
+    /// An L1 transaction was sent (or may have been) and its fate is not known: look `hash` up
+    /// before sending it again.
+    #[error("L1 transaction {hash} was sent, but {why}: look it up before sending it again")]
+    Unconfirmed { hash: String, why: String },
 }
 
 impl SdkError {

@@ -42,9 +42,11 @@ fn every_l1_operation(url: &str) {
     let keys = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("zkrollup-keys");
     let (_, block_vk, _) = load_or_make(&keys, CircuitKind::Block(CHUNKS), BLOCK_SETUP_SEED).unwrap();
     let (_, exit_vk, _) = load_or_make(&keys, CircuitKind::Exit, EXIT_SETUP_SEED).unwrap();
-    let token = deploy_test_token(&rpc, DEV_KEYS[2]).unwrap();
+    let (token, token2) =
+        (deploy_test_token(&rpc, DEV_KEYS[2]).unwrap(), deploy_test_token(&rpc, DEV_KEYS[2]).unwrap());
     let operator = address_of(DEV_KEYS[0]).unwrap();
-    let config = L1Config { block_sizes: vec![CHUNKS as u16], tokens: vec![token], ..SpecRollup::config(operator) };
+    let tokens = vec![token, token2];
+    let config = L1Config { block_sizes: vec![CHUNKS as u16], tokens, ..SpecRollup::config(operator) };
     let deployed = deploy(&rpc, DEV_KEYS[0], &config, &block_vk, &exit_vk).expect("the rollup deploys");
     let rollup = deployed.rollup;
     let rt = Runtime::new().unwrap();
@@ -53,21 +55,25 @@ fn every_l1_operation(url: &str) {
     let l1 = L1::with_wallet(url, &me).unwrap().with_timeout(Duration::from_secs(60));
     let domain = rt.block_on(l1.domain()).unwrap();
     assert_eq!(domain, me.domain(), "the chain's id and the rollup: the wallet's deployment");
-    assert_eq!(rt.block_on(l1.listed_tokens()).unwrap(), vec![token]);
+    assert_eq!(rt.block_on(l1.listed_tokens()).unwrap(), vec![token, token2]);
 
     // ETH deposits, two at once from clones of one client: distinct nonces, one request each.
     let (a, b) = rt.block_on(async {
         let (other, to) = (l1.clone(), me.address());
         tokio::join!(l1.deposit_eth(&to, 1_000), other.deposit_eth(&to, 2_000))
     });
-    let mut serials = vec![a.unwrap().request, b.unwrap().request];
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let mut serials = vec![a.request, b.request];
     serials.sort();
     assert_eq!(serials, [Some(0), Some(1)], "each deposit's request");
+    assert_eq!((a.credited, b.credited), (Some(1_000), Some(2_000)));
+    let mut hashes = vec![a.hash_hex(), b.hash_hex()];
     // An ERC-20 deposit: approved first (the test token says no decimals()).
     mint_test_token(&rpc, DEV_KEYS[3], &token, &me.address(), 700).unwrap();
     assert_eq!(rt.block_on(l1.erc20_decimals(&token)).unwrap(), None, "the test token has no decimals()");
     let erc20 = rt.block_on(l1.deposit_erc20(1, &me.address(), 700)).unwrap();
-    assert_eq!(erc20.request, Some(2));
+    assert_eq!((erc20.request, erc20.credited), (Some(2), Some(700)));
+    hashes.push(erc20.hash_hex());
     assert_eq!(balance_of(&rpc, &rollup, Some(&token)).unwrap().to::<u128>(), 700, "the rollup holds the ERC-20");
     assert_eq!(rt.block_on(l1.balance(&me.address(), Some(&token))).unwrap().to::<u128>(), 0);
     // With an allowance left over from elsewhere, too small: set to zero first (tokens like USDT
@@ -77,6 +83,17 @@ fn every_l1_operation(url: &str) {
     assert_eq!(rt.block_on(l1.deposit_erc20(1, &me.address(), 300)).unwrap().request, Some(3));
     assert_eq!(balance_of(&rpc, &rollup, Some(&token)).unwrap().to::<u128>(), 1_000);
     assert_eq!(approvals(&rt, url, &token), [700, 100, 0, 300], "the rollup's allowances, in order");
+    // Token 2, with an allowance large enough already: no approval of the SDK's.
+    approve_elsewhere(&rt, url, &token2, &rollup, 10_000);
+    mint_test_token(&rpc, DEV_KEYS[3], &token2, &me.address(), 500).unwrap();
+    let second = rt.block_on(l1.deposit_erc20(2, &me.address(), 500)).unwrap();
+    assert_eq!((second.request, second.credited), (Some(4), Some(500)));
+    assert_eq!(approvals(&rt, url, &token2), [10_000], "the allowance was enough");
+    assert_eq!(balance_of(&rpc, &rollup, Some(&token2)).unwrap().to::<u128>(), 500, "token 2, not token 1");
+    for unlisted in [0, 3] {
+        let e = rt.block_on(l1.deposit_erc20(unlisted, &me.address(), 1)).unwrap_err();
+        assert_eq!(e.rule(), Some(Rule::L1TokenNotListed.id()), "token {unlisted}: {e}");
+    }
     // An on-chain fact for the wallet's L2 key, read back; set twice, refused by its rule.
     rt.block_on(l1.set_auth_pubkey_hash(&me.pubkey_hash(), 0)).unwrap();
     assert_eq!(rt.block_on(l1.auth_fact(&me.address(), 0)).unwrap(), keccak256(&me.pubkey_hash().0));
@@ -84,7 +101,8 @@ fn every_l1_operation(url: &str) {
     assert_eq!(twice.rule(), Some(Rule::L1AuthFactExists.id()), "{twice}");
     // A full exit of account 5's ERC-20.
     let exit = rt.block_on(l1.request_full_exit(5, 1)).unwrap();
-    assert_eq!(exit.request, Some(4));
+    assert_eq!((exit.request, exit.credited), (Some(5), None));
+    hashes.push(exit.hash_hex());
     // Refusals of the simulation: no transaction is sent.
     let zero = rt.block_on(l1.deposit_eth(&me.address(), 0)).unwrap_err();
     assert_eq!(zero.rule(), Some(Rule::L1DepositZeroAmount.id()), "{zero}");
@@ -110,9 +128,11 @@ fn every_l1_operation(url: &str) {
         .collect();
     assert!(amounts == [1_000, 2_000] || amounts == [2_000, 1_000], "{amounts:?}");
     assert_eq!(ops[..2].iter().filter(|op| ***op == deposit(0, 1_000) || ***op == deposit(0, 2_000)).count(), 2);
-    assert_eq!(ops[2..4], [&deposit(1, 700), &deposit(1, 300)]);
-    assert_eq!(ops[4], &PriorityOp::FullExit(FullExitRequest { account_id: 5, owner: from, token: 1 }));
-    assert_eq!(ops.len(), 5, "the refused calls made no request");
+    assert_eq!(ops[2..5], [&deposit(1, 700), &deposit(1, 300), &deposit(2, 500)]);
+    assert_eq!(ops[5], &PriorityOp::FullExit(FullExitRequest { account_id: 5, owner: from, token: 1 }));
+    assert_eq!(ops.len(), 6, "the refused calls made no request");
+    let mined: Vec<String> = replayed.history.txs.iter().map(|t| t.hash.to_string()).collect();
+    assert!(hashes.iter().all(|h| mined.contains(h)), "the hashes the SDK gave are the chain's: {hashes:?} {mined:?}");
     assert_eq!(spec.auth_facts.get(&(from, 0)), Some(&keccak256(&me.pubkey_hash().0)));
     assert_eq!(spec.pending_balance(&from, 0), owed);
     // approve and depositERC20 were separate transactions; nothing refused was mined.
@@ -122,7 +142,7 @@ fn every_l1_operation(url: &str) {
 
     // Without a key: reads only. An unreachable endpoint whose URL holds secrets: none shown.
     let reader = L1::http(url, rollup).unwrap();
-    assert_eq!(rt.block_on(reader.listed_tokens()).unwrap(), vec![token]);
+    assert_eq!(rt.block_on(reader.listed_tokens()).unwrap(), vec![token, token2]);
     let refused = rt.block_on(reader.deposit_eth(&from, 1)).unwrap_err();
     assert!(matches!(&refused, SdkError::L1(m) if m.contains("reads only")), "{refused}");
     let secret = L1::http("http://user:hunter2@127.0.0.1:1/v3/KEY1234", rollup).unwrap();
@@ -130,6 +150,12 @@ fn every_l1_operation(url: &str) {
     assert!(e.contains("127.0.0.1:1") && !e.contains("hunter2") && !e.contains("KEY1234"), "{e}");
     let e = L1::http("https://example.com", rollup).err().expect("no TLS in this build").to_string();
     assert!(e.contains("http://"), "{e}");
+    // A wallet for another chain's deployment at the same address: its transactions are signed
+    // for that chain, and this one refuses them.
+    let elsewhere = zkrollup_sdk::spec::tx::auth::L1Domain { chain_id: 999, contract: rollup };
+    let stranger = Wallet::from_l1_key_hex(DEV_KEYS[3], elsewhere).unwrap();
+    let e = rt.block_on(L1::with_wallet(url, &stranger).unwrap().deposit_eth(&from, 1)).unwrap_err();
+    assert!(matches!(&e, SdkError::L1(m) if m.contains("refused")), "{e}");
 }
 
 /// Dev key 3 approves `spender` for `amount` of the ERC-20 at `token`, as another wallet of the

@@ -263,7 +263,12 @@ impl Failure {
 
 impl From<SdkError> for Failure {
     fn from(e: SdkError) -> Self {
-        Failure { rule: e.rule().map(str::to_string), message: e.to_string(), sent: None }
+        // An L1 transaction that may be in flight: scripts get its hash, to look it up.
+        let sent = match &e {
+            SdkError::Unconfirmed { hash, .. } => Some(json!({ "l1_transaction": hash })),
+            _ => None,
+        };
+        Failure { rule: e.rule().map(str::to_string), message: e.to_string(), sent }
     }
 }
 
@@ -301,6 +306,9 @@ pub(crate) fn run(args: &WalletArgs) -> Result<(), String> {
         }
     }
 }
+
+/// How long the L1 may take to answer a request or mine a transaction of the wallet.
+const L1_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// What every command may need: the node, the L1, the key (if given).
 struct Session<'a> {
@@ -395,13 +403,13 @@ impl<'a> Session<'a> {
 
     /// The rollup at `rollup` on the L1 of `--l1-url`, for reads.
     fn reader(&self, rollup: Address) -> Result<L1, Failure> {
-        Ok(L1::http(&self.args.l1_url, rollup)?)
+        Ok(L1::http(&self.args.l1_url, rollup)?.with_timeout(L1_TIMEOUT))
     }
 
     /// The wallet's rollup on the L1, sending with its key, checked as [`Session::checked_l1`].
     fn signing_l1(&self, wallet: &Wallet) -> Result<L1, Failure> {
         self.checked_l1(&wallet.domain())?;
-        Ok(L1::with_wallet(&self.args.l1_url, wallet)?)
+        Ok(L1::with_wallet(&self.args.l1_url, wallet)?.with_timeout(L1_TIMEOUT))
     }
 
     /// The rollup of `domain` on the L1, checked to be on the chain the node serves (a deposit
@@ -598,7 +606,10 @@ impl<'a> Session<'a> {
         // An ERC-20's decimals from the node's L1, where it can be reached.
         let l1 = match self.args.base_units {
             true => None,
-            false => self.block_on(self.node.domain()).and_then(|d| self.checked_l1(&d)).ok(),
+            false => {
+                let checked = self.block_on(self.node.domain()).and_then(|d| self.checked_l1(&d));
+                checked.ok().map(|l1| l1.with_timeout(Duration::from_secs(10)))
+            }
         };
         let view = |state: &zkrollup_sdk::api::AccountState| -> Result<String, Failure> {
             let mut shown = vec![];
@@ -668,6 +679,20 @@ impl<'a> Session<'a> {
         let wallet = self.wallet()?;
         let l1 = self.signing_l1(&wallet)?;
         let token = self.token(token)?;
+        if token.id != 0 {
+            // Its decimals were read at the address the node lists; the contract takes the one
+            // it lists: they must be the same token.
+            let on_l1 = self.block_on(l1.listed_tokens())?;
+            let theirs = on_l1.get(usize::from(token.id) - 1);
+            if theirs != Some(&token.address()) {
+                let theirs = theirs.map_or("nothing".to_string(), |a| a.to_string());
+                return Err(format!(
+                    "the node lists {}, the rollup on L1 lists {theirs} as token {}",
+                    token.name, token.id
+                )
+                .into());
+            }
+        }
         let value = token.parse("the amount", amount)?;
         let to = to.unwrap_or(wallet.address());
         let what = format!("deposit of {} to {to}", token.show(value));
@@ -697,10 +722,19 @@ impl<'a> Session<'a> {
 
     /// Waits as asked for the request an L1 transaction made.
     fn wait_for_request(&self, mined: Mined, what: &str, waiting: &Waiting) -> Result<Done, Failure> {
-        let serial = mined.request.ok_or(format!("{what}: the L1 transaction made no request (no event)"))?;
-        let mut json = json!({ "l1_block": mined.block, "gas_used": mined.gas_used, "serial_id": serial });
-        let mut text =
-            format!("{what}: L1 request {serial}, mined in L1 block {} ({} gas)", mined.block, mined.gas_used);
+        let serial = mined.request.ok_or(format!("{what}: L1 transaction {} made no request", mined.hash_hex()))?;
+        let tx = mined.hash_hex();
+        let mut json =
+            json!({ "l1_transaction": tx, "l1_block": mined.block, "gas_used": mined.gas_used, "serial_id": serial });
+        let mut text = format!(
+            "{what}: L1 request {serial}, L1 transaction {tx} mined in L1 block {} ({} gas)",
+            mined.block, mined.gas_used
+        );
+        if let Some(credited) = mined.credited {
+            // A token that takes a fee on transfers delivers less than was sent.
+            json["credited"] = credited.to_string().into();
+            text += &format!("; {credited} base units credited");
+        }
         if let Some(stage) = waiting.wait.stage() {
             let s = spinner(&format!("{what}: L1 request {serial}, waiting until {}", stage_words(stage)));
             let block = self.block_on(self.node.wait_priority_op(serial, stage, Duration::from_secs(waiting.timeout)));
@@ -734,14 +768,20 @@ impl<'a> Session<'a> {
         let mined = mined?;
         Ok(Done {
             text: format!(
-                "paid out {} to {} in L1 block {} ({} gas); {} still owed",
+                "paid out {} to {} by L1 transaction {} in L1 block {} ({} gas); {} still owed",
                 token.show(value),
                 wallet.address(),
+                mined.hash_hex(),
                 mined.block,
                 mined.gas_used,
                 token.show(owed.saturating_sub(value))
             ),
-            json: json!({ "amount": value.to_string(), "l1_block": mined.block, "gas_used": mined.gas_used }),
+            json: json!({
+                "amount": value.to_string(),
+                "l1_transaction": mined.hash_hex(),
+                "l1_block": mined.block,
+                "gas_used": mined.gas_used,
+            }),
         })
     }
 }

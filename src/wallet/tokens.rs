@@ -45,6 +45,11 @@ impl Token {
 }
 
 impl Token {
+    /// Its ERC-20 on L1 (zero for ETH), as the list it was named from says.
+    pub(crate) fn address(&self) -> Address {
+        self.address
+    }
+
     /// The same token, its amounts in ETH's units if it is ETH and `units` is asked, else in
     /// base units.
     pub(crate) fn in_units(self, units: bool) -> Token {

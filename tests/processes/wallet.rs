@@ -198,6 +198,9 @@ fn every_operation(dir: &Path, api: &str, url: &str, rollup: &str, token: Option
     // A deposit of 0.5 ETH (and below, 700 base units of the test ERC-20, which has no
     // decimals()).
     let deposit = ok_json(&run(&["--json", "deposit", "0.5"]));
+    let hash = deposit["l1_transaction"].as_str().unwrap_or_default();
+    assert!(hash.len() == 66 && hash.starts_with("0x"), "the L1 transaction's hash: {deposit}");
+    assert_eq!(deposit["credited"], (5 * 10u128.pow(17)).to_string(), "{deposit}");
     let request = runtime.block_on(client.get_priority_op(deposit["serial_id"].as_u64().unwrap())).unwrap();
     let request = request.expect("the node read the request the wallet reports");
     assert_eq!(request.block.map(u64::from), deposit["block"].as_u64(), "{deposit}");

@@ -5,13 +5,17 @@
 //! ERC-20's decimals, L1 balances).
 //!
 //! Each transaction is simulated first, so a refusal comes back as the contract's rule id
-//! ([`SdkError::Rejected`]) without costing gas, then signed with the wallet's L1 key and
-//! waited for until mined. One transaction at a time per [`L1`] (its clones included): the
-//! nonces of concurrent sends never collide.
+//! ([`SdkError::Rejected`]) without costing gas, then signed here with the wallet's L1 key for
+//! the wallet's chain ([`send`]): its hash is known before it is broadcast, and once it may be in
+//! flight every error names it ([`SdkError::Unconfirmed`]), so a caller looks it up rather than
+//! sending twice. One operation at a time per [`L1`] (its clones included, an ERC-20 deposit's
+//! approvals and the deposit together): the nonces of concurrent sends never collide.
 //!
 //! The contract's interface is bound from its committed compiler output
 //! (`contracts/artifacts/Rollup.json`, the file `zkrollup-contracts` binds too): a changed
 //! signature fails to compile here, not at run time.
+
+mod send;
 
 use std::future::IntoFuture;
 use std::sync::Arc;
@@ -21,7 +25,7 @@ use alloy_network::{EthereumWallet, TransactionBuilder};
 use alloy_primitives::{Address as EvmAddress, U256};
 use alloy_provider::{DynProvider, Provider as _, ProviderBuilder};
 use alloy_rpc_types_eth::TransactionRequest;
-use alloy_sol_types::{SolCall, SolError, SolEvent};
+use alloy_sol_types::SolCall;
 use zkrollup_spec::primitives::{Address, PubKeyHash};
 use zkrollup_spec::state::{AccountId, TokenId};
 use zkrollup_spec::tx::auth::L1Domain;
@@ -60,6 +64,16 @@ pub struct Mined {
     /// The serial id of the priority request it made (a deposit or a full exit): what the
     /// node's API follows ([`crate::Provider::wait_priority_op`]).
     pub request: Option<u64>,
+    /// What a deposit credits on L2, as the rollup logged it (a token that takes a fee on
+    /// transfers delivers less than was sent).
+    pub credited: Option<u128>,
+}
+
+impl Mined {
+    /// Its hash, `0x`-hex.
+    pub fn hash_hex(&self) -> String {
+        format!("0x{}", hex::encode(self.hash))
+    }
 }
 
 /// The rollup on an L1: reads, and with a wallet's L1 key ([`L1::with_wallet`]) its
@@ -70,9 +84,9 @@ pub struct L1 {
     /// The endpoint as given, for taking it out of errors (it may hold an API key).
     url: String,
     rollup: EvmAddress,
-    /// The address that signs; `None`: reads only.
-    from: Option<EvmAddress>,
-    /// Held while a transaction is sent and mined: distinct nonces.
+    /// The key that signs, for its chain; `None`: reads only.
+    signer: Option<send::Signer>,
+    /// Held through an operation's transactions, each sent and mined: distinct nonces.
     sending: Arc<tokio::sync::Mutex<()>>,
     timeout: Duration,
 }
@@ -90,30 +104,20 @@ impl L1 {
             provider,
             url: url.to_string(),
             rollup: evm(&rollup),
-            from: None,
+            signer: None,
             sending: Arc::default(),
             timeout: DEFAULT_TIMEOUT,
         })
     }
 
     /// The rollup of `wallet`'s deployment (its domain's contract) on the L1 at `url`, sending
-    /// transactions signed with the wallet's L1 key. Use [`L1::domain`] to check that the L1
-    /// is the wallet's chain.
+    /// transactions signed with the wallet's L1 key for the wallet's chain (an L1 of another
+    /// chain refuses them).
     pub fn with_wallet(url: &str, wallet: &Wallet) -> Result<Self, SdkError> {
-        let signer = wallet.l1_signer();
-        let from = signer.address();
-        // The nonce asked of the chain for each transaction (its pending count), not counted
-        // here: the same key may send from another wallet meanwhile. This client's own sends go
-        // one at a time, each mined before the next.
-        let provider = ProviderBuilder::new()
-            .disable_recommended_fillers()
-            .with_gas_estimation()
-            .with_simple_nonce_management()
-            .fetch_chain_id()
-            .wallet(EthereumWallet::from(signer))
-            .connect_http(endpoint(url)?)
-            .erased();
-        Ok(L1 { provider, from: Some(from), ..Self::http(url, wallet.domain().contract)? })
+        let key = wallet.l1_signer();
+        let signer =
+            send::Signer { from: key.address(), wallet: EthereumWallet::from(key), chain_id: wallet.domain().chain_id };
+        Ok(L1 { signer: Some(signer), ..Self::http(url, wallet.domain().contract)? })
     }
 
     /// The same, each request answered and each transaction mined within `timeout` (120 s by
@@ -137,14 +141,24 @@ impl L1 {
     /// `depositETH`: `amount` wei to `to`'s account on L2 (opened by the deposit if it has
     /// none).
     pub async fn deposit_eth(&self, to: &Address, amount: u128) -> Result<Mined, SdkError> {
-        self.transact(self.rollup, Rollup::depositETHCall { to: evm(to) }.abi_encode(), amount).await
+        let input = Rollup::depositETHCall { to: evm(to) }.abi_encode();
+        let expect = send::Expect::Deposit { from: self.sender()?, to: evm(to), token: 0 };
+        let _one_at_a_time = self.sending.lock().await;
+        self.send(self.rollup, input, amount, expect).await
     }
 
     /// `depositERC20`: `amount` (base units) of the listed token `token` to `to`'s account on
     /// L2, after approving the rollup for it if its allowance is short.
     pub async fn deposit_erc20(&self, token: TokenId, to: &Address, amount: u128) -> Result<Mined, SdkError> {
-        let erc20 = evm(&self.token_address(token).await?);
         let from = self.sender()?;
+        let input = Rollup::depositERC20Call { token, amount, to: evm(to) }.abi_encode();
+        let _one_at_a_time = self.sending.lock().await;
+        // The rollup checks its rules before it takes the token: a refusal by one of them comes
+        // now, before any gas is spent on approvals (a shortfall of allowance is for below).
+        if let Err(e @ SdkError::Rejected { .. }) = self.simulate(self.rollup, &input, 0).await {
+            return Err(e);
+        }
+        let erc20 = evm(&self.token_address(token).await?);
         let allowance = self.view(erc20, Erc20::allowanceCall { owner: from, spender: self.rollup }).await?;
         if allowance < U256::from(amount) {
             // Tokens like USDT refuse to change one non-zero allowance into another.
@@ -153,21 +167,24 @@ impl L1 {
             }
             self.approve(erc20, U256::from(amount)).await?;
         }
-        let deposit = Rollup::depositERC20Call { token, amount, to: evm(to) };
-        self.transact(self.rollup, deposit.abi_encode(), 0).await
+        self.send(self.rollup, input, 0, send::Expect::Deposit { from, to: evm(to), token }).await
     }
 
     /// `requestFullExit`: account `account`'s whole balance of `token` to its owner on L1,
     /// which the operator must serve (the sender must own the account).
     pub async fn request_full_exit(&self, account: AccountId, token: TokenId) -> Result<Mined, SdkError> {
-        self.transact(self.rollup, Rollup::requestFullExitCall { accountId: account, token }.abi_encode(), 0).await
+        let input = Rollup::requestFullExitCall { accountId: account, token }.abi_encode();
+        let expect = send::Expect::FullExit { owner: self.sender()?, account, token };
+        let _one_at_a_time = self.sending.lock().await;
+        self.send(self.rollup, input, 0, expect).await
     }
 
     /// `setAuthPubkeyHash`: the sender authorises the L2 key of `pubkey_hash` for its
     /// ChangePubKey at `nonce` (an on-chain fact, for wallets that cannot sign a message).
     pub async fn set_auth_pubkey_hash(&self, pubkey_hash: &PubKeyHash, nonce: u32) -> Result<Mined, SdkError> {
         let call = Rollup::setAuthPubkeyHashCall { pubkeyHash: pubkey_hash.0.into(), nonce };
-        self.transact(self.rollup, call.abi_encode(), 0).await
+        let _one_at_a_time = self.sending.lock().await;
+        self.send(self.rollup, call.abi_encode(), 0, send::Expect::Nothing).await
     }
 
     /// `withdrawPendingBalance`: pays `amount` of `token` waiting for `owner` to `owner` (anyone
@@ -179,7 +196,8 @@ impl L1 {
         amount: u128,
     ) -> Result<Mined, SdkError> {
         let call = Rollup::withdrawPendingBalanceCall { owner: evm(owner), token, amount };
-        self.transact(self.rollup, call.abi_encode(), 0).await
+        let _one_at_a_time = self.sending.lock().await;
+        self.send(self.rollup, call.abi_encode(), 0, send::Expect::Nothing).await
     }
 
     /// The balance of `token` waiting on L1 for `owner`: withdrawals and exits paid out by
@@ -208,7 +226,9 @@ impl L1 {
             Err(_) => Err(self.no_answer("eth_call")),
             Ok(Ok(out)) if out.is_empty() => Err(SdkError::L1(format!("no contract answers at {token}"))),
             Ok(Ok(out)) => Ok(Erc20::decimalsCall::abi_decode_returns(&out).ok()),
-            Ok(Err(e)) if e.as_error_resp().is_some() => Ok(None),
+            // A revert (decimals() is optional); any other error response (a rate limit, a
+            // refused API key) is not an answer about the token.
+            Ok(Err(e)) if e.as_error_resp().is_some_and(send::is_revert) => Ok(None),
             Ok(Err(e)) => Err(self.failed(e)),
         }
     }
@@ -231,7 +251,7 @@ impl L1 {
         if Erc20::approveCall::abi_decode_returns(&answer).is_ok_and(|ok| !ok) {
             return Err(SdkError::L1(format!("the token at {erc20} answers false to approving the rollup")));
         }
-        self.transact(erc20, input, 0).await
+        self.send(erc20, input, 0, send::Expect::Nothing).await
     }
 
     /// The address of the listed token `token` (an error for ETH, 0, or an unlisted id).
@@ -242,7 +262,13 @@ impl L1 {
     }
 
     fn sender(&self) -> Result<EvmAddress, SdkError> {
-        self.from.ok_or_else(|| SdkError::L1("this L1 client reads only: make it with L1::with_wallet".into()))
+        Ok(self.signing()?.from)
+    }
+
+    fn signing(&self) -> Result<&send::Signer, SdkError> {
+        self.signer
+            .as_ref()
+            .ok_or_else(|| SdkError::L1("this L1 client reads only: make it with L1::with_wallet".into()))
     }
 
     /// `call` to the contract at `at` by `eth_call`, decoded.
@@ -251,48 +277,6 @@ impl L1 {
         let out = self.within("eth_call", self.provider.call(tx)).await?;
         C::abi_decode_returns(&out)
             .map_err(|e| SdkError::L1(format!("{}: an answer that does not decode: {e}", C::SIGNATURE)))
-    }
-
-    /// Simulates `input` to `to` with `value` wei (a refusal is the contract's rule), then sends
-    /// it signed with the wallet's key and waits until it is mined.
-    async fn transact(&self, to: EvmAddress, input: Vec<u8>, value: u128) -> Result<Mined, SdkError> {
-        let _one_at_a_time = self.sending.lock().await;
-        self.simulate(to, &input, value).await?;
-        let tx = TransactionRequest::default().with_from(self.sender()?).with_to(to).with_value(U256::from(value));
-        let pending = self.within("eth_sendTransaction", self.provider.send_transaction(tx.with_input(input))).await?;
-        let receipt = pending.with_timeout(Some(self.timeout)).get_receipt().await.map_err(|e| self.failed(e))?;
-        let hash = receipt.transaction_hash.0;
-        if !receipt.status() {
-            // The state moved between the simulation and the block (another transaction).
-            return Err(SdkError::L1(format!("transaction 0x{} reverted on chain", hex::encode(hash))));
-        }
-        // A request's serial id is the first topic after the signature of both request events.
-        let requests = [Rollup::DepositRequested::SIGNATURE_HASH, Rollup::FullExitRequested::SIGNATURE_HASH];
-        let request = receipt.inner.logs().iter().find_map(|log| match log.topics() {
-            [signature, id, ..] if log.address() == self.rollup && requests.contains(signature) => {
-                Some(U256::from_be_bytes(id.0).saturating_to::<u64>())
-            }
-            _ => None,
-        });
-        Ok(Mined { hash, block: receipt.block_number.unwrap_or_default(), gas_used: receipt.gas_used, request })
-    }
-
-    /// What `input` to `to` with `value` wei from the sender would answer now (`eth_call`): a
-    /// revert by one of the rollup's rules is [`SdkError::Rejected`].
-    async fn simulate(&self, to: EvmAddress, input: &[u8], value: u128) -> Result<alloy_primitives::Bytes, SdkError> {
-        let tx = TransactionRequest::default().with_from(self.sender()?).with_to(to).with_value(U256::from(value));
-        match tokio::time::timeout(self.timeout, self.provider.call(tx.with_input(input.to_vec())).into_future()).await
-        {
-            Err(_) => Err(self.no_answer("eth_call")),
-            Ok(Ok(answer)) => Ok(answer),
-            Ok(Err(e)) => {
-                let revert = e.as_error_resp().and_then(|r| r.as_revert_data());
-                Err(match revert.and_then(|d| Rollup::Rejected::abi_decode(&d).ok()) {
-                    Some(r) => SdkError::Rejected { rule: r.rule, message: "the rollup contract refuses it".into() },
-                    None => self.failed(e),
-                })
-            }
-        }
     }
 
     /// `request` (named `what`) within the timeout, its error without the URL's secrets.
