@@ -403,6 +403,37 @@ fn a_wrong_verdict_is_reported_at_the_verdict_showing_both() {
 }
 
 #[test]
+fn a_wrong_verdict_on_an_l1_call_is_reported_at_that_call_not_at_the_state_it_left() {
+    let dir = temp_dir();
+    // An implementation that refuses the deposit (call 1) and so holds no token: the state
+    // differs too, and sorts first (`final_state` < `results`), but the call is what went wrong.
+    let mut wrong = expected_of("l1/flows/deposit_erc20");
+    wrong["results"][1] = json!({"result": "rejected", "rule": "l1.token_not_listed"});
+    wrong["final_state"]["held"] = json!([]);
+    let cmd = answering(dir.path(), &[json!({ "outcome": wrong })]);
+    let report = run_exec(&cmd, options(120_000), &named(&["l1/flows/deposit_erc20"]), GUARD);
+    let Status::Fail(d) = &report.vectors[0].status else { panic!("{}", report.render(false)) };
+    assert_eq!(d.path, "$.results[1]", "{d:?}");
+    assert!(d.expected.starts_with(r#"{"result":"accepted""#), "{d:?}");
+    assert_eq!(d.actual, r#"{"result":"rejected","rule":"l1.token_not_listed"}"#);
+}
+
+#[test]
+fn an_error_of_megabytes_is_kept_and_shown_short() {
+    let dir = temp_dir();
+    // 8 MiB on a thousand lines: a dump an implementation might send as its error.
+    let line = "x".repeat(8 << 10);
+    let huge = vec![line.as_str(); 1_000].join("\n");
+    let cmd = answering(dir.path(), &[json!({ "error": huge })]);
+    let report = run_exec(&cmd, options(120_000), &named(&["transition/transfer/basic"]), GUARD);
+    let Status::Error(e) = &report.vectors[0].status else { panic!("{}", report.render(false)) };
+    let limit = runner::ERROR_LINES * (runner::ERROR_LINE_BYTES + 8) + 200;
+    assert!(e.len() < limit, "{} bytes kept", e.len());
+    assert!(e.contains("(980 more lines)") && e.contains(&format!("({} bytes in all", huge.len())), "{e:.300}");
+    assert!(report.render(false).len() < limit + 200);
+}
+
+#[test]
 fn malformed_answers_are_errors_naming_the_field_and_the_run_goes_on() {
     let dir = temp_dir();
     let good = expected_of("transition/transfer/basic");

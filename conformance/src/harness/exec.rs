@@ -360,7 +360,9 @@ impl Implementation for ExecImplementation {
         match self.ask(input) {
             Ok(Ok(Response::Outcome { outcome })) => Answer::Outcome(outcome),
             Ok(Ok(Response::Unsupported { .. })) => Answer::Unsupported,
-            Ok(Ok(Response::Error { error })) => Answer::Error(format!("the implementation's error: {error}")),
+            Ok(Ok(Response::Error { error })) => {
+                Answer::Error(format!("the implementation's error: {}", super::runner::capped(&error)))
+            }
             Ok(Err(malformed)) => Answer::Error(malformed),
             Err(Failure { reason, grace }) => {
                 let why = self.diagnose(reason, grace);

@@ -317,6 +317,29 @@ pub fn run_observed(
     report
 }
 
+/// The most of a child implementation's error message a report keeps and shows: its first
+/// [`ERROR_LINES`] lines, each cut at [`ERROR_LINE_BYTES`]. An error of megabytes (a dump, a
+/// flood) would bury the report and, kept for every vector, exhaust the memory.
+pub const ERROR_LINES: usize = 20;
+/// See [`ERROR_LINES`].
+pub const ERROR_LINE_BYTES: usize = 500;
+
+/// `e` as a report keeps it ([`ERROR_LINES`], [`ERROR_LINE_BYTES`]), saying how much was left
+/// out.
+pub fn capped(e: &str) -> String {
+    let total = e.lines().count();
+    let mut out: Vec<String> = e.lines().take(ERROR_LINES).map(|l| truncate(l, ERROR_LINE_BYTES)).collect();
+    if total > ERROR_LINES {
+        out.push(format!("… ({} more lines)", total - ERROR_LINES));
+    }
+    let shown = out.join("\n");
+    if shown.len() < e.len() {
+        format!("{shown}\n({} bytes in all; shown shortened)", e.len())
+    } else {
+        shown
+    }
+}
+
 /// At most `max` bytes of `s`, cut on a character boundary, with `…` if anything was cut.
 pub fn truncate(s: &str, max: usize) -> String {
     if s.len() <= max {
@@ -332,6 +355,11 @@ pub fn truncate(s: &str, max: usize) -> String {
 fn short(v: &Value) -> String {
     truncate(&v.to_string(), 200)
 }
+
+/// The fields that hold verdicts, compared before any other field of their object: an L1
+/// vector's `results` (one per call) before its `final_state`. (A transition's `pre_root`
+/// still comes before its `verdict`: a wrong root is the earlier mistake.)
+const VERDICTS: [&str; 2] = ["result", "results"];
 
 /// The fields that carry an enum's variant (see the README's encodings), `result` (verdicts)
 /// first.
@@ -366,7 +394,10 @@ pub fn first_difference(a: &Value, b: &Value, path: &str) -> Option<Difference> 
                     actual: short_tagged(tag, y),
                 });
             }
-            for (k, va) in x {
+            // The verdicts first: a wrong verdict on an L1 call shows at that call
+            // (`$.results[i]`), not at the state it left (`$.final_state`, which sorts before).
+            let (verdicts, rest): (Vec<_>, Vec<_>) = x.iter().partition(|(k, _)| VERDICTS.contains(&k.as_str()));
+            for (k, va) in verdicts.into_iter().chain(rest) {
                 let p = format!("{path}.{k}");
                 match y.get(k) {
                     Some(vb) => {
