@@ -50,7 +50,8 @@ pub const PRIORITY_EXPIRATION_SECONDS: u64 = 3 * 24 * 60 * 60;
 
 /// The least time between two requests' deadlines: a request made at `now` expires at
 /// `max(now + PRIORITY_EXPIRATION_SECONDS, d + PRIORITY_REQUEST_SPACING_SECONDS)`, where `d` is
-/// the deadline of the request queued before it ([the spacing](crate::l1#deadlines-that-stretch-under-a-flood)).
+/// the deadline of the newest request still open (none open: the first term alone; a request
+/// already executed does not count) ([the spacing](crate::l1#deadlines-that-stretch-under-a-flood)).
 /// The operator is granted this long per queued request, so a flood can never outrun it: one
 /// 2-core prover serves a request in about 4.5 s in 8-chunk blocks (one request a block) and
 /// 2.3 s in 64-chunk blocks (ten), a margin of 3× or more (`cargo run --release -- bench
