@@ -270,7 +270,7 @@ done"#,
     assert!(report.verdict(&[]).unwrap_err().contains("--allow-skip codec"));
     assert_eq!(report.verdict(&[Kind::Codec]), Ok(()));
     let text = report.render(false);
-    assert!(text.contains("skipped as unsupported: codec (2 vectors)\n"), "{text}");
+    assert!(text.contains("skipped as unsupported: codec (2 of 2 vectors)\n"), "{text}");
     assert!(text.ends_with(": 2 passed, 0 failed, 2 skipped\n"), "{text}");
 }
 
