@@ -10,6 +10,7 @@ mod bench_node;
 mod bench_restart;
 mod config_file;
 mod demo;
+mod key_file;
 mod l1;
 mod node;
 mod progress;

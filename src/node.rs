@@ -339,16 +339,13 @@ fn development(args: &NodeArgs, url: &str, state: &Path, keys: &Path) -> Result<
     json_rpc(args, url, DEV_KEYS[0], Some((d.rollup, d.block)), keys)
 }
 
-/// The operator's L1 key: from $ZKROLLUP_L1_KEY or --l1-key-file (a key on the command line
-/// would show in every process listing).
+/// The operator's L1 key: from --l1-key-file or $ZKROLLUP_L1_KEY, read as the wallet reads its
+/// own (a key on the command line would show in every process listing).
 fn l1_key(args: &NodeArgs) -> Result<String, String> {
-    if let Some(path) = &args.l1_key_file {
-        return std::fs::read_to_string(path)
-            .map(|k| k.trim().to_string())
-            .map_err(|e| format!("--l1-key-file {}: {e}", path.display()));
-    }
-    std::env::var("ZKROLLUP_L1_KEY")
-        .map_err(|_| "--l1-url needs the operator's L1 key: set ZKROLLUP_L1_KEY or pass --l1-key-file".to_string())
+    use crate::key_file::{load, OPERATOR_KEY};
+    let key = load(args.l1_key_file.as_deref(), OPERATOR_KEY)?;
+    key.map(|k| k.hex)
+        .ok_or_else(|| "--l1-url needs the operator's L1 key: set ZKROLLUP_L1_KEY or pass --l1-key-file".to_string())
 }
 
 /// An Ethereum node over JSON-RPC, the node sending with `key`: the rollup `attach` names

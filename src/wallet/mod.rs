@@ -7,7 +7,6 @@
 //! one result, for people (text) or scripts (`--json`: one JSON object on stdout, an error
 //! included).
 
-mod keys;
 mod tokens;
 
 use std::path::PathBuf;
@@ -20,6 +19,7 @@ use zkrollup_sdk::spec::primitives::Address;
 use zkrollup_sdk::spec::tx::auth::L1Domain;
 use zkrollup_sdk::{Authorisation, Mined, Provider, SdkError, Stage, Tx, Wallet, L1};
 
+use crate::key_file::{self, WALLET_KEY};
 use crate::progress::spinner;
 use tokens::Token;
 
@@ -315,17 +315,17 @@ struct Session<'a> {
     args: &'a WalletArgs,
     runtime: &'a tokio::runtime::Runtime,
     node: Provider,
-    key: Option<keys::Key>,
+    key: Option<key_file::Key>,
 }
 
 impl<'a> Session<'a> {
     fn open(args: &'a WalletArgs, runtime: &'a tokio::runtime::Runtime) -> Result<Self, Failure> {
         for (flag, given) in [("--key", &args.key), ("--private-key", &args.private_key)] {
             if given.is_some() {
-                return Err(keys::refused_on_command_line(flag).into());
+                return Err(key_file::refused_on_command_line(flag, WALLET_KEY).into());
             }
         }
-        let key = keys::load(args.key_file.as_deref())?;
+        let key = key_file::load(args.key_file.as_deref(), WALLET_KEY)?;
         let node = Provider::http(&args.node)?;
         Ok(Session { args, runtime, node, key })
     }
@@ -340,7 +340,7 @@ impl<'a> Session<'a> {
 
     fn key(&self) -> Result<&str, Failure> {
         self.key.as_ref().map(|k| k.hex.as_str()).ok_or_else(|| {
-            format!("this needs the wallet's L1 key: --key-file PATH, or the environment variable {}", keys::KEY_ENV)
+            format!("this needs the wallet's L1 key: --key-file PATH, or the environment variable {}", WALLET_KEY.env)
                 .into()
         })
     }

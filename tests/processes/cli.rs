@@ -582,6 +582,11 @@ fn node_runs_on_an_ethereum_node_deploying_then_attaching() {
     };
     let o = node(&[], None);
     assert!(!o.status.success() && stderr(&o).contains("ZKROLLUP_L1_KEY"), "{}", stderr(&o));
+    // A key file read as the wallet reads its own: an empty one is named, and refused.
+    let empty = dir.path().join("operator.key");
+    std::fs::write(&empty, "\n").unwrap();
+    let o = node(&["--l1-key-file", &empty.display().to_string()], None);
+    assert!(!o.status.success() && stderr(&o).contains("operator.key: the file is empty"), "{}", stderr(&o));
     let o = node(&[], Some(DEV_KEYS[0]));
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     let out = stdout(&o);
