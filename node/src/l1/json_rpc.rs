@@ -183,7 +183,7 @@ pub(super) async fn within<T, E: std::fmt::Display>(
 
 /// A transport's error as it may be shown: without the secret parts of the endpoint's URL,
 /// which the HTTP client names when it fails to reach it.
-pub(super) fn scrubbed(config: &JsonRpcConfig, e: impl std::fmt::Display) -> L1Error {
+fn scrubbed(config: &JsonRpcConfig, e: impl std::fmt::Display) -> L1Error {
     other(zkrollup_api::endpoint::scrub(&config.url, &e.to_string()))
 }
 
