@@ -14,8 +14,64 @@ use zkrollup_spec::primitives::Fr;
 /// `n` must be below 253 so that no wrap-around is possible).
 pub fn to_bits(x: &FpVar<Fr>, n: usize) -> Result<Vec<Boolean<Fr>>, SynthesisError> {
     assert!(n < 253, "wider decompositions can wrap around the modulus");
+    decompose(x, n)
+}
+
+/// The canonical little-endian bits of `x` (the integer below the modulus), 254 of them:
+/// 509 constraints, where ark-r1cs-std's `to_bits_le` spends 640 on the same.
+pub fn canonical_bits(x: &FpVar<Fr>) -> Result<Vec<Boolean<Fr>>, SynthesisError> {
+    let bits = decompose(x, Fr::MODULUS_BIT_SIZE as usize)?;
+    let mut p_minus_1 = Fr::MODULUS;
+    p_minus_1.sub_with_borrow(&1u64.into());
+    enforce_bound(&bits, p_minus_1, Bound::AtMost)?;
+    Ok(bits)
+}
+
+/// Which side of a constant [`enforce_bound`] keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bound {
+    AtMost,
+    AtLeast,
+}
+
+/// Enforces `Σ bits[i]·2^i ≤ k` (or `≥ k`) for little-endian `bits`: one constraint a bit.
+///
+/// From the top bit down, `eq` is 1 while the bits seen equal `k`'s. Under `AtMost`, where `k`
+/// has a 0 the bit must be 0 while `eq` holds (`eq·b = 0`) and `eq` stays; where `k` has a 1,
+/// `eq` becomes `eq·b`. `AtLeast` is the same on the complemented bits and constant.
+pub fn enforce_bound(bits: &[Boolean<Fr>], k: impl BigInteger, bound: Bound) -> Result<(), SynthesisError> {
+    let k_bits = k.to_bits_le();
+    assert!(k_bits[bits.len().min(k_bits.len())..].iter().all(|b| !b), "the bound needs more bits than given");
+    let one = FpVar::constant(Fr::from(1u8));
+    let mut eq = one.clone();
+    for (i, b) in bits.iter().enumerate().rev() {
+        let (x, continues) = match bound {
+            Bound::AtMost => (FpVar::from(b.clone()), k_bits.get(i) == Some(&true)),
+            Bound::AtLeast => (&one - FpVar::from(b.clone()), k_bits.get(i) != Some(&true)),
+        };
+        if continues {
+            eq = &eq * &x;
+        } else {
+            eq.mul_equals(&x, &FpVar::zero())?;
+        }
+    }
+    Ok(())
+}
+
+/// The `n` little-endian bits of `x` with `Σ bits[i]·2^i = x` in the field (n + 1 constraints).
+/// For `n ≥ 254` the integer is one of several congruent to `x`: callers bound it.
+pub fn decompose(x: &FpVar<Fr>, n: usize) -> Result<Vec<Boolean<Fr>>, SynthesisError> {
+    decompose_integer(x, n, x.value().ok().map(|v| v.into_bigint()))
+}
+
+/// [`decompose`] into the bits of `integer`, the representative of `x` the caller means.
+pub fn decompose_integer(
+    x: &FpVar<Fr>,
+    n: usize,
+    integer: Option<<Fr as PrimeField>::BigInt>,
+) -> Result<Vec<Boolean<Fr>>, SynthesisError> {
     let cs = x.cs();
-    let value = x.value().ok().map(|v| v.into_bigint().to_bits_le());
+    let value = integer.map(|v| v.to_bits_le());
     let bits: Vec<Boolean<Fr>> = (0..n)
         .map(|i| {
             if cs.is_none() {

@@ -4,7 +4,10 @@
 pub mod bits;
 pub mod commitment;
 pub mod eddsa;
+pub mod fixed_base;
 pub mod merkle;
+pub mod montgomery;
 pub mod packing;
 pub mod poseidon;
 pub mod sha256;
+pub mod variable_base;

@@ -16,5 +16,6 @@ mod merkle;
 mod packing;
 mod poseidon;
 mod satisfaction;
+mod scalar_mul;
 mod sha256;
 mod support;
