@@ -121,8 +121,8 @@ fn witnesses_of_another_shape_are_refused() {
         ),
         (
             "a long balance path",
-            Box::new(|w| w.fee_leaves[2].balance_siblings.push([Default::default(); 3])),
-            "fee slot 2: paths of 9",
+            Box::new(|w| w.fees.later[1].siblings.push([Default::default(); 3])),
+            "fee slot 2: a balance path of 9 levels",
         ),
     ];
     for (name, edit, says) in cases {

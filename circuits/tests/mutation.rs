@@ -72,10 +72,16 @@ fn block_mutations() -> Vec<Mutation> {
     add("block number", Box::new(|w| w.context.block_number += 1));
     add("timestamp", Box::new(|w| w.context.timestamp += 1));
     add("fee account", Box::new(|w| w.context.fee_account ^= 1));
+    add("fee account's path", Box::new(|w| w.fees.leaf.account_siblings[3][1] += one()));
+    add("fee account's nonce", Box::new(|w| w.fees.leaf.nonce += 1));
+    add("fee slot 0 balance", Box::new(|w| w.fees.leaf.balance += one()));
+    add("fee slot 0 balance path", Box::new(|w| w.fees.leaf.balance_siblings[2][0] += one()));
     for s in 0..4 {
         add(&format!("fee slot {s} token"), Box::new(move |w| w.fee_tokens[s] ^= 1));
-        add(&format!("fee slot {s} leaf balance"), Box::new(move |w| w.fee_leaves[s].balance += one()));
-        add(&format!("fee slot {s} account path"), Box::new(move |w| w.fee_leaves[s].account_siblings[3][1] += one()));
+    }
+    for s in 1..4 {
+        add(&format!("fee slot {s} balance"), Box::new(move |w| w.fees.later[s - 1].balance += one()));
+        add(&format!("fee slot {s} balance path"), Box::new(move |w| w.fees.later[s - 1].siblings[5][2] += one()));
     }
     out
 }

@@ -19,7 +19,8 @@ use zkrollup_spec::primitives::Fr;
 use zkrollup_spec::rules::Rule;
 
 use super::checks::{Checks, Tag};
-use super::chunk::{chunk, point, product_zero, sig, ChunkOut, LeafVars, Running, SigRequest};
+use super::chunk::{chunk, point, product_zero, sig, ChunkOut, Running, SigRequest};
+use super::fees;
 use super::witness::{BlockWitness, ShapeError};
 use crate::gadgets::bits::{be_bytes, from_bits, is_le, to_bits};
 use crate::gadgets::commitment::{sha256, truncate_253};
@@ -128,16 +129,7 @@ impl BlockCircuit {
         checks.region(&cs, || "fee slots".into());
         let exists = is_le(&(&fee_account + FpVar::one()), &running.next_id, 33)?;
         checks.holds(Tag::Rule(Rule::BlockFeeAccountMissing), &exists)?;
-        let mut fees = Vec::with_capacity(FEE_TOKENS_PER_BLOCK);
-        for (s, leaf_w) in w.fee_leaves.iter().enumerate() {
-            let (leaf, _) = LeafVars::alloc(&cs, leaf_w, Some((&fee_tokens[s], &fee_token_bits[s])))?;
-            checks.equal(Tag::Witness("circuit.leaf_choice"), &leaf.account, &fee_account)?;
-            let amount = running.fees[s].clone();
-            let balance = &leaf.balance + &amount;
-            checks.range(Tag::Rule(Rule::BlockFeeBalanceOverflow), &balance, 128)?;
-            leaf.update(&mut checks, &mut running, &leaf.nonce, &leaf.pkh, &leaf.address, &balance)?;
-            fees.push((fee_tokens[s].clone(), amount));
-        }
+        let fees = fees::credit(&cs, &mut checks, &mut running, &fee_account, &fee_tokens, &fee_token_bits, &w.fees)?;
         let new_root = poseidon_var(&[running.tree_root.clone(), running.next_id.clone()])?;
 
         checks.region(&cs, || "commitment".into());

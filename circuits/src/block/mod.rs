@@ -7,11 +7,13 @@
 //!   state (its per-leaf write witnesses), so that invalid blocks yield an honest attempt.
 //! - [`chunk`]: the universal chunk gadget (one leaf update per chunk).
 //! - [`circuit`]: header, chunks, signature slots, fee slots, commitment.
+//! - [`fees`]: the fee slots, sharing one path to the fee account.
 //! - [`checks`]: rule-tagged constraints, so that a refused witness names the rule it breaks.
 
 pub mod checks;
 pub mod chunk;
 pub mod circuit;
+pub mod fees;
 pub mod layout;
 pub mod witness;
 

@@ -148,7 +148,42 @@ pub struct BlockWitness {
     pub next_account_id: u32,
     pub chunks: Vec<ChunkWitness>,
     pub fee_tokens: [TokenId; FEE_TOKENS_PER_BLOCK],
-    pub fee_leaves: [LeafWitness; FEE_TOKENS_PER_BLOCK],
+    pub fees: FeeWitness,
+}
+
+/// The fee slots' witness: the fee account's leaf as the first slot reads it, whose account
+/// path serves every slot (only the account's balance tree changes between them), and the
+/// balance each later slot reads, with its path in that tree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FeeWitness {
+    pub leaf: LeafWitness,
+    pub later: [BalanceWitness; FEE_TOKENS_PER_BLOCK - 1],
+}
+
+/// A balance and its path in its account's balance tree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BalanceWitness {
+    pub balance: Fr,
+    pub siblings: Vec<[Fr; 3]>,
+}
+
+impl FeeWitness {
+    /// The balance slot `s` reads and its path.
+    pub fn balance(&self, s: usize) -> (Fr, &[[Fr; 3]]) {
+        match s.checked_sub(1) {
+            None => (self.leaf.balance, &self.leaf.balance_siblings),
+            Some(i) => (self.later[i].balance, &self.later[i].siblings),
+        }
+    }
+
+    fn of(leaves: [LeafWitness; FEE_TOKENS_PER_BLOCK]) -> Self {
+        let later = core::array::from_fn(|i| BalanceWitness {
+            balance: leaves[i + 1].balance,
+            siblings: leaves[i + 1].balance_siblings.clone(),
+        });
+        let [leaf, ..] = leaves;
+        FeeWitness { leaf, later }
+    }
 }
 
 /// A witness whose shape is not the circuit's: the circuit's parameters (its chunk count, the
@@ -205,9 +240,17 @@ impl BlockWitness {
                 return fail(d);
             }
         }
-        for (s, leaf) in self.fee_leaves.iter().enumerate() {
-            if let Err(d) = leaf.check_shape() {
-                return err(format!("fee slot {s}: {d}"));
+        if let Err(d) = self.fees.leaf.check_shape() {
+            return err(format!("fee slot 0: {d}"));
+        }
+        for (s, b) in self.fees.later.iter().enumerate() {
+            if b.siblings.len() != zkrollup_spec::params::BALANCE_TREE_DEPTH {
+                return err(format!(
+                    "fee slot {}: a balance path of {} levels, the tree has {}",
+                    s + 1,
+                    b.siblings.len(),
+                    zkrollup_spec::params::BALANCE_TREE_DEPTH
+                ));
             }
         }
         Ok(())
@@ -222,7 +265,7 @@ impl BlockWitness {
             next_account_id: 0,
             chunks: vec![chunk; chunks],
             fee_tokens: [0; FEE_TOKENS_PER_BLOCK],
-            fee_leaves: core::array::from_fn(|_| LeafWitness::blank()),
+            fees: FeeWitness::of(core::array::from_fn(|_| LeafWitness::blank())),
         }
     }
 
@@ -540,5 +583,6 @@ pub fn assemble(
         let c = change(state, fee_account, token, state.balance(fee_account, token).wrapping_add(amount));
         LeafWitness::before(&state.write_leaf(fee_account, c))
     });
-    Ok(BlockWitness { context: *context, tree_root, next_account_id, chunks: chunk_witnesses, fee_tokens, fee_leaves })
+    let fees = FeeWitness::of(fee_leaves);
+    Ok(BlockWitness { context: *context, tree_root, next_account_id, chunks: chunk_witnesses, fee_tokens, fees })
 }
