@@ -9,7 +9,6 @@
 
 use ark_r1cs_std::alloc::AllocVar;
 use ark_r1cs_std::boolean::Boolean;
-use ark_r1cs_std::convert::ToBitsGadget;
 use ark_r1cs_std::eq::EqGadget;
 use ark_r1cs_std::fields::fp::FpVar;
 use ark_r1cs_std::fields::FieldVar;
@@ -18,7 +17,7 @@ use zkrollup_spec::exit::{ExitClaim, ExitWitness};
 use zkrollup_spec::params::{ACCOUNT_ID_BITS, ACCOUNT_TREE_DEPTH, BALANCE_TREE_DEPTH};
 use zkrollup_spec::primitives::Fr;
 
-use crate::gadgets::bits::{be_bytes, is_le, to_bits};
+use crate::gadgets::bits::{be_bytes, canonical_bits, is_le, to_bits};
 use crate::gadgets::commitment::truncated_sha256;
 use crate::gadgets::merkle::{roots_from, SiblingsVar};
 use crate::gadgets::poseidon::poseidon_var;
@@ -84,7 +83,7 @@ impl ConstraintSynthesizer<Fr> for ExitCircuit {
         let owner = FpVar::new_witness(cs.clone(), witness(c.map(|c| c.owner.to_fr())))?;
         let token = FpVar::new_witness(cs.clone(), witness(c.map(|c| Fr::from(c.token))))?;
         let amount = FpVar::new_witness(cs.clone(), witness(c.map(|c| Fr::from(c.amount))))?;
-        let root_bits = root.to_bits_le()?;
+        let root_bits = canonical_bits(&root)?;
         let id_bits = to_bits(&account_id, ACCOUNT_ID_BITS as usize)?;
         let owner_bits = to_bits(&owner, 160)?;
         let token_bits = to_bits(&token, 16)?;

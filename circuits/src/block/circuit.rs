@@ -7,7 +7,6 @@
 
 use ark_r1cs_std::alloc::AllocVar;
 use ark_r1cs_std::boolean::Boolean;
-use ark_r1cs_std::convert::ToBitsGadget;
 use ark_r1cs_std::eq::EqGadget;
 use ark_r1cs_std::fields::fp::FpVar;
 use ark_r1cs_std::fields::FieldVar;
@@ -22,7 +21,7 @@ use super::checks::{Checks, Tag};
 use super::chunk::{chunk, point, product_zero, sig, ChunkOut, Running, SigRequest};
 use super::fees;
 use super::witness::{BlockWitness, ShapeError};
-use crate::gadgets::bits::{be_bytes, from_bits, is_le, to_bits};
+use crate::gadgets::bits::{be_bytes, canonical_bits, from_bits, is_le, to_bits};
 use crate::gadgets::commitment::{sha256, truncate_253};
 use crate::gadgets::eddsa::verification_sides;
 use crate::gadgets::poseidon::poseidon_var;
@@ -43,7 +42,7 @@ pub struct Synthesized {
     pub pubdata: Vec<UInt8<Fr>>,
     pub onchain_flags: Vec<UInt8<Fr>>,
     /// Per fee slot: token and amount credited.
-    pub fees: Vec<(FpVar<Fr>, FpVar<Fr>)>,
+    pub fees: fees::Credited,
     pub checks: Checks,
 }
 
@@ -137,8 +136,8 @@ impl BlockCircuit {
         let mut bytes = be_bytes(&number_bits, 32);
         bytes.extend(be_bytes(&fee_account_bits, 32));
         bytes.extend(be_bytes(&timestamp_bits, 64));
-        bytes.extend(be_bytes(&old_root.to_bits_le()?, 256));
-        bytes.extend(be_bytes(&new_root.to_bits_le()?, 256));
+        bytes.extend(be_bytes(&canonical_bits(&old_root)?, 256));
+        bytes.extend(be_bytes(&canonical_bits(&new_root)?, 256));
         let pubdata: Vec<UInt8<Fr>> = outs
             .iter()
             .flat_map(|o| {
@@ -181,7 +180,7 @@ fn signature_slot(
     let en = FpVar::from(enabled.clone());
 
     // The signer's key hashes to the expected pubkey hash (low 160 bits of Poseidon(A)).
-    let key_hash_bits = poseidon_var(&[v[sig::AX].clone(), v[sig::AY].clone()])?.to_bits_le()?;
+    let key_hash_bits = canonical_bits(&poseidon_var(&[v[sig::AX].clone(), v[sig::AY].clone()])?)?;
     let key_hash = from_bits(&key_hash_bits[..160]);
     product_zero(checks, Tag::Rule(Rule::TxSignerNotAccountKey), &en, &v[sig::PKH].is_zero()?.into())?;
     product_zero(checks, Tag::Rule(Rule::TxSignerNotAccountKey), &en, &(&key_hash - &v[sig::PKH]))?;

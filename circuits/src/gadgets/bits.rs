@@ -3,12 +3,13 @@
 use ark_ff::{BigInteger, Field, PrimeField};
 use ark_r1cs_std::alloc::AllocVar;
 use ark_r1cs_std::boolean::Boolean;
-use ark_r1cs_std::eq::EqGadget;
 use ark_r1cs_std::fields::fp::FpVar;
 use ark_r1cs_std::fields::FieldVar;
 use ark_r1cs_std::GR1CSVar;
 use ark_relations::gr1cs::SynthesisError;
 use zkrollup_spec::primitives::Fr;
+
+use super::arith::{enforce_equal, enforce_product};
 
 /// The little-endian `n`-bit decomposition of `x`, enforcing `x < 2^n` (n + 1 constraints;
 /// `n` must be below 253 so that no wrap-around is possible).
@@ -52,7 +53,7 @@ pub fn enforce_bound(bits: &[Boolean<Fr>], k: impl BigInteger, bound: Bound) -> 
         if continues {
             eq = &eq * &x;
         } else {
-            eq.mul_equals(&x, &FpVar::zero())?;
+            enforce_product(&eq, &x, &FpVar::zero())?;
         }
     }
     Ok(())
@@ -80,7 +81,7 @@ pub fn decompose_integer(
             Boolean::new_witness(cs.clone(), || value.as_ref().map(|b| b[i]).ok_or(SynthesisError::AssignmentMissing))
         })
         .collect::<Result<_, _>>()?;
-    from_bits(&bits).enforce_equal(x)?;
+    enforce_equal(&from_bits(&bits), x)?;
     Ok(bits)
 }
 

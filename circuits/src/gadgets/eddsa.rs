@@ -7,7 +7,9 @@
 //! Points arrive in circomlib's coordinates; arkworks' curve (`ark-ed-on-bn254`) is the
 //! isomorphic `u² + y² = 1 + d'u²y²` with `u = √168700·x`, a linear map, so the conversion is
 //! free. `B8·S` is [`super::fixed_base`]'s (3-bit windows, complete formulas), `(8·A)·hm`
-//! [`super::variable_base`]'s (a Montgomery ladder whose exceptional cases no prover reaches).
+//! [`super::variable_base`]'s (a Montgomery ladder, sound for every `hm`, unable to prove 38
+//! of them), the other additions and doublings [`super::edwards`]'s, whose witness survives a
+//! hostile key or `R8` off the curve (the curve checks then refuse it).
 //! Where `8·A` is the identity (a small-order key, refused; or an empty signature slot) the
 //! ladder runs on `B8` instead, as circomlib does, so that the witness stays satisfiable.
 //!
@@ -28,7 +30,9 @@ use ark_relations::gr1cs::SynthesisError;
 use zkrollup_spec::primitives::eddsa::{circom_to_ark_x_factor, Point, Scalar};
 use zkrollup_spec::primitives::Fr;
 
+use super::arith::enforce_equal;
 use super::bits::{enforce_bound, to_bits, Bound};
+use super::edwards;
 use super::fixed_base::mul_base8;
 use super::poseidon::poseidon_var;
 use super::variable_base;
@@ -68,8 +72,9 @@ fn subgroup_scalar_bits(s: &FpVar<Fr>) -> Result<Vec<Boolean<Fr>>, SynthesisErro
 /// Enforces that `(r8, s)` is a valid signature of `msg` under `a`.
 pub fn enforce_verify(a: &PointVar, msg: &FpVar<Fr>, r8: &PointVar, s: &FpVar<Fr>) -> Result<(), SynthesisError> {
     let v = verification_sides(a, msg, r8, s)?;
-    v.small_order_key.enforce_equal(&Boolean::FALSE)?;
-    v.left.enforce_equal(&v.right)
+    enforce_equal(&v.small_order_key.into(), &FpVar::zero())?;
+    enforce_equal(&v.left.x, &v.right.x)?;
+    enforce_equal(&v.left.y, &v.right.y)
 }
 
 /// What a verification computes; the signature is valid when `left == right` and the key is
@@ -100,12 +105,12 @@ pub fn verification_sides(
     let hm = poseidon_var(&[r8.x.clone(), r8.y.clone(), a.x.clone(), a.y.clone(), msg.clone()])?;
 
     let left = mul_base8(&s_bits)?;
-    let a8 = a.to_ark().double()?.double()?.double()?;
+    let a8 = edwards::double(&edwards::double(&edwards::double(&a.to_ark())?)?)?;
     let small_order_key = a8.x.is_zero()?;
     let b8 = Point::base8();
     let b8 = EdwardsVar::constant(EdwardsAffine::new_unchecked(b8.x * circom_to_ark_x_factor(), b8.y).into());
     let base = EdwardsVar::conditionally_select(&small_order_key, &b8, &a8)?;
-    let right = r8.to_ark() + variable_base::mul(&base, &hm)?;
+    let right = edwards::add(&r8.to_ark(), &variable_base::mul(&base, &hm)?)?;
     Ok(Verification { left, right, small_order_key })
 }
 

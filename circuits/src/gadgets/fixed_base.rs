@@ -21,6 +21,8 @@ use ark_relations::gr1cs::SynthesisError;
 use zkrollup_spec::primitives::eddsa::{circom_to_ark_x_factor, Point};
 use zkrollup_spec::primitives::Fr;
 
+use super::edwards;
+
 /// Bits a window.
 const WINDOW: usize = 3;
 
@@ -52,7 +54,7 @@ pub fn mul_base8(bits: &[Boolean<Fr>]) -> Result<EdwardsVar, SynthesisError> {
         let point = lookup(window, table)?;
         acc = Some(match acc {
             None => point,
-            Some(acc) => acc + point,
+            Some(acc) => edwards::add(&acc, &point)?,
         });
     }
     Ok(acc.unwrap_or_else(EdwardsVar::zero))

@@ -9,16 +9,15 @@
 //!
 //! The map from circomlib's twisted Edwards coordinates (`a = 168700`, `d = 168696`) is
 //! `u = (1 + y)/(1 − y)`, `v = u/x` (`A = 2(a + d)/(a − d) = 168698`, `B = 4/(a − d) = 1`).
-//! Witness values are computed with a zero for a zero divisor, never an error: an input that
-//! makes a divisor zero (the identity, a point of order 2) leaves a constraint unsatisfied.
+//! Quotients are [`divide`]'s: an input that makes a divisor zero (the identity, a point of
+//! order 2, a point off the curve) leaves a constraint unsatisfied, never fails synthesis.
 
-use ark_ff::{Field, Zero};
-use ark_r1cs_std::alloc::AllocVar;
 use ark_r1cs_std::fields::fp::FpVar;
 use ark_r1cs_std::fields::FieldVar;
-use ark_r1cs_std::GR1CSVar;
-use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
+use ark_relations::gr1cs::SynthesisError;
 use zkrollup_spec::primitives::Fr;
+
+use super::arith::divide;
 
 /// The Montgomery coefficient `A`.
 pub const COEFF_A: u64 = 168698;
@@ -28,30 +27,6 @@ pub const COEFF_A: u64 = 168698;
 pub struct MontgomeryVar {
     pub u: FpVar<Fr>,
     pub v: FpVar<Fr>,
-}
-
-/// `n / d` as a witness value, zero where `d` is zero (the constraint then decides).
-fn quotient(n: Result<Fr, SynthesisError>, d: Result<Fr, SynthesisError>) -> Result<Fr, SynthesisError> {
-    Ok(n? * d?.inverse().unwrap_or(Fr::zero()))
-}
-
-/// A new variable holding `value`, or a constant where the whole computation is constant.
-fn alloc(
-    cs: &ConstraintSystemRef<Fr>,
-    value: impl FnOnce() -> Result<Fr, SynthesisError>,
-) -> Result<FpVar<Fr>, SynthesisError> {
-    if cs.is_none() {
-        Ok(FpVar::Constant(value()?))
-    } else {
-        FpVar::new_witness(cs.clone(), value)
-    }
-}
-
-/// `q` with `q·d = n` enforced (1 constraint).
-fn divide(n: &FpVar<Fr>, d: &FpVar<Fr>) -> Result<FpVar<Fr>, SynthesisError> {
-    let q = alloc(&n.cs().or(d.cs()), || quotient(n.value(), d.value()))?;
-    q.mul_equals(d, n)?;
-    Ok(q)
 }
 
 impl MontgomeryVar {

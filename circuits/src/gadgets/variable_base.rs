@@ -17,15 +17,19 @@
 //!
 //! **Where a step is exceptional.** After `j` steps `acc = vⱼ·P` with `v₀ = 2` and
 //! `vⱼ₊₁ = 2vⱼ ± 1`, so `2^j < vⱼ < 3·2^j`. A step is exceptional when `acc = ±P`, when
-//! `acc ± P = ±acc`, or when a point is the identity: `vⱼ ≡ 0, ±1` or `2vⱼ ± 1 ≡ 0 (mod l)`.
-//! While `3·2^j < l/2` (the steps `j ≤ 248`) none of these holds over the integers; in the last
-//! four, `vⱼ ≈ (k + 2^253 + C)/2^(253−j)` meets one only where `k` is within a few dozen of a
-//! multiple of `l` (`tests/parts/scalar_mul.rs` finds 38 such `k` within 64 of `0, l, …, 7l`
-//! and none farther). There an honest witness leaves a constraint unsatisfied, and a dishonest
-//! one could make `acc = ±P` free of its slope; so `k` must be out of the prover's control: in
-//! the signature check it is a Poseidon output, which lands there with probability below
-//! 2^-240. Unlike an offset point added to `acc`, this argument does not depend on `P`, which
-//! an attacker may choose.
+//! `2·acc ± P` is the identity, or when `acc` is: `vⱼ ≡ ±1` or `0`, or `2vⱼ ± 1 ≡ 0 (mod l)`.
+//! These depend on `k` alone, never on `P`, which an attacker may choose (unlike an offset
+//! point added to `acc`), as `P` has order `l` (the caller sees to it). While `3·2^j < l/2`
+//! (the steps `j ≤ 248`) none holds over the integers; in the last four,
+//! `vⱼ ≈ (k + 2^253 + C)/2^(253−j)` meets one only for `k` within 8 of a multiple of `l`: 38
+//! values (`tests/parts/scalar_mul.rs` walks the ladder over the integers modulo `l` for every
+//! `k` within 80 of `0, l, …, 7l`). For every one of them the first exceptional step is
+//! `2·acc ± P = O` or `acc = ∓P`, where a constraint `(λ₁ + λ₂)·0 = 2v` or `λ₁·0 = 2v` has no
+//! solution: no witness satisfies those `k`, and the case that would free a slope (`acc = ±P`
+//! with the step adding that same point) is never reached. So the ladder is sound for every
+//! `k`, and incomplete for those 38: a signature whose Poseidon `hm` is one of them
+//! (probability about 2^-248, and nobody can aim for it) could not be proven.
+
 use ark_ed_on_bn254::constraints::EdwardsVar;
 use ark_ff::{BigInteger, Field, PrimeField};
 use ark_r1cs_std::fields::fp::FpVar;
@@ -38,6 +42,7 @@ use zkrollup_spec::primitives::eddsa::{circom_to_ark_x_factor, Scalar};
 use zkrollup_spec::primitives::Fr;
 
 use super::bits::{decompose_integer, enforce_bound, Bound};
+use super::edwards;
 use super::montgomery::MontgomeryVar;
 
 type BigInt = <Fr as PrimeField>::BigInt;
@@ -84,5 +89,5 @@ pub fn mul(p: &EdwardsVar, k: &FpVar<Fr>) -> Result<EdwardsVar, SynthesisError> 
     let (x, y) = acc.to_edwards()?;
     let acc = EdwardsVar::new(x * circom_to_ark_x_factor(), y);
     let correction = EdwardsVar::conditionally_select(&bits[0], &EdwardsVar::zero(), &p.negate()?)?;
-    Ok(acc + correction)
+    edwards::add(&acc, &correction)
 }

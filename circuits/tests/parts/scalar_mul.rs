@@ -6,7 +6,7 @@
 use crate::support::{alloc, count, Mode, MODES};
 use ark_ed_on_bn254::constraints::EdwardsVar;
 use ark_ed_on_bn254::EdwardsAffine;
-use ark_ff::{BigInteger, PrimeField, UniformRand};
+use ark_ff::{AdditiveGroup, BigInteger, PrimeField, UniformRand, Zero};
 use ark_r1cs_std::alloc::AllocVar;
 use ark_r1cs_std::boolean::Boolean;
 use ark_r1cs_std::fields::fp::FpVar;
@@ -161,9 +161,33 @@ fn constraint_counts() {
     assert_eq!((ladder, windows - 251), (2_295, 748), "less the bits' own booleanity");
 }
 
-/// The ladder's incompleteness, measured: the scalars it cannot multiply all lie within 64 of
-/// a multiple of `l` (k ≡ small), and it refuses them (an unsatisfied constraint), never gives
-/// a wrong point from an honest witness.
+/// The first exceptional step of the ladder on `k`, computed apart from the gadget over the
+/// integers modulo `l`: `Some(true)` where `acc = t` (the slope constraint `λ·0 = 0` would let a
+/// prover pick `λ`), `Some(false)` where the step has no solution at all (`acc = −t`, or
+/// `2·acc + t` or `acc` the identity).
+fn first_exception(k: Fr) -> Option<bool> {
+    let (c, _) = offset_bounds();
+    let mut shifted = k.into_bigint();
+    shifted.add_with_carry(&c);
+    let bits = shifted.to_bits_le();
+    let mut v = Scalar::from(2u8);
+    for b in bits[1..254].iter().rev() {
+        let t = if *b { Scalar::from(1u8) } else { -Scalar::from(1u8) };
+        if v == t {
+            return Some(true);
+        }
+        if v == -t || v.is_zero() || v.double() + t == Scalar::from(0u8) {
+            return Some(false);
+        }
+        v = v.double() + t;
+    }
+    None
+}
+
+/// The ladder's incompleteness, measured: the scalars it cannot multiply all lie within 8 of a
+/// multiple of `l`; they are exactly those where an independent walk of the ladder over the
+/// integers modulo `l` meets an exceptional step, and none of them reaches the free-slope case
+/// (so no witness at all satisfies them); an honest witness never gives a wrong point.
 #[test]
 fn the_ladder_refuses_only_scalars_next_to_a_multiple_of_l() {
     let p = Point::base8().mul_integer(&[987_654_321]);
@@ -176,14 +200,18 @@ fn the_ladder_refuses_only_scalars_next_to_a_multiple_of_l() {
             let (cs, v) = alloc(Mode::Witness, &[ark(&p).x, ark(&p).y, k]);
             let got = variable_base::mul(&EdwardsVar::new(v[0].clone(), v[1].clone()), &v[2]).expect("synthesis");
             let right = circom(got.x.value().unwrap(), got.y.value().unwrap()) == p.mul_integer(&k.into_bigint().0);
-            match is_satisfied(&cs).unwrap() {
-                true => assert!(right, "{n}·l + {d}: a wrong point"),
-                false => {
-                    assert!(d.abs() <= 64, "{n}·l + {d} refused");
-                    refused += 1;
-                }
+            let satisfied = is_satisfied(&cs).unwrap();
+            assert_eq!(satisfied, first_exception(k).is_none(), "{n}·l + {d}");
+            assert_ne!(first_exception(k), Some(true), "{n}·l + {d} reaches a free slope");
+            if satisfied {
+                assert!(right, "{n}·l + {d}: a wrong point");
+            } else {
+                assert!(d.abs() <= 8, "{n}·l + {d} refused");
+                refused += 1;
             }
         }
     }
-    eprintln!("refused {refused} of {} scalars next to multiples of l", 8 * 161);
+    assert_eq!(refused, 38);
+    let mut rng = ark_std::test_rng();
+    assert!((0..10_000).all(|_| first_exception(Fr::rand(&mut rng)).is_none()), "random scalars are complete");
 }
