@@ -131,6 +131,9 @@ enum Command {
         /// Print a Markdown table instead of aligned text.
         #[arg(long)]
         markdown: bool,
+        /// Print the spec's page of rules, check orders and L1 calls (spec/RULES.md).
+        #[arg(long, conflicts_with = "markdown")]
+        spec_page: bool,
     },
 }
 
@@ -162,8 +165,12 @@ fn main() -> ExitCode {
         Command::BenchNodeLoad(args) => bench_node::load_process(&args),
         Command::Vectors { action, dir } => vectors_command(action, &dir),
         Command::Conformance(args) => conformance(&args),
-        Command::Rules { markdown } => {
-            print_rules(markdown);
+        Command::Rules { markdown, spec_page } => {
+            if spec_page {
+                print!("{}", zkrollup_spec::rendered::markdown());
+            } else {
+                print_rules(markdown);
+            }
             Ok(())
         }
     };

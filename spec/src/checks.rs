@@ -269,7 +269,7 @@ impl CallKind {
     /// blocks. `None` for calls without items.
     pub fn per_item_from(self) -> Option<usize> {
         match self {
-            CallKind::CommitBlock => Some(6),
+            CallKind::CommitBlock => Some(7),
             CallKind::RevertBlocks => Some(2),
             _ => None,
         }

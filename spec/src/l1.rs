@@ -1196,7 +1196,9 @@ impl L1 {
     ///
     /// Checks: `l1.not_governor`: `sender` is the governor.
     ///
-    /// Effects: [`L1::governor`] becomes the zero address; no proposal is left.
+    /// Effects: [`L1::governor`] becomes the zero address; no proposal is left. `l1.not_governor`
+    /// then refuses every sender, the zero address too (which no key controls, but an EVM test
+    /// chain can impersonate): a zero governor is no governor.
     pub fn renounce_governor(&mut self, sender: Address) -> Result<(), Rejection> {
         self.atomically(CallKind::RenounceGovernor, |s, c| {
             s.require_governor(c, &sender)?;

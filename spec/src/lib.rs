@@ -19,6 +19,9 @@
 //! 9. [`exit`]: what an exodus exit proof states.
 //! 10. [`restore`]: the state rebuilt from what blocks commit on L1, for exits without the operator.
 //!
+//! [`rendered`] puts the rules, every check order and every L1 call on one Markdown page
+//! (`spec/RULES.md`) for readers without a Rust build.
+//!
 //! Data flows as the system does: a user signs a [`tx::Tx`]; [`transition::apply_tx`] checks it
 //! against the [`state::State`] and yields an [`op::Op`]; [`block::Block`] gathers ops, collects
 //! fees and commits to pubdata; [`l1::L1`] accepts the block's commitment, proof and on-chain
@@ -39,6 +42,7 @@ pub mod exit;
 pub mod l1;
 pub mod op;
 pub mod primitives;
+pub mod rendered;
 pub mod restore;
 pub mod state;
 pub mod testkit;

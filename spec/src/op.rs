@@ -385,6 +385,10 @@ pub fn is_onchain_code(code: u8) -> bool {
 /// its end only (`codec.op_after_noop`): the block circuit proves exactly the pubdata a block
 /// of inputs produces (its ops, then Noops), and a padding Noop between ops would be a second
 /// encoding of the same block.
+///
+/// Read order: `codec.bad_length` for the whole pubdata, then op by op: `codec.unknown_op` (its
+/// code), `codec.truncated` (its chunks past the end), the op's own decoding
+/// ([`Op::from_pubdata`]), and last `codec.op_after_noop` (a decoded op after a Noop).
 pub fn decode_pubdata(pubdata: &[u8]) -> Result<Vec<Op>, Rejection> {
     if !pubdata.len().is_multiple_of(CHUNK_BYTES) {
         return Err(Rejection::new(Rule::CodecBadLength, format!("{} bytes is not whole chunks", pubdata.len())));

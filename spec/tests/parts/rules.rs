@@ -25,3 +25,17 @@ fn table_lists_every_rule() {
     let t = markdown_table();
     assert_eq!(t.lines().count(), Rule::ALL.len() + 2);
 }
+
+#[test]
+fn the_committed_spec_page_is_the_rendered_one() {
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/RULES.md")).unwrap_or_default();
+    let rendered = zkrollup_spec::rendered::markdown();
+    assert!(
+        committed == rendered,
+        "spec/RULES.md differs from the spec: regenerate it with `cargo run --release -- rules --spec-page > spec/RULES.md`"
+    );
+    for call in zkrollup_spec::checks::CallKind::ALL {
+        let section = rendered.split(&format!("### `{}`", call.method())).nth(1).expect("a section a call");
+        assert!(section.contains("Effects"), "{}: its documentation says its effects", call.method());
+    }
+}
