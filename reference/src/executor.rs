@@ -3,10 +3,9 @@
 //! order, with the spec's rule ids. Agreement with the spec is established by the conformance
 //! vectors and the differential tests, not by sharing code.
 
+use crate::signature::{pubkey_hash, signing_message, verify};
 use zkrollup_spec::op::*;
 use zkrollup_spec::params::MAX_ACCOUNT_ID;
-use zkrollup_spec::primitives::eddsa::verify;
-use zkrollup_spec::primitives::keys::pubkey_hash;
 use zkrollup_spec::primitives::PubKeyHash;
 use zkrollup_spec::rules::{Rejection, Rule};
 use zkrollup_spec::state::{AccountId, TokenId};
@@ -114,7 +113,7 @@ impl Executor {
         if want.is_zero() || pubkey_hash(&sig.pub_key) != want {
             return reject(Rule::TxSignerNotAccountKey, format!("account {id} expects key {want}"));
         }
-        if !verify(&sig.pub_key, tx.signing_message(), &sig.signature) {
+        if !verify(&sig.pub_key, signing_message(tx), &sig.signature) {
             return reject(Rule::TxBadSignature, tx.name());
         }
         let nonce = self.state.nonce(id);

@@ -9,10 +9,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
+use crate::signature::{pubkey_hash, signing_message, verify};
 use zkrollup_spec::op::chunks_of;
 use zkrollup_spec::params::{FEE_TOKENS_PER_BLOCK, MAX_ACCOUNT_ID};
-use zkrollup_spec::primitives::eddsa::verify;
-use zkrollup_spec::primitives::keys::pubkey_hash;
 use zkrollup_spec::primitives::Address;
 use zkrollup_spec::rules::{Rejection, Rule};
 use zkrollup_spec::state::{AccountId, Nonce, TokenId};
@@ -298,7 +297,7 @@ impl std::fmt::Display for Bound {
 /// Whether `tx`'s signature is valid for its signing message.
 pub fn signature_valid(tx: &Tx) -> bool {
     let sig = tx.signature();
-    verify(&sig.pub_key, tx.signing_message(), &sig.signature)
+    verify(&sig.pub_key, signing_message(tx), &sig.signature)
 }
 
 /// Whether `tx` may be in a block of timestamp `now`.

@@ -16,10 +16,12 @@
 //! - [`executor`]: the transition rules.
 //! - [`block`]: block application, fee collection, commitment, witness material.
 //! - [`keeper`]: mempool, receipts, block building and sealing.
+//! - [`signature`]: EdDSA-Poseidon verification, the spec's verdict without its affine detours.
 
 pub mod block;
 pub mod executor;
 pub mod keeper;
 pub mod poseidon;
+pub mod signature;
 pub mod state;
 pub mod tree;
