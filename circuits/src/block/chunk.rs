@@ -21,6 +21,8 @@
 //! State invariant the gadget relies on: every leaf at or beyond the id counter is the empty
 //! account (nothing is written there except when opening the account at the counter), so a
 //! non-zero address or pubkey hash in a leaf implies the account exists.
+//! And every leaf's pubkey hash is below 2^160 (written only from 20 pubdata bytes), which the
+//! signature slots' comparison of a key's hash with it relies on ([`crate::gadgets::bits::low_part`]).
 
 use ark_r1cs_std::alloc::AllocVar;
 use ark_r1cs_std::boolean::Boolean;

@@ -21,7 +21,7 @@ use super::checks::{Checks, Tag};
 use super::chunk::{chunk, point, product_zero, sig, ChunkOut, Running, SigRequest};
 use super::fees;
 use super::witness::{BlockWitness, ShapeError};
-use crate::gadgets::bits::{be_bytes, canonical_bits, from_bits, is_le, to_bits};
+use crate::gadgets::bits::{be_bytes, canonical_bits, is_le, low_part, to_bits};
 use crate::gadgets::commitment::{sha256, truncate_253};
 use crate::gadgets::eddsa::verification_sides;
 use crate::gadgets::poseidon::poseidon_var;
@@ -180,8 +180,9 @@ fn signature_slot(
     let en = FpVar::from(enabled.clone());
 
     // The signer's key hashes to the expected pubkey hash (low 160 bits of Poseidon(A)).
-    let key_hash_bits = canonical_bits(&poseidon_var(&[v[sig::AX].clone(), v[sig::AY].clone()])?)?;
-    let key_hash = from_bits(&key_hash_bits[..160]);
+    // Compared with the leaf's pubkey hash, below 2^160 in every leaf (written only from 20
+    // pubdata bytes), so the low part is exact.
+    let key_hash = low_part(&poseidon_var(&[v[sig::AX].clone(), v[sig::AY].clone()])?, 160)?;
     product_zero(checks, Tag::Rule(Rule::TxSignerNotAccountKey), &en, &v[sig::PKH].is_zero()?.into())?;
     product_zero(checks, Tag::Rule(Rule::TxSignerNotAccountKey), &en, &(&key_hash - &v[sig::PKH]))?;
 

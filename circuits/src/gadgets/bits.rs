@@ -28,6 +28,34 @@ pub fn canonical_bits(x: &FpVar<Fr>) -> Result<Vec<Boolean<Fr>>, SynthesisError>
     Ok(bits)
 }
 
+/// The low `n` bits of `x`'s canonical integer, as a field element `lo`, for comparison with a
+/// value the caller knows to be below `2^n`: `x = lo + 2^n·hi` with `hi` decomposed into
+/// `254 − n` bits and bounded by `⌊p/2^n⌋ − 1`, so that for `lo < 2^n` the integer
+/// `lo + 2^n·hi` is below `2^n·⌊p/2^n⌋ ≤ p`: the canonical one, and `lo` its low bits. For
+/// `n = 160`, 188 constraints where [`canonical_bits`] spends 509. An `x` whose high part is
+/// `⌊p/2^n⌋` itself is refused: for a hash output, with probability `2^−(254−n)`.
+pub fn low_part(x: &FpVar<Fr>, n: usize) -> Result<FpVar<Fr>, SynthesisError> {
+    let width = Fr::MODULUS_BIT_SIZE as usize - n;
+    let high = |v: Fr| {
+        let mut b = v.into_bigint();
+        b >>= n as u32;
+        b
+    };
+    let mut top = Fr::MODULUS;
+    top >>= n as u32;
+    top.sub_with_borrow(&1u64.into());
+    let hi_value = x.value().ok().map(high);
+    let hi = match x {
+        FpVar::Constant(v) => FpVar::Constant(Fr::from_bigint(high(*v)).expect("below p")),
+        _ => {
+            FpVar::new_witness(x.cs(), || hi_value.and_then(Fr::from_bigint).ok_or(SynthesisError::AssignmentMissing))?
+        }
+    };
+    let hi_bits = decompose(&hi, width)?;
+    enforce_bound(&hi_bits, top, Bound::AtMost)?;
+    Ok(x - &hi * Fr::from(2u8).pow([n as u64]))
+}
+
 /// Which side of a constant [`enforce_bound`] keeps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Bound {
