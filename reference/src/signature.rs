@@ -11,11 +11,10 @@ use std::sync::OnceLock;
 
 use ark_ec::scalar_mul::wnaf::WnafContext;
 use ark_ec::scalar_mul::BatchMulPreprocessing;
-use ark_ec::twisted_edwards::Affine;
-use ark_ec::{AdditiveGroup, AffineRepr};
-use ark_ed_on_bn254::{EdwardsConfig, EdwardsProjective};
+use ark_ec::AdditiveGroup;
+use ark_ed_on_bn254::EdwardsProjective;
 use ark_ff::{BigInteger, PrimeField, Zero};
-use zkrollup_spec::primitives::eddsa::{circom_to_ark_x_factor, Point, PublicKey, Scalar, Signature};
+use zkrollup_spec::primitives::eddsa::{Point, PublicKey, Scalar, Signature};
 use zkrollup_spec::primitives::field::{fr_from_be_bytes, fr_to_be_bytes};
 use zkrollup_spec::primitives::{Fr, PubKeyHash};
 use zkrollup_spec::tx::Tx;
@@ -26,12 +25,7 @@ use crate::poseidon::poseidon;
 fn base8_table() -> &'static BatchMulPreprocessing<EdwardsProjective> {
     static T: OnceLock<BatchMulPreprocessing<EdwardsProjective>> = OnceLock::new();
     // The window arkworks picks for 2^16 scalars (11 bits): 23 windows of 2,048 points, 2.9 MiB.
-    T.get_or_init(|| BatchMulPreprocessing::new(projective(&Point::base8()), 1 << 16))
-}
-
-/// A point of circomlib's coordinates on arkworks' curve (`u = √168700·x`), unchecked.
-fn projective(p: &Point) -> EdwardsProjective {
-    Affine::<EdwardsConfig>::new_unchecked(p.x * circom_to_ark_x_factor(), p.y).into()
+    T.get_or_init(|| BatchMulPreprocessing::new(Point::base8().to_ark(), 1 << 16))
 }
 
 /// Whether `sig` signs `msg` under `a`: the spec's `eddsa::verify`.
@@ -39,7 +33,7 @@ pub fn verify(a: &PublicKey, msg: Fr, sig: &Signature) -> bool {
     if !sig.r8.is_on_curve() || !a.0.is_on_curve() {
         return false;
     }
-    let a8 = projective(&a.0).double().double().double();
+    let a8 = a.0.to_ark().double().double().double();
     if a8.is_zero() {
         return false; // a small-order key
     }
@@ -47,7 +41,7 @@ pub fn verify(a: &PublicKey, msg: Fr, sig: &Signature) -> bool {
     // `8·A` has order `l`, so `hm` may be reduced modulo `l`.
     let hm = Scalar::from_le_bytes_mod_order(&hm.into_bigint().to_bytes_le());
     let left: EdwardsProjective = base8_table().batch_mul(&[sig.s])[0].into();
-    let right = projective(&sig.r8) + WnafContext::new(4).mul(a8, &hm);
+    let right = sig.r8.to_ark() + WnafContext::new(4).mul(a8, &hm);
     left == right
 }
 
@@ -65,9 +59,5 @@ pub fn pubkey_hash(pk: &PublicKey) -> PubKeyHash {
 
 /// `B8·s` from the table, in circomlib's coordinates (for tests).
 pub fn base8_times(s: Scalar) -> Point {
-    let p = base8_table().batch_mul(&[s])[0];
-    if p.is_zero() {
-        return Point::identity();
-    }
-    Point { x: p.x / circom_to_ark_x_factor(), y: p.y }
+    Point::from_ark(base8_table().batch_mul(&[s])[0].into())
 }

@@ -18,7 +18,6 @@
 //! `hm`'s bits 2,295, `R8 +` 6.
 
 use ark_ed_on_bn254::constraints::EdwardsVar;
-use ark_ed_on_bn254::EdwardsAffine;
 use ark_ff::{BigInteger, PrimeField};
 use ark_r1cs_std::boolean::Boolean;
 use ark_r1cs_std::eq::EqGadget;
@@ -107,8 +106,7 @@ pub fn verification_sides(
     let left = mul_base8(&s_bits)?;
     let a8 = edwards::double(&edwards::double(&edwards::double(&a.to_ark())?)?)?;
     let small_order_key = a8.x.is_zero()?;
-    let b8 = Point::base8();
-    let b8 = EdwardsVar::constant(EdwardsAffine::new_unchecked(b8.x * circom_to_ark_x_factor(), b8.y).into());
+    let b8 = EdwardsVar::constant(Point::base8().to_ark());
     let base = EdwardsVar::conditionally_select(&small_order_key, &b8, &a8)?;
     let right = edwards::add(&r8.to_ark(), &variable_base::mul(&base, &hm)?)?;
     Ok(Verification { left, right, small_order_key })

@@ -18,7 +18,7 @@ use ark_r1cs_std::boolean::Boolean;
 use ark_r1cs_std::fields::fp::FpVar;
 use ark_r1cs_std::groups::CurveVar;
 use ark_relations::gr1cs::SynthesisError;
-use zkrollup_spec::primitives::eddsa::{circom_to_ark_x_factor, Point};
+use zkrollup_spec::primitives::eddsa::Point;
 use zkrollup_spec::primitives::Fr;
 
 use super::edwards;
@@ -30,8 +30,7 @@ const WINDOW: usize = 3;
 fn tables() -> &'static [[EdwardsAffine; 1 << WINDOW]] {
     static T: OnceLock<Vec<[EdwardsAffine; 1 << WINDOW]>> = OnceLock::new();
     T.get_or_init(|| {
-        let b8 = Point::base8();
-        let mut base: EdwardsProjective = EdwardsAffine::new_unchecked(b8.x * circom_to_ark_x_factor(), b8.y).into();
+        let mut base = Point::base8().to_ark();
         (0..256usize.div_ceil(WINDOW))
             .map(|_| {
                 let mut entries = [EdwardsProjective::ZERO; 1 << WINDOW];

@@ -76,12 +76,14 @@ impl Point {
         *a * x2 + y2 == Fr::from(1u8) + *d * x2 * y2
     }
 
-    fn to_ark(self) -> EdwardsProjective {
+    /// The point on arkworks' curve (`u = √168700·x`), unchecked.
+    pub fn to_ark(self) -> EdwardsProjective {
         let u = self.x * curve_consts().2;
         EdwardsAffine::new_unchecked(u, self.y).into_group()
     }
 
-    fn from_ark(p: EdwardsProjective) -> Point {
+    /// The point of arkworks' curve in circomlib's coordinates.
+    pub fn from_ark(p: EdwardsProjective) -> Point {
         let p = p.into_affine();
         if p.is_zero() {
             return Point::identity();
